@@ -1,0 +1,136 @@
+// What the runtime prints when a program goes wrong: an unrecovered panic,
+// a deadlock (every goroutine asleep), leaked goroutines at the end of
+// go::run. The forms follow Go's so that Go programmers recognise them.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "gocxx/detail/chan_core.hpp"
+#include "gocxx/panic.hpp"
+#include "sched.hpp"
+
+namespace go::detail {
+
+const char* wait_reason_string(wait_reason r) noexcept {
+  switch (r) {
+    case wait_reason::none: return "running";
+    case wait_reason::chan_receive: return "chan receive";
+    case wait_reason::chan_send: return "chan send";
+    case wait_reason::chan_receive_nil: return "chan receive (nil chan)";
+    case wait_reason::chan_send_nil: return "chan send (nil chan)";
+    case wait_reason::select: return "select";
+    case wait_reason::select_no_cases: return "select (no cases)";
+    case wait_reason::mutex_lock: return "sync.Mutex.Lock";
+    case wait_reason::rwmutex_lock: return "sync.RWMutex.Lock";
+    case wait_reason::rwmutex_rlock: return "sync.RWMutex.RLock";
+    case wait_reason::wait_group_wait: return "sync.WaitGroup.Wait";
+    case wait_reason::cond_wait: return "sync.Cond.Wait";
+    case wait_reason::sleep: return "sleep";
+    case wait_reason::semacquire: return "semacquire";
+  }
+  return "unknown";
+}
+
+void panic_runtime(const char* msg) { throw go::panic_error(msg); }
+
+namespace {
+
+const char* status_string(const g* gp) noexcept {
+  switch (gp->status.load(std::memory_order_relaxed)) {
+    case gstatus::waiting: return wait_reason_string(gp->reason.load(std::memory_order_relaxed));
+    case gstatus::runnable: return "runnable";
+    case gstatus::running: return "running";
+    case gstatus::syscall: return "syscall";
+    case gstatus::dead: return "dead";
+  }
+  return "unknown";
+}
+
+void print_site(const char* what, const char* function, const std::source_location& at) {
+  std::fprintf(stderr, "\t%s %s at %s:%u:%u\n", what, function, at.file_name(), static_cast<unsigned>(at.line()),
+               static_cast<unsigned>(at.column()));
+}
+
+void print_creator(const g* gp) {
+  const bool by_run = std::strcmp(gp->creator, "go::run") == 0;
+  print_site("created by", by_run ? "go::run" : gp->spawn_site.function_name(), gp->spawn_site);
+}
+
+void print_goroutine(const g* gp) {
+  std::fprintf(stderr, "goroutine %llu [%s]:\n", static_cast<unsigned long long>(gp->id), status_string(gp));
+  if (gp->status.load(std::memory_order_relaxed) == gstatus::waiting) {
+    std::source_location at = gp->wait_site.load(std::memory_order_relaxed);
+    print_site("blocked at", at.function_name(), at);
+  }
+  print_creator(gp);
+  std::fputc('\n', stderr);
+}
+
+// Every goroutine, by id. The per-P list locks are held while printing.
+std::vector<const g*> all_goroutines() {
+  std::vector<const g*> out;
+  for (auto& pp : sched->allp) {
+    std::lock_guard lk(pp->allg.lock);
+    for (g* gp = pp->allg.head; gp; gp = gp->allnext) out.push_back(gp);
+  }
+  std::sort(out.begin(), out.end(), [](const g* a, const g* b) { return a->id < b->id; });
+  return out;
+}
+
+bool quiescent() {
+  std::lock_guard lk(sched->lock);
+  return sched->npidle.load() == sched->nprocs && sched->nsyscall == 0 && sched->runq_size.load() == 0 &&
+         !any_timers();
+}
+
+}  // namespace
+
+void die_of_panic(g* gp) noexcept {
+  std::string message;
+  try {
+    throw;
+  } catch (const go::panic_error& e) {
+    message = e.message();
+  } catch (const std::exception& e) {
+    message = e.what();
+  } catch (...) {
+    message = "unknown exception";
+  }
+  std::fprintf(stderr, "panic: %s\n\ngoroutine %llu [running]:\n", message.c_str(),
+               static_cast<unsigned long long>(gp->id));
+  print_creator(gp);
+  std::fflush(stderr);
+  std::_Exit(2);
+}
+
+void report_deadlock() noexcept {
+  std::fprintf(stderr, "fatal error: all goroutines are asleep - deadlock!\n\n");
+  for (const g* gp : all_goroutines()) print_goroutine(gp);
+  std::fflush(stderr);
+  std::fflush(stdout);
+  std::_Exit(2);
+}
+
+// GOCXX_LEAKCHECK=1: like uber-go/goleak, give the other goroutines up to a
+// second to finish, then report the ones that did not and exit 1.
+void report_leaks_and_exit_if_any() noexcept {
+  const char* env = std::getenv("GOCXX_LEAKCHECK");
+  if (!env || !*env || std::strcmp(env, "0") == 0) return;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  while (sched->ngoroutines.load() > 0 && !quiescent() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (sched->ngoroutines.load() == 0) return;
+  std::vector<const g*> left = all_goroutines();
+  if (left.empty()) return;
+  std::fprintf(stderr, "gocxx: leak check: %zu goroutine(s) still blocked at the end of go::run\n\n", left.size());
+  for (const g* gp : left) print_goroutine(gp);
+  std::fflush(stderr);
+  std::fflush(stdout);
+  std::_Exit(1);
+}
+
+}  // namespace go::detail

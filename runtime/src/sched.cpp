@@ -1,0 +1,612 @@
+// The GMP scheduler: Ps with local run queues, Ms (worker threads) that run
+// goroutines on Ps, one global run queue, work stealing, spinning and parking.
+//
+// The invariant that keeps idle workers from missing work (Go's "spinning M"
+// protocol, proc.go): whenever a goroutine becomes runnable and some P is
+// idle, at least one M is spinning -- looking for work -- or is woken to do
+// so (wakep). An M that stops spinning because it found work wakes another
+// (reset_spinning); an M that stops spinning because it found none
+// re-examines every run queue after it has given up its P and before it parks,
+// so a goroutine queued in between is never stranded.
+//
+// Idle Ms park on a note (no CPU used). One of them, the timer waiter, sleeps
+// only until the earliest pending timer.
+#include "sched.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "gocxx/spawn.hpp"
+
+namespace go::detail {
+
+scheduler* sched = nullptr;
+thread_local m* tl_m = nullptr;
+thread_local g* tl_g = nullptr;
+
+namespace {
+
+constexpr std::uint32_t kGlobalQueueCheckTicks = 61;
+constexpr int kStealRounds = 4;
+
+std::uint64_t splitmix(std::uint64_t& s) noexcept {
+  std::uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+void acquirep(m* mp, p* pp) noexcept {
+  mp->pp = pp;
+  pp->owner = mp;
+}
+
+p* pidleget_locked() noexcept {
+  if (sched->pidle.empty()) return nullptr;
+  p* pp = sched->pidle.back();
+  sched->pidle.pop_back();
+  sched->npidle.fetch_sub(1, std::memory_order_seq_cst);
+  return pp;
+}
+
+void pidleput_locked(p* pp) noexcept {
+  pp->owner = nullptr;
+  sched->pidle.push_back(pp);
+  sched->npidle.fetch_add(1, std::memory_order_seq_cst);
+}
+
+void forget_idle_m_locked(m* mp) noexcept {
+  auto& v = sched->midle;
+  v.erase(std::remove(v.begin(), v.end(), mp), v.end());
+  mp->idle = false;
+  if (sched->timer_waiter == mp) {
+    sched->timer_waiter = nullptr;
+    sched->timer_wait_until.store(INT64_MAX);
+  }
+}
+
+m* mget_locked() noexcept {
+  if (sched->midle.empty()) return nullptr;
+  m* mp = sched->midle.back();
+  forget_idle_m_locked(mp);
+  return mp;
+}
+
+g* globrunq_pop_locked() noexcept {
+  g* gp = sched->runq_head;
+  if (!gp) return nullptr;
+  sched->runq_head = gp->schedlink;
+  if (!sched->runq_head) sched->runq_tail = nullptr;
+  gp->schedlink = nullptr;
+  sched->runq_size.fetch_sub(1, std::memory_order_relaxed);
+  return gp;
+}
+
+// Takes a fair share of the global queue into pp's local queue and returns
+// one goroutine to run.
+g* globrunq_get_locked(p* pp, std::int32_t max) noexcept {
+  std::int32_t n = sched->runq_size.load(std::memory_order_relaxed);
+  if (n == 0) return nullptr;
+  n = std::min(n, n / sched->nprocs + 1);
+  if (max > 0 && n > max) n = max;
+  n = std::min<std::int32_t>(n, runq::capacity / 2);
+  g* gp = globrunq_pop_locked();
+  for (--n; n > 0; --n) {
+    g* extra = globrunq_pop_locked();
+    if (!pp->q.push(extra)) {
+      globrunq_put_locked(extra);
+      break;
+    }
+  }
+  return gp;
+}
+
+void mstart(m* mp);
+
+// Starts an M on pp (or on an idle P when pp is null). With spinning the
+// caller has already counted the new M in nmspinning.
+void startm(p* pp, bool spinning) noexcept {
+  std::unique_lock lk(sched->lock);
+  if (!pp) pp = pidleget_locked();
+  if (!pp || sched->stopping.load()) {
+    if (pp) pidleput_locked(pp);
+    lk.unlock();
+    if (spinning) sched->nmspinning.fetch_sub(1);
+    return;
+  }
+  m* nm = mget_locked();
+  if (!nm) {
+    sched->allm.push_back(std::make_unique<m>());
+    nm = sched->allm.back().get();
+    nm->id = static_cast<int>(sched->allm.size() - 1);
+    nm->spinning = spinning;
+    nm->nextp = pp;
+    nm->thread = std::thread(mstart, nm);
+    return;
+  }
+  nm->spinning = spinning;
+  nm->nextp = pp;
+  lk.unlock();
+  nm->park.wakeup();
+}
+
+// Gives up a P whose M is entering a blocking call: to a new M if there is
+// anything for it to do, otherwise to the idle list.
+void handoffp(p* pp) noexcept {
+  if (!pp->q.empty() || sched->runq_size.load() > 0 || pp->timers.next_when.load() != INT64_MAX) {
+    startm(pp, false);
+    return;
+  }
+  std::int32_t zero = 0;
+  if (sched->nmspinning.load() + sched->npidle.load() == 0 &&
+      sched->nmspinning.compare_exchange_strong(zero, 1)) {
+    startm(pp, true);
+    return;
+  }
+  std::unique_lock lk(sched->lock);
+  if (sched->runq_size.load() > 0) {
+    lk.unlock();
+    startm(pp, false);
+    return;
+  }
+  pidleput_locked(pp);
+}
+
+void reset_spinning(m* mp) noexcept {
+  mp->spinning = false;
+  sched->nmspinning.fetch_sub(1);
+  wakep();
+}
+
+// Go's checkdead: called with the lock held by an M about to park.
+void checkdead_locked() noexcept {
+  if (sched->npidle.load() != sched->nprocs) return;
+  if (sched->nsyscall > 0 || sched->runq_size.load() > 0) return;
+  if (sched->stopping.load() || sched->ngoroutines.load() == 0) return;
+  if (any_timers()) return;
+  {
+    std::lock_guard mlk(sched->main_mu);
+    if (sched->main_done) return;
+  }
+  report_deadlock();
+}
+
+// Parks mp until it is handed a P (true) or the scheduler stops (false).
+bool stopm(m* mp) noexcept {
+  std::unique_lock lk(sched->lock);
+  // Set when a due timer could not be run for want of an idle P: the busy Ps
+  // run it, so waiting for it here would only spin.
+  bool all_ps_busy = false;
+  for (;;) {
+    if (sched->stopping.load()) return false;
+    checkdead_locked();
+    mp->idle = true;
+    sched->midle.push_back(mp);
+    std::int64_t until = INT64_MAX;
+    if (!sched->timer_waiter && !all_ps_busy) {
+      until = earliest_timer();
+      if (until != INT64_MAX) {
+        sched->timer_waiter = mp;
+        sched->timer_wait_until.store(until);
+      }
+    }
+    lk.unlock();
+    // A timer added after the computation above has either seen us as the
+    // waiter (and will wake us) or is visible here.
+    if (until == INT64_MAX || earliest_timer() >= until) mp->park.sleep(until);
+    lk.lock();
+    if (mp->idle) forget_idle_m_locked(mp);
+    if (sched->stopping.load()) return false;
+    if (mp->nextp) {
+      acquirep(mp, std::exchange(mp->nextp, nullptr));
+      return true;
+    }
+    // Woken without a P: a timer is due. Take an idle P, if any, and go
+    // looking for work (including other Ps' timers) as a spinning M.
+    if (earliest_timer() <= nanotime()) {
+      if (p* pp = pidleget_locked()) {
+        acquirep(mp, pp);
+        mp->spinning = true;
+        sched->nmspinning.fetch_add(1);
+        return true;
+      }
+      all_ps_busy = true;
+    }
+  }
+}
+
+// Steals from other Ps, and runs their expired timers, into mp's P.
+g* steal_work(m* mp, std::int64_t now) noexcept {
+  p* pp = mp->pp;
+  const int n = sched->nprocs;
+  for (int round = 0; round < kStealRounds; ++round) {
+    bool last = round == kStealRounds - 1;
+    int start = static_cast<int>(fastrandn(static_cast<std::uint32_t>(n)));
+    for (int k = 0; k < n; ++k) {
+      p* victim = sched->allp[(start + k) % n].get();
+      if (victim == pp) continue;
+      if (victim->timers.next_when.load(std::memory_order_relaxed) <= now) {
+        run_timers(victim, now);
+        if (g* gp = pp->q.pop()) return gp;
+      }
+      if (g* gp = pp->q.steal_from(victim->q, last)) return gp;
+    }
+  }
+  return nullptr;
+}
+
+// Finds a runnable goroutine for mp, parking mp while there is none.
+// Returns nullptr only when the scheduler is stopping.
+g* find_runnable(m* mp) noexcept {
+  for (;;) {
+    if (sched->stopping.load(std::memory_order_relaxed)) return nullptr;
+    if (!mp->pp) {
+      if (!stopm(mp)) return nullptr;
+      continue;
+    }
+    p* pp = mp->pp;
+    std::int64_t now = nanotime();
+    if (pp->timers.next_when.load(std::memory_order_relaxed) <= now) run_timers(pp, now);
+
+    // Fairness: now and then look at the global queue first, so goroutines
+    // there are not starved by two goroutines that keep readying each other.
+    if (pp->schedtick % kGlobalQueueCheckTicks == 0 && sched->runq_size.load(std::memory_order_relaxed) > 0) {
+      std::lock_guard lk(sched->lock);
+      if (g* gp = globrunq_get_locked(pp, 1)) return gp;
+    }
+    if (g* gp = pp->q.pop()) return gp;
+    if (sched->runq_size.load(std::memory_order_relaxed) > 0) {
+      std::lock_guard lk(sched->lock);
+      if (g* gp = globrunq_get_locked(pp, 0)) return gp;
+    }
+
+    // Limit spinning Ms to half the busy Ps: spinning is for finding work,
+    // not for burning CPU.
+    if (!mp->spinning &&
+        2 * sched->nmspinning.load() < sched->nprocs - sched->npidle.load()) {
+      mp->spinning = true;
+      sched->nmspinning.fetch_add(1);
+    }
+    if (mp->spinning) {
+      if (g* gp = steal_work(mp, now)) return gp;
+    }
+    if (g* gp = pp->q.pop()) return gp;
+
+    // Nothing to do: give up the P.
+    {
+      std::lock_guard lk(sched->lock);
+      if (g* gp = globrunq_get_locked(pp, 0)) return gp;
+      pidleput_locked(pp);
+      mp->pp = nullptr;
+    }
+    if (mp->spinning) {
+      mp->spinning = false;
+      sched->nmspinning.fetch_sub(1);
+      // Work queued on a P after we looked at it must not be stranded.
+      for (auto& other : sched->allp) {
+        if (other->q.empty()) continue;
+        std::unique_lock lk(sched->lock);
+        p* again = pidleget_locked();
+        lk.unlock();
+        if (again) {
+          acquirep(mp, again);
+          mp->spinning = true;
+          sched->nmspinning.fetch_add(1);
+        }
+        break;
+      }
+      if (mp->pp) continue;
+    }
+    if (!stopm(mp)) return nullptr;
+  }
+}
+
+void execute(m* mp, g* gp) noexcept {
+  ++mp->pp->schedtick;
+  tl_g = gp;
+  gp->status.store(gstatus::running, std::memory_order_relaxed);
+  // From here the goroutine runs until it parks, yields or ends; the worker
+  // must not touch gp afterwards, since it may already run elsewhere.
+  gp->resume.resume();
+  tl_g = nullptr;
+}
+
+void mstart(m* mp) {
+  tl_m = mp;
+  mp->rand_state = static_cast<std::uint64_t>(nanotime()) ^ (static_cast<std::uint64_t>(mp->id) << 32);
+  {
+    std::lock_guard lk(sched->lock);
+    if (mp->nextp) acquirep(mp, std::exchange(mp->nextp, nullptr));
+  }
+  while (g* gp = find_runnable(mp)) {
+    if (mp->spinning) reset_spinning(mp);
+    execute(mp, gp);
+  }
+  if (mp->spinning) {
+    mp->spinning = false;
+    sched->nmspinning.fetch_sub(1);
+  }
+  tl_m = nullptr;
+}
+
+int resolve_maxprocs(const config& cfg) {
+  if (cfg.maxprocs && *cfg.maxprocs > 0) return *cfg.maxprocs;
+  if (const char* env = std::getenv("GOMAXPROCS")) {
+    char* end = nullptr;
+    long v = std::strtol(env, &end, 10);
+    if (end != env && *end == '\0' && v > 0 && v <= 1024) return static_cast<int>(v);
+  }
+  unsigned hw = std::thread::hardware_concurrency();
+  return hw ? static_cast<int>(hw) : 1;
+}
+
+void register_g(g* gp, int owner) noexcept {
+  allg_list& l = sched->allp[owner]->allg;
+  gp->allg_owner = owner;
+  std::lock_guard lk(l.lock);
+  gp->allprev = nullptr;
+  gp->allnext = l.head;
+  if (l.head) l.head->allprev = gp;
+  l.head = gp;
+  ++l.count;
+}
+
+void unregister_g(g* gp) noexcept {
+  allg_list& l = sched->allp[gp->allg_owner]->allg;
+  std::lock_guard lk(l.lock);
+  if (gp->allprev) gp->allprev->allnext = gp->allnext;
+  else l.head = gp->allnext;
+  if (gp->allnext) gp->allnext->allprev = gp->allprev;
+  --l.count;
+}
+
+// Destroys every goroutine still alive after the main goroutine ended. The
+// frames' destructors take their waiter records off channels and locks, so
+// nothing keeps a pointer into freed frames; ready() is a no-op meanwhile.
+void destroy_abandoned_goroutines() noexcept {
+  for (auto& pp : sched->allp) {
+    for (;;) {
+      g* gp;
+      {
+        std::lock_guard lk(pp->allg.lock);
+        gp = pp->allg.head;
+      }
+      if (!gp) break;
+      unregister_g(gp);
+      sched->ngoroutines.fetch_sub(1);
+      gp->root.destroy();
+    }
+  }
+}
+
+void stop_all_ms() {
+  {
+    std::lock_guard lk(sched->lock);
+    sched->stopping.store(true);
+    for (m* mp : sched->midle) mp->idle = false;
+    for (m* mp : sched->midle) mp->park.wakeup();
+    sched->midle.clear();
+    sched->timer_waiter = nullptr;
+  }
+  // Ms created while we join are joined too: allm only grows under the lock,
+  // and startm refuses to create Ms once stopping is set.
+  for (std::size_t i = 0;; ++i) {
+    m* mp;
+    {
+      std::lock_guard lk(sched->lock);
+      if (i >= sched->allm.size()) break;
+      mp = sched->allm[i].get();
+    }
+    mp->park.wakeup();
+    if (mp->thread.joinable()) mp->thread.join();
+  }
+}
+
+}  // namespace
+
+scheduler::scheduler(int n) : nprocs(n) {
+  for (int i = 0; i < n; ++i) {
+    allp.push_back(std::make_unique<p>());
+    allp.back()->id = i;
+  }
+}
+
+void note::sleep(std::int64_t deadline) {
+  std::unique_lock lk(mu);
+  if (deadline == INT64_MAX) {
+    cv.wait(lk, [&] { return signaled; });
+  } else {
+    auto tp = std::chrono::steady_clock::time_point(std::chrono::nanoseconds(deadline));
+    cv.wait_until(lk, tp, [&] { return signaled; });
+  }
+  signaled = false;
+}
+
+std::int64_t nanotime() noexcept {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::uint32_t fastrandn(std::uint32_t n) noexcept {
+  thread_local std::uint64_t foreign_state = static_cast<std::uint64_t>(nanotime());
+  std::uint64_t& s = tl_m ? tl_m->rand_state : foreign_state;
+  std::uint32_t r = static_cast<std::uint32_t>(splitmix(s) >> 32);
+  return static_cast<std::uint32_t>((static_cast<std::uint64_t>(r) * n) >> 32);
+}
+
+g* current_g() noexcept { return tl_g; }
+
+void park_current(std::coroutine_handle<> resume_at, wait_reason why,
+                  const std::source_location& where) noexcept {
+  g* gp = tl_g;
+  gp->resume = resume_at;
+  gp->reason.store(why, std::memory_order_relaxed);
+  gp->wait_site.store(where, std::memory_order_relaxed);
+  gp->status.store(gstatus::waiting, std::memory_order_relaxed);
+}
+
+void globrunq_put_locked(g* gp) noexcept {
+  gp->schedlink = nullptr;
+  if (sched->runq_tail) sched->runq_tail->schedlink = gp;
+  else sched->runq_head = gp;
+  sched->runq_tail = gp;
+  sched->runq_size.fetch_add(1, std::memory_order_relaxed);
+}
+
+void runq_put(p* pp, g* gp, bool next) noexcept {
+  if (next) {
+    gp = pp->q.put_next(gp);
+    if (!gp) return;
+  }
+  while (!pp->q.push(gp)) {
+    // Full: move half of the local queue, plus gp, to the global queue in
+    // one batch, so the lock is taken once per 128 goroutines.
+    g* batch[runq::capacity / 2 + 1];
+    std::uint32_t n = pp->q.take_half(batch);
+    if (n == 0) continue;
+    batch[n++] = gp;
+    std::lock_guard lk(sched->lock);
+    for (std::uint32_t i = 0; i < n; ++i) globrunq_put_locked(batch[i]);
+    return;
+  }
+}
+
+void wakep() noexcept {
+  if (sched->npidle.load(std::memory_order_seq_cst) == 0) return;
+  std::int32_t zero = 0;
+  if (sched->nmspinning.load() != 0 || !sched->nmspinning.compare_exchange_strong(zero, 1)) return;
+  startm(nullptr, true);
+}
+
+void ready(g* gp) noexcept {
+  if (sched->tearing_down.load(std::memory_order_relaxed)) return;
+  gp->status.store(gstatus::runnable, std::memory_order_relaxed);
+  m* mp = tl_m;
+  if (mp && mp->pp) {
+    runq_put(mp->pp, gp, true);
+  } else {
+    std::lock_guard lk(sched->lock);
+    globrunq_put_locked(gp);
+  }
+  wakep();
+}
+
+void start_goroutine(g* gp, const std::source_location& site, const char* creator) noexcept {
+  gp->spawn_site = site;
+  gp->creator = creator;
+  if (!sched) {
+    std::fprintf(stderr, "fatal error: go::spawn called outside go::run\n");
+    std::_Exit(2);
+  }
+  gp->id = sched->next_goid.fetch_add(1, std::memory_order_relaxed);
+  if (sched->tearing_down.load()) {
+    gp->root.destroy();
+    return;
+  }
+  m* mp = tl_m;
+  register_g(gp, mp && mp->pp ? mp->pp->id : 0);
+  sched->ngoroutines.fetch_add(1, std::memory_order_relaxed);
+  ready(gp);
+}
+
+void goexit(g* gp) noexcept {
+  gp->status.store(gstatus::dead, std::memory_order_relaxed);
+  const bool is_main = gp->id == 1;
+  unregister_g(gp);
+  sched->ngoroutines.fetch_sub(1, std::memory_order_relaxed);
+  gp->root.destroy();
+  if (is_main) {
+    std::lock_guard lk(sched->main_mu);
+    sched->main_done = true;
+    sched->main_cv.notify_all();
+  }
+}
+
+void enter_blocking(std::coroutine_handle<> h) noexcept {
+  g* gp = tl_g;
+  m* mp = tl_m;
+  gp->resume = h;
+  gp->status.store(gstatus::syscall, std::memory_order_relaxed);
+  p* pp = std::exchange(mp->pp, nullptr);
+  pp->owner = nullptr;
+  {
+    std::lock_guard lk(sched->lock);
+    ++sched->nsyscall;
+  }
+  handoffp(pp);
+}
+
+bool exit_blocking() noexcept {
+  g* gp = tl_g;
+  m* mp = tl_m;
+  std::lock_guard lk(sched->lock);
+  --sched->nsyscall;
+  if (p* pp = pidleget_locked()) {
+    acquirep(mp, pp);
+    gp->status.store(gstatus::running, std::memory_order_relaxed);
+    return true;
+  }
+  gp->status.store(gstatus::runnable, std::memory_order_relaxed);
+  globrunq_put_locked(gp);
+  return false;
+}
+
+int run_main(g* main_g, const config& cfg, const std::source_location& site) {
+  if (sched) {
+    std::fprintf(stderr, "fatal error: go::run called while another go::run is active\n");
+    std::_Exit(2);
+  }
+  sched = new scheduler(resolve_maxprocs(cfg));
+  main_g->id = sched->next_goid.fetch_add(1);
+  main_g->spawn_site = site;
+  main_g->creator = "go::run";
+  register_g(main_g, 0);
+  sched->ngoroutines.store(1);
+
+  p* p0 = sched->allp[0].get();
+  p0->q.push(main_g);
+  {
+    std::lock_guard lk(sched->lock);
+    for (int i = sched->nprocs - 1; i >= 1; --i) pidleput_locked(sched->allp[i].get());
+    sched->allm.push_back(std::make_unique<m>());
+    m* m0 = sched->allm.back().get();
+    m0->nextp = p0;
+    m0->thread = std::thread(mstart, m0);
+  }
+  {
+    std::unique_lock lk(sched->main_mu);
+    sched->main_cv.wait(lk, [] { return sched->main_done; });
+  }
+  report_leaks_and_exit_if_any();
+  stop_all_ms();
+  sched->tearing_down.store(true);
+  clear_timers();
+  destroy_abandoned_goroutines();
+  delete sched;
+  sched = nullptr;
+  return 0;
+}
+
+}  // namespace go::detail
+
+namespace go {
+
+void yield::await_suspend(std::coroutine_handle<> h) noexcept {
+  detail::g* gp = detail::tl_g;
+  gp->resume = h;
+  gp->status.store(detail::gstatus::runnable, std::memory_order_relaxed);
+  std::lock_guard lk(detail::sched->lock);
+  detail::globrunq_put_locked(gp);
+}
+
+std::size_t num_goroutine() noexcept {
+  return detail::sched ? static_cast<std::size_t>(detail::sched->ngoroutines.load()) : 0;
+}
+
+int maxprocs() noexcept { return detail::sched ? detail::sched->nprocs : 0; }
+
+}  // namespace go
