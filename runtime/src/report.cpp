@@ -70,12 +70,13 @@ void print_goroutine(const g* gp) {
   std::fputc('\n', stderr);
 }
 
-// Every goroutine, by id. The per-P list locks are held while printing.
+// Every live goroutine, by id.
 std::vector<const g*> all_goroutines() {
   std::vector<const g*> out;
-  for (auto& pp : sched->allp) {
-    std::lock_guard lk(pp->allg.lock);
-    for (g* gp = pp->allg.head; gp; gp = gp->allnext) out.push_back(gp);
+  {
+    std::lock_guard lk(sched->allg_mu);
+    for (const g* gp : sched->allg)
+      if (gp->status.load(std::memory_order_relaxed) != gstatus::dead) out.push_back(gp);
   }
   std::sort(out.begin(), out.end(), [](const g* a, const g* b) { return a->id < b->id; });
   return out;
@@ -121,9 +122,9 @@ void report_leaks_and_exit_if_any() noexcept {
   const char* env = std::getenv("GOCXX_LEAKCHECK");
   if (!env || !*env || std::strcmp(env, "0") == 0) return;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
-  while (sched->ngoroutines.load() > 0 && !quiescent() && std::chrono::steady_clock::now() < deadline)
+  while (sched->ngoroutines() > 0 && !quiescent() && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  if (sched->ngoroutines.load() == 0) return;
+  if (sched->ngoroutines() == 0) return;
   std::vector<const g*> left = all_goroutines();
   if (left.empty()) return;
   std::fprintf(stderr, "gocxx: leak check: %zu goroutine(s) still blocked at the end of go::run\n\n", left.size());

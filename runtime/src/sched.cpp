@@ -165,7 +165,7 @@ void reset_spinning(m* mp) noexcept {
 void checkdead_locked() noexcept {
   if (sched->npidle.load() != sched->nprocs) return;
   if (sched->nsyscall > 0 || sched->runq_size.load() > 0) return;
-  if (sched->stopping.load() || sched->ngoroutines.load() == 0) return;
+  if (sched->stopping.load() || sched->ngoroutines() == 0) return;
   if (any_timers()) return;
   {
     std::lock_guard mlk(sched->main_mu);
@@ -248,7 +248,8 @@ g* find_runnable(m* mp) noexcept {
       continue;
     }
     p* pp = mp->pp;
-    std::int64_t now = nanotime();
+    // Read the clock only when some timer is pending anywhere.
+    const std::int64_t now = any_timers() ? nanotime() : INT64_MIN;
     if (pp->timers.next_when.load(std::memory_order_relaxed) <= now) run_timers(pp, now);
 
     // Fairness: now and then look at the global queue first, so goroutines
@@ -343,43 +344,85 @@ int resolve_maxprocs(const config& cfg) {
   return hw ? static_cast<int>(hw) : 1;
 }
 
-void register_g(g* gp, int owner) noexcept {
-  allg_list& l = sched->allp[owner]->allg;
-  gp->allg_owner = owner;
-  std::lock_guard lk(l.lock);
-  gp->allprev = nullptr;
-  gp->allnext = l.head;
-  if (l.head) l.head->allprev = gp;
-  l.head = gp;
-  ++l.count;
+constexpr std::int32_t kLocalFreeMax = 64;
+constexpr std::int32_t kFreeBatch = 32;
+
+// A descriptor for a new goroutine: from pp's free list, refilled from the
+// global one in batches, or newly made.
+g* gfget(p* pp) noexcept {
+  if (pp && !pp->gfree && sched->ngfree > 0) {
+    std::lock_guard lk(sched->lock);
+    while (pp->ngfree < kFreeBatch && sched->gfree) {
+      g* gp = sched->gfree;
+      sched->gfree = gp->schedlink;
+      --sched->ngfree;
+      gp->schedlink = pp->gfree;
+      pp->gfree = gp;
+      ++pp->ngfree;
+    }
+  }
+  if (pp && pp->gfree) {
+    g* gp = pp->gfree;
+    pp->gfree = gp->schedlink;
+    --pp->ngfree;
+    gp->schedlink = nullptr;
+    return gp;
+  }
+  g* gp = new g();
+  std::lock_guard lk(sched->allg_mu);
+  sched->allg.push_back(gp);
+  return gp;
 }
 
-void unregister_g(g* gp) noexcept {
-  allg_list& l = sched->allp[gp->allg_owner]->allg;
-  std::lock_guard lk(l.lock);
-  if (gp->allprev) gp->allprev->allnext = gp->allnext;
-  else l.head = gp->allnext;
-  if (gp->allnext) gp->allnext->allprev = gp->allprev;
-  --l.count;
+void gfput(p* pp, g* gp) noexcept {
+  gp->schedlink = pp->gfree;
+  pp->gfree = gp;
+  if (++pp->ngfree < kLocalFreeMax) return;
+  std::lock_guard lk(sched->lock);
+  while (pp->ngfree > kFreeBatch) {
+    g* x = pp->gfree;
+    pp->gfree = x->schedlink;
+    --pp->ngfree;
+    x->schedlink = sched->gfree;
+    sched->gfree = x;
+    ++sched->ngfree;
+  }
+}
+
+void count_owned(std::atomic<std::int64_t>& counter) noexcept {
+  counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+void init_g(g* gp, std::coroutine_handle<> root, g** gp_slot, const std::source_location& site,
+            const char* creator, std::uint64_t id) noexcept {
+  gp->root = root;
+  gp->resume = root;
+  gp->id = id;
+  gp->spawn_site = site;
+  gp->creator = creator;
+  gp->param = nullptr;
+  gp->reason.store(wait_reason::none, std::memory_order_relaxed);
+  gp->status.store(gstatus::runnable, std::memory_order_relaxed);
+  *gp_slot = gp;
 }
 
 // Destroys every goroutine still alive after the main goroutine ended. The
 // frames' destructors take their waiter records off channels and locks, so
 // nothing keeps a pointer into freed frames; ready() is a no-op meanwhile.
 void destroy_abandoned_goroutines() noexcept {
-  for (auto& pp : sched->allp) {
-    for (;;) {
-      g* gp;
-      {
-        std::lock_guard lk(pp->allg.lock);
-        gp = pp->allg.head;
-      }
-      if (!gp) break;
-      unregister_g(gp);
-      sched->ngoroutines.fetch_sub(1);
-      gp->root.destroy();
-    }
+  std::vector<g*> all;
+  {
+    std::lock_guard lk(sched->allg_mu);
+    all = sched->allg;
   }
+  for (g* gp : all) {
+    if (gp->status.load() == gstatus::dead) continue;
+    gp->status.store(gstatus::dead);
+    gp->root.destroy();
+  }
+  std::lock_guard lk(sched->allg_mu);
+  for (g* gp : sched->allg) delete gp;
+  sched->allg.clear();
 }
 
 void stop_all_ms() {
@@ -407,6 +450,12 @@ void stop_all_ms() {
 
 }  // namespace
 
+std::int64_t scheduler::ngoroutines() const noexcept {
+  std::int64_t n = started_without_p.load(std::memory_order_relaxed);
+  for (auto& pp : allp) n += pp->started.load(std::memory_order_relaxed) - pp->ended.load(std::memory_order_relaxed);
+  return n;
+}
+
 scheduler::scheduler(int n) : nprocs(n) {
   for (int i = 0; i < n; ++i) {
     allp.push_back(std::make_unique<p>());
@@ -415,14 +464,27 @@ scheduler::scheduler(int n) : nprocs(n) {
 }
 
 void note::sleep(std::int64_t deadline) {
-  std::unique_lock lk(mu);
-  if (deadline == INT64_MAX) {
-    cv.wait(lk, [&] { return signaled; });
-  } else {
-    auto tp = std::chrono::steady_clock::time_point(std::chrono::nanoseconds(deadline));
-    cv.wait_until(lk, tp, [&] { return signaled; });
+  constexpr std::int64_t kSpinNs = 50'000;
+  const std::int64_t spin_until = std::min(deadline, nanotime() + kSpinNs);
+  for (int i = 1;; ++i) {
+    if (state.load(std::memory_order_acquire) == signaled) {
+      state.store(idle, std::memory_order_relaxed);
+      return;
+    }
+    __builtin_ia32_pause();
+    if (i % 64 == 0 && nanotime() >= spin_until) break;
   }
-  signaled = false;
+  std::unique_lock lk(mu);
+  int expected = idle;
+  if (state.compare_exchange_strong(expected, sleeping, std::memory_order_acq_rel)) {
+    auto woken = [&] { return state.load(std::memory_order_acquire) == signaled; };
+    if (deadline == INT64_MAX) {
+      cv.wait(lk, woken);
+    } else {
+      cv.wait_until(lk, std::chrono::steady_clock::time_point(std::chrono::nanoseconds(deadline)), woken);
+    }
+  }
+  state.store(idle, std::memory_order_relaxed);
 }
 
 std::int64_t nanotime() noexcept {
@@ -495,30 +557,47 @@ void ready(g* gp) noexcept {
   wakep();
 }
 
-void start_goroutine(g* gp, const std::source_location& site, const char* creator) noexcept {
-  gp->spawn_site = site;
-  gp->creator = creator;
+void start_goroutine(std::coroutine_handle<> root, g** gp_slot, const std::source_location& site) noexcept {
   if (!sched) {
     std::fprintf(stderr, "fatal error: go::spawn called outside go::run\n");
     std::_Exit(2);
   }
-  gp->id = sched->next_goid.fetch_add(1, std::memory_order_relaxed);
   if (sched->tearing_down.load()) {
-    gp->root.destroy();
+    root.destroy();
     return;
   }
   m* mp = tl_m;
-  register_g(gp, mp && mp->pp ? mp->pp->id : 0);
-  sched->ngoroutines.fetch_add(1, std::memory_order_relaxed);
+  p* pp = mp ? mp->pp : nullptr;
+  std::uint64_t id;
+  if (mp) {
+    if (mp->goid_next == mp->goid_end) {
+      constexpr std::uint64_t kBlock = 16;
+      mp->goid_next = sched->next_goid.fetch_add(kBlock, std::memory_order_relaxed);
+      mp->goid_end = mp->goid_next + kBlock;
+    }
+    id = mp->goid_next++;
+  } else {
+    id = sched->next_goid.fetch_add(1, std::memory_order_relaxed);
+  }
+  g* gp;
+  if (pp) {
+    gp = gfget(pp);
+    count_owned(pp->started);
+  } else {
+    gp = gfget(nullptr);
+    sched->started_without_p.fetch_add(1, std::memory_order_relaxed);
+  }
+  init_g(gp, root, gp_slot, site, "go::spawn", id);
   ready(gp);
 }
 
 void goexit(g* gp) noexcept {
-  gp->status.store(gstatus::dead, std::memory_order_relaxed);
   const bool is_main = gp->id == 1;
-  unregister_g(gp);
-  sched->ngoroutines.fetch_sub(1, std::memory_order_relaxed);
+  p* pp = tl_m->pp;
   gp->root.destroy();
+  gp->status.store(gstatus::dead, std::memory_order_relaxed);
+  count_owned(pp->ended);
+  gfput(pp, gp);
   if (is_main) {
     std::lock_guard lk(sched->main_mu);
     sched->main_done = true;
@@ -555,19 +634,17 @@ bool exit_blocking() noexcept {
   return false;
 }
 
-int run_main(g* main_g, const config& cfg, const std::source_location& site) {
+int run_main(std::coroutine_handle<> root, g** gp_slot, const config& cfg, const std::source_location& site) {
   if (sched) {
     std::fprintf(stderr, "fatal error: go::run called while another go::run is active\n");
     std::_Exit(2);
   }
   sched = new scheduler(resolve_maxprocs(cfg));
-  main_g->id = sched->next_goid.fetch_add(1);
-  main_g->spawn_site = site;
-  main_g->creator = "go::run";
-  register_g(main_g, 0);
-  sched->ngoroutines.store(1);
-
   p* p0 = sched->allp[0].get();
+  g* main_g = gfget(p0);
+  init_g(main_g, root, gp_slot, site, "go::run", sched->next_goid.fetch_add(1));
+  count_owned(p0->started);
+
   p0->q.push(main_g);
   {
     std::lock_guard lk(sched->lock);
@@ -604,7 +681,7 @@ void yield::await_suspend(std::coroutine_handle<> h) noexcept {
 }
 
 std::size_t num_goroutine() noexcept {
-  return detail::sched ? static_cast<std::size_t>(detail::sched->ngoroutines.load()) : 0;
+  return detail::sched ? static_cast<std::size_t>(detail::sched->ngoroutines()) : 0;
 }
 
 int maxprocs() noexcept { return detail::sched ? detail::sched->nprocs : 0; }

@@ -25,14 +25,6 @@ struct timer_heap {
   std::atomic<std::int64_t> next_when{INT64_MAX};
 };
 
-// A list of all goroutines, one per P so that spawning and exiting rarely
-// contend; read whole only by the deadlock and leak reports and at shutdown.
-struct allg_list {
-  spinlock lock;
-  g* head = nullptr;
-  std::size_t count = 0;
-};
-
 struct m;
 
 struct p {
@@ -41,21 +33,33 @@ struct p {
   std::uint32_t schedtick = 0;
   m* owner = nullptr;
   timer_heap timers;
-  allg_list allg;
+  // Dead descriptors ready for reuse (Go's p.gFree), linked by schedlink.
+  g* gfree = nullptr;
+  std::int32_t ngfree = 0;
+  // Goroutines started and ended on this P; written only by its owner, so
+  // spawning and exiting on different Ps share no cache line.
+  std::atomic<std::int64_t> started{0};
+  std::atomic<std::int64_t> ended{0};
 };
 
-// An M parks on its note when it has nothing to run.
+// An M parks on its note when it has nothing to run. It first spins for a
+// few tens of microseconds, so that a wakeup arriving soon -- the common case
+// when goroutines hand work back and forth -- costs neither side a system
+// call; only then does it sleep in the kernel.
 struct note {
+  static constexpr int idle = 0, signaled = 1, sleeping = 2;
+  std::atomic<int> state{idle};
   std::mutex mu;
   std::condition_variable cv;
-  bool signaled = false;
 
   void wakeup() {
-    std::lock_guard lk(mu);
-    signaled = true;
-    cv.notify_one();
+    if (state.exchange(signaled, std::memory_order_acq_rel) == sleeping) {
+      std::lock_guard lk(mu);
+      cv.notify_one();
+    }
   }
-  // Returns when woken or when deadline (nanotime) passes.
+  // Returns when woken or when deadline (nanotime) passes, or spuriously:
+  // callers re-examine the scheduler's state after every return.
   void sleep(std::int64_t deadline);
 };
 
@@ -67,6 +71,9 @@ struct m {
   bool idle = false;   // on the idle list
   note park;
   std::uint64_t rand_state = 0;
+  // Goroutine ids are taken from the global counter in blocks (Go's goidcache).
+  std::uint64_t goid_next = 0;
+  std::uint64_t goid_end = 0;
   std::thread thread;
 };
 
@@ -93,7 +100,18 @@ struct scheduler {
   std::atomic<std::int64_t> timer_wait_until{INT64_MAX};
 
   std::atomic<std::uint64_t> next_goid{1};
-  std::atomic<std::int64_t> ngoroutines{0};
+  // Goroutines started by threads without a P (from inside go::blocking).
+  std::atomic<std::int64_t> started_without_p{0};
+
+  // Every descriptor ever made, live or dead (Go's allgs): appended to, never
+  // shrunk, read by the reports and at shutdown. Dead ones wait for reuse on
+  // the Ps' free lists or on the global one below (both under their locks).
+  std::mutex allg_mu;
+  std::vector<g*> allg;
+  g* gfree = nullptr;  // under lock
+  std::atomic<std::int32_t> ngfree{0};
+
+  std::int64_t ngoroutines() const noexcept;
   std::atomic<bool> stopping{false};
   std::atomic<bool> tearing_down{false};
 

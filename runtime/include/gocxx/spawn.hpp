@@ -25,30 +25,27 @@ struct config {
 
 namespace detail {
 
-// The outermost frame of a goroutine. Its promise *is* the goroutine
-// descriptor, so a goroutine costs one allocation for the descriptor and the
-// callable together, plus the frames of the tasks it awaits.
+// The outermost frame of a goroutine: it holds the callable and the
+// arguments, and points to the goroutine's descriptor. Descriptors are
+// recycled through per-P free lists, as Go recycles its gs.
 struct goroutine_frame {
   struct promise_type : frame_allocation {
-    g gd;
+    g* gp = nullptr;
     goroutine_frame get_return_object() noexcept {
-      auto h = std::coroutine_handle<promise_type>::from_promise(*this);
-      gd.root = h;
-      gd.resume = h;
-      return goroutine_frame{&gd};
+      return goroutine_frame{std::coroutine_handle<promise_type>::from_promise(*this)};
     }
     std::suspend_always initial_suspend() noexcept { return {}; }
     struct final_awaiter {
       bool await_ready() noexcept { return false; }
-      void await_suspend(std::coroutine_handle<promise_type> h) noexcept { goexit(&h.promise().gd); }
+      void await_suspend(std::coroutine_handle<promise_type> h) noexcept { goexit(h.promise().gp); }
       void await_resume() noexcept {}
     };
     final_awaiter final_suspend() noexcept { return {}; }
     void return_void() noexcept {}
     // A panic (any exception) that leaves a goroutine ends the process, as in Go.
-    [[noreturn]] void unhandled_exception() noexcept { die_of_panic(&gd); }
+    [[noreturn]] void unhandled_exception() noexcept { die_of_panic(gp); }
   };
-  g* gp;
+  std::coroutine_handle<promise_type> h;
 };
 
 // The body of every goroutine: the callable and the arguments live in this
@@ -58,9 +55,10 @@ goroutine_frame goroutine_main(F fn, Args... args) {
   co_await std::invoke(fn, std::move(args)...);
 }
 
-// Registers a new goroutine and puts it on the current P's run queue.
-void start_goroutine(g* gp, const std::source_location& site, const char* creator) noexcept;
-int run_main(g* main_g, const config& cfg, const std::source_location& site);
+// Gives the frame a descriptor (stored in *gp_slot) and puts the new
+// goroutine on the current P's run queue.
+void start_goroutine(std::coroutine_handle<> root, g** gp_slot, const std::source_location& site) noexcept;
+int run_main(std::coroutine_handle<> root, g** gp_slot, const config& cfg, const std::source_location& site);
 
 template <class F, class... Args>
 concept goroutine_callable = std::is_invocable_v<F&, Args&&...>;
@@ -78,7 +76,7 @@ struct spawn {
                 "go::spawn: fn(args...) must be callable and return go::task<>");
   explicit spawn(F fn, Args... args, std::source_location site = std::source_location::current()) {
     detail::goroutine_frame fr = detail::goroutine_main<F, Args...>(std::move(fn), std::move(args)...);
-    detail::start_goroutine(fr.gp, site, "go::spawn");
+    detail::start_goroutine(fr.h, &fr.h.promise().gp, site);
   }
 };
 template <class F, class... Args>
@@ -89,7 +87,7 @@ spawn(F, Args...) -> spawn<F, Args...>;
 template <class F>
 int run(F main_fn, config cfg = {}, std::source_location site = std::source_location::current()) {
   detail::goroutine_frame fr = detail::goroutine_main<F>(std::move(main_fn));
-  return detail::run_main(fr.gp, cfg, site);
+  return detail::run_main(fr.h, &fr.h.promise().gp, cfg, site);
 }
 
 // runtime.Gosched: lets other goroutines run; this one goes to the global queue.

@@ -48,10 +48,7 @@ enum class gstatus : std::uint8_t { runnable, running, waiting, syscall, dead };
 struct g {
   std::coroutine_handle<> resume;  // innermost suspended coroutine of this goroutine
   std::coroutine_handle<> root;    // the goroutine's outermost frame (owns the rest)
-  g* schedlink = nullptr;          // link in the global run queue
-  g* allnext = nullptr;            // link in its P's list of all goroutines
-  g* allprev = nullptr;
-  int allg_owner = 0;              // index of the P whose list holds this g
+  g* schedlink = nullptr;          // link in the global run queue or a free list
   std::uint64_t id = 0;
   std::source_location spawn_site;
   const char* creator = "go::spawn";
@@ -74,8 +71,8 @@ void park_current(std::coroutine_handle<> resume_at, wait_reason why,
 // that holds a P the goroutine goes to that P's runnext slot, as in Go.
 void ready(g* gp) noexcept;
 
-// Called by a goroutine's outermost frame when it finishes: unregisters the
-// goroutine and frees its frame.
+// Called by a goroutine's outermost frame when it finishes: frees the frame
+// and recycles the descriptor.
 void goexit(g* gp) noexcept;
 
 // Reports the exception escaping goroutine gp in Go's panic form and exits 2.
