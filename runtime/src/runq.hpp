@@ -63,9 +63,9 @@ class runq {
 
   // Thief: moves half of victim's goroutines into this (empty-ish) queue and
   // returns one of them to run. Takes runnext only when the ring is empty.
-  g* steal_from(runq& victim, bool take_next) noexcept {
+  g* steal_from(runq& victim, bool take_next, bool victim_running) noexcept {
     std::uint32_t t = tail_.load(std::memory_order_relaxed);
-    std::uint32_t n = victim.grab(slots_, t, take_next);
+    std::uint32_t n = victim.grab(slots_, t, take_next, victim_running);
     if (n == 0) return nullptr;
     --n;
     g* gp = slots_[(t + n) % capacity].load(std::memory_order_relaxed);
@@ -79,7 +79,8 @@ class runq {
   }
 
  private:
-  std::uint32_t grab(std::array<std::atomic<g*>, capacity>& dst, std::uint32_t dst_head, bool take_next) noexcept {
+  std::uint32_t grab(std::array<std::atomic<g*>, capacity>& dst, std::uint32_t dst_head, bool take_next,
+                     bool victim_running) noexcept {
     for (;;) {
       std::uint32_t h = head_.load(std::memory_order_acquire);
       std::uint32_t t = tail_.load(std::memory_order_acquire);
@@ -89,6 +90,10 @@ class runq {
         if (!take_next) return 0;
         g* next = runnext_.load(std::memory_order_acquire);
         if (!next) return 0;
+        // The victim's running goroutine has most likely just readied next
+        // and is about to block, after which its P runs next with warm
+        // caches. Give it ~3us before taking next away (Go's runqgrab).
+        if (victim_running && !wait_while_next_is(next)) continue;
         if (!runnext_.compare_exchange_strong(next, nullptr, std::memory_order_acq_rel)) continue;
         dst[dst_head % capacity].store(next, std::memory_order_relaxed);
         return 1;
@@ -101,10 +106,23 @@ class runq {
     }
   }
 
+  bool wait_while_next_is(g* next) const noexcept;
+
   alignas(64) std::atomic<std::uint32_t> head_{0};
   alignas(64) std::atomic<std::uint32_t> tail_{0};
   std::atomic<g*> runnext_{nullptr};
   std::array<std::atomic<g*>, capacity> slots_{};
 };
+
+inline bool runq::wait_while_next_is(g* next) const noexcept {
+  const std::int64_t until = nanotime() + 3'000;
+  do {
+    for (int i = 0; i < 32; ++i) {
+      if (runnext_.load(std::memory_order_relaxed) != next) return false;
+      __builtin_ia32_pause();
+    }
+  } while (nanotime() < until);
+  return true;
+}
 
 }  // namespace go::detail

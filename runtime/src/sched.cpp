@@ -232,7 +232,7 @@ g* steal_work(m* mp, std::int64_t now) noexcept {
         run_timers(victim, now);
         if (g* gp = pp->q.pop()) return gp;
       }
-      if (g* gp = pp->q.steal_from(victim->q, last)) return gp;
+      if (g* gp = pp->q.steal_from(victim->q, last, victim->owner.load(std::memory_order_relaxed) != nullptr)) return gp;
     }
   }
   return nullptr;

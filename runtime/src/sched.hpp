@@ -31,7 +31,7 @@ struct p {
   int id = 0;
   runq q;
   std::uint32_t schedtick = 0;
-  m* owner = nullptr;
+  std::atomic<m*> owner{nullptr};  // the M running on this P, if any
   timer_heap timers;
   // Dead descriptors ready for reuse (Go's p.gFree), linked by schedlink.
   g* gfree = nullptr;

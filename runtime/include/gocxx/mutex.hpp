@@ -63,9 +63,11 @@ class mutex {
   [[nodiscard]] lock_awaiter lock(std::source_location where = std::source_location::current()) noexcept {
     return lock_awaiter(this, where);
   }
+  // Takes the lock if it is free and not reserved for a starved waiter.
   bool try_lock() noexcept {
-    std::int32_t unlocked = 0;
-    return state_.compare_exchange_strong(unlocked, locked, std::memory_order_acquire, std::memory_order_relaxed);
+    std::int32_t old = state_.load(std::memory_order_relaxed);
+    if (old & (locked | starving_bit)) return false;
+    return state_.compare_exchange_strong(old, old | locked, std::memory_order_acquire, std::memory_order_relaxed);
   }
   void unlock();
 
