@@ -1,0 +1,58 @@
+# lit configuration for gocxx's lit + FileCheck tests (see CMakeLists.txt).
+#
+# Substitutions available in RUN lines:
+#   %examples          directory of the example binaries (build/examples)
+#   %tools             directory of the analyzer's binaries (build/tool, later)
+#   %expect_exit N     run the rest of the line as a command, passing its output
+#                      through; succeed iff it exits with status N (and within
+#                      the per-test timeout, --param timeout=SECONDS, default 60)
+#   %cxx, %gocxx_include   the C++ compiler and the runtime's include directory
+#   FileCheck, not     LLVM's tools
+import os
+import lit.formats
+
+# Pointed at the source tree, lit finds this file first: load the build
+# tree's lit.site.cfg.py named by --param gocxx_site_config=... (or by the
+# environment variable GOCXX_LIT_SITE_CONFIG).
+if not hasattr(config, "gocxx_examples_dir"):
+    site = lit_config.params.get("gocxx_site_config") or os.environ.get("GOCXX_LIT_SITE_CONFIG")
+    if not site:
+        lit_config.fatal("run lit on <build>/test/lit, or pass "
+                         "--param gocxx_site_config=<build>/test/lit/lit.site.cfg.py")
+    config.gocxx_loading_site_config = True
+    lit_config.load_config(config, site)
+
+config.name = "gocxx"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".test", ".cpp"]
+config.excludes = ["Inputs", "utils"]
+config.test_source_root = os.path.dirname(os.path.abspath(__file__))
+config.test_exec_root = config.gocxx_lit_obj_dir
+
+# A clean, deterministic environment: lit passes only a few variables through
+# (GOMAXPROCS, GOCXX_LEAKCHECK and friends are not among them); tests set what
+# they need with `env`.
+config.environment["PATH"] = os.pathsep.join(
+    [config.llvm_tools_dir, config.environment.get("PATH", os.environ.get("PATH", ""))])
+
+timeout = lit_config.params.get("timeout", "60")
+expect_exit = '"%s" "%s" --timeout=%s' % (
+    config.python_executable, os.path.join(config.test_source_root, "utils", "expect_exit.py"), timeout)
+
+# Patterns are regular expressions. A tool name is replaced only where it
+# stands as a word of its own (not inside a path or another word).
+def tool(name):
+    return r"(?<![\w/.%-])" + name + r"(?![\w/.-])"
+
+config.substitutions += [
+    ("%examples", config.gocxx_examples_dir),
+    ("%tools", config.gocxx_tools_dir),
+    ("%expect_exit", expect_exit),
+    ("%cxx", config.cxx_compiler),
+    ("%gocxx_include", config.gocxx_runtime_include),
+    (tool("FileCheck"), config.filecheck),
+    (tool("not"), config.not_tool),
+]
+
+if config.gocxx_sanitize:
+    config.available_features.add(config.gocxx_sanitize + "-sanitizer")
