@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "gocxx/detail/alloc.hpp"
 #include "gocxx/spawn.hpp"
 
 namespace go::detail {
@@ -368,7 +369,9 @@ g* gfget(p* pp) noexcept {
     gp->schedlink = nullptr;
     return gp;
   }
-  g* gp = new g();
+  // Through the allocation hook: descriptors freed at the end of one go::run
+  // are reused by the next through its caches.
+  g* gp = new (detail::alloc(sizeof(g))) g();
   std::lock_guard lk(sched->allg_mu);
   sched->allg.push_back(gp);
   return gp;
@@ -421,7 +424,10 @@ void destroy_abandoned_goroutines() noexcept {
     gp->root.destroy();
   }
   std::lock_guard lk(sched->allg_mu);
-  for (g* gp : sched->allg) delete gp;
+  for (g* gp : sched->allg) {
+    gp->~g();
+    detail::free(gp, sizeof(g));
+  }
   sched->allg.clear();
 }
 
