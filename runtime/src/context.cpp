@@ -1,9 +1,8 @@
 // The context tree (Go's context.go).
 //
-// A cancellable node registers itself with its nearest cancellable ancestor,
-// which cancels it in turn; the registration is a weak reference, so a child
-// the program has dropped costs its parent nothing. A node removes itself
-// from its parent when it is cancelled or destroyed.
+// A cancellable node's cancel_state registers with the state of its nearest
+// cancellable ancestor, which cancels it in turn; a state leaves its parent
+// when it is cancelled directly or by its deadline.
 #include "gocxx/context.hpp"
 
 #include <map>
@@ -18,7 +17,7 @@ const error deadline_exceeded = error::make("context deadline exceeded");
 
 namespace detail {
 
-class cancel_node;
+class cancel_state;
 
 class context_node {
  public:
@@ -31,8 +30,10 @@ class context_node {
     return parent_ ? parent_->deadline() : std::optional<time_point>();
   }
   virtual std::any value(const context_key& k) const { return parent_ ? parent_->value(k) : std::any(); }
-  // The nearest node, this one included, that can be cancelled.
-  virtual cancel_node* nearest_cancel() const { return parent_ ? parent_->nearest_cancel() : nullptr; }
+  // The cancellation state of the nearest cancellable node, this one included.
+  virtual std::shared_ptr<cancel_state> nearest_cancel() const {
+    return parent_ ? parent_->nearest_cancel() : nullptr;
+  }
 
  protected:
   std::shared_ptr<const context_node> parent_;
@@ -51,57 +52,35 @@ class value_node final : public context_node {
   std::any value_;
 };
 
-class cancel_node final : public context_node, public std::enable_shared_from_this<cancel_node> {
+// What cancellation acts on: the done channel, the error, and the children
+// to cancel in turn. States point only downwards (parent to children, held
+// strongly as Go's parent holds its children until it is cancelled) and
+// upwards weakly, so the tree has no reference cycles; a child whose handles
+// the program dropped is still cancelled with its parent, and its done()
+// channel still closes.
+class cancel_state {
  public:
-  explicit cancel_node(std::shared_ptr<const context_node> parent)
-      : context_node(std::move(parent)), done_(make_chan<unit>()) {}
+  explicit cancel_state(std::weak_ptr<cancel_state> parent) : parent_(std::move(parent)), done_(make_chan<unit>()) {}
 
-  ~cancel_node() override {
-    if (timer_) {
-      timer_->stop();
-      shared_timer::drop(timer_);
-    }
-    if (cancel_node* p = parent_ ? parent_->nearest_cancel() : nullptr) p->forget_child(this);
-  }
-
-  recv_chan<unit> done() const override { return done_; }
-  error err() const override {
+  recv_chan<unit> done() const { return done_; }
+  error err() const {
     std::lock_guard lk(mu_);
     return err_;
   }
-  std::optional<time_point> deadline() const override {
-    auto inherited = context_node::deadline();
-    if (!deadline_) return inherited;
-    if (!inherited || *deadline_ < *inherited) return deadline_;
-    return inherited;
-  }
-  cancel_node* nearest_cancel() const override { return const_cast<cancel_node*>(this); }
 
-  // Hooks this node under its nearest cancellable ancestor (Go's
-  // propagateCancel): cancelled now if that ancestor already is.
-  void attach() {
-    cancel_node* p = parent_ ? parent_->nearest_cancel() : nullptr;
-    if (!p) return;
+  // Hooks child under this state, or cancels it at once if this one already is.
+  void adopt(const std::shared_ptr<cancel_state>& child) {
     error already;
     {
-      std::lock_guard lk(p->mu_);
-      if (p->err_) already = p->err_;
-      else p->children_[this] = weak_from_this();
+      std::lock_guard lk(mu_);
+      if (err_) already = err_;
+      else children_[child.get()] = child;
     }
-    if (already) cancel(false, already);
-  }
-
-  void arm_deadline(time_point at) {
-    deadline_ = at;
-    std::weak_ptr<cancel_node> self = weak_from_this();
-    timer_ = shared_timer::make([self] {
-      if (auto n = self.lock()) n->cancel(true, deadline_exceeded);
-    });
-    timer_->reset(at.time_since_epoch().count(), 0);
+    if (already) child->cancel(false, already);
   }
 
   void cancel(bool detach, const error& why) {
-    std::map<cancel_node*, std::weak_ptr<cancel_node>> children;
+    std::map<cancel_state*, std::shared_ptr<cancel_state>> children;
     {
       std::lock_guard lk(mu_);
       if (err_) return;  // idempotent
@@ -109,23 +88,67 @@ class cancel_node final : public context_node, public std::enable_shared_from_th
       done_.close();
       children.swap(children_);
     }
-    for (auto& [raw, weak] : children)
-      if (auto child = weak.lock()) child->cancel(false, why);
+    for (auto& [raw, child] : children) child->cancel(false, why);
     if (detach)
-      if (cancel_node* p = parent_ ? parent_->nearest_cancel() : nullptr) p->forget_child(this);
+      if (auto p = parent_.lock()) p->forget(this);
+  }
+
+ private:
+  void forget(cancel_state* child) {
+    std::shared_ptr<cancel_state> dropped;  // destroyed after the lock is released
+    std::lock_guard lk(mu_);
+    auto it = children_.find(child);
+    if (it == children_.end()) return;
+    dropped = std::move(it->second);
+    children_.erase(it);
+  }
+
+  std::weak_ptr<cancel_state> parent_;
+  mutable std::mutex mu_;
+  chan<unit> done_;
+  error err_;
+  std::map<cancel_state*, std::shared_ptr<cancel_state>> children_;
+};
+
+class cancel_node final : public context_node {
+ public:
+  explicit cancel_node(std::shared_ptr<const context_node> parent)
+      : context_node(std::move(parent)), state_(std::make_shared<cancel_state>(parent_state())) {
+    if (auto p = parent_state().lock()) p->adopt(state_);
+  }
+
+  ~cancel_node() override {
+    // A pending deadline keeps its state alive and still fires, as in Go.
+    if (timer_) shared_timer::drop(timer_);
+  }
+
+  recv_chan<unit> done() const override { return state_->done(); }
+  error err() const override { return state_->err(); }
+  std::optional<time_point> deadline() const override {
+    auto inherited = context_node::deadline();
+    if (!deadline_) return inherited;
+    if (!inherited || *deadline_ < *inherited) return deadline_;
+    return inherited;
+  }
+  std::shared_ptr<cancel_state> nearest_cancel() const override { return state_; }
+
+  void arm_deadline(time_point at) {
+    deadline_ = at;
+    timer_ = shared_timer::make([st = state_] { st->cancel(true, deadline_exceeded); });
+    timer_->reset(at.time_since_epoch().count(), 0);
+  }
+
+  void cancel(const error& why) {
+    state_->cancel(true, why);
     if (timer_) timer_->stop();
   }
 
  private:
-  void forget_child(cancel_node* child) {
-    std::lock_guard lk(mu_);
-    children_.erase(child);
+  std::weak_ptr<cancel_state> parent_state() const {
+    return parent_ ? std::weak_ptr<cancel_state>(parent_->nearest_cancel()) : std::weak_ptr<cancel_state>();
   }
 
-  mutable std::mutex mu_;
-  chan<unit> done_;
-  error err_;
-  std::map<cancel_node*, std::weak_ptr<cancel_node>> children_;
+  std::shared_ptr<cancel_state> state_;
   std::optional<time_point> deadline_;
   shared_timer* timer_ = nullptr;
 };
@@ -152,23 +175,20 @@ context todo() { return context(); }
 namespace {
 context_with_cancel wrap(std::shared_ptr<detail::cancel_node> n) {
   context ctx(n);
-  return {std::move(ctx), [n] { n->cancel(true, canceled); }};
+  return {std::move(ctx), [n] { n->cancel(canceled); }};
 }
 }  // namespace
 
 context_with_cancel with_cancel(const context& parent) {
-  auto n = std::make_shared<detail::cancel_node>(parent.node());
-  n->attach();
-  return wrap(std::move(n));
+  return wrap(std::make_shared<detail::cancel_node>(parent.node()));
 }
 
 context_with_cancel with_deadline(const context& parent, time_point deadline) {
   auto n = std::make_shared<detail::cancel_node>(parent.node());
-  n->attach();
   // A parent that ends sooner already bounds the child (Go's WithDeadline).
   if (auto inherited = parent.deadline(); inherited && *inherited <= deadline) return wrap(std::move(n));
   if (deadline <= time_point(std::chrono::nanoseconds(detail::nanotime()))) {
-    n->cancel(true, deadline_exceeded);
+    n->cancel(deadline_exceeded);
   } else {
     n->arm_deadline(deadline);
   }

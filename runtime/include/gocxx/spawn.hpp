@@ -5,12 +5,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <new>
 #include <optional>
 #include <source_location>
 #include <type_traits>
 #include <utility>
 
 #include "gocxx/detail/goroutine.hpp"
+#include "gocxx/detail/alloc.hpp"
 #include "gocxx/task.hpp"
 
 namespace go {
@@ -18,9 +20,9 @@ namespace go {
 // Unset fields come from GOMAXPROCS, GOGC and GOMEMLIMIT, then the defaults
 // (number of CPUs, 100, no limit).
 struct config {
-  std::optional<int> maxprocs;
-  std::optional<int> gc_percent;
-  std::optional<std::int64_t> memory_limit;
+  std::optional<int> maxprocs = std::nullopt;
+  std::optional<int> gc_percent = std::nullopt;
+  std::optional<std::int64_t> memory_limit = std::nullopt;
 };
 
 namespace detail {
@@ -63,24 +65,58 @@ int run_main(std::coroutine_handle<> root, g** gp_slot, const config& cfg, const
 template <class F, class... Args>
 concept goroutine_callable = std::is_invocable_v<F&, Args&&...>;
 
+// The callable of a spawn together with the spawn site.
+//
+// spawn's first parameter has this type with Args in a non-deduced context:
+// Args are deduced from the arguments, then the callable converts implicitly,
+// and the converting constructor's defaulted std::source_location records
+// where go::spawn was called. The constructor knows the callable's type and
+// Args, so it can remember how to start the goroutine; spawn supplies the
+// argument values.
+template <class... Args>
+class spawn_callable {
+ public:
+  template <class F>
+    requires goroutine_callable<std::decay_t<F>, Args...>
+  spawn_callable(F&& fn, std::source_location site = std::source_location::current())  // NOLINT: implicit
+      : site_(site) {
+    using Fn = std::decay_t<F>;
+    if constexpr (sizeof(Fn) <= sizeof(inline_) && alignof(Fn) <= alignof(std::max_align_t)) {
+      fn_ = new (inline_) Fn(std::forward<F>(fn));
+      destroy_ = [](void* p) { static_cast<Fn*>(p)->~Fn(); };
+    } else {
+      fn_ = new (detail::alloc(sizeof(Fn))) Fn(std::forward<F>(fn));
+      destroy_ = [](void* p) {
+        static_cast<Fn*>(p)->~Fn();
+        detail::free(p, sizeof(Fn));
+      };
+    }
+    launch_ = [](void* p, Args&&... args, const std::source_location& at) {
+      goroutine_frame fr = goroutine_main<Fn, Args...>(std::move(*static_cast<Fn*>(p)), std::move(args)...);
+      start_goroutine(fr.h, &fr.h.promise().gp, at);
+    };
+  }
+  spawn_callable(const spawn_callable&) = delete;
+  ~spawn_callable() { destroy_(fn_); }
+
+  void launch(Args&&... args) { launch_(fn_, std::move(args)..., site_); }
+
+ private:
+  alignas(std::max_align_t) unsigned char inline_[64];
+  void* fn_;
+  void (*destroy_)(void*);
+  void (*launch_)(void*, Args&&..., const std::source_location&);
+  std::source_location site_;
+};
+
 }  // namespace detail
 
 // go::spawn(fn, args...) -- Go's `go fn(args...)`. The arguments are copied
-// before spawn returns; the goroutine starts later, on some P.
-//
-// spawn is a class template only so that a default argument can record the
-// spawn site after a parameter pack; use it exactly like a function.
-template <class F, class... Args>
-struct spawn {
-  static_assert(detail::goroutine_callable<F, Args...>,
-                "go::spawn: fn(args...) must be callable and return go::task<>");
-  explicit spawn(F fn, Args... args, std::source_location site = std::source_location::current()) {
-    detail::goroutine_frame fr = detail::goroutine_main<F, Args...>(std::move(fn), std::move(args)...);
-    detail::start_goroutine(fr.h, &fr.h.promise().gp, site);
-  }
-};
-template <class F, class... Args>
-spawn(F, Args...) -> spawn<F, Args...>;
+// (decayed) before spawn returns; the goroutine starts later, on some P.
+template <class... Args>
+void spawn(detail::spawn_callable<std::decay_t<Args>...> fn, Args&&... args) {
+  fn.launch(std::decay_t<Args>(std::forward<Args>(args))...);
+}
 
 // Runs main_fn as the main goroutine on a fresh scheduler and returns 0 when
 // it finishes; goroutines still running are abandoned, as in Go.
