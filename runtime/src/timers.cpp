@@ -87,11 +87,14 @@ void add_timer(timer_node* t) noexcept {
     return;
   }
   timer_heap& h = current_heap();
+  // Once t is in the heap it may fire on another worker, and a frame-owned
+  // node (sleep) may be gone: t is not touched after the push.
+  const std::int64_t when = t->when;
   {
     std::lock_guard lk(h.lock);
     push_locked(h, t);
   }
-  wake_for_timer(t->when);
+  wake_for_timer(when);
 }
 
 bool del_timer(timer_node* t) noexcept {
