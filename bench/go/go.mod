@@ -1,0 +1,3 @@
+module gocxx.local/bench
+
+go 1.19
