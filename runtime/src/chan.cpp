@@ -10,7 +10,20 @@
 // makes an unbuffered channel a rendezvous.
 #include "gocxx/detail/chan_core.hpp"
 
+#include <cstring>
+
 namespace go::detail {
+
+inline void hchan_base::move_elem(void* dst, void* src) const noexcept {
+  if (ops_->trivial) std::memcpy(dst, src, elemsize_);
+  else ops_->move_assign(dst, src);
+}
+
+// Go zeroes a slot after a receive so the buffer does not keep the value
+// alive; a trivially copyable value keeps nothing alive.
+inline void hchan_base::clear_slot(void* s) const noexcept {
+  if (!ops_->trivial) ops_->reset(s);
+}
 
 void waitq::enqueue(sudog* s) noexcept {
   s->next = nullptr;
@@ -48,15 +61,16 @@ sudog* waitq::dequeue() noexcept {
 
 bool hchan_base::send_ready_locked(void* src, g** wake) noexcept {
   if (sudog* s = recvq_.dequeue()) {
-    if (s->elem) ops_->move_assign(s->elem, src);
+    if (s->elem) move_elem(s->elem, src);
     s->success = true;
     *wake = s->gp;
     return true;
   }
-  if (qcount_.load(std::memory_order_relaxed) < dataqsiz_) {
-    ops_->move_assign(slot(sendx_), src);
+  const std::size_t n = qcount_.load(std::memory_order_relaxed);
+  if (n < dataqsiz_) {
+    move_elem(slot(sendx_), src);
     if (++sendx_ == dataqsiz_) sendx_ = 0;
-    qcount_.fetch_add(1, std::memory_order_relaxed);
+    set_qcount(n + 1);
     return true;
   }
   return false;
@@ -65,14 +79,14 @@ bool hchan_base::send_ready_locked(void* src, g** wake) noexcept {
 // A sender is waiting, so the buffer is empty (unbuffered) or full.
 void hchan_base::recv_from_sender_locked(sudog* s, void* dst) noexcept {
   if (dataqsiz_ == 0) {
-    if (dst) ops_->move_assign(dst, s->elem);
+    if (dst) move_elem(dst, s->elem);
     return;
   }
   // Take the head of the full buffer and put the sender's value at its tail,
   // which is the same slot: FIFO order is kept for both.
   void* head = slot(recvx_);
-  if (dst) ops_->move_assign(dst, head);
-  ops_->move_assign(head, s->elem);
+  if (dst) move_elem(dst, head);
+  move_elem(head, s->elem);
   if (++recvx_ == dataqsiz_) recvx_ = 0;
   sendx_ = recvx_;
 }
@@ -93,10 +107,10 @@ bool hchan_base::recv_ready_locked(void* dst, bool* ok, g** wake) noexcept {
   }
   if (n > 0) {
     void* head = slot(recvx_);
-    if (dst) ops_->move_assign(dst, head);
-    ops_->reset(head);  // do not keep the value alive from the buffer
+    if (dst) move_elem(dst, head);
+    clear_slot(head);
     if (++recvx_ == dataqsiz_) recvx_ = 0;
-    qcount_.fetch_sub(1, std::memory_order_relaxed);
+    set_qcount(n - 1);
     *ok = true;
     return true;
   }

@@ -31,7 +31,7 @@ template <class T>
 struct typed_elem_ops {
   static void move_assign(void* dst, void* src) { *static_cast<T*>(dst) = std::move(*static_cast<T*>(src)); }
   static void reset(void* p) { *static_cast<T*>(p) = T{}; }
-  static constexpr elem_ops table{&move_assign, &reset};
+  static constexpr elem_ops table{&move_assign, &reset, std::is_trivially_copyable_v<T>};
 };
 
 // The channel object with its ring buffer in the same allocation.

@@ -42,10 +42,14 @@ struct waitq {
   void remove(sudog* s) noexcept;
 };
 
-// How a channel moves values of its element type.
+// How a channel moves values of its element type. Trivially copyable
+// elements are moved with memcpy and buffer slots are not reset after a
+// receive (they hold no resources), which keeps indirect calls off the
+// fast paths.
 struct elem_ops {
   void (*move_assign)(void* dst, void* src);  // *dst = std::move(*src)
   void (*reset)(void* p);                     // *p = T{} (Go's zero value)
+  bool trivial;                               // trivially copyable
 };
 
 class hchan_base {
@@ -87,6 +91,9 @@ class hchan_base {
 
  private:
   void* slot(std::size_t i) const noexcept { return buf_ + i * elemsize_; }
+  void move_elem(void* dst, void* src) const noexcept;
+  void clear_slot(void* slot) const noexcept;
+  void set_qcount(std::size_t n) noexcept { qcount_.store(n, std::memory_order_relaxed); }
   void recv_from_sender_locked(sudog* s, void* dst) noexcept;
 
   spinlock lock_;
