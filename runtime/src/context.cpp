@@ -132,10 +132,10 @@ class cancel_node final : public context_node {
   }
   std::shared_ptr<cancel_state> nearest_cancel() const override { return state_; }
 
-  void arm_deadline(time_point at) {
-    deadline_ = at;
+  void set_deadline(time_point at) { deadline_ = at; }
+  void arm_deadline_timer() {
     timer_ = shared_timer::make([st = state_] { st->cancel(true, deadline_exceeded); });
-    timer_->reset(at.time_since_epoch().count(), 0);
+    timer_->reset(deadline_->time_since_epoch().count(), 0);
   }
 
   void cancel(const error& why) {
@@ -187,10 +187,12 @@ context_with_cancel with_deadline(const context& parent, time_point deadline) {
   auto n = std::make_shared<detail::cancel_node>(parent.node());
   // A parent that ends sooner already bounds the child (Go's WithDeadline).
   if (auto inherited = parent.deadline(); inherited && *inherited <= deadline) return wrap(std::move(n));
+  // As in Go, the deadline is recorded even when it has already passed.
+  n->set_deadline(deadline);
   if (deadline <= time_point(std::chrono::nanoseconds(detail::nanotime()))) {
     n->cancel(deadline_exceeded);
   } else {
-    n->arm_deadline(deadline);
+    n->arm_deadline_timer();
   }
   return wrap(std::move(n));
 }
