@@ -65,6 +65,32 @@ int run_main(std::coroutine_handle<> root, g** gp_slot, const config& cfg, const
 template <class F, class... Args>
 concept goroutine_callable = std::is_invocable_v<F&, Args&&...>;
 
+// Whether fn(args...) can itself be the goroutine's outermost frame, saving
+// the wrapper frame: fn must need no storage of its own (a function pointer,
+// or a lambda without captures) and take every parameter by value, so that
+// the task's frame holds its own copies of the arguments.
+template <class Sig>
+struct params_by_value : std::false_type {};
+template <class R, class... P>
+struct params_by_value<R (*)(P...)> : std::bool_constant<(!std::is_reference_v<P> && ...)> {};
+template <class R, class C, class... P>
+struct params_by_value<R (C::*)(P...) const> : std::bool_constant<(!std::is_reference_v<P> && ...)> {};
+
+template <class F>
+constexpr bool stateless_by_value() {
+  if constexpr (std::is_pointer_v<F> && std::is_function_v<std::remove_pointer_t<F>>) {
+    return params_by_value<F>::value;
+  } else if constexpr (std::is_empty_v<F> && requires { &F::operator(); }) {
+    return params_by_value<decltype(&F::operator())>::value;
+  } else {
+    return false;
+  }
+}
+
+template <class F, class... Args>
+constexpr bool direct_root =
+    stateless_by_value<F>() && std::is_same_v<std::invoke_result_t<F&, Args&&...>, task<>>;
+
 // The callable of a spawn together with the spawn site.
 //
 // spawn's first parameter has this type with Args in a non-deduced context:
@@ -92,8 +118,13 @@ class spawn_callable {
       };
     }
     launch_ = [](void* p, Args&&... args, const std::source_location& at) {
-      goroutine_frame fr = goroutine_main<Fn, Args...>(std::move(*static_cast<Fn*>(p)), std::move(args)...);
-      start_goroutine(fr.h, &fr.h.promise().gp, at);
+      if constexpr (direct_root<Fn, Args...>) {
+        auto h = std::invoke(*static_cast<Fn*>(p), std::move(args)...).release();
+        start_goroutine(h, &h.promise().goroutine, at);
+      } else {
+        goroutine_frame fr = goroutine_main<Fn, Args...>(std::move(*static_cast<Fn*>(p)), std::move(args)...);
+        start_goroutine(fr.h, &fr.h.promise().gp, at);
+      }
     };
   }
   spawn_callable(const spawn_callable&) = delete;

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "gocxx/detail/alloc.hpp"
+#include "gocxx/detail/goroutine.hpp"
 
 namespace go {
 
@@ -32,6 +33,10 @@ struct frame_allocation {
 struct task_promise_base : frame_allocation {
   std::coroutine_handle<> continuation;
   std::exception_ptr exception;
+  // Set when this task is the outermost frame of a goroutine (go::spawn of a
+  // function whose parameters are all taken by value): it then ends the
+  // goroutine instead of resuming a caller.
+  g* goroutine = nullptr;
 
   std::suspend_always initial_suspend() noexcept { return {}; }
 
@@ -39,12 +44,20 @@ struct task_promise_base : frame_allocation {
     bool await_ready() noexcept { return false; }
     template <class P>
     std::coroutine_handle<> await_suspend(std::coroutine_handle<P> h) noexcept {
-      return h.promise().continuation ? h.promise().continuation : std::noop_coroutine();
+      task_promise_base& pr = h.promise();
+      if (pr.goroutine) {
+        goexit(pr.goroutine);  // destroys this frame
+        return std::noop_coroutine();
+      }
+      return pr.continuation ? pr.continuation : std::noop_coroutine();
     }
     void await_resume() noexcept {}
   };
   final_awaiter final_suspend() noexcept { return {}; }
-  void unhandled_exception() noexcept { exception = std::current_exception(); }
+  void unhandled_exception() noexcept {
+    if (goroutine) die_of_panic(goroutine);  // a panic leaving a goroutine
+    exception = std::current_exception();
+  }
 };
 
 template <class T>
@@ -95,6 +108,8 @@ class [[nodiscard]] task {
   }
 
   bool valid() const noexcept { return bool(h_); }
+  // Gives up ownership of the frame (go::spawn makes it a goroutine's root).
+  std::coroutine_handle<promise_type> release() noexcept { return std::exchange(h_, {}); }
 
   // Awaiting a task runs it to completion inside the awaiting goroutine.
   auto operator co_await() && noexcept {
