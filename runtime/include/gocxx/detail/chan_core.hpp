@@ -97,6 +97,7 @@ class hchan_base {
   void recv_from_sender_locked(sudog* s, void* dst) noexcept;
 
   spinlock lock_;
+  bool closed_ = false;  // beside the lock: the two share one padded word
   std::atomic<std::size_t> qcount_{0};
   const std::size_t dataqsiz_;
   unsigned char* const buf_;
@@ -104,7 +105,6 @@ class hchan_base {
   const elem_ops* const ops_;
   std::size_t sendx_ = 0;
   std::size_t recvx_ = 0;
-  bool closed_ = false;
   waitq recvq_;
   waitq sendq_;
   std::atomic<std::int64_t> refs_{1};
