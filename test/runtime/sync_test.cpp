@@ -8,6 +8,8 @@
 #include <gocxx/gocxx.hpp>
 #include <gtest/gtest.h>
 
+#include "sched_test_support.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -33,25 +35,8 @@ std::string panic_text(F&& f) {
   return "<no panic>";
 }
 
-// Polls pred() every millisecond until it holds (true) or `limit` passes (false).
-template <class P>
-go::task<bool> eventually(P pred, std::chrono::milliseconds limit = 3000ms) {
-  auto end = clk::now() + limit;
-  while (!pred()) {
-    if (clk::now() > end) co_return false;
-    co_await go::sleep(1ms);
-  }
-  co_return true;
-}
-
-// GOCXX_TEST_SCALE (positive, default 1) multiplies the iteration counts of
-// the contention tests; sanitizer runs may set it below 1.
-long scaled(long n) {
-  const char* e = std::getenv("GOCXX_TEST_SCALE");
-  double s = e ? std::strtod(e, nullptr) : 1.0;
-  if (!(s > 0)) s = 1.0;
-  return std::max(1L, static_cast<long>(static_cast<double>(n) * s));
-}
+using gotest::eventually;
+using gotest::scaled;
 
 #define EXPECT_CONTAINS(haystack, needle) \
   EXPECT_PRED_FORMAT2(::testing::IsSubstring, needle, haystack)
