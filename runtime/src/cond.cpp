@@ -93,21 +93,23 @@ void cond::broadcast() noexcept {
   waiter* list = head_;
   head_ = tail_ = nullptr;
   notify_ticket_ = wait_ticket_;
-  for (waiter* w = list; w; w = w->next) w->queued = false;
-  detail::g* wake[64];
-  // Collect the goroutines before readying any: a readied waiter may free
-  // its record at once.
-  while (list) {
-    int n = 0;
-    for (; list && n < 64; list = list->next) wake[n++] = list->gp;
-    if (!list) {
-      lock_.unlock();
-      for (int i = 0; i < n; ++i) detail::ready(wake[i]);
-      return;
-    }
-    for (int i = 0; i < n; ++i) detail::ready(wake[i]);
+  // Collect the goroutines (linked through schedlink: parked goroutines are
+  // on no run queue) and ready them after unlocking: a readied waiter may
+  // free its record, or the cond itself, at once.
+  detail::g* wake = nullptr;
+  for (waiter* w = list; w;) {
+    waiter* next = w->next;
+    w->queued = false;
+    w->gp->schedlink = wake;
+    wake = w->gp;
+    w = next;
   }
   lock_.unlock();
+  while (detail::g* gp = wake) {
+    wake = gp->schedlink;
+    gp->schedlink = nullptr;
+    detail::ready(gp);
+  }
 }
 
 }  // namespace go

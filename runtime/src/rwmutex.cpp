@@ -20,7 +20,7 @@ void rwmutex::unlock() {
     detail::panic_runtime("sync: Unlock of unlocked RWMutex");
   }
   // Let in the readers that queued behind this writer.
-  for (std::int32_t i = 0; i < r; ++i) reader_sem_.release(false);
+  reader_sem_.release_many(static_cast<std::uint32_t>(r));
   w_.unlock();
 }
 

@@ -77,4 +77,28 @@ void sema::release(bool handoff) noexcept {
   ready(gp);
 }
 
+void sema::release_many(std::uint32_t n) noexcept {
+  if (n == 0) return;
+  count_.fetch_add(n, std::memory_order_seq_cst);
+  if (nwait_.load(std::memory_order_seq_cst) == 0) return;
+  g* wake = nullptr;  // linked through schedlink: parked goroutines are on no run queue
+  lock_.lock();
+  for (std::uint32_t i = 0; i < n && first_ && try_acquire(); ++i) {
+    sema_waiter* w = first_;
+    first_ = w->next;
+    if (first_) first_->prev = nullptr;
+    else last_ = nullptr;
+    w->queued = false;
+    nwait_.fetch_sub(1, std::memory_order_relaxed);
+    w->gp->schedlink = wake;
+    wake = w->gp;
+  }
+  lock_.unlock();
+  while (g* gp = wake) {
+    wake = gp->schedlink;
+    gp->schedlink = nullptr;
+    ready(gp);
+  }
+}
+
 }  // namespace go::detail

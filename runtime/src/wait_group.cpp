@@ -19,7 +19,9 @@ void wait_group::add(int delta) {
   if (state_.load(std::memory_order_relaxed) != s)
     detail::panic_runtime("sync: WaitGroup misuse: Add called concurrently with Wait");
   state_.store(0, std::memory_order_relaxed);
-  for (std::uint32_t i = 0; i < waiters; ++i) sema_.release(false);
+  // One call that wakes every waiter and then leaves the wait group alone:
+  // a woken waiter may return and destroy it at once.
+  sema_.release_many(waiters);
 }
 
 bool wait_group::wait_awaiter::await_ready() noexcept {

@@ -52,6 +52,10 @@ class sema {
     return acquire_awaiter(this, lifo, why, where);
   }
   void release(bool handoff = false) noexcept;
+  // Adds n units at once and wakes up to n waiters; once the first waiter is
+  // readied the sema is not touched again, so that waiter may destroy the
+  // object that holds it (a wait_group's last waiter usually does).
+  void release_many(std::uint32_t n) noexcept;
   bool try_acquire() noexcept;
 
  private:
