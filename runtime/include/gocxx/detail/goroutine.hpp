@@ -54,9 +54,9 @@ struct g {
   const char* creator = "go::spawn";
   std::atomic<gstatus> status{gstatus::runnable};
   std::atomic<wait_reason> reason{wait_reason::none};
-  std::atomic<std::source_location> wait_site{};
   // select: set to 1 by the one waker that wins this goroutine's select.
   std::atomic<std::uint32_t> select_done{0};
+  std::atomic<std::source_location> wait_site{};
   void* param = nullptr;  // the sudog that fired a select, handed from waker to wakee
 };
 
