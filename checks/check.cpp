@@ -1,0 +1,168 @@
+// The parts of the check framework that are not per check: severities,
+// options, building findings from Clang locations, the registry.
+#include "check.hpp"
+
+#include <clang/Basic/FileManager.h>
+#include <clang/Basic/LangOptions.h>
+#include <clang/Lex/Lexer.h>
+#include <llvm/ADT/SmallString.h>
+#include <llvm/Support/Path.h>
+
+namespace gocxx {
+
+const char* severity_name(severity s) {
+  switch (s) {
+    case severity::remark: return "remark";
+    case severity::note: return "note";
+    case severity::warning: return "warning";
+    case severity::error: return "error";
+  }
+  return "warning";
+}
+
+bool parse_severity(const std::string& name, severity& out) {
+  for (severity s : {severity::remark, severity::note, severity::warning, severity::error}) {
+    if (name == severity_name(s)) {
+      out = s;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string check_options::get(llvm::StringRef key, llvm::StringRef fallback) const {
+  auto it = values_.find(key.str());
+  return it == values_.end() ? fallback.str() : it->second;
+}
+
+long long check_options::get_int(llvm::StringRef key, long long fallback) const {
+  auto it = values_.find(key.str());
+  if (it == values_.end()) return fallback;
+  long long v = 0;
+  if (llvm::StringRef(it->second).trim().getAsInteger(0, v)) return fallback;
+  return v;
+}
+
+bool check_options::get_bool(llvm::StringRef key, bool fallback) const {
+  auto it = values_.find(key.str());
+  if (it == values_.end()) return fallback;
+  llvm::StringRef v = llvm::StringRef(it->second).trim();
+  if (v.equals_insensitive("true") || v == "1" || v.equals_insensitive("yes") || v.equals_insensitive("on"))
+    return true;
+  if (v.equals_insensitive("false") || v == "0" || v.equals_insensitive("no") || v.equals_insensitive("off"))
+    return false;
+  return fallback;
+}
+
+namespace {
+
+std::string absolute_name(const clang::SourceManager& sm, clang::FileID fid) {
+  llvm::SmallString<256> path;
+  if (auto ref = sm.getFileEntryRefForID(fid)) {
+    path = ref->getName();
+  } else {
+    // A buffer without a file: <built-in>, <scratch space>, <command line>.
+    return sm.getBufferName(sm.getLocForStartOfFile(fid)).str();
+  }
+  sm.getFileManager().makeAbsolutePath(path);
+  llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/true);
+  return std::string(path);
+}
+
+clang::LangOptions lexing_options() {
+  clang::LangOptions lo;
+  lo.CPlusPlus = lo.CPlusPlus11 = lo.CPlusPlus14 = lo.CPlusPlus17 = lo.CPlusPlus20 = true;
+  lo.LineComment = true;
+  lo.Bool = true;
+  return lo;
+}
+
+}  // namespace
+
+location make_location(const clang::SourceManager& sm, clang::SourceLocation loc) {
+  location out;
+  if (loc.isInvalid()) return out;
+  clang::SourceLocation file_loc = sm.getFileLoc(loc);
+  std::pair<clang::FileID, unsigned> decomposed = sm.getDecomposedLoc(file_loc);
+  out.file = absolute_name(sm, decomposed.first);
+  out.offset = decomposed.second;
+  out.line = sm.getLineNumber(decomposed.first, decomposed.second);
+  out.column = sm.getColumnNumber(decomposed.first, decomposed.second);
+  return out;
+}
+
+finding_builder::finding_builder(finding_sink& sink, const clang::SourceManager& sm, finding f)
+    : sink_(&sink), sm_(&sm), f_(std::move(f)) {}
+
+finding_builder::finding_builder(finding_builder&& other) noexcept
+    : sink_(other.sink_), sm_(other.sm_), f_(std::move(other.f_)) {
+  other.sink_ = nullptr;
+}
+
+finding_builder::~finding_builder() {
+  if (sink_) sink_->report(std::move(f_));
+}
+
+finding_builder& finding_builder::note(clang::SourceLocation loc, llvm::StringRef message) {
+  f_.notes.push_back(finding_note{make_location(*sm_, loc), message.str()});
+  return *this;
+}
+
+finding_builder& finding_builder::fix_replace(clang::CharSourceRange range, llvm::StringRef replacement) {
+  if (range.isInvalid()) return *this;
+  clang::SourceLocation begin = sm_->getFileLoc(range.getBegin());
+  clang::SourceLocation end = sm_->getFileLoc(range.getEnd());
+  if (range.isTokenRange()) {
+    static const clang::LangOptions lo = lexing_options();
+    end = end.getLocWithOffset(clang::Lexer::MeasureTokenLength(end, *sm_, lo));
+  }
+  auto b = sm_->getDecomposedLoc(begin);
+  auto e = sm_->getDecomposedLoc(end);
+  if (b.first != e.first || e.second < b.second) return *this;  // spans files or macros: no fix
+  f_.fixes.push_back(text_edit{absolute_name(*sm_, b.first), b.second, e.second - b.second, replacement.str()});
+  return *this;
+}
+
+finding_builder& finding_builder::fix_insert(clang::SourceLocation loc, llvm::StringRef text) {
+  if (loc.isInvalid()) return *this;
+  auto d = sm_->getDecomposedLoc(sm_->getFileLoc(loc));
+  f_.fixes.push_back(text_edit{absolute_name(*sm_, d.first), d.second, 0, text.str()});
+  return *this;
+}
+
+finding_builder& finding_builder::data(nlohmann::json d) {
+  f_.data = std::move(d);
+  return *this;
+}
+
+namespace {
+// Reports nothing: a check diagnosing without a sink (a unit test) is harmless.
+class null_sink final : public finding_sink {
+ public:
+  void report(finding) override {}
+};
+}  // namespace
+
+finding_builder check::diag(const clang::SourceManager& sm, clang::SourceLocation loc, llvm::StringRef message,
+                            severity sev) {
+  static null_sink none;
+  finding f;
+  f.check = id_;
+  f.sev = sev;
+  f.loc = make_location(sm, loc);
+  f.message = message.str();
+  return finding_builder(sink_ ? *sink_ : none, sm, std::move(f));
+}
+
+check_registry& check_registry::instance() {
+  static check_registry registry;
+  return registry;
+}
+
+void check_registry::add(std::string id, std::string summary, factory make) {
+  for (const entry& e : entries_)
+    if (e.id == id) return;  // registered twice (two registration calls): keep the first
+  entries_.push_back(entry{std::move(id), std::move(summary), make});
+}
+
+}  // namespace gocxx

@@ -1,0 +1,129 @@
+#include "compilation_database.hpp"
+
+#include <clang/Tooling/JSONCompilationDatabase.h>
+#include <llvm/ADT/SmallString.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Path.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <set>
+
+namespace gocxx {
+
+namespace {
+
+std::string absolute(llvm::StringRef path) {
+  llvm::SmallString<256> p(path);
+  llvm::sys::fs::make_absolute(p);
+  llvm::sys::path::remove_dots(p, /*remove_dot_dot=*/true);
+  return std::string(p);
+}
+
+bool load_file(const std::string& json, compilation_database& out, std::string& error) {
+  // Validate the JSON first: LLVM's parser prints its own multi-line
+  // complaint on stderr and then reports a misleading "Missing key".
+  auto buffer = llvm::MemoryBuffer::getFile(json, /*IsText=*/true);
+  if (!buffer) {
+    error = "cannot read " + json + ": " + buffer.getError().message();
+    return false;
+  }
+  try {
+    nlohmann::json doc = nlohmann::json::parse((*buffer)->getBuffer().begin(), (*buffer)->getBuffer().end());
+    if (!doc.is_array()) {
+      error = "malformed compilation database " + json + ": not a JSON array";
+      return false;
+    }
+    for (const nlohmann::json& entry : doc) {
+      if (!entry.is_object() || !entry.contains("file") || !entry.contains("directory") ||
+          !(entry.contains("command") || entry.contains("arguments"))) {
+        error = "malformed compilation database " + json +
+                ": every entry needs \"directory\", \"file\" and \"command\" or \"arguments\"";
+        return false;
+      }
+    }
+  } catch (const nlohmann::json::exception& e) {
+    std::string what = e.what();
+    // "[json.exception.parse_error.101] parse error at line 1, column 3: ..."
+    size_t at = what.find("] ");
+    error = "malformed compilation database " + json + ": " + (at == std::string::npos ? what : what.substr(at + 2));
+    return false;
+  }
+  std::string message;
+  auto db = clang::tooling::JSONCompilationDatabase::loadFromFile(json, message,
+                                                                  clang::tooling::JSONCommandLineSyntax::AutoDetect);
+  if (!db) {
+    // LLVM's message names the file already in some cases; keep it one line.
+    llvm::StringRef m = llvm::StringRef(message).trim();
+    m = m.take_until([](char c) { return c == '\n'; });
+    error = "malformed compilation database " + json + (m.empty() ? std::string() : ": " + m.str());
+    return false;
+  }
+  out.db = std::move(db);
+  out.path = json;
+  return true;
+}
+
+}  // namespace
+
+bool load_compilation_database(const std::optional<std::string>& build_dir, const std::vector<std::string>& files,
+                               compilation_database& out, std::string& error) {
+  if (build_dir) {
+    std::string dir = absolute(*build_dir);
+    if (llvm::sys::fs::is_regular_file(dir) && llvm::sys::path::filename(dir) == "compile_commands.json")
+      return load_file(dir, out, error);
+    if (!llvm::sys::fs::is_directory(dir)) {
+      error = "-p " + *build_dir + ": no such directory";
+      return false;
+    }
+    llvm::SmallString<256> json(dir);
+    llvm::sys::path::append(json, "compile_commands.json");
+    if (!llvm::sys::fs::exists(json)) {
+      error = "no compile_commands.json in " + *build_dir +
+              " (configure the build with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)";
+      return false;
+    }
+    return load_file(std::string(json), out, error);
+  }
+  // No -p: upwards from the first file's directory, or the current one.
+  std::string start = files.empty() ? absolute(".") : llvm::sys::path::parent_path(absolute(files.front())).str();
+  for (llvm::StringRef dir = start; !dir.empty(); dir = llvm::sys::path::parent_path(dir)) {
+    llvm::SmallString<256> json(dir);
+    llvm::sys::path::append(json, "compile_commands.json");
+    if (llvm::sys::fs::exists(json)) return load_file(std::string(json), out, error);
+  }
+  error = "no compile_commands.json found in " + start + " or its parents (pass -p BUILD_DIR)";
+  return false;
+}
+
+std::vector<std::string> select_translation_units(const compilation_database& cdb,
+                                                  const std::vector<std::string>& files, std::vector<tu_error>& errors) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  if (files.empty()) {
+    for (const std::string& f : cdb.db->getAllFiles()) {
+      std::string abs = absolute(f);
+      if (seen.insert(abs).second) out.push_back(abs);
+    }
+    std::sort(out.begin(), out.end());
+    if (out.empty()) errors.push_back(tu_error{display_path(cdb.path), "the compilation database lists no files"});
+    return out;
+  }
+  for (const std::string& f : files) {
+    std::string abs = absolute(f);
+    if (!seen.insert(abs).second) continue;
+    if (!llvm::sys::fs::exists(abs)) {
+      errors.push_back(tu_error{f, "no such file"});
+      continue;
+    }
+    if (cdb.db->getCompileCommands(abs).empty()) {
+      errors.push_back(tu_error{f, "not in the compilation database " + display_path(cdb.path)});
+      continue;
+    }
+    out.push_back(abs);
+  }
+  return out;
+}
+
+}  // namespace gocxx

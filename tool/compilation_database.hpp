@@ -1,0 +1,30 @@
+// The compilation database: compile_commands.json from -p BUILD_DIR or found
+// upwards from the first file, and the translation units to analyse.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <clang/Tooling/CompilationDatabase.h>
+
+#include "report.hpp"
+
+namespace gocxx {
+
+struct compilation_database {
+  std::unique_ptr<clang::tooling::CompilationDatabase> db;
+  std::string path;  // the compile_commands.json read
+};
+
+// Loads the database; false with a one-line message in `error`.
+bool load_compilation_database(const std::optional<std::string>& build_dir, const std::vector<std::string>& files,
+                               compilation_database& out, std::string& error);
+
+// The absolute paths of the translation units to analyse: `files` (each made
+// absolute against the current directory) or, when empty, every file of the
+// database, sorted. Files that do not exist or are not in the database go
+// to `errors`.
+std::vector<std::string> select_translation_units(const compilation_database& cdb,
+                                                  const std::vector<std::string>& files, std::vector<tu_error>& errors);
+
+}  // namespace gocxx

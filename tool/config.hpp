@@ -1,0 +1,49 @@
+// .gocxx.yaml, found upwards from each analysed file:
+//
+//   Checks: '-*,gocxx-layout-*'        # appended to the subcommand's default
+//   FailOn: note                       # remark | note | warning | error
+//   CheckOptions:
+//     gocxx-layout-padding.MinBytes: 8
+//
+// The command line's --checks come after the file's Checks, its --fail-on
+// wins over FailOn.
+#pragma once
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "finding.hpp"
+
+namespace gocxx {
+
+struct config {
+  std::string path;  // the .gocxx.yaml it came from; empty: none found
+  std::string checks;
+  std::optional<severity> fail_on;
+  std::map<std::string, std::string> check_options;
+};
+
+// Parses the text of one .gocxx.yaml; false with a one-line message
+// (`path:line:col: ...`) in `error`.
+bool parse_config(const std::string& path, const std::string& text, config& out, std::string& error);
+
+class config_finder {
+ public:
+  // The configuration for `file` (absolute): the nearest .gocxx.yaml in its
+  // directory or a parent. Thread-safe; each file is read once.
+  // Null with a one-line `error` when that file is malformed.
+  std::shared_ptr<const config> for_file(const std::string& file, std::string& error);
+
+ private:
+  struct loaded {
+    std::shared_ptr<const config> cfg;
+    std::string error;
+  };
+  const loaded& for_directory(const std::string& dir);
+  std::mutex mu_;
+  std::map<std::string, loaded> dirs_;
+};
+
+}  // namespace gocxx

@@ -1,0 +1,70 @@
+// gocxx-driver-test: a check for the driver's own tests, registered only when
+// the environment has GOCXX_DRIVER_TEST_CHECKS=1 (test/lit/driver/), so that
+// output formats, suppression, baselines and fixes are tested independently
+// of what the real checks find.
+//
+// Every function defined in the main file whose name starts with `flag_` is
+// reported at its name, with the severity its name gives (flag_remark_*,
+// flag_note_*, flag_error_*, otherwise warning), a note at its body, a fix
+// that renames it to `fixed_*`, and {"name": ...} as data. A flag_twice_*
+// function is reported a second time with a fix to `other_*` that overlaps
+// the first one's (for fix --apply's conflict handling). A flag_crash_*
+// function makes the check crash (the runner's crash recovery).
+#include <clang/AST/Decl.h>
+#include <clang/Basic/SourceManager.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "check.hpp"
+#include "driver_test_check.hpp"
+
+namespace gocxx {
+
+namespace {
+
+class driver_test_check final : public check {
+ public:
+  using check::check;
+  void on_end_of_translation_unit(clang::ASTContext& ctx) override {
+    const clang::SourceManager& sm = ctx.getSourceManager();
+    for (const clang::Decl* d : ctx.getTranslationUnitDecl()->decls()) {
+      const auto* fn = llvm::dyn_cast<clang::FunctionDecl>(d);
+      if (!fn || !fn->doesThisDeclarationHaveABody() || !fn->getIdentifier()) continue;
+      if (!sm.isInMainFile(fn->getLocation())) continue;
+      llvm::StringRef name = fn->getName();
+      if (!name.starts_with("flag_")) continue;
+      if (name.starts_with("flag_crash_")) {
+        volatile int* volatile null = nullptr;
+        *null = 1;
+      }
+      severity sev = severity::warning;
+      if (name.starts_with("flag_remark_")) sev = severity::remark;
+      else if (name.starts_with("flag_note_")) sev = severity::note;
+      else if (name.starts_with("flag_error_")) sev = severity::error;
+      std::string prefix = options().get("Prefix", "fixed_");
+      diag(sm, fn->getLocation(), ("function '" + name + "' is flagged").str(), sev)
+          .note(fn->getBody()->getBeginLoc(), "its body starts here")
+          .fix_replace(clang::CharSourceRange::getTokenRange(fn->getLocation()),
+                       prefix + name.drop_front(strlen("flag_")).str())
+          .data(nlohmann::json{{"name", name.str()}});
+      if (name.starts_with("flag_twice_"))
+        diag(sm, fn->getLocation(), ("function '" + name + "' is flagged again").str(), sev)
+            .fix_replace(clang::CharSourceRange::getTokenRange(fn->getLocation()),
+                         "other_" + name.drop_front(strlen("flag_")).str());
+    }
+  }
+};
+
+}  // namespace
+
+void register_driver_test_check(check_registry& registry) {
+  const char* enabled = std::getenv("GOCXX_DRIVER_TEST_CHECKS");
+  if (!enabled || std::strcmp(enabled, "1") != 0) return;
+  registry.add("gocxx-driver-test", "Flags functions named flag_* (the driver's tests only)",
+               [](const check_options& o) -> std::unique_ptr<check> {
+                 return std::make_unique<driver_test_check>("gocxx-driver-test", o);
+               });
+}
+
+}  // namespace gocxx

@@ -1,0 +1,41 @@
+// The command line of gocxx (docs/analyzer.md): a subcommand, options, files.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "finding.hpp"
+
+namespace gocxx {
+
+enum class subcommand { check, escape, layout, fix, lsp };
+enum class output_format { text, go, json, sarif };
+
+const char* subcommand_name(subcommand c);
+
+struct options {
+  subcommand command = subcommand::check;
+  std::optional<std::string> build_dir;     // -p
+  std::vector<std::string> files;           // FILES
+  unsigned jobs = 0;                        // -j; 0: every core
+  std::string checks;                       // --checks, clang-tidy globs
+  std::optional<output_format> format;      // --format; default per subcommand
+  std::optional<severity> fail_on;          // --fail-on; else .gocxx.yaml, else warning
+  std::optional<std::string> baseline;      // --baseline
+  std::optional<std::string> export_fixes;  // --export-fixes
+  bool apply = false;                       // fix --apply
+  std::optional<unsigned> escape_level;     // escape -m[=N]
+  bool list_checks = false;                 // --list-checks
+  bool help = false;
+  bool version = false;
+
+  // The format in effect: --format, else `go` for escape, else `text`.
+  output_format effective_format() const;
+};
+
+// Parses argv; false with a one-line message in `error` on a usage error.
+bool parse_options(int argc, const char* const* argv, options& out, std::string& error);
+
+extern const char* const usage_text;
+
+}  // namespace gocxx

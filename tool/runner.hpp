@@ -1,0 +1,33 @@
+// Runs the enabled checks over translation units, in parallel (-j) on LLVM's
+// thread pool; each unit gets its own ClangTool, file system view and check
+// instances, so units share nothing but the read-only registry and the
+// configuration cache.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compilation_database.hpp"
+#include "config.hpp"
+#include "report.hpp"
+
+namespace gocxx {
+
+struct run_settings {
+  std::string default_checks;  // the subcommand's selection, before .gocxx.yaml and --checks
+  std::string cli_checks;      // --checks
+  std::optional<severity> cli_fail_on;
+  std::map<std::string, std::string> extra_options;  // CheckOptions from the command line (-m)
+  unsigned jobs = 0;                                 // 0: every core
+};
+
+struct run_result {
+  std::vector<reported_finding> findings;  // unsorted
+  std::vector<tu_error> errors;
+};
+
+run_result run_checks(const compilation_database& cdb, const std::vector<std::string>& units,
+                      const run_settings& settings, config_finder& configs);
+
+}  // namespace gocxx

@@ -1,0 +1,152 @@
+// SARIF 2.1.0 as GitHub code scanning accepts it: ruleId = check id, a rule
+// per known check, partialFingerprints that do not depend on the line (check,
+// file and message, like --baseline), fixes as artifactChanges, and the
+// translation units that could not be analysed as tool execution
+// notifications.
+#include <llvm/ADT/StringExtras.h>
+
+#include <cctype>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "writers.hpp"
+
+namespace gocxx {
+
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+const char* sarif_level(severity s) {
+  switch (s) {
+    case severity::error: return "error";
+    case severity::warning: return "warning";
+    case severity::note: return "note";
+    case severity::remark: return "note";
+  }
+  return "warning";
+}
+
+// A relative path (below the current directory: the checkout GitHub scans)
+// stays relative against %SRCROOT%; an absolute one becomes a file:// URI.
+ojson artifact(const std::string& file) {
+  std::string shown = display_path(file);
+  std::string uri;
+  for (char c : shown) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || llvm::StringRef("/-._~").contains(c)) {
+      uri += c;
+    } else {
+      uri += '%';
+      uri += llvm::hexdigit(u >> 4, false);
+      uri += llvm::hexdigit(u & 15, false);
+    }
+  }
+  if (!shown.empty() && shown[0] == '/') return ojson{{"uri", "file://" + uri}};
+  return ojson{{"uri", uri}, {"uriBaseId", "%SRCROOT%"}};
+}
+
+ojson physical(const location& loc) {
+  ojson region{{"startLine", loc.line}, {"startColumn", loc.column}};
+  return ojson{{"physicalLocation", ojson{{"artifactLocation", artifact(loc.file)}, {"region", region}}}};
+}
+
+// 64-bit FNV-1a: stable across runs, platforms and compilers.
+std::string fingerprint(const finding& f) {
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&](llvm::StringRef s) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+    h ^= 0xff;  // separator
+    h *= 1099511628211ull;
+  };
+  mix(f.check);
+  mix(display_path(f.loc.file));
+  mix(f.message);
+  return llvm::utohexstr(h, /*LowerCase=*/true, /*Width=*/16);
+}
+
+}  // namespace
+
+void write_sarif(llvm::raw_ostream& os, const std::vector<finding>& findings, const std::vector<tu_error>& errors,
+                 const std::vector<rule>& known_rules, const std::string& tool_version) {
+  // Rules: every known check, plus any check id a finding carries that is
+  // not registered (none, normally), sorted by id.
+  std::map<std::string, std::string> rules;
+  for (const rule& r : known_rules) rules[r.id] = r.summary;
+  for (const finding& f : findings) rules.emplace(f.check, f.check);
+  std::map<std::string, size_t> index;
+  ojson rules_json = ojson::array();
+  for (const auto& [id, summary] : rules) {
+    index[id] = rules_json.size();
+    rules_json.push_back(ojson{{"id", id},
+                               {"name", id},
+                               {"shortDescription", ojson{{"text", summary}}},
+                               {"fullDescription", ojson{{"text", summary}}},
+                               {"properties", ojson{{"tags", ojson::array({"gocxx"})}}}});
+  }
+
+  ojson results = ojson::array();
+  for (const finding& f : findings) {
+    ojson r;
+    r["ruleId"] = f.check;
+    r["ruleIndex"] = index[f.check];
+    r["level"] = sarif_level(f.sev);
+    r["message"] = ojson{{"text", f.message}};
+    r["locations"] = ojson::array({physical(f.loc)});
+    if (!f.notes.empty()) {
+      ojson related = ojson::array();
+      int id = 1;
+      for (const finding_note& n : f.notes) {
+        ojson l = physical(n.loc);
+        l["id"] = id++;
+        l["message"] = ojson{{"text", n.message}};
+        related.push_back(std::move(l));
+      }
+      r["relatedLocations"] = std::move(related);
+    }
+    r["partialFingerprints"] = ojson{{"gocxxFingerprint/v1", fingerprint(f)}};
+    if (!f.fixes.empty()) {
+      // One fix; its edits grouped by file, in order.
+      std::map<std::string, ojson> by_file;
+      for (const text_edit& e : f.fixes) {
+        ojson& change = by_file[e.file];
+        if (change.is_null()) change = ojson{{"artifactLocation", artifact(e.file)}, {"replacements", ojson::array()}};
+        change["replacements"].push_back(
+            ojson{{"deletedRegion", ojson{{"charOffset", e.offset}, {"charLength", e.length}}},
+                  {"insertedContent", ojson{{"text", e.replacement}}}});
+      }
+      ojson changes = ojson::array();
+      for (auto& [file, change] : by_file) changes.push_back(std::move(change));
+      r["fixes"] = ojson::array({ojson{{"description", ojson{{"text", f.message}}}, {"artifactChanges", changes}}});
+    }
+    if (f.data) r["properties"] = ojson{{"data", ojson::parse(f.data->dump())}};
+    results.push_back(std::move(r));
+  }
+
+  ojson notifications = ojson::array();
+  for (const tu_error& e : errors)
+    notifications.push_back(ojson{
+        {"level", "error"},
+        {"message", ojson{{"text", e.message}}},
+        {"locations", ojson::array({ojson{{"physicalLocation", ojson{{"artifactLocation", artifact(e.file)}}}}})}});
+
+  ojson run;
+  run["tool"] = ojson{{"driver", ojson{{"name", "gocxx"},
+                                       {"version", tool_version},
+                                       {"semanticVersion", tool_version},
+                                       {"rules", std::move(rules_json)}}}};
+  run["invocations"] = ojson::array(
+      {ojson{{"executionSuccessful", errors.empty()}, {"toolExecutionNotifications", std::move(notifications)}}});
+  run["results"] = std::move(results);
+
+  ojson doc;
+  doc["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
+  doc["version"] = "2.1.0";
+  doc["runs"] = ojson::array({std::move(run)});
+  os << doc.dump(2, ' ', false, ojson::error_handler_t::replace) << "\n";
+}
+
+}  // namespace gocxx
