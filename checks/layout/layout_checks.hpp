@@ -1,0 +1,14 @@
+// gocxx-layout-*: struct layout report and checks (docs/checks/gocxx-layout-*.md).
+#pragma once
+#include <memory>
+
+#include "check.hpp"
+
+namespace gocxx::layout {
+
+std::unique_ptr<check> make_report_check(const check_options& o);
+std::unique_ptr<check> make_padding_check(const check_options& o);
+std::unique_ptr<check> make_empty_member_check(const check_options& o);
+std::unique_ptr<check> make_false_sharing_check(const check_options& o);
+
+}  // namespace gocxx::layout

@@ -1,0 +1,23 @@
+#!/usr/bin/env python3
+"""One line per gocxx-layout-report item of a `gocxx layout --format=json`
+output, for FileCheck:
+  RECORD kind=K size=S align=A padding=P tail=T best=B lines=L [vptr] bases=[..] fields=[..] holes=[..]"""
+import json, sys
+
+doc = json.load(open(sys.argv[1]))
+for d in doc["diagnostics"]:
+    if d["check"] != "gocxx-layout-report":
+        continue
+    r = d["data"]
+    fields = []
+    for f in r["fields"]:
+        if "bit_offset" in f:
+            fields.append("%s@%d:%d+%d" % (f["name"], f["offset"], f["bit_offset"], f["bit_width"]))
+        else:
+            fields.append("%s@%d/%d" % (f["name"], f["offset"], f["size"]))
+    bases = ["%s%s@%d/%d" % ("virtual " if b["virtual"] else "", b["name"], b["offset"], b["size"]) for b in r["bases"]]
+    holes = ["%d+%d after %s" % (h["offset"], h["size"], h["after"]) for h in r["holes"]]
+    print("%s:%d %s kind=%s size=%d align=%d padding=%d tail=%d best=%d lines=%d%s bases=[%s] fields=[%s] holes=[%s]" % (
+        d["file"], d["line"], r["record"], r["kind"], r["size"], r["align"], r["padding"], r["tail_padding"],
+        r["optimal_size"], r["cache_lines"], " vptr" if "vptr_offset" in r else "",
+        ", ".join(bases), ", ".join(fields), "; ".join(holes)))
