@@ -1,0 +1,182 @@
+#include "escape/analysis.hpp"
+
+#include "escape/call_graph.hpp"
+#include "escape/graph_builder.hpp"
+
+#include <clang/AST/DeclCXX.h>
+#include <clang/Basic/SourceManager.h>
+
+#include <map>
+#include <tuple>
+
+using namespace clang;
+
+namespace gocxx::escape {
+
+namespace {
+
+int strength(root_kind k) { return k == root_kind::none ? 0 : is_definite(k) ? 2 : 1; }
+
+class collector {
+ public:
+  explicit collector(ASTContext& ctx) : ctx_(ctx), sm_(ctx.getSourceManager()) {}
+
+  void run() {
+    call_graph cg = build_call_graph(ctx_);
+    for (const std::vector<const FunctionDecl*>& comp : bottom_up_components(cg)) batch(cg, comp);
+    for (auto& [key, item] : merged_) result_.items.push_back(std::move(item));
+  }
+
+  escape_result result_;
+
+ private:
+  void batch(const call_graph& cg, const std::vector<const FunctionDecl*>& comp) {
+    location_graph g;
+    graph_builder builder(ctx_, g, summaries_, comp);
+    builder.build();
+    llvm::DenseSet<const FunctionDecl*> reported;
+    for (const FunctionDecl* fd : comp) {
+      auto it = cg.index.find(fd);
+      // Defaulted and implicit functions are not the user's code: no report.
+      if (fd->isDefaulted() || fd->isImplicit()) continue;
+      if (it != cg.index.end() && cg.in_main_file[it->second]) reported.insert(fd);
+    }
+    for (unsigned i = 0; i < g.size(); ++i)
+      if (g.at(i).fn && reported.count(g.at(i).fn)) g.at(i).explain = true;
+    solution sol = solve(g);
+    for (const auto& [fd, fl] : builder.functions()) {
+      function_summary s;
+      for (unsigned p : fl.params) s.params.push_back(sol.leaks[p]);
+      if (fl.result >= 0 && g.at(static_cast<unsigned>(fl.result)).escapes) s.result_escapes = true;
+      if (fl.this_obj >= 0 && g.at(static_cast<unsigned>(fl.this_obj)).escapes) s.result_escapes = true;
+      if (fl.this_loc >= 0) {
+        s.has_this = true;
+        s.this_param = sol.leaks[static_cast<unsigned>(fl.this_loc)];
+      }
+      summaries_[fd] = std::move(s);
+    }
+    if (reported.empty()) return;
+    for (unsigned i = 0; i < g.size(); ++i) {
+      const location& l = g.at(i);
+      if (!l.fn || !reported.count(l.fn)) continue;
+      switch (l.kind) {
+        case loc_kind::param: param_item(g, sol, i); break;
+        case loc_kind::variable: variable_item(g, i); break;
+        case loc_kind::alloc: alloc_item(g, i); break;
+        case loc_kind::temporary:
+          if (l.expr && l.escapes && is_definite(final_root(g, i))) variable_item(g, i);
+          break;
+        default: break;
+      }
+    }
+  }
+
+  bool reportable_pos(SourceLocation pos) const {
+    return pos.isValid() && sm_.isInMainFile(sm_.getExpansionLoc(pos));
+  }
+
+  escape_item& slot(item_kind kind, SourceLocation pos, const std::string& name, bool& fresh) {
+    SourceLocation at = sm_.getExpansionLoc(pos);
+    auto key = std::make_tuple(sm_.getFileOffset(at), static_cast<int>(kind), name);
+    auto it = merged_.find(key);
+    fresh = it == merged_.end();
+    escape_item& item = merged_[key];
+    if (fresh) {
+      item.kind = kind;
+      item.pos = at;
+      item.name = name;
+    }
+    return item;
+  }
+
+  static std::string function_name(const FunctionDecl* fd) {
+    if (const auto* md = dyn_cast<CXXMethodDecl>(fd); md && md->getParent()->isLambda()) return "lambda";
+    return fd->getNameAsString();
+  }
+
+  void note_escape(escape_item& item, const location_graph& g, unsigned i) {
+    const location& l = g.at(i);
+    if (!l.escapes) return;
+    root_kind k = final_root(g, i);
+    if (!item.escapes || strength(k) > strength(item.root)) {
+      item.root = k;
+      item.flow = explain(g, i);
+    }
+    item.escapes = true;
+  }
+
+  void param_item(const location_graph& g, const solution& sol, unsigned i) {
+    const location& l = g.at(i);
+    if (!reportable_pos(l.pos)) return;
+    if (l.is_this) {
+      const auto* md = dyn_cast<CXXMethodDecl>(l.fn);
+      if (!md || md->getParent()->isLambda()) return;
+    } else {
+      const auto* p = dyn_cast_or_null<ParmVarDecl>(l.decl);
+      if (!p || !p->getIdentifier()) return;
+    }
+    bool has_ptr = l.is_this || has_pointers(cast<ValueDecl>(l.decl)->getType());
+    bool fresh = false;
+    escape_item& item = slot(item_kind::param, l.pos, l.name, fresh);
+    item.function = function_name(l.fn);
+    item.leaks.merge(sol.leaks[i]);
+    item.is_param = true;
+    note_escape(item, g, i);
+    // A parameter without pointers says nothing unless it is moved to the heap.
+    if (!has_ptr && !item.escapes) item.kind = item_kind::variable;
+    if (!has_ptr) item.kind = item_kind::variable;
+  }
+
+  void variable_item(const location_graph& g, unsigned i) {
+    const location& l = g.at(i);
+    if (!reportable_pos(l.pos)) return;
+    if (l.kind == loc_kind::variable) {
+      const auto* vd = dyn_cast_or_null<VarDecl>(l.decl);
+      if (!vd || vd->isImplicit() || !vd->getIdentifier()) return;
+    }
+    if (!l.escapes) return;  // only the variables moved to the heap are reported
+    bool fresh = false;
+    escape_item& item = slot(item_kind::variable, l.pos, l.kind == loc_kind::temporary ? "temporary" : l.name, fresh);
+    item.function = function_name(l.fn);
+    item.is_temporary = l.kind == loc_kind::temporary;
+    note_escape(item, g, i);
+  }
+
+  void alloc_item(const location_graph& g, unsigned i) {
+    const location& l = g.at(i);
+    if (!reportable_pos(l.pos)) return;
+    bool fresh = false;
+    escape_item& item = slot(item_kind::alloc, l.pos, l.name, fresh);
+    item.function = function_name(l.fn);
+    item.alloc = l.alloc;
+    item.expr = l.expr;
+    item.forced_heap = item.forced_heap || l.forced_heap;
+    note_escape(item, g, i);
+  }
+
+  ASTContext& ctx_;
+  const SourceManager& sm_;
+  summary_table summaries_;
+  std::map<std::tuple<unsigned, int, std::string>, escape_item> merged_;
+};
+
+struct cache_entry {
+  const ASTContext* ctx = nullptr;
+  const TranslationUnitDecl* tu = nullptr;
+  std::shared_ptr<const escape_result> result;
+};
+thread_local cache_entry cache;
+
+}  // namespace
+
+std::shared_ptr<const escape_result> analyse(ASTContext& ctx) {
+  if (cache.result && cache.ctx == &ctx && cache.tu == ctx.getTranslationUnitDecl()) return cache.result;
+  collector c(ctx);
+  c.run();
+  cache.ctx = &ctx;
+  cache.tu = ctx.getTranslationUnitDecl();
+  cache.result = std::make_shared<const escape_result>(std::move(c.result_));
+  return cache.result;
+}
+
+}  // namespace gocxx::escape

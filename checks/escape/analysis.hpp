@@ -1,0 +1,44 @@
+// The escape analysis of one translation unit: the call graph's components
+// bottom-up, a location graph per component, the solver, the summaries for
+// the callers; then what the checks report about the main file's functions.
+#pragma once
+#include "escape/leak_summary.hpp"
+#include "escape/location_graph.hpp"
+#include "escape/solver.hpp"
+
+#include <clang/AST/ASTContext.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gocxx::escape {
+
+enum class item_kind { param, variable, alloc };
+
+// One thing the -m report speaks about, merged over template instantiations.
+struct escape_item {
+  item_kind kind = item_kind::variable;
+  clang::SourceLocation pos;
+  std::string name;
+  std::string function;             // the enclosing function, for messages
+  param_leaks leaks;                // params
+  bool escapes = false;             // variables, allocations, moved params
+  root_kind root = root_kind::none; // why it escapes (strongest over instantiations)
+  alloc_kind alloc = alloc_kind::none;
+  bool forced_heap = false;         // too large / non-constant size
+  bool is_param = false;            // variables: a by-value parameter
+  bool is_temporary = false;
+  const clang::Expr* expr = nullptr;
+  std::vector<flow_step> flow;      // how it escapes
+};
+
+struct escape_result {
+  std::vector<escape_item> items;  // in source order
+};
+
+// Runs the analysis (memoised per translation unit, so the checks of the
+// family share one run).
+std::shared_ptr<const escape_result> analyse(clang::ASTContext& ctx);
+
+}  // namespace gocxx::escape

@@ -1,0 +1,97 @@
+// The checks of the escape family, reporting what checks/escape/analysis.cpp
+// finds: the -m report (gocxx-escape-report), heap allocations that can
+// live on the stack (gocxx-escape-heap-to-stack) and addresses of locals
+// that outlive them (gocxx-escape-dangling).
+#include "escape/escape_checks.hpp"
+
+#include "escape/analysis.hpp"
+
+#include <clang/Basic/SourceManager.h>
+
+namespace gocxx::escape {
+
+namespace {
+
+const char* verdict_name(item_kind kind, bool escapes, const std::string& message) {
+  if (llvm::StringRef(message).starts_with("moved to heap")) return "moved-to-heap";
+  if (kind == item_kind::param) {
+    return llvm::StringRef(message).starts_with("leaking param") ? "leaking-param" : "param-does-not-escape";
+  }
+  if (kind == item_kind::alloc) return escapes ? "escapes" : "does-not-escape";
+  return escapes ? "moved-to-heap" : "does-not-escape";
+}
+
+std::string dangling_reason(root_kind k, const std::string& function) {
+  switch (k) {
+    case root_kind::result: return "it is returned from '" + function + "'";
+    case root_kind::global: return "it is stored in a global variable";
+    case root_kind::gc_heap: return "it is stored in the GC heap";
+    case root_kind::chan_send: return "it is sent on a channel";
+    case root_kind::spawn: return "a spawned goroutine can reach it";
+    default: return "it escapes";
+  }
+}
+
+}  // namespace
+
+int report_check::level() const {
+  long long m = options().get_int("Level", options().get_int("m", 1));
+  return static_cast<int>(m);
+}
+
+void report_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
+  int m = level();
+  if (m <= 0) return;
+  auto result = analyse(ctx);
+  const clang::SourceManager& sm = ctx.getSourceManager();
+  for (const escape_item& item : result->items) {
+    std::vector<std::string> lines;
+    switch (item.kind) {
+      case item_kind::param: lines = describe_leaks(item.leaks, item.name); break;
+      case item_kind::variable:
+        if (item.escapes && !item.is_temporary) lines.push_back("moved to heap: " + item.name);
+        break;
+      case item_kind::alloc:
+        lines.push_back(item.name + (item.escapes || item.forced_heap ? " escapes to heap" : " does not escape"));
+        break;
+    }
+    for (const std::string& line : lines) {
+      auto b = diag(sm, item.pos, line, severity::remark);
+      b.data({{"verdict", verdict_name(item.kind, item.escapes || item.forced_heap, line)}, {"name", item.name}});
+      if (m >= 2) {
+        if (item.forced_heap) b.note(item.pos, "too large for the stack, or a non-constant size");
+        for (const flow_step& f : item.flow) b.note(f.where.isValid() ? f.where : item.pos, f.text);
+      }
+    }
+  }
+}
+
+void heap_to_stack_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
+  auto result = analyse(ctx);
+  const clang::SourceManager& sm = ctx.getSourceManager();
+  for (const escape_item& item : result->items) {
+    if (item.kind != item_kind::alloc || item.alloc != alloc_kind::new_ || item.escapes || item.forced_heap) continue;
+    diag(sm, item.pos, item.name + " does not escape; it can live on the stack")
+        .data({{"verdict", "does-not-escape"}, {"name", item.name}});
+  }
+}
+
+void dangling_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
+  auto result = analyse(ctx);
+  const clang::SourceManager& sm = ctx.getSourceManager();
+  for (const escape_item& item : result->items) {
+    bool moved = item.escapes && (item.kind == item_kind::variable ||
+                                  (item.kind == item_kind::param && item.leaks.moved_to_heap));
+    // Temporaries are left to Clang's own -Wdangling diagnostics.
+    if (!moved || !is_definite(item.root) || item.is_temporary) continue;
+    std::string what = item.is_temporary ? "a temporary object"
+                       : item.is_param    ? "parameter '" + item.name + "'"
+                                          : "local variable '" + item.name + "'";
+    std::string msg = "address of " + what + " outlives it: " + dangling_reason(item.root, item.function);
+    auto b = diag(sm, item.pos, msg);
+    b.data({{"name", item.name}, {"reason", root_description(item.root)}});
+    for (const flow_step& f : item.flow) b.note(f.where.isValid() ? f.where : item.pos, f.text);
+  }
+}
+
+}  // namespace gocxx::escape

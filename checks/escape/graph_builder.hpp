@@ -1,0 +1,55 @@
+// The graph builder (Go: escape.go, expr.go, stmt.go, call.go): walks the
+// bodies of the functions of one batch (a strongly connected component of
+// the call graph) and adds their locations and flows to a location graph.
+//
+// Values and addresses: `value(k, e)` sends the value of e into hole k,
+// `address(k, e)` the address of the object the glvalue e designates. A
+// load is an address one dereference deeper (`value(k, x)` of an lvalue x
+// is `address(k.deref(), x)`); `&x` is `address(k, x)`. References are
+// pointers: a reference variable holds the address of its referent.
+#pragma once
+#include "escape/leak_summary.hpp"
+#include "escape/location_graph.hpp"
+
+#include <clang/AST/ASTContext.h>
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/DenseSet.h>
+
+#include <vector>
+
+namespace gocxx::escape {
+
+// The locations of one function's interface.
+struct function_locations {
+  const clang::FunctionDecl* fd = nullptr;
+  std::vector<unsigned> params;  // one per parameter
+  int this_loc = -1;             // the `this` parameter
+  int result = -1;               // ~r0
+  int this_obj = -1;             // ~this: the object a constructor initialises
+  bool coroutine = false;
+};
+
+using summary_table = llvm::DenseMap<const clang::FunctionDecl*, function_summary>;
+
+// The definition to analyse for a call of `fd`, or null when the call is not
+// to a function the analysis looks into (no body, the runtime API, a
+// defaulted copy or move, a dependent declaration).
+const clang::FunctionDecl* analysable_definition(const clang::FunctionDecl* fd);
+
+// Whether values of this type can hold an address (Go: HasPointers).
+bool has_pointers(clang::QualType t);
+
+class graph_builder {
+ public:
+  graph_builder(clang::ASTContext& ctx, location_graph& g, const summary_table& summaries,
+                const std::vector<const clang::FunctionDecl*>& batch);
+  ~graph_builder();
+  void build();
+  const llvm::DenseMap<const clang::FunctionDecl*, function_locations>& functions() const;
+
+ private:
+  class impl;
+  impl* impl_;
+};
+
+}  // namespace gocxx::escape

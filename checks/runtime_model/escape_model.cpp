@@ -1,0 +1,91 @@
+#include "runtime_model/escape_model.hpp"
+
+#include "runtime_model/runtime_model.hpp"
+
+#include <clang/AST/DeclTemplate.h>
+
+using namespace clang;
+
+namespace gocxx::runtime_model {
+
+bool in_go_namespace(const Decl* d) {
+  for (const DeclContext* dc = d->getDeclContext(); dc; dc = dc->getParent()) {
+    const auto* ns = dyn_cast<NamespaceDecl>(dc);
+    if (!ns || ns->isInlineNamespace()) continue;
+    if (ns->getIdentifier() && ns->getName() == "go") {
+      const DeclContext* p = ns->getParent();
+      while (p && p->isInlineNamespace()) p = p->getParent();
+      if (p && p->isTranslationUnit()) return true;
+    }
+  }
+  return false;
+}
+
+static llvm::StringRef name_of(const FunctionDecl* fd) {
+  if (fd->getIdentifier()) return fd->getName();
+  return {};
+}
+
+escape_api classify_escape_api(const FunctionDecl* fd) {
+  if (!fd || !in_go_namespace(fd)) return escape_api::none;
+  llvm::StringRef n = name_of(fd);
+  const auto* md = dyn_cast<CXXMethodDecl>(fd);
+  const CXXRecordDecl* rd = md ? md->getParent() : nullptr;
+  llvm::StringRef cls = rd ? record_or_template_name(rd) : llvm::StringRef();
+  if (const auto* cd = dyn_cast<CXXConstructorDecl>(fd)) {
+    if (cls == "spawn") return escape_api::spawn;
+    if (cd->isCopyOrMoveConstructor()) return escape_api::handle_copy;
+    if (is_go_handle_type(QualType(rd->getTypeForDecl(), 0))) return escape_api::handle_view;
+    return escape_api::other_ctor;
+  }
+  if (isa<CXXDestructorDecl>(fd)) return escape_api::pure;
+  if (md) {
+    if (md->isCopyAssignmentOperator() || md->isMoveAssignmentOperator()) return escape_api::handle_copy;
+    OverloadedOperatorKind op = md->getOverloadedOperator();
+    if (isa<CXXConversionDecl>(md)) {
+      return is_go_handle_type(cast<CXXConversionDecl>(md)->getConversionType()) ? escape_api::handle_view
+                                                                                  : escape_api::pure;
+    }
+    if (cls == "ptr") {
+      if (op == OO_Arrow || op == OO_Star || n == "get") return escape_api::handle_deref;
+      if (op == OO_Equal) return escape_api::handle_copy;
+      return escape_api::pure;
+    }
+    if (cls == "slice") {
+      if (op == OO_Subscript || n == "data" || n == "at") return escape_api::handle_deref;
+      if (n == "sub") return escape_api::handle_view;
+      if (op == OO_Equal) return escape_api::handle_copy;
+      return escape_api::pure;
+    }
+    if (cls == "map") {
+      if (n == "set") return escape_api::map_set;
+      if (n == "get" || op == OO_Subscript) return escape_api::map_get;
+      if (op == OO_Equal) return escape_api::handle_copy;
+      return escape_api::pure;
+    }
+    if (cls == "chan" || cls == "send_chan" || cls == "recv_chan" || cls == "chan_ref") {
+      if (n == "send") return escape_api::chan_send;
+      if (op == OO_Equal) return escape_api::handle_copy;
+      return escape_api::pure;
+    }
+    if (op == OO_Equal) return escape_api::handle_copy;
+    return escape_api::other_member;
+  }
+  if (n == "new_") return escape_api::new_;
+  if (n == "make_slice") return escape_api::make_slice;
+  if (n == "make_map") return escape_api::make_map;
+  if (n == "make_chan") return escape_api::make_chan;
+  if (n == "append") return escape_api::append;
+  if (n == "on_send") return escape_api::on_send;
+  if (n == "on_recv") return escape_api::on_recv;
+  if (n == "select") return escape_api::select;
+  if (n == "run") return escape_api::run;
+  if (n == "spawn") return escape_api::spawn;
+  if (n == "after" || n == "sleep" || n == "yield" || n == "num_goroutine" || n == "maxprocs" || n == "gc" ||
+      n == "mem_stats" || n == "set_gc_percent" || n == "set_memory_limit" || n == "errorf" ||
+      n == "on_default" || n == "background")
+    return escape_api::pure;
+  return escape_api::other_function;
+}
+
+}  // namespace gocxx::runtime_model

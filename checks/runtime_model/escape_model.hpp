@@ -1,0 +1,44 @@
+// What the escape analysis knows about the gocxx runtime API by name
+// (docs/runtime-api.md, "Memory and the GC", channels, spawn): the calls
+// that allocate, store into the GC heap, send on a channel, start a
+// goroutine. The analysis never looks into the bodies of go:: functions;
+// it applies these rules instead, so that it works the same whether the
+// runtime's headers define them or only declare them (the GC is not in
+// runtime/include yet: the tests use test/lit/escape/Inputs/gocxx_memory.hpp,
+// a declarations-only stand-in for its API surface).
+#pragma once
+#include <clang/AST/Decl.h>
+#include <clang/AST/DeclCXX.h>
+
+namespace gocxx::runtime_model {
+
+enum class escape_api {
+  none,            // not a go:: function
+  new_,            // go::new_<T>(args...): a GC allocation, the args initialise it
+  make_slice,      // go::make_slice<T>(len[, cap]): a GC allocation
+  make_map,        // go::make_map<K, V>(): a GC allocation
+  make_chan,       // go::make_chan<T>([cap]): a GC object, never on a stack
+  append,          // go::append(s, xs...): result from s; xs stored into the heap
+  handle_deref,    // ptr::operator->, ptr::operator*, ptr::get, slice::operator[]: the target
+  handle_view,     // slice::sub, conversions between handles: the same target
+  handle_copy,     // copy/move constructor or assignment of a go:: handle or type
+  map_set,         // map::set(k, v): stored into the heap
+  map_get,         // map::get(k): a value loaded from the heap
+  chan_send,       // chan::send(v), send_chan::send(v): v is sent on a channel
+  on_send,         // go::on_send(ch, v): v is sent on a channel
+  on_recv,         // go::on_recv(ch, out, ok): the case keeps out/ok for the select
+  select,          // go::select(cases...): nothing escapes
+  spawn,           // go::spawn(fn, args...): fn and args move into a new goroutine
+  run,             // go::run(fn, cfg): the main goroutine (conservatively: the heap)
+  pure,            // a go:: call that keeps nothing: len, cap, close, recv, lock, ...
+  other_member,    // another go:: member function: `this` and the args may flow to the result
+  other_ctor,      // another go:: constructor: the args initialise the object
+  other_function,  // another go:: free function: the args may flow to the result
+};
+
+// `fd` is declared in namespace go (or below it).
+bool in_go_namespace(const clang::Decl* d);
+
+escape_api classify_escape_api(const clang::FunctionDecl* fd);
+
+}  // namespace gocxx::runtime_model

@@ -1,0 +1,3 @@
+module gocxx.test/escape
+
+go 1.19
