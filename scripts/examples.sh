@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job, shown to a newcomer: install what is missing, build, and run
-# the bundled examples/ with their output.
+# The main job, shown to a newcomer: install what is missing, build, run the
+# bundled examples/ with their output, then the analyzer over them.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -21,3 +21,19 @@ for ex in hello worker_pool pipeline timeout ping_pong leak deadlock; do
   set -e
   echo "-- exit status $status"
 done
+
+# The analyzer over the same files, with the compilation database the build
+# exported (build/compile_commands.json). Exit status 1 means findings.
+run_gocxx() {
+  echo
+  echo "== build/tool/gocxx $*"
+  set +e
+  build/tool/gocxx "$@"
+  local status=$?
+  set -e
+  echo "-- exit status $status"
+}
+if [ -x build/tool/gocxx ]; then
+  run_gocxx check -p build examples/*.cpp                 # every check; 0: no findings
+  run_gocxx escape -p build examples/worker_pool.cpp      # Go's -gcflags=-m report
+fi
