@@ -50,36 +50,25 @@ record_layout describe(ASTContext& ctx, const RecordDecl* rd, runtime_model::poi
   const auto* crd = dyn_cast<CXXRecordDecl>(rd);
   if (crd) {
     l.has_vptr = L.hasOwnVFPtr();
-    for (const CXXBaseSpecifier& b : crd->bases()) {
-      if (b.isVirtual()) continue;
+    // One description for direct non-virtual bases and for virtual bases.
+    auto add_base = [&](const CXXBaseSpecifier& b, bool is_virtual) {
       const CXXRecordDecl* brd = runtime_model::record_of(b.getType());
-      if (!brd || !brd->getDefinition()) continue;
+      if (!brd || !brd->getDefinition()) return;
       const ASTRecordLayout& BL = ctx.getASTRecordLayout(brd);
       base_desc d;
       d.decl = brd;
       d.name = b.getType().getCanonicalType().getAsString(policy);
-      d.offset = L.getBaseClassOffset(brd).getQuantity();
+      d.offset = (is_virtual ? L.getVBaseClassOffset(brd) : L.getBaseClassOffset(brd)).getQuantity();
       d.size = BL.getNonVirtualSize().getQuantity();
       d.align = BL.getNonVirtualAlignment().getQuantity();
       d.empty = brd->isEmpty();
-      d.primary = L.getPrimaryBase() == brd && !L.isPrimaryBaseVirtual();
+      d.is_virtual = is_virtual;
+      d.primary = L.getPrimaryBase() == brd && L.isPrimaryBaseVirtual() == is_virtual;
       l.bases.push_back(d);
-    }
-    for (const CXXBaseSpecifier& b : crd->vbases()) {
-      const CXXRecordDecl* brd = runtime_model::record_of(b.getType());
-      if (!brd || !brd->getDefinition()) continue;
-      const ASTRecordLayout& BL = ctx.getASTRecordLayout(brd);
-      base_desc d;
-      d.decl = brd;
-      d.name = b.getType().getCanonicalType().getAsString(policy);
-      d.offset = L.getVBaseClassOffset(brd).getQuantity();
-      d.size = BL.getNonVirtualSize().getQuantity();
-      d.align = BL.getNonVirtualAlignment().getQuantity();
-      d.empty = brd->isEmpty();
-      d.is_virtual = true;
-      d.primary = L.getPrimaryBase() == brd && L.isPrimaryBaseVirtual();
-      l.bases.push_back(d);
-    }
+    };
+    for (const CXXBaseSpecifier& b : crd->bases())
+      if (!b.isVirtual()) add_base(b, false);
+    for (const CXXBaseSpecifier& b : crd->vbases()) add_base(b, true);
   }
   unsigned i = 0;
   for (const FieldDecl* f : rd->fields()) {
