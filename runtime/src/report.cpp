@@ -101,6 +101,7 @@ void die_of_panic(g* gp) noexcept {
   } catch (...) {
     message = "unknown exception";
   }
+  std::fflush(stdout);  // what the program printed comes before the report
   std::fprintf(stderr, "panic: %s\n\ngoroutine %llu [running]:\n", message.c_str(),
                static_cast<unsigned long long>(gp->id));
   print_creator(gp);
@@ -109,6 +110,7 @@ void die_of_panic(g* gp) noexcept {
 }
 
 void report_deadlock() noexcept {
+  std::fflush(stdout);  // what the program printed comes before the report
   std::fprintf(stderr, "fatal error: all goroutines are asleep - deadlock!\n\n");
   for (const g* gp : all_goroutines()) print_goroutine(gp);
   std::fflush(stderr);
@@ -127,6 +129,7 @@ void report_leaks_and_exit_if_any() noexcept {
   if (sched->ngoroutines() == 0) return;
   std::vector<const g*> left = all_goroutines();
   if (left.empty()) return;
+  std::fflush(stdout);  // what the program printed comes before the report
   std::fprintf(stderr, "gocxx: leak check: %zu goroutine(s) still blocked at the end of go::run\n\n", left.size());
   for (const g* gp : left) print_goroutine(gp);
   std::fflush(stderr);
