@@ -51,7 +51,7 @@ void mutex::unlock_slow(std::int32_t next) {
   }
   if (next & starving_bit) {
     // Starvation mode: hand the lock to the first waiter, which runs next.
-    sema_.release(true);
+    sema_.release();
     return;
   }
   std::int32_t old = next;
@@ -60,7 +60,7 @@ void mutex::unlock_slow(std::int32_t next) {
     if ((old >> waiter_shift) == 0 || (old & (locked | woken | starving_bit))) return;
     std::int32_t wake = (old - (1 << waiter_shift)) | woken;
     if (state_.compare_exchange_weak(old, wake, std::memory_order_release, std::memory_order_relaxed)) {
-      sema_.release(false);
+      sema_.release();
       return;
     }
   }

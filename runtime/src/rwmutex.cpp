@@ -32,7 +32,7 @@ void rwmutex::runlock() {
     detail::panic_runtime("sync: RUnlock of unlocked RWMutex");
   }
   // A writer is pending: the last reader it waits for wakes it.
-  if (reader_wait_.fetch_sub(1, std::memory_order_acq_rel) - 1 == 0) writer_sem_.release(false);
+  if (reader_wait_.fetch_sub(1, std::memory_order_acq_rel) - 1 == 0) writer_sem_.release();
 }
 
 bool rwmutex::try_lock() noexcept {

@@ -95,6 +95,10 @@ struct scheduler {
   std::int32_t nsyscall = 0;  // goroutines inside go::blocking
   std::atomic<std::int32_t> nmspinning{0};
 
+  // Timers pending on all heaps, so the scheduling loop can tell "none" with
+  // one load instead of scanning every P.
+  std::atomic<std::int64_t> ntimers{0};
+
   // The one idle M that sleeps until the earliest timer, and until when.
   m* timer_waiter = nullptr;
   std::atomic<std::int64_t> timer_wait_until{INT64_MAX};

@@ -55,28 +55,6 @@ void sema::cancel(sema_waiter* w) noexcept {
   lock_.unlock();
 }
 
-void sema::release(bool handoff) noexcept {
-  count_.fetch_add(1, std::memory_order_seq_cst);
-  if (nwait_.load(std::memory_order_seq_cst) == 0) return;
-  lock_.lock();
-  sema_waiter* w = first_;
-  // The unit may already be gone (a fast-path acquire took it); then the
-  // waiter stays queued for the release that matches that acquire.
-  if (!w || !try_acquire()) {
-    lock_.unlock();
-    return;
-  }
-  first_ = w->next;
-  if (first_) first_->prev = nullptr;
-  else last_ = nullptr;
-  w->queued = false;
-  nwait_.fetch_sub(1, std::memory_order_relaxed);
-  g* gp = w->gp;
-  lock_.unlock();
-  (void)handoff;  // ready() already puts gp in runnext: it runs next on this P
-  ready(gp);
-}
-
 void sema::release_many(std::uint32_t n) noexcept {
   if (n == 0) return;
   count_.fetch_add(n, std::memory_order_seq_cst);

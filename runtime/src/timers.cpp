@@ -57,6 +57,7 @@ void push_locked(timer_heap& h, timer_node* t) noexcept {
   h.nodes.push_back(t);
   sift_up(h, h.nodes.size() - 1);
   update_next_when(h);
+  sched->ntimers.fetch_add(1, std::memory_order_seq_cst);
 }
 
 void remove_locked(timer_heap& h, timer_node* t) noexcept {
@@ -71,6 +72,7 @@ void remove_locked(timer_heap& h, timer_node* t) noexcept {
   t->index = -1;
   t->heap.store(nullptr, std::memory_order_relaxed);
   update_next_when(h);
+  sched->ntimers.fetch_sub(1, std::memory_order_seq_cst);
 }
 
 timer_heap& current_heap() noexcept {
@@ -143,7 +145,7 @@ std::int64_t earliest_timer() noexcept {
   return best;
 }
 
-bool any_timers() noexcept { return earliest_timer() != INT64_MAX; }
+bool any_timers() noexcept { return sched->ntimers.load(std::memory_order_seq_cst) > 0; }
 
 void clear_timers() noexcept {
   for (auto& pp : sched->allp) {

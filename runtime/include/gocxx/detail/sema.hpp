@@ -5,7 +5,8 @@
 // waiter that has already waited once, as Go's mutex does). release adds a
 // unit and, if someone waits, hands a unit straight to the first waiter
 // while holding the queue lock, so a woken waiter never has to compete again;
-// with handoff the woken waiter also runs next on the releasing P.
+// the woken waiter runs next on the releasing P (ready() uses runnext), which
+// is the hand-off Go's starving mutex asks for.
 #pragma once
 #include <atomic>
 #include <coroutine>
@@ -51,7 +52,7 @@ class sema {
   acquire_awaiter acquire(bool lifo, wait_reason why, const std::source_location& where) noexcept {
     return acquire_awaiter(this, lifo, why, where);
   }
-  void release(bool handoff = false) noexcept;
+  void release() noexcept { release_many(1); }
   // Adds n units at once and wakes up to n waiters; once the first waiter is
   // readied the sema is not touched again, so that waiter may destroy the
   // object that holds it (a wait_group's last waiter usually does).
