@@ -17,7 +17,7 @@ run_tree() {
   ctest --test-dir "$dir" -j "$jobs" --output-on-failure --timeout 900
 }
 
-run_tree build "main build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+run_tree build "main build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGOCXX_SANITIZE= -DGOCXX_RUNTIME_ONLY=OFF
 
 export GOCXX_TEST_SANITIZER=1
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=1 \
