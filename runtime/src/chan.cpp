@@ -9,12 +9,18 @@
 // the other side is already waiting (no buffer round trip), which is what
 // makes an unbuffered channel a rendezvous.
 #include "gocxx/detail/chan_core.hpp"
+#include "gocxx/detail/heap.hpp"
 
 #include <cstring>
 
 namespace go::detail {
 
+// While the collector marks, a value moving between goroutines (from a
+// sender's frame into the buffer or a receiver's frame) is shaded: the
+// destination may already be scanned, and the source may stop holding it.
 inline void hchan_base::move_elem(void* dst, void* src) const noexcept {
+  if (gc_barrier_on.load(std::memory_order_relaxed)) [[unlikely]]
+    gc_shade_range(src, elemsize_);
   if (ops_->trivial) std::memcpy(dst, src, elemsize_);
   else ops_->move_assign(dst, src);
 }

@@ -19,7 +19,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "gocxx/detail/alloc.hpp"
+#include "gc/mgc.hpp"
+#include "gc_threads.hpp"
 #include "gocxx/spawn.hpp"
 
 namespace go::detail {
@@ -309,7 +310,12 @@ g* find_runnable(m* mp) noexcept {
 void execute(m* mp, g* gp) noexcept {
   ++mp->pp->schedtick;
   tl_g = gp;
-  gp->status.store(gstatus::running, std::memory_order_relaxed);
+  gp->status.store(gstatus::running, std::memory_order_seq_cst);
+  // The collector may be scanning this goroutine's frames right now (it
+  // claimed it while it was runnable); running it would change them under
+  // the scan. See claim_goroutine in gc/mgcmark.cpp.
+  while (gp->gcscan.load(std::memory_order_seq_cst)) [[unlikely]]
+    std::this_thread::yield();
   // From here the goroutine runs until it parks, yields or ends; the worker
   // must not touch gp afterwards, since it may already run elsewhere.
   gp->resume.resume();
@@ -318,6 +324,7 @@ void execute(m* mp, g* gp) noexcept {
 
 void mstart(m* mp) {
   tl_m = mp;
+  gc_register_thread();  // its stack holds goroutines' transient pointers
   mp->rand_state = static_cast<std::uint64_t>(nanotime()) ^ (static_cast<std::uint64_t>(mp->id) << 32);
   {
     std::lock_guard lk(sched->lock);
@@ -369,9 +376,8 @@ g* gfget(p* pp) noexcept {
     gp->schedlink = nullptr;
     return gp;
   }
-  // Through the allocation hook: descriptors freed at the end of one go::run
-  // are reused by the next through its caches.
-  g* gp = new (detail::alloc(sizeof(g))) g();
+  g* gp = new g();
+  gc_track_goroutine(gp);
   std::lock_guard lk(sched->allg_mu);
   sched->allg.push_back(gp);
   return gp;
@@ -424,10 +430,7 @@ void destroy_abandoned_goroutines() noexcept {
     gp->root.destroy();
   }
   std::lock_guard lk(sched->allg_mu);
-  for (g* gp : sched->allg) {
-    gp->~g();
-    detail::free(gp, sizeof(g));
-  }
+  for (g* gp : sched->allg) delete gp;
   sched->allg.clear();
 }
 
@@ -594,6 +597,7 @@ void start_goroutine(std::coroutine_handle<> root, g** gp_slot, const std::sourc
     sched->started_without_p.fetch_add(1, std::memory_order_relaxed);
   }
   init_g(gp, root, gp_slot, site, "go::spawn", id);
+  gc_scan_new_goroutine(gp);  // while marking, a new goroutine starts out scanned
   ready(gp);
 }
 
@@ -645,10 +649,14 @@ int run_main(std::coroutine_handle<> root, g** gp_slot, const config& cfg, const
     std::fprintf(stderr, "fatal error: go::run called while another go::run is active\n");
     std::_Exit(2);
   }
-  sched = new scheduler(resolve_maxprocs(cfg));
+  {
+    std::lock_guard gc_guard(gc_sched_mu);
+    sched = new scheduler(resolve_maxprocs(cfg));
+  }
   p* p0 = sched->allp[0].get();
   g* main_g = gfget(p0);
   init_g(main_g, root, gp_slot, site, "go::run", sched->next_goid.fetch_add(1));
+  gc_scan_new_goroutine(main_g);
   count_owned(p0->started);
 
   p0->q.push(main_g);
@@ -668,6 +676,8 @@ int run_main(std::coroutine_handle<> root, g** gp_slot, const config& cfg, const
   stop_all_ms();
   sched->tearing_down.store(true);
   clear_timers();
+  std::lock_guard gc_guard(gc_sched_mu);  // no collection scans what is destroyed here
+  gc_forget_goroutines();
   destroy_abandoned_goroutines();
   delete sched;
   sched = nullptr;

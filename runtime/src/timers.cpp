@@ -7,7 +7,6 @@
 // so they may ready goroutines, send on channels or add timers.
 #include <algorithm>
 
-#include "gocxx/detail/alloc.hpp"
 #include "gocxx/detail/timer.hpp"
 #include "sched.hpp"
 
@@ -178,8 +177,7 @@ void wake_for_timer(std::int64_t when) noexcept {
 }
 
 shared_timer* shared_timer::make(std::function<void()> fn) {
-  void* mem = detail::alloc(sizeof(shared_timer));
-  auto* st = new (mem) shared_timer();
+  auto* st = new shared_timer();
   st->on_fire = std::move(fn);
   st->fire = [](timer_node* t) { static_cast<shared_timer*>(t)->on_fire(); };
   st->release = &shared_timer::drop;
@@ -189,8 +187,7 @@ shared_timer* shared_timer::make(std::function<void()> fn) {
 void shared_timer::drop(timer_node* t) noexcept {
   auto* st = static_cast<shared_timer*>(t);
   if (st->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-    st->~shared_timer();
-    detail::free(st, sizeof(shared_timer));
+    delete st;
   }
 }
 

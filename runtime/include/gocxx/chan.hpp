@@ -9,8 +9,9 @@
 #include <type_traits>
 #include <utility>
 
-#include "gocxx/detail/alloc.hpp"
 #include "gocxx/detail/chan_core.hpp"
+#include "gocxx/detail/heap.hpp"
+#include "gocxx/ptr.hpp"
 
 namespace go {
 
@@ -34,7 +35,9 @@ struct typed_elem_ops {
   static constexpr elem_ops table{&move_assign, &reset, std::is_trivially_copyable_v<T>};
 };
 
-// The channel object with its ring buffer in the same allocation.
+// The channel object with its ring buffer in the same allocation, on the GC
+// heap: it lives while a handle, a goroutine frame or a buffered value
+// refers to it, and its finalizer destroys the buffered elements.
 template <class T>
 class hchan final : public hchan_base {
   static_assert(std::is_default_constructible_v<T>, "channel elements need a zero value (default constructor)");
@@ -49,18 +52,30 @@ class hchan final : public hchan_base {
 
  public:
   static hchan* make(std::size_t cap) {
-    unsigned char* mem = static_cast<unsigned char*>(detail::alloc(bytes(cap)));
+    if (cap > (std::size_t(1) << 40) / (sizeof(T) ? sizeof(T) : 1)) panic_runtime("makechan: size out of range");
+    constexpr finalizer fin = std::is_trivially_destructible_v<T> ? &destroy_header_only : &destroy;
+    unsigned char* mem = static_cast<unsigned char*>(gc_alloc(bytes(cap), alloc_kind::scan, fin));
     T* buf = reinterpret_cast<T*>(mem + header);
-    for (std::size_t i = 0; i < cap; ++i) new (buf + i) T();
+    std::size_t built = 0;
+    try {
+      for (; built < cap; ++built) new (buf + built) T();
+    } catch (...) {
+      for (std::size_t i = 0; i < built; ++i) buf[i].~T();
+      gc_cancel_finalizer(mem);
+      throw;
+    }
     return new (mem) hchan(cap, buf);
   }
-  static void destroy(hchan* c) noexcept {
+
+ private:
+  static void destroy(void* obj, std::size_t) noexcept {
+    auto* c = static_cast<hchan*>(obj);
     const std::size_t n = c->cap();
-    T* buf = reinterpret_cast<T*>(reinterpret_cast<unsigned char*>(c) + header);
+    T* buf = reinterpret_cast<T*>(static_cast<unsigned char*>(obj) + header);
     for (std::size_t i = 0; i < n; ++i) buf[i].~T();
     c->~hchan();
-    detail::free(c, bytes(n));
   }
+  static void destroy_header_only(void* obj, std::size_t) noexcept { static_cast<hchan*>(obj)->~hchan(); }
 };
 
 template <class T>
@@ -121,22 +136,27 @@ class recv_awaiter {
   std::source_location where_;
 };
 
-// The reference-counted pointer shared by the three handle types.
+// The traced pointer shared by the three handle types; it follows go::ptr's
+// rules (a root wherever it lives, the write barrier on every store).
 template <class T>
 class chan_ref {
  public:
-  chan_ref() noexcept = default;
-  chan_ref(std::nullptr_t) noexcept {}
+  chan_ref() noexcept { track_handle(this); }
+  chan_ref(std::nullptr_t) noexcept { track_handle(this); }
   chan_ref(const chan_ref& o) noexcept : c_(o.c_) {
-    if (c_) c_->retain();
+    gc_shade(c_);
+    track_handle(this);
   }
-  chan_ref(chan_ref&& o) noexcept : c_(std::exchange(o.c_, nullptr)) {}
-  chan_ref& operator=(chan_ref o) noexcept {
-    std::swap(c_, o.c_);
+  chan_ref(chan_ref&& o) noexcept : chan_ref(static_cast<const chan_ref&>(o)) {}
+  chan_ref& operator=(const chan_ref& o) noexcept {
+    write_barrier(c_, o.c_);
+    c_ = o.c_;
     return *this;
   }
+  chan_ref& operator=(chan_ref&& o) noexcept { return *this = static_cast<const chan_ref&>(o); }
   ~chan_ref() {
-    if (c_ && c_->release()) hchan<T>::destroy(c_);
+    gc_shade(c_);
+    untrack_handle(this);
   }
 
   std::size_t len() const noexcept { return c_ ? c_->len() : 0; }
@@ -147,7 +167,10 @@ class chan_ref {
   hchan<T>* raw() const noexcept { return c_; }
 
  protected:
-  explicit chan_ref(hchan<T>* adopt) noexcept : c_(adopt) {}
+  explicit chan_ref(hchan<T>* adopt) noexcept : c_(adopt) {
+    gc_shade(c_);
+    track_handle(this);
+  }
 
   send_awaiter<T> send_op(T v, const std::source_location& where) const {
     return send_awaiter<T>(c_, std::move(v), where);

@@ -12,7 +12,6 @@
 #include <utility>
 
 #include "gocxx/detail/goroutine.hpp"
-#include "gocxx/detail/alloc.hpp"
 #include "gocxx/task.hpp"
 
 namespace go {
@@ -111,11 +110,9 @@ class spawn_callable {
       fn_ = new (inline_) Fn(std::forward<F>(fn));
       destroy_ = [](void* p) { static_cast<Fn*>(p)->~Fn(); };
     } else {
-      fn_ = new (detail::alloc(sizeof(Fn))) Fn(std::forward<F>(fn));
-      destroy_ = [](void* p) {
-        static_cast<Fn*>(p)->~Fn();
-        detail::free(p, sizeof(Fn));
-      };
+      // From the C++ heap: handles among the captures register as roots.
+      fn_ = new Fn(std::forward<F>(fn));
+      destroy_ = [](void* p) { delete static_cast<Fn*>(p); };
     }
     launch_ = [](void* p, Args&&... args, const std::source_location& at) {
       if constexpr (direct_root<Fn, Args...>) {

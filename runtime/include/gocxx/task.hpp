@@ -13,8 +13,8 @@
 #include <type_traits>
 #include <utility>
 
-#include "gocxx/detail/alloc.hpp"
 #include "gocxx/detail/goroutine.hpp"
+#include "gocxx/detail/heap.hpp"
 
 namespace go {
 
@@ -23,12 +23,23 @@ class task;
 
 namespace detail {
 
-// Frames come from the runtime's allocation hook. The size is passed back on
-// delete so the hook needs no per-object header.
+// Frames live on the GC heap, in slots their owner frees explicitly (the
+// collector scans them as roots, never frees them). The size is passed back
+// on delete so that no per-frame header is needed.
 struct frame_allocation {
-  static void* operator new(std::size_t size) { return detail::alloc(size); }
-  static void operator delete(void* p, std::size_t size) noexcept { detail::free(p, size); }
+  static void* operator new(std::size_t size) { return detail::frame_alloc(size); }
+  static void operator delete(void* p, std::size_t size) noexcept { detail::frame_free(p, size); }
 };
+
+// A task handle is a pointer to a frame, and a frame holds arguments and
+// locals the collector must see: like go::ptr, a task living outside the GC
+// heap and the stacks (a std::vector of tasks) registers itself as a root.
+inline void track_frame_handle(const void* slot) noexcept {
+  if (handle_slot_is_root(slot)) register_root(slot);
+}
+inline void untrack_frame_handle(const void* slot) noexcept {
+  if (handle_slot_is_root(slot)) unregister_root(slot);
+}
 
 struct task_promise_base : frame_allocation {
   std::coroutine_handle<> continuation;
@@ -91,9 +102,9 @@ class [[nodiscard]] task {
   using promise_type = detail::task_promise<T>;
   using value_type = T;
 
-  task() noexcept = default;
-  explicit task(std::coroutine_handle<promise_type> h) noexcept : h_(h) {}
-  task(task&& o) noexcept : h_(std::exchange(o.h_, {})) {}
+  task() noexcept { detail::track_frame_handle(&h_); }
+  explicit task(std::coroutine_handle<promise_type> h) noexcept : h_(h) { detail::track_frame_handle(&h_); }
+  task(task&& o) noexcept : h_(std::exchange(o.h_, {})) { detail::track_frame_handle(&h_); }
   task& operator=(task&& o) noexcept {
     if (this != &o) {
       if (h_) h_.destroy();
@@ -105,6 +116,7 @@ class [[nodiscard]] task {
   task& operator=(const task&) = delete;
   ~task() {
     if (h_) h_.destroy();
+    detail::untrack_frame_handle(&h_);
   }
 
   bool valid() const noexcept { return bool(h_); }

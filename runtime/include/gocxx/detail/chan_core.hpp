@@ -60,9 +60,6 @@ class hchan_base {
   std::size_t len() const noexcept { return qcount_.load(std::memory_order_relaxed); }
   std::size_t cap() const noexcept { return dataqsiz_; }
 
-  void retain() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
-  bool release() noexcept { return refs_.fetch_sub(1, std::memory_order_acq_rel) == 1; }
-
   // --- Send / receive, split at the point where the goroutine parks. ---
   // try_*: completes the operation if it can without blocking (returns true,
   // lock released); otherwise returns false with the lock held, and the
@@ -107,7 +104,6 @@ class hchan_base {
   std::size_t recvx_ = 0;
   waitq recvq_;
   waitq sendq_;
-  std::atomic<std::int64_t> refs_{1};
 };
 
 // Send without blocking (used by timers): false if it would block.

@@ -58,6 +58,11 @@ struct g {
   std::atomic<std::uint32_t> select_done{0};
   std::atomic<std::source_location> wait_site{};
   void* param = nullptr;  // the sudog that fired a select, handed from waker to wakee
+  // The collector scans a goroutine's frames only while it is not running:
+  // it sets gcscan, and a worker about to run the goroutine waits until the
+  // scan is over (see gc_claim_goroutine in mgcmark.cpp).
+  std::atomic<std::uint32_t> gcscan{0};
+  std::uint32_t gcscan_cycle = 0;  // the cycle whose scan of this goroutine is done
 };
 
 // The goroutine running on this thread, or nullptr outside goroutines.

@@ -1,0 +1,95 @@
+// The garbage-collected heap as the typed handles (go::ptr, go::slice,
+// go::map, go::chan) see it: allocation, the write barrier, and root
+// registration. The allocator lives in runtime/src/malloc.cpp, the collector
+// in runtime/src/mgc*.cpp; docs/runtime.md describes both.
+//
+// How the collector finds pointers:
+//   * Heap objects are scanned conservatively, word by word, unless they were
+//     allocated noscan (their type provably holds no pointer: see
+//     go::pointer_free). Any word that points into an allocated object,
+//     including its interior, keeps that object alive.
+//   * Goroutine frames and the stacks of threads that use the heap are
+//     scanned conservatively too.
+//   * A handle that lives anywhere else -- memory from malloc or new, a
+//     global, a thread_local -- registers its own address as a root for as
+//     long as it lives there (handle_slot below).
+#pragma once
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+namespace go::detail {
+
+// Runs the destructor of an object the collector is about to free. `bytes`
+// is what was asked of gc_alloc (an array finalizer derives its length).
+using finalizer = void (*)(void* object, std::size_t bytes) noexcept;
+
+enum class alloc_kind : std::uint8_t {
+  scan,    // may hold pointers: scanned conservatively
+  noscan,  // holds no pointers: never scanned (and eligible for the tiny allocator)
+};
+
+// Allocates `bytes` of zeroed memory on the GC heap, aligned to 16 bytes (8
+// for sizes that are not a multiple of 16). With a finalizer the object is
+// given a header that remembers it; the finalizer runs when the collector
+// frees the object. Allocation may assist the collector or, past the memory
+// limit, end the process with "fatal error: out of memory".
+void* gc_alloc(std::size_t bytes, alloc_kind kind, finalizer fin = nullptr);
+
+// The size gc_alloc really hands out for a request of `bytes` (its size
+// class, or whole pages above 32 KiB): append rounds capacities up to it.
+std::size_t gc_round_size(std::size_t bytes) noexcept;
+
+// Disarms the finalizer of an object whose constructor threw: its memory is
+// reclaimed by the next cycle without running a destructor.
+void gc_cancel_finalizer(void* object) noexcept;
+
+// Memory for runtime objects with an owner that frees them explicitly
+// (goroutine frames): on the GC heap, counted in mem_stats, never freed by
+// the collector. Such objects are scanned as part of the goroutine, or of
+// the task handle, that owns them.
+void* frame_alloc(std::size_t bytes);
+void frame_free(void* p, std::size_t bytes) noexcept;
+
+// --- The write barrier (Go 1.8's hybrid barrier). ---
+//
+// While the collector marks, every store of a handle shades the pointer it
+// overwrites (so what was reachable when marking began stays reachable) and
+// the pointer it stores (so a goroutine whose frames were already scanned
+// cannot hide a grey object). Outside marking it is one relaxed load.
+extern std::atomic<bool> gc_barrier_on;
+
+void gc_shade_slow(const void* p) noexcept;
+inline void gc_shade(const void* p) noexcept {
+  if (p && gc_barrier_on.load(std::memory_order_relaxed)) [[unlikely]]
+    gc_shade_slow(p);
+}
+inline void write_barrier(const void* old_value, const void* new_value) noexcept {
+  if (gc_barrier_on.load(std::memory_order_relaxed)) [[unlikely]] {
+    if (old_value) gc_shade_slow(old_value);
+    if (new_value) gc_shade_slow(new_value);
+  }
+}
+// Shades every word of a value the runtime copies on a goroutine's behalf
+// (a channel element moving between frames and buffers), so that raw
+// pointers in it survive the move while marking.
+void gc_shade_range(const void* p, std::size_t bytes) noexcept;
+
+// --- Root registration of handles living outside the heap and the stacks. ---
+//
+// handle_slot_is_root(slot) is true when slot is neither inside the GC heap
+// nor on the calling thread's stack; such a handle calls register_root on
+// construction and unregister_root on destruction. The answer for one
+// address never changes while an object lives there, so constructor and
+// destructor agree without storing a flag.
+bool handle_slot_is_root(const void* slot) noexcept;
+void register_root(const void* slot) noexcept;
+void unregister_root(const void* slot) noexcept;
+
+// True if p points into the GC heap's address range.
+bool in_gc_heap(const void* p) noexcept;
+
+// Runs a full collection (go::gc).
+void gc_collect();
+
+}  // namespace go::detail

@@ -1,0 +1,382 @@
+// The collector's driver (Go's mgc.go): when cycles start, the phases of a
+// cycle, and the statistics and controls of gocxx/gc.hpp.
+//
+// A cycle, run by the collector's own thread:
+//   1. Sweep termination: finish sweeping the previous cycle's spans.
+//   2. Mark start (world stopped): turn on the write barrier and black
+//      allocation, scan thread stacks.
+//   3. Concurrent mark: registered roots, goroutine frames, then drain the
+//      grey objects while the program runs and assists.
+//   4. Mark termination (world stopped): take every thread's grey objects;
+//      if there are many, let the world go and drain them concurrently, then
+//      try again. Otherwise rescan thread stacks and the goroutines that
+//      never rested, drain what that finds, turn the barrier off, flush the
+//      allocation caches and advance the sweep generation.
+//   5. Concurrent sweep, then give free memory back to the OS.
+// Only phases 2 and 4 stop the world, and neither does work proportional to
+// the heap.
+//
+// Pacing (Go's GOGC): the next cycle's goal is the live heap marked by this
+// one plus gc_percent percent; a cycle starts when the heap reaches
+// kTriggerFraction of the way there, so that it can finish by the goal. A
+// cycle also runs if none ran for two minutes. The memory limit lowers the
+// goal; an allocation that would exceed the limit first waits for a full
+// cycle, and ends the process if the heap is still too big.
+#include "mgc.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string_view>
+#include <thread>
+
+#include "gc_critical.hpp"
+#include "gc_threads.hpp"
+#include "gocxx/gc.hpp"
+#include "gocxx/ptr.hpp"
+#include "mcache.hpp"
+#include "mgcmark.hpp"
+#include "mheap.hpp"
+#include "sched.hpp"
+
+namespace go::detail {
+namespace {
+
+constexpr std::uint64_t kMinHeapGoal = 4 << 20;  // Go's minimum heap: 4 MB
+constexpr double kTriggerFraction = 0.8;
+constexpr std::int64_t kForcedPeriodNs = 120'000'000'000;  // 2 minutes
+// Grey work found at mark termination beyond which the world is restarted
+// to drain it concurrently rather than in the pause.
+constexpr std::size_t kMaxStoppedWorkBufs = 8;
+
+std::int64_t parse_gogc() {
+  const char* e = std::getenv("GOGC");
+  if (!e || !*e) return 100;
+  if (std::strcmp(e, "off") == 0) return -1;
+  return std::strtoll(e, nullptr, 10);
+}
+
+std::int64_t parse_gomemlimit() {
+  const char* e = std::getenv("GOMEMLIMIT");
+  if (!e || !*e || std::strcmp(e, "off") == 0) return INT64_MAX;
+  char* end = nullptr;
+  double v = std::strtod(e, &end);
+  const std::string_view unit(end ? end : "");
+  if (unit == "KiB") v *= 1024.0;
+  else if (unit == "MiB") v *= 1024.0 * 1024;
+  else if (unit == "GiB") v *= 1024.0 * 1024 * 1024;
+  else if (unit == "TiB") v *= 1024.0 * 1024 * 1024 * 1024;
+  return v > 0 ? static_cast<std::int64_t>(v) : INT64_MAX;
+}
+
+struct collector {
+  std::mutex mu;  // guards the fields below
+  std::condition_variable work_cv;  // the collector waits for requests
+  std::condition_variable done_cv;  // go::gc callers wait for cycles
+  bool running = false;             // the collector thread exists
+  bool exiting = false;
+  std::uint32_t started = 0;        // cycles begun
+  std::uint32_t completed = 0;      // cycles finished, sweep included
+  std::uint32_t requested = 0;      // cycles asked for by go::gc and the limit
+  bool triggered = false;           // the pacer asked for a cycle
+
+  std::atomic<std::int64_t> gc_percent{parse_gogc()};
+  std::atomic<std::int64_t> memory_limit{parse_gomemlimit()};
+  std::atomic<std::uint64_t> next_gc{kMinHeapGoal};
+  std::atomic<std::uint64_t> trigger{static_cast<std::uint64_t>(kMinHeapGoal * kTriggerFraction)};
+
+  // Statistics (under mu).
+  std::uint32_t num_gc = 0;
+  std::uint32_t num_forced = 0;
+  std::uint64_t pause_total_ns = 0;
+  std::uint64_t pauses[256] = {};
+  std::uint64_t num_pauses = 0;
+  std::int64_t last_gc_ns = 0;
+  std::int64_t last_end_ns = 0;
+
+  collector() { set_goal_initial(); }
+  void set_goal_initial();
+};
+
+collector& gc_state() {
+  static collector* c = new collector();  // never destroyed: the thread outlives static destructors
+  return *c;
+}
+
+void record_pause(collector& c, std::int64_t ns) {
+  std::lock_guard lk(c.mu);
+  c.pauses[c.num_pauses % 256] = static_cast<std::uint64_t>(ns);
+  ++c.num_pauses;
+  c.pause_total_ns += static_cast<std::uint64_t>(ns);
+}
+
+// The heap goal after a cycle that marked `marked` bytes.
+std::uint64_t goal_for(const collector& c, std::uint64_t marked) {
+  const std::int64_t pct = c.gc_percent.load(std::memory_order_relaxed);
+  std::uint64_t goal = pct < 0 ? UINT64_MAX : std::max<std::uint64_t>(kMinHeapGoal, marked + marked * pct / 100);
+  const std::int64_t limit = c.memory_limit.load(std::memory_order_relaxed);
+  if (limit != INT64_MAX) {
+    // Leave headroom under the limit for the allocation during the cycle.
+    const auto l = static_cast<std::uint64_t>(limit);
+    goal = std::min(goal, std::max(marked + marked / 16, l - l / 8));
+  }
+  return goal;
+}
+
+void set_goal(collector& c, std::uint64_t marked) {
+  const std::uint64_t goal = goal_for(c, marked);
+  c.next_gc.store(goal, std::memory_order_relaxed);
+  const std::uint64_t trig =
+      goal == UINT64_MAX ? UINT64_MAX
+                         : marked + static_cast<std::uint64_t>(static_cast<double>(goal - std::min(goal, marked)) * kTriggerFraction);
+  c.trigger.store(trig, std::memory_order_relaxed);
+  // Assists: the scan work still expected (about the live heap) over the
+  // allocation runway left before the goal.
+  const std::uint64_t live = heap_live();
+  const double runway = goal > live ? static_cast<double>(goal - live) : 1.0;
+  assist_ratio.store(std::clamp(static_cast<double>(marked) / std::max(runway, 1.0 * (1 << 20)), 0.25, 16.0),
+                     std::memory_order_relaxed);
+}
+
+void collector::set_goal_initial() { set_goal(*this, 0); }
+
+// --- One cycle -------------------------------------------------------------
+
+void run_cycle(collector& c) {
+  // Goroutines (and their frames) are read by the marker: the scheduler
+  // must not be torn down mid-cycle.
+  std::lock_guard sched_guard(gc_sched_mu);
+  finish_sweep();
+  gc_work& gcw = [&]() -> gc_work& {
+    critical_section cs;
+    return current_mcache()->gcw;
+  }();
+
+  // Mark start.
+  std::int64_t t0 = nanotime();
+  stop_the_world();
+  gc_cycle.fetch_add(1, std::memory_order_relaxed);
+  gc_barrier_on.store(true, std::memory_order_seq_cst);
+  gc_alloc_black.store(true, std::memory_order_seq_cst);
+  {
+    critical_section cs;
+    mark_roots_stopped(gcw);
+  }
+  start_the_world();
+  record_pause(c, nanotime() - t0);
+
+  // Concurrent mark.
+  mark_registered_roots(gcw);
+  bool goroutines_done = false;
+  for (int attempt = 0;; ++attempt) {
+    if (!goroutines_done) goroutines_done = mark_goroutines_concurrently(gcw);
+    for (;;) {
+      critical_section cs;
+      if (!mark_drain(gcw, 1 << 20)) break;
+    }
+    if (!goroutines_done && attempt < 20) {
+      std::this_thread::yield();
+      continue;
+    }
+    // Mark termination.
+    t0 = nanotime();
+    stop_the_world();
+    flush_all_gc_work_stopped();
+    // More than a few buffers of grey objects means work is still coming
+    // in: drain it with the world running.
+    const std::size_t pending = global_work_count();
+    if (pending > kMaxStoppedWorkBufs && attempt < 50) {
+      start_the_world();
+      record_pause(c, nanotime() - t0);
+      continue;
+    }
+    {
+      critical_section cs;
+      mark_roots_stopped(gcw);
+      mark_goroutines_stopped(gcw);
+      while (mark_drain(gcw, INT64_MAX)) {
+      }
+      flush_all_gc_work_stopped();
+      while (mark_drain(gcw, INT64_MAX)) {
+      }
+    }
+    gc_barrier_on.store(false, std::memory_order_seq_cst);
+    gc_alloc_black.store(false, std::memory_order_seq_cst);
+    const std::uint64_t marked = take_marked_bytes_stopped();
+    flush_all_mcaches_stopped();
+    heap_sweepgen.fetch_add(2, std::memory_order_release);
+    start_the_world();
+    record_pause(c, nanotime() - t0);
+    counters.marked_bytes.store(marked, std::memory_order_relaxed);
+    set_goal(c, marked);
+    break;
+  }
+
+  // Sweep, then return what the heap does not need to the OS: keep free
+  // pages up to a tenth of the goal.
+  finish_sweep();
+  const std::uint64_t goal = c.next_gc.load(std::memory_order_relaxed);
+  heap_scavenge(goal == UINT64_MAX ? 64u << 20 : static_cast<std::size_t>(goal / 10));
+}
+
+void collector_main() {
+  collector& c = gc_state();
+  std::unique_lock lk(c.mu);
+  for (;;) {
+    const std::int64_t now = nanotime();
+    const std::int64_t due = c.last_end_ns + kForcedPeriodNs;
+    if (c.exiting) return;
+    if (!(c.requested > c.started || c.triggered || now >= due)) {
+      c.work_cv.wait_for(lk, std::chrono::nanoseconds(std::max<std::int64_t>(due - now, 1'000'000)));
+      continue;
+    }
+    const bool forced = c.requested > c.started;
+    ++c.started;
+    c.triggered = false;
+    lk.unlock();
+    run_cycle(c);
+    lk.lock();
+    ++c.completed;
+    ++c.num_gc;
+    if (forced) ++c.num_forced;
+    c.last_end_ns = c.last_gc_ns = nanotime();
+    c.done_cv.notify_all();
+  }
+}
+
+// Called with c.mu held.
+void ensure_collector_locked(collector& c) {
+  if (c.running) return;
+  c.running = true;
+  c.last_end_ns = nanotime();
+  std::thread(collector_main).detach();
+  // At exit, let a cycle in progress finish and start no other: static
+  // destructors must not run under a stopped world.
+  std::atexit([] {
+    collector& c = gc_state();
+    std::unique_lock lk(c.mu);
+    c.exiting = true;
+    c.work_cv.notify_all();
+    c.done_cv.wait(lk, [&] { return c.started == c.completed; });
+  });
+}
+
+// Waits for a full cycle that starts after the call.
+void collect_blocking(bool forced) {
+  collector& c = gc_state();
+  std::unique_lock lk(c.mu);
+  ensure_collector_locked(c);
+  if (c.exiting) return;
+  const std::uint32_t want = c.started + 1;
+  if (c.requested < want) c.requested = want;
+  (void)forced;
+  c.work_cv.notify_all();
+  c.done_cv.wait(lk, [&] { return c.completed >= want || c.exiting; });
+}
+
+}  // namespace
+
+std::mutex gc_sched_mu;
+
+void gc_collect() { collect_blocking(true); }
+
+void gc_maybe_trigger(std::uint64_t live) noexcept {
+  collector& c = gc_state();
+  if (live < c.trigger.load(std::memory_order_relaxed)) return;
+  std::lock_guard lk(c.mu);
+  if (c.started != c.completed || c.triggered) return;  // a cycle is on its way
+  ensure_collector_locked(c);
+  c.triggered = true;
+  c.work_cv.notify_all();
+}
+
+std::int64_t gc_memory_limit() noexcept {
+  const std::int64_t l = gc_state().memory_limit.load(std::memory_order_relaxed);
+  return l == INT64_MAX ? 0 : l;
+}
+
+bool gc_make_room(std::size_t bytes) noexcept {
+  const std::int64_t limit = gc_memory_limit();
+  if (limit <= 0) return true;
+  collect_blocking(false);
+  return heap_live() + bytes <= static_cast<std::uint64_t>(limit);
+}
+
+void gc_out_of_memory(std::size_t bytes) noexcept {
+  std::fflush(stdout);
+  const alloc_totals t = allocated_totals();
+  const heap_page_stats pages = heap_pages();
+  const std::int64_t limit = gc_memory_limit();
+  std::fprintf(stderr, "fatal error: out of memory\n\n");
+  std::fprintf(stderr, "allocating %zu bytes\n", bytes);
+  std::fprintf(stderr, "heap_alloc=%llu heap_objects=%llu heap_in_use=%zu heap_free=%zu heap_released=%zu\n",
+               static_cast<unsigned long long>(t.bytes - counters.freed_bytes.load()),
+               static_cast<unsigned long long>(t.mallocs - t.frees), pages.in_use_bytes, pages.free_bytes,
+               pages.released_bytes);
+  if (limit > 0) std::fprintf(stderr, "memory_limit=%lld\n", static_cast<long long>(limit));
+  std::fprintf(stderr, "num_gc=%u\n", gc_state().num_gc);
+  std::fflush(stderr);
+  std::_Exit(2);
+}
+
+void panic_nil_deref() { panic_runtime("runtime error: invalid memory address or nil pointer dereference"); }
+
+}  // namespace go::detail
+
+namespace go {
+
+void gc() { detail::collect_blocking(true); }
+
+mem_stats_t mem_stats() {
+  using namespace detail;
+  collector& c = gc_state();
+  mem_stats_t m;
+  const alloc_totals t = allocated_totals();
+  const std::uint64_t freed = counters.freed_bytes.load(std::memory_order_relaxed);
+  m.total_alloc = t.bytes;
+  m.mallocs = t.mallocs;
+  m.frees = t.frees;
+  m.heap_alloc = t.bytes > freed ? t.bytes - freed : 0;
+  m.heap_objects = t.mallocs > t.frees ? t.mallocs - t.frees : 0;
+  const heap_page_stats pages = heap_pages();
+  m.heap_sys = pages.in_use_bytes + pages.free_bytes;
+  m.heap_released = pages.released_bytes;
+  m.frames = counters.frames.load(std::memory_order_relaxed);
+  m.next_gc = c.next_gc.load(std::memory_order_relaxed);
+  m.gc_percent = c.gc_percent.load(std::memory_order_relaxed);
+  m.memory_limit = c.memory_limit.load(std::memory_order_relaxed);
+  std::lock_guard lk(c.mu);
+  m.num_gc = c.num_gc;
+  m.num_forced_gc = c.num_forced;
+  m.pause_total_ns = c.pause_total_ns;
+  for (int i = 0; i < 256; ++i) m.pause_ns[i] = c.pauses[i];
+  m.num_pauses = c.num_pauses;
+  m.last_gc_ns = static_cast<std::uint64_t>(c.last_gc_ns);
+  return m;
+}
+
+std::int64_t set_gc_percent(std::int64_t percent) {
+  using namespace detail;
+  collector& c = gc_state();
+  const std::int64_t old = c.gc_percent.exchange(percent < 0 ? -1 : percent);
+  set_goal(c, counters.marked_bytes.load(std::memory_order_relaxed));
+  gc_maybe_trigger(heap_live());
+  return old;
+}
+
+std::int64_t set_memory_limit(std::int64_t bytes) {
+  using namespace detail;
+  collector& c = gc_state();
+  if (bytes < 0) return c.memory_limit.load();
+  const std::int64_t old = c.memory_limit.exchange(bytes);
+  set_goal(c, counters.marked_bytes.load(std::memory_order_relaxed));
+  gc_maybe_trigger(heap_live());
+  return old;
+}
+
+}  // namespace go
