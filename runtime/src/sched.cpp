@@ -20,7 +20,7 @@
 #include <string>
 
 #include "gc/mgc.hpp"
-#include "gc_threads.hpp"
+#include "gc/gc_threads.hpp"
 #include "gocxx/spawn.hpp"
 
 namespace go::detail {

@@ -1,6 +1,6 @@
 // The collector's thread registry, stop-the-world and stack scanning
 // (runtime/src/gc_threads.cpp).
-#include "../../runtime/src/gc_threads.hpp"
+#include "../../runtime/src/gc/gc_threads.hpp"
 
 #include <gtest/gtest.h>
 #include <signal.h>

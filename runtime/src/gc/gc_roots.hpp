@@ -6,9 +6,9 @@
 #pragma once
 #include <cstdint>
 
-namespace go::detail {
+#include "gc_threads.hpp"  // word_visitor
 
-using word_visitor = void (*)(std::uintptr_t word, void* ctx);
+namespace go::detail {
 
 // Calls visit with the current value of every registered slot.
 void scan_registered_roots(word_visitor visit, void* ctx) noexcept;

@@ -51,7 +51,7 @@
 // requests; any other SIGPWR goes to the handler installed before ours, if any.
 #include "gc_threads.hpp"
 
-#include "gc/gc_critical.hpp"
+#include "gc_critical.hpp"
 
 #include <linux/futex.h>
 #include <pthread.h>
