@@ -11,6 +11,9 @@
 #   JOBS=2            ninja -j for building the C++ benchmarks
 #   GO=/path/to/go    Go toolchain (default /usr/lib/go-1.19/bin/go, then `go` on PATH)
 #   CXX_TIMEOUT=120   seconds after which one gocxx program is killed (hang guard)
+#   GC_SECONDS=3      seconds the mutator of the GC pause figure runs (both sides)
+#   GC_NODES=1500000  64-byte nodes in the GC pause figure's live graph (1.5M = 96 MB)
+#   GC_FORCE_MS=500   period of the forced collections in the GC pause figure (0: none)
 #
 # The C++ tree is configured when <build-dir> has no CMakeCache.txt, with
 #   cmake -G Ninja -S <repo> -B <build-dir> -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_BUILD_TYPE=Release
@@ -26,12 +29,16 @@ min_time="${MIN_TIME:-0.3}"
 parked_n="${PARKED_N:-200000}"
 jobs="${JOBS:-2}"
 cxx_timeout="${CXX_TIMEOUT:-120}"
+gc_seconds="${GC_SECONDS:-3}"
+gc_nodes="${GC_NODES:-1500000}"
+gc_force_ms="${GC_FORCE_MS:-500}"
 results="$build/bench/results"
 gobin="$build/bench/go-bin"
 
 # C++ programs: one per *_bench.cpp / *_probe.cpp (see bench/CMakeLists.txt).
-cxx_benches=(ping_pong_bench buffered_chan_bench spawn_join_bench select_bench mutex_bench)
-cxx_probes=(parked_memory_probe)
+cxx_benches=(ping_pong_bench buffered_chan_bench spawn_join_bench select_bench mutex_bench
+             gc_alloc_bench)
+cxx_probes=(parked_memory_probe gc_pause_probe)
 
 say() { printf '== %s\n' "$*" >&2; }
 
@@ -82,7 +89,7 @@ else
     export GOCACHE="$build/bench/go-cache"
   fi
   if ! (cd "$repo/bench/go" && GOPROXY=off GOFLAGS='' CGO_ENABLED=0 GO111MODULE=on \
-        "$go_tool" build -o "$gobin/" ./gobench ./parked) >"$results/go-build.log" 2>&1; then
+        "$go_tool" build -o "$gobin/" ./gobench ./parked ./gcalloc ./gcpause) >"$results/go-build.log" 2>&1; then
     say "Go build failed (see $results/go-build.log): showing gocxx figures only"
     cat "$results/go-build.log" >&2
     go_ok=0
@@ -160,6 +167,33 @@ if [ "$go_ok" = 1 ]; then
     { say "go: parked failed (exit status $?)"; cat "$results/go_parked.err" >&2; }
 fi
 
+# GC figures. Allocation cost: gc_alloc_bench (Google Benchmark) beside
+# bench/go/gcalloc (same timing procedure as gobench).
+if [ "$cxx_ok" = 1 ]; then
+  run_cxx_bench gc_alloc_bench
+fi
+if [ "$go_ok" = 1 ]; then
+  say "go: gcalloc (GOMAXPROCS=2)"
+  GOMAXPROCS=2 timeout 300 "$gobin/gcalloc" -mintime "${min_time}s" -reps "$reps" \
+    >"$results/go_gcalloc.json" 2>"$results/go_gcalloc.err" ||
+    { say "go: gcalloc failed (exit status $?)"; cat "$results/go_gcalloc.err" >&2;
+      rm -f "$results/go_gcalloc.json"; }
+fi
+# Pauses and peak RSS with ~100 MB live: gc_pause_probe beside bench/go/gcpause.
+gc_args=(-nodes "$gc_nodes" -seconds "$gc_seconds" -force-ms "$gc_force_ms")
+if [ "$cxx_ok" = 1 ]; then
+  say "gocxx: gc_pause_probe ${gc_args[*]}"
+  timeout "$cxx_timeout" "$build/bench/gc_pause_probe" "${gc_args[@]}" \
+    >"$results/gocxx_gcpause.txt" 2>"$results/gocxx_gcpause.err" ||
+    { say "gocxx: gc_pause_probe failed (exit status $?)"; tail -n 10 "$results/gocxx_gcpause.err" >&2; }
+fi
+if [ "$go_ok" = 1 ]; then
+  say "go: gcpause ${gc_args[*]} (GOMAXPROCS=2)"
+  GOMAXPROCS=2 timeout 120 "$gobin/gcpause" "${gc_args[@]}" \
+    >"$results/go_gcpause.txt" 2>"$results/go_gcpause.err" ||
+    { say "go: gcpause failed (exit status $?)"; cat "$results/go_gcpause.err" >&2; }
+fi
+
 # ---------------------------------------------------------------- table
 cpu_after="$(cpu_snapshot)"
 status=0
@@ -180,8 +214,9 @@ except (ValueError, IndexError):
     others = None
 UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
-def gb(binary, name, divisor=1.0):
-    """Median real time of Google Benchmark `name`, in ns per unit of work."""
+def gb(binary, name, divisor=1.0, counter=None):
+    """Median real time of Google Benchmark `name`, in ns per unit of work
+    (or, with `counter`, the median of that user counter)."""
     path = os.path.join(results, f"gocxx_{binary}.json")
     try:
         with open(path) as f:
@@ -204,6 +239,9 @@ def gb(binary, name, divisor=1.0):
         pick = iters[0] if iters else None
     if pick is None:
         return None
+    if counter is not None:
+        v = pick.get(counter)
+        return float(v) if isinstance(v, (int, float)) else None
     return pick["real_time"] * UNIT_NS[pick.get("time_unit", "ns")] / divisor
 
 go = {}
@@ -216,9 +254,9 @@ if go_ok:
             except (OSError, ValueError):
                 pass
 
-def gofig(key):
+def gofig(key, field="ns_per_op"):
     v = go.get(key)
-    return v.get("ns_per_op") if isinstance(v, dict) else None
+    return v.get(field) if isinstance(v, dict) else None
 
 def parked(fname):
     try:
@@ -227,6 +265,34 @@ def parked(fname):
         return float(m.group(1)) if m else None
     except OSError:
         return None
+
+def kv(fname, prefix):
+    """The key=value pairs of the line of `fname` that starts with `prefix`."""
+    try:
+        with open(os.path.join(results, fname)) as f:
+            for ln in f:
+                if ln.startswith(prefix + " "):
+                    return dict(re.findall(r'(\w+)=("[^"]*"|\S+)', ln))
+    except OSError:
+        pass
+    return {}
+
+def num(d, key, scale=1.0):
+    try:
+        v = float(d[key])
+    except (KeyError, ValueError):
+        return None
+    return None if v != v else v * scale   # NaN: not measured
+
+cp, gp = kv("gocxx_gcpause.txt", "gc_pause"), kv("go_gcpause.txt", "gc_pause")
+cr, gr = kv("gocxx_gcpause.txt", "gc_rss"), kv("go_gcpause.txt", "gc_rss")
+# A gocxx pause figure needs at least one cycle in the window.
+if (num(cp, "cycle_pauses") or 0) == 0:
+    cp = {}
+# ... and the RSS figure a live heap (a heap_alloc of 0 means no collector).
+if (num(cr, "heap_alloc_after_gc") or 0) == 0:
+    cr = {}
+PAUSE_ABS_MAX_US = 500.0
 
 rows = [
     # figure, unit, gocxx, Go, target ratio
@@ -244,6 +310,14 @@ rows = [
      gb("mutex_bench", "BM_MutexContended/2", 1e6), gofig("mutex2"), None),
     ("contended mutex, 4 goroutines", "ns/lock+unlock",
      gb("mutex_bench", "BM_MutexContended/4", 1e6), gofig("mutex4"), None),
+    ("64-byte alloc, GC running", "ns/alloc",
+     gb("gc_alloc_bench", "BM_GcAlloc64"), gofig("gcalloc"), 1.0),
+    ("GC STW pause max per cycle, 100 MB live", "us",
+     num(cp, "cycle_max_us"), num(gp, "cycle_max_us"), (0.25, PAUSE_ABS_MAX_US)),
+    ("GC STW pause p99 per cycle, 100 MB live", "us",
+     num(cp, "cycle_p99_us"), num(gp, "cycle_p99_us"), None),
+    ("peak RSS / live heap, 100 MB live", "ratio",
+     num(cr, "rss_per_live"), num(gr, "rss_per_live"), 1.0),
 ]
 extra = gb("spawn_join_bench", "BM_SpawnJoinLambda", 1e6)
 
@@ -259,15 +333,21 @@ for fig, unit, c, g, target in rows:
     ratio = c / g if (c is not None and g is not None and g > 0) else None
     if c is None:
         missing = True
+    # target: a ratio, or (ratio, absolute maximum of the gocxx figure)
+    limit = None
+    if isinstance(target, tuple):
+        target, limit = target
     if target is None:
         result = "-"
     elif ratio is None:
         result = "n/a"
     else:
-        result = "met" if ratio <= target else "not met"
+        result = "met" if ratio <= target and (limit is None or c <= limit) else "not met"
+    tdesc = f"<= {target}" if target is not None else "-"
+    if limit is not None:
+        tdesc += f", <= {limit:g} {unit}"
     table.append((fig, unit, fmt(c), fmt(g) if go_ok else "(no Go)",
-                  f"{ratio:.2f}" if ratio is not None else "n/a",
-                  f"<= {target}" if target is not None else "-", result))
+                  f"{ratio:.2f}" if ratio is not None else "n/a", tdesc, result))
 
 widths = [max(len(r[i]) for r in table + [header]) for i in range(len(header))]
 right = {2, 3, 4}
@@ -293,6 +373,36 @@ for r in table:
     print(line(r))
 if extra is not None:
     print(f"\n(spawn+join with a lambda coroutine instead of a function: {fmt(extra)} ns/goroutine)")
+
+# GC details: that collections really ran, and what the per-cycle figures hide.
+def f(v, spec=".1f"):
+    return "n/a" if v is None else format(v, spec)
+print()
+print("GC details (gocxx | Go):")
+print(f"  64-byte alloc: GC cycles per timed run (median) "
+      f"{f(gb('gc_alloc_bench', 'BM_GcAlloc64', counter='gc_cycles'), '.0f')} | "
+      f"{f(gofig('gcalloc', 'num_gc'), '.0f')}; allocations per timed run "
+      f"{f(gb('gc_alloc_bench', 'BM_GcAlloc64', counter='mallocs'), '.0f')} | "
+      f"{f(gofig('gcalloc', 'iterations'), '.0f')}")
+cpr = kv("gocxx_gcpause.txt", "gc_pause")
+print(f"  pause window: {f(num(cpr, 'seconds'), '.2f')} | {f(num(gp, 'seconds'), '.2f')} s, "
+      f"GC cycles {f(num(cpr, 'cycles'), '.0f')} | {f(num(gp, 'cycles'), '.0f')} "
+      f"(forced {f(num(cpr, 'forced'), '.0f')} | {f(num(gp, 'forced'), '.0f')}), "
+      f"STW pauses {f(num(cpr, 'stw_pauses'), '.0f')} | {f(num(gp, 'stw_pauses'), '.0f')}, "
+      f"lost from the ring {f(num(cpr, 'lost'), '.0f')} | {f(num(gp, 'lost'), '.0f')}")
+print(f"  per-cycle pause (sum of the cycle's STW pauses): p50 {f(num(cpr, 'cycle_p50_us'))} | "
+      f"{f(num(gp, 'cycle_p50_us'))} us; gocxx cycles paired {cpr.get('pairing', 'n/a')}")
+print(f"  single STW pause max: gocxx {f(num(cpr, 'single_max_us'))} us (p99 "
+      f"{f(num(cpr, 'single_p99_us'))} us); Go {f(num(gp, 'single_max_us_lo'))}.."
+      f"{f(num(gp, 'single_max_us_hi'))} us (runtime/metrics histogram bucket)")
+print(f"  mutator allocations/s during the window: {f(num(cpr, 'allocs_per_s', 1e-6), '.2f')}M | "
+      f"{f(num(gp, 'allocs_per_s', 1e-6), '.2f')}M")
+print(f"  peak RSS {f(num(cr, 'peak_rss_kb', 1 / 1024))} | {f(num(gr, 'peak_rss_kb', 1 / 1024))} MiB, "
+      f"live heap after GC {f(num(cr, 'heap_alloc_after_gc', 2**-20))} | "
+      f"{f(num(gr, 'heap_alloc_after_gc', 2**-20))} MiB, objects {f(num(cr, 'heap_objects_after_gc'), '.0f')} | "
+      f"{f(num(gr, 'heap_objects_after_gc'), '.0f')}; peak RSS / nominal live data "
+      f"({f(num(gr, 'nominal_live_bytes', 2**-20))} MiB) {f(num(cr, 'rss_per_nominal'), '.2f')} | "
+      f"{f(num(gr, 'rss_per_nominal'), '.2f')}")
 sys.exit(1 if missing else 0)
 PY
 exit $status

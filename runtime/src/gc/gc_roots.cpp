@@ -79,8 +79,7 @@ root_shard& shard_for(std::uintptr_t a) noexcept { return shards[(a >> 4) % kSha
 
 }  // namespace
 
-bool handle_slot_is_root(const void* slot) noexcept {
-  if (in_gc_heap(slot)) return false;
+bool handle_slot_is_root_off_heap(const void* slot) noexcept {
   if (!on_current_stack(slot)) return true;
   // A handle on this thread's stack is found by scanning the stack, so the
   // thread must be one whose stack is scanned.

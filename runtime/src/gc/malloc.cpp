@@ -165,10 +165,6 @@ std::size_t gc_round_size(std::size_t bytes) noexcept {
   return (bytes + kPageSize - 1) / kPageSize * kPageSize;
 }
 
-bool in_gc_heap(const void* p) noexcept {
-  const auto a = reinterpret_cast<std::uintptr_t>(p);
-  return a >= arena.lo && a < arena.hi;
-}
 
 // --- Frames ---------------------------------------------------------------
 

@@ -25,6 +25,7 @@
 namespace go::detail {
 
 heap_arena arena;
+heap_range gc_heap_range;
 std::atomic<std::uint32_t> heap_sweepgen{4};
 
 namespace {
@@ -74,6 +75,8 @@ struct page_heap {
     }
     arena.lo = reinterpret_cast<std::uintptr_t>(base);
     arena.hi = arena.lo + bytes;
+    gc_heap_range.lo = arena.lo;
+    gc_heap_range.hi = arena.hi;
     npages_total = bytes / kPageSize;
     page_map = static_cast<std::atomic<mspan*>*>(map_noreserve(npages_total * sizeof(void*)));
     all = static_cast<std::atomic<mspan*>*>(map_noreserve(npages_total * sizeof(void*)));
@@ -155,6 +158,13 @@ page_heap& heap() {
   static page_heap* h = new page_heap();  // never destroyed: spans outlive static destructors
   return *h;
 }
+
+// Reserve the heap before main, so that gc_heap_range is set before any
+// thread can read it.
+struct reserve_at_start {
+  reserve_at_start() { heap(); }
+};
+[[gnu::init_priority(101)]] reserve_at_start reserve_at_start_instance;
 
 }  // namespace
 

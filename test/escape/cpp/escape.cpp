@@ -1,7 +1,7 @@
 // The C++ twin of test/escape/go/escape.go: the same functions against the
 // gocxx runtime. Lines with a CASE marker comment are compared with the Go line
 // of the same name (test/escape/compare.py).
-#include "gocxx_memory.hpp"
+#include <gocxx/gocxx.hpp>
 
 struct Point { int x = 0, y = 0; };
 

@@ -5,7 +5,7 @@
 // RUN: FileCheck %s --check-prefix=NEG --input-file=%t/out.txt
 // RUN: cd %t && not %tools/gocxx check --checks=-*,gocxx-escape-dangling --format=json t.cpp > %t/out.json
 // RUN: FileCheck %s --check-prefix=JSON --input-file=%t/out.json
-#include "gocxx_memory.hpp"
+#include <gocxx/gocxx.hpp>
 
 int* g;
 void external(int* p);

@@ -4,7 +4,7 @@
 // RUN: FileCheck %s --input-file=%t/out.txt --implicit-check-not=warning:
 // RUN: cd %t && not %tools/gocxx check --checks=-*,gocxx-escape-heap-to-stack --format=json t.cpp > %t/out.json
 // RUN: FileCheck %s --check-prefix=JSON --input-file=%t/out.json
-#include "gocxx_memory.hpp"
+#include <gocxx/gocxx.hpp>
 
 struct Point { int x = 0, y = 0; };
 struct Pair { go::ptr<Point> a, b; };

@@ -4,7 +4,7 @@
 // RUN: FileCheck %s --input-file=%t/out.txt --implicit-check-not=t.cpp:
 // RUN: cd %t && %tools/gocxx escape --format=json --checks=-*,gocxx-escape-report t.cpp > %t/out.json
 // RUN: FileCheck %s --check-prefix=JSON --input-file=%t/out.json
-#include "gocxx_memory.hpp"
+#include <gocxx/gocxx.hpp>
 
 struct Point { int x = 0, y = 0; };
 struct Link { Link* next = nullptr; int* data = nullptr; };

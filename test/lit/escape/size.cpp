@@ -5,7 +5,7 @@
 // RUN: FileCheck %s --input-file=%t/out.txt --implicit-check-not=t.cpp:
 // RUN: cd %t && %tools/gocxx escape --format=go --checks=-*,gocxx-escape-heap-to-stack t.cpp > %t/h2s.txt || true
 // RUN: FileCheck %s --check-prefix=H2S --input-file=%t/h2s.txt --implicit-check-not=t.cpp:
-#include "gocxx_memory.hpp"
+#include <gocxx/gocxx.hpp>
 
 struct Big { char bytes[65 * 1024]; };
 struct Exact { char bytes[64 * 1024]; };

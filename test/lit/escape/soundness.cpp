@@ -5,7 +5,7 @@
 // RUN: FileCheck %s --input-file=%t/out.txt --implicit-check-not=t.cpp:
 // RUN: cd %t && %tools/gocxx check --checks=-*,gocxx-escape-dangling --format=go --fail-on=error t.cpp > %t/dangling.txt
 // RUN: FileCheck %s --check-prefix=DANGLING --input-file=%t/dangling.txt --allow-empty
-#include "gocxx_memory.hpp"
+#include <gocxx/gocxx.hpp>
 #include <utility>
 
 int* g;

@@ -10,7 +10,7 @@
 // RUN: FileCheck %s --check-prefix=REPORT --input-file=%t/report.txt
 // RUN: cd %t && %tools/gocxx check t.cpp --checks=-*,gocxx-escape-report --format=text > %t/check.txt
 // RUN: FileCheck %s --check-prefix=CHECK-SUB --input-file=%t/check.txt --allow-empty
-#include "gocxx_memory.hpp"
+#include <gocxx/gocxx.hpp>
 
 struct Point { int x = 0; };
 int* g;

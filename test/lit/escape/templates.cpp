@@ -3,7 +3,7 @@
 // RUN: rm -rf %t && mkdir -p %t && cp %s %t/t.cpp && python3 %S/Inputs/cdb.py %t %gocxx_include t.cpp
 // RUN: cd %t && %tools/gocxx escape -m --format=go --checks=-*,gocxx-escape-report t.cpp > %t/out.txt
 // RUN: FileCheck %s --input-file=%t/out.txt --implicit-check-not=t.cpp:
-#include "gocxx_memory.hpp"
+#include <gocxx/gocxx.hpp>
 
 int* gi;
 double* gd;

@@ -82,12 +82,26 @@ void gc_shade_range(const void* p, std::size_t bytes) noexcept;
 // construction and unregister_root on destruction. The answer for one
 // address never changes while an object lives there, so constructor and
 // destructor agree without storing a flag.
-bool handle_slot_is_root(const void* slot) noexcept;
-void register_root(const void* slot) noexcept;
-void unregister_root(const void* slot) noexcept;
+// The GC heap's address range (one reservation, set before the first
+// allocation and never changed).
+struct heap_range {
+  std::uintptr_t lo = 0, hi = 0;
+};
+extern heap_range gc_heap_range;
 
 // True if p points into the GC heap's address range.
-bool in_gc_heap(const void* p) noexcept;
+inline bool in_gc_heap(const void* p) noexcept {
+  return reinterpret_cast<std::uintptr_t>(p) - gc_heap_range.lo < gc_heap_range.hi - gc_heap_range.lo;
+}
+
+bool handle_slot_is_root_off_heap(const void* slot) noexcept;
+inline bool handle_slot_is_root(const void* slot) noexcept {
+  // Handles inside GC objects and frames -- the common case in data
+  // structures and coroutines -- decide with two compares.
+  return !in_gc_heap(slot) && handle_slot_is_root_off_heap(slot);
+}
+void register_root(const void* slot) noexcept;
+void unregister_root(const void* slot) noexcept;
 
 // Runs a full collection (go::gc).
 void gc_collect();
