@@ -1414,6 +1414,13 @@ class graph_builder::impl {
         }
         for (unsigned i = 1; i < args.size(); ++i) to_root(root_kind::gc_heap, args[i], "appended to a slice");
         return;
+      case escape_api::copy:
+        // copy(dst, src): dst's array is reachable from elsewhere, so what
+        // src's elements point to goes to the heap (Go: leaking param content).
+        if (!args.empty()) value(discard_hole, args[0]);
+        if (args.size() > 1) value(root_hole(root_kind::gc_heap, at, "copied into a slice").deref(), args[1]);
+        args_value(discard_hole, 2);
+        return;
       case escape_api::handle_deref:
         object_value(k.note(at, "dereference"));
         args_value(discard_hole, 0);

@@ -52,7 +52,9 @@ escape_api classify_escape_api(const FunctionDecl* fd) {
       return escape_api::pure;
     }
     if (cls == "slice") {
-      if (op == OO_Subscript || n == "data" || n == "at") return escape_api::handle_deref;
+      // begin() and end() are pointers into the array, as data() is.
+      if (op == OO_Subscript || n == "data" || n == "at" || n == "begin" || n == "end")
+        return escape_api::handle_deref;
       if (n == "sub") return escape_api::handle_view;
       if (op == OO_Equal) return escape_api::handle_copy;
       return escape_api::pure;
@@ -60,6 +62,8 @@ escape_api classify_escape_api(const FunctionDecl* fd) {
     if (cls == "map") {
       if (n == "set") return escape_api::map_set;
       if (n == "get" || op == OO_Subscript) return escape_api::map_get;
+      // A range over the map: the iterator refers to the map's table.
+      if (n == "begin") return escape_api::handle_view;
       if (op == OO_Equal) return escape_api::handle_copy;
       return escape_api::pure;
     }
@@ -67,6 +71,11 @@ escape_api classify_escape_api(const FunctionDecl* fd) {
       if (n == "send") return escape_api::chan_send;
       if (op == OO_Equal) return escape_api::handle_copy;
       return escape_api::pure;
+    }
+    if (cls == "iterator" && op == OO_Star) {
+      // map<K, V>::iterator: *it is a pair of references into the table.
+      const auto* outer = dyn_cast<CXXRecordDecl>(rd->getDeclContext());
+      if (outer && record_or_template_name(outer) == "map") return escape_api::handle_deref;
     }
     if (op == OO_Equal) return escape_api::handle_copy;
     return escape_api::other_member;
@@ -76,6 +85,7 @@ escape_api classify_escape_api(const FunctionDecl* fd) {
   if (n == "make_map") return escape_api::make_map;
   if (n == "make_chan") return escape_api::make_chan;
   if (n == "append") return escape_api::append;
+  if (n == "copy") return escape_api::copy;
   if (n == "on_send") return escape_api::on_send;
   if (n == "on_recv") return escape_api::on_recv;
   if (n == "select") return escape_api::select;

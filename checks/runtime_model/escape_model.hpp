@@ -1,11 +1,10 @@
 // What the escape analysis knows about the gocxx runtime API by name
 // (docs/runtime-api.md, "Memory and the GC", channels, spawn): the calls
 // that allocate, store into the GC heap, send on a channel, start a
-// goroutine. The analysis never looks into the bodies of go:: functions;
-// it applies these rules instead, so that it works the same whether the
-// runtime's headers define them or only declare them (the GC is not in
-// runtime/include yet: the tests use test/lit/escape/Inputs/gocxx_memory.hpp,
-// a declarations-only stand-in for its API surface).
+// goroutine. The analysis never looks into the bodies of go:: functions
+// (runtime/include/gocxx/*.hpp: their handles register themselves with the
+// collector, run write barriers, call into the runtime's compiled part); it
+// applies these rules instead.
 #pragma once
 #include <clang/AST/Decl.h>
 #include <clang/AST/DeclCXX.h>
@@ -19,8 +18,10 @@ enum class escape_api {
   make_map,        // go::make_map<K, V>(): a GC allocation
   make_chan,       // go::make_chan<T>([cap]): a GC object, never on a stack
   append,          // go::append(s, xs...): result from s; xs stored into the heap
-  handle_deref,    // ptr::operator->, ptr::operator*, ptr::get, slice::operator[]: the target
-  handle_view,     // slice::sub, conversions between handles: the same target
+  copy,            // go::copy(dst, src): the elements of src stored into the heap
+  handle_deref,    // ptr::operator->, ptr::operator*, ptr::get, slice::operator[], data, begin,
+                   // end, map::iterator::operator*: the target
+  handle_view,     // slice::sub, map::begin, conversions between handles: the same target
   handle_copy,     // copy/move constructor or assignment of a go:: handle or type
   map_set,         // map::set(k, v): stored into the heap
   map_get,         // map::get(k): a value loaded from the heap

@@ -172,3 +172,34 @@ void spawn_new() {
     co_return;
   });
 }
+
+// A slice's begin() and end() (and a range-for over it) point into its array,
+// as data() does; so does a range over a map.
+int* slice_begin() {
+  auto s = go::make_slice<int>(3);  // CHECK: t.cpp:[[@LINE]]:12: go::make_slice<int> escapes to heap
+  return s.begin();
+}
+int* slice_range() {
+  auto s = go::make_slice<int>(3);  // CHECK: t.cpp:[[@LINE]]:12: go::make_slice<int> escapes to heap
+  for (int& e : s)
+    if (e == 0) return &e;
+  return nullptr;
+}
+int slice_range_local() {
+  auto s = go::make_slice<int>(3);  // CHECK: t.cpp:[[@LINE]]:12: go::make_slice<int> does not escape
+  int n = 0;
+  for (int e : s) n += e;
+  return n;
+}
+int* map_range() {
+  auto m = go::make_map<int, int>();  // CHECK: t.cpp:[[@LINE]]:12: go::make_map<int, int> escapes to heap
+  m.set(1, 2);
+  for (auto [k, v] : m) return &v;
+  return nullptr;
+}
+// copy(dst, src): src's elements go into dst's array (Go: leaking param content).
+void copy_into(go::slice<int*> dst) {  // CHECK: t.cpp:[[@LINE]]:32: dst does not escape
+  int x = 0;  // CHECK: t.cpp:[[@LINE]]:7: moved to heap: x
+  go::slice<int*> s{&x};
+  go::copy(dst, s);
+}
