@@ -20,6 +20,7 @@
 #include <string>
 
 #include "gc/mgc.hpp"
+#include "gocxx/gc.hpp"
 #include "gc/gc_threads.hpp"
 #include "gocxx/spawn.hpp"
 
@@ -649,6 +650,9 @@ int run_main(std::coroutine_handle<> root, g** gp_slot, const config& cfg, const
     std::fprintf(stderr, "fatal error: go::run called while another go::run is active\n");
     std::_Exit(2);
   }
+  // GOGC and GOMEMLIMIT give the defaults; the config overrides them.
+  if (cfg.gc_percent) go::set_gc_percent(*cfg.gc_percent);
+  if (cfg.memory_limit) go::set_memory_limit(*cfg.memory_limit);
   {
     std::lock_guard gc_guard(gc_sched_mu);
     sched = new scheduler(resolve_maxprocs(cfg));

@@ -142,7 +142,10 @@ void* gc_alloc(std::size_t bytes, alloc_kind kind, finalizer fin) {
       c->since_check = 0;
     }
     counters.live.fetch_add(static_cast<std::int64_t>(since), std::memory_order_relaxed);
-    if (gc_alloc_black.load(std::memory_order_relaxed)) gc_assist(since);
+    if (gc_alloc_black.load(std::memory_order_relaxed)) {
+      gc_assist(since);
+      gc_pace_allocation();
+    }
     gc_maybe_trigger(heap_live());
   }
   if (fin) {

@@ -50,9 +50,9 @@ namespace {
 constexpr std::uint64_t kMinHeapGoal = 4 << 20;  // Go's minimum heap: 4 MB
 constexpr double kTriggerFraction = 0.8;
 constexpr std::int64_t kForcedPeriodNs = 120'000'000'000;  // 2 minutes
-// Grey work found at mark termination beyond which the world is restarted
-// to drain it concurrently rather than in the pause.
-constexpr std::size_t kMaxStoppedWorkBufs = 8;
+// Mark-termination stops that may find grey work and give up (restarting
+// the world to drain it) before one drains whatever it finds.
+constexpr int kMaxTerminationAttempts = 8;
 
 std::int64_t parse_gogc() {
   const char* e = std::getenv("GOGC");
@@ -173,24 +173,28 @@ void run_cycle(collector& c) {
   // Concurrent mark.
   mark_registered_roots(gcw);
   bool goroutines_done = false;
-  for (int attempt = 0;; ++attempt) {
+  for (int attempt = 0, rounds = 0;; ++rounds) {
     if (!goroutines_done) goroutines_done = mark_goroutines_concurrently(gcw);
     for (;;) {
       critical_section cs;
       if (!mark_drain(gcw, 1 << 20)) break;
     }
-    if (!goroutines_done && attempt < 20) {
+    // Goroutines that were running could not be scanned; give them a few
+    // chances to rest before their frames are scanned in the pause.
+    if (!goroutines_done && rounds < 20) {
       std::this_thread::yield();
       continue;
     }
+    ++attempt;
     // Mark termination.
     t0 = nanotime();
     stop_the_world();
     flush_all_gc_work_stopped();
-    // More than a few buffers of grey objects means work is still coming
-    // in: drain it with the world running.
-    const std::size_t pending = global_work_count();
-    if (pending > kMaxStoppedWorkBufs && attempt < 50) {
+    // Grey objects in some thread's buffer: a single one may root a large
+    // part of the heap, so drain them with the world running and try again.
+    // (After enough attempts the rest is drained in the pause: the barrier
+    // keeps feeding a little work while the program stores pointers.)
+    if (!global_work_empty() && attempt < kMaxTerminationAttempts) {
       start_the_world();
       record_pause(c, nanotime() - t0);
       continue;
@@ -217,14 +221,21 @@ void run_cycle(collector& c) {
     break;
   }
 
-  // Sweep, then return what the heap does not need to the OS: keep free
-  // pages up to a tenth of the goal.
+  // Sweep, then return what the heap will not need to the OS. The heap
+  // grows back to the goal before the next cycle, so free pages up to the
+  // goal (plus a tenth, as Go's scavenger keeps) are kept; returning them
+  // would only fault them back in.
   finish_sweep();
   const std::uint64_t goal = c.next_gc.load(std::memory_order_relaxed);
-  heap_scavenge(goal == UINT64_MAX ? 64u << 20 : static_cast<std::size_t>(goal / 10));
+  const std::uint64_t live = heap_live();
+  const std::uint64_t keep = goal == UINT64_MAX ? 64u << 20 : goal + goal / 10 - std::min(goal, live);
+  heap_scavenge(static_cast<std::size_t>(keep));
 }
 
+thread_local bool tl_is_collector = false;
+
 void collector_main() {
+  tl_is_collector = true;
   collector& c = gc_state();
   std::unique_lock lk(c.mu);
   for (;;) {
@@ -293,6 +304,18 @@ void gc_maybe_trigger(std::uint64_t live) noexcept {
   ensure_collector_locked(c);
   c.triggered = true;
   c.work_cv.notify_all();
+}
+
+void gc_pace_allocation() noexcept {
+  if (!gc_barrier_on.load(std::memory_order_relaxed) || tl_is_collector) return;
+  collector& c = gc_state();
+  if (heap_live() <= c.next_gc.load(std::memory_order_relaxed)) return;
+  // The heap reached its goal while the cycle is still marking, and assists
+  // found no work to pay with: wait for the cycle, as Go parks such an
+  // assist, rather than let the heap run past its goal.
+  std::unique_lock lk(c.mu);
+  const std::uint32_t cycle = c.started;
+  c.done_cv.wait(lk, [&] { return c.completed >= cycle || c.exiting; });
 }
 
 std::int64_t gc_memory_limit() noexcept {

@@ -78,6 +78,8 @@ void gc_maybe_trigger(std::uint64_t live) noexcept;
 // Past the memory limit: collects (blocking) and reports whether the
 // allocation of `bytes` may proceed.
 bool gc_make_room(std::size_t bytes) noexcept;
+// While marking, past the heap goal: waits for the cycle to finish.
+void gc_pace_allocation() noexcept;
 [[noreturn]] void gc_out_of_memory(std::size_t bytes) noexcept;
 std::int64_t gc_memory_limit() noexcept;
 

@@ -279,7 +279,7 @@ void scan_goroutine_frames(g* gp, gc_work& gcw) noexcept {
     mspan* s = span_of(f);
     walk_words(f, f + s->elemsize, fw);
   }
-  gp->gcscan_cycle = gc_cycle.load(std::memory_order_relaxed);
+  gp->gcscan_cycle.store(gc_cycle.load(std::memory_order_relaxed), std::memory_order_relaxed);
 }
 
 // Claims a goroutine that is not running for a scan; the worker that is
@@ -330,6 +330,10 @@ void gc_assist(std::size_t bytes) noexcept {
     const std::uint64_t before = gcw.scanned_bytes;
     const bool more = drain(gcw, 256 * 1024);
     owed -= static_cast<std::int64_t>(gcw.scanned_bytes - before);
+    // Work left in this thread's buffer goes back to the global list: the
+    // collector decides that marking is done when that list is empty, and
+    // a grey object parked here may root a large part of the heap.
+    gcw.flush();
     if (!more) break;
   }
 }
@@ -380,7 +384,7 @@ bool mark_goroutines_concurrently(gc_work& gcw) noexcept {
   const std::uint32_t cycle = gc_cycle.load(std::memory_order_relaxed);
   bool all_done = true;
   for_each_goroutine([&](g* gp) {
-    if (gp->gcscan_cycle == cycle) return;
+    if (gp->gcscan_cycle.load(std::memory_order_relaxed) == cycle) return;
     if (gp->status.load(std::memory_order_relaxed) == gstatus::dead) return;
     if (!claim_goroutine(gp)) {
       all_done = false;
@@ -398,7 +402,7 @@ bool mark_goroutines_concurrently(gc_work& gcw) noexcept {
 void mark_goroutines_stopped(gc_work& gcw) noexcept {
   const std::uint32_t cycle = gc_cycle.load(std::memory_order_relaxed);
   for_each_goroutine([&](g* gp) {
-    if (gp->gcscan_cycle == cycle) return;
+    if (gp->gcscan_cycle.load(std::memory_order_relaxed) == cycle) return;
     if (gp->status.load(std::memory_order_relaxed) == gstatus::dead) return;
     scan_goroutine_frames(gp, gcw);
   });

@@ -62,7 +62,7 @@ struct g {
   // it sets gcscan, and a worker about to run the goroutine waits until the
   // scan is over (see gc_claim_goroutine in mgcmark.cpp).
   std::atomic<std::uint32_t> gcscan{0};
-  std::uint32_t gcscan_cycle = 0;  // the cycle whose scan of this goroutine is done
+  std::atomic<std::uint32_t> gcscan_cycle{0};  // the cycle whose scan of this goroutine is done
 };
 
 // The goroutine running on this thread, or nullptr outside goroutines.
