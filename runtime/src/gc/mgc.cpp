@@ -116,6 +116,16 @@ void record_pause(collector& c, std::int64_t ns) {
 }
 
 // The heap goal after a cycle that marked `marked` bytes.
+// GODEBUG=gctrace=1 (as Go) or GOCXX_GCTRACE=1: one line per cycle on stderr.
+bool gctrace_enabled() {
+  static const bool on = [] {
+    const char* d = std::getenv("GODEBUG");
+    const char* g = std::getenv("GOCXX_GCTRACE");
+    return (d && std::strstr(d, "gctrace=1")) || (g && std::strcmp(g, "1") == 0);
+  }();
+  return on;
+}
+
 std::uint64_t goal_for(const collector& c, std::uint64_t marked) {
   const std::int64_t pct = c.gc_percent.load(std::memory_order_relaxed);
   std::uint64_t goal = pct < 0 ? UINT64_MAX : std::max<std::uint64_t>(kMinHeapGoal, marked + marked * pct / 100);
@@ -160,6 +170,7 @@ void run_cycle(collector& c) {
   // Mark start.
   std::int64_t t0 = nanotime();
   stop_the_world();
+  const std::int64_t t_stopped = nanotime();
   gc_cycle.fetch_add(1, std::memory_order_relaxed);
   gc_barrier_on.store(true, std::memory_order_seq_cst);
   gc_alloc_black.store(true, std::memory_order_seq_cst);
@@ -167,8 +178,13 @@ void run_cycle(collector& c) {
     critical_section cs;
     mark_roots_stopped(gcw);
   }
+  // A pause lasts until the world is released; how late the collector's own
+  // thread gets the CPU back after waking everyone is not part of it.
+  const std::int64_t start_pause = nanotime() - t0;
   start_the_world();
-  record_pause(c, nanotime() - t0);
+  record_pause(c, start_pause);
+  const std::int64_t start_stop = t_stopped - t0;
+  std::int64_t term_stop = 0, term_roots = 0, term_goroutines = 0, term_drain = 0, term_flush = 0;
 
   // Concurrent mark.
   mark_registered_roots(gcw);
@@ -186,38 +202,73 @@ void run_cycle(collector& c) {
       continue;
     }
     ++attempt;
+    // Before stopping the world to check, ask every thread to hand over the
+    // grey objects it shades from now on at once, and give them a moment.
+    gc_flush_requested.store(true, std::memory_order_relaxed);
+    if (attempt > 1) {
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
+      critical_section cs;
+      while (mark_drain(gcw, 1 << 20)) {
+      }
+    }
     // Mark termination.
     t0 = nanotime();
     stop_the_world();
+    term_stop = nanotime() - t0;
     flush_all_gc_work_stopped();
     // Grey objects in some thread's buffer: a single one may root a large
     // part of the heap, so drain them with the world running and try again.
     // (After enough attempts the rest is drained in the pause: the barrier
     // keeps feeding a little work while the program stores pointers.)
     if (!global_work_empty() && attempt < kMaxTerminationAttempts) {
+      const std::int64_t pause = nanotime() - t0;
       start_the_world();
-      record_pause(c, nanotime() - t0);
+      record_pause(c, pause);
+      if (gctrace_enabled())
+        std::fprintf(stderr, "gc %u: term attempt %d: %.0f (stop %.0f), %zu buffers of grey objects left\n",
+                     gc_cycle.load(std::memory_order_relaxed), attempt, pause / 1e3, term_stop / 1e3,
+                     global_work_count());
       continue;
     }
+    std::int64_t t1 = nanotime();
     {
       critical_section cs;
       mark_roots_stopped(gcw);
+      std::int64_t t2 = nanotime();
+      term_roots = t2 - t1;
       mark_goroutines_stopped(gcw);
+      t1 = nanotime();
+      term_goroutines = t1 - t2;
       while (mark_drain(gcw, INT64_MAX)) {
       }
       flush_all_gc_work_stopped();
       while (mark_drain(gcw, INT64_MAX)) {
       }
+      t2 = nanotime();
+      term_drain = t2 - t1;
+      t1 = t2;
     }
     gc_barrier_on.store(false, std::memory_order_seq_cst);
     gc_alloc_black.store(false, std::memory_order_seq_cst);
+    gc_flush_requested.store(false, std::memory_order_relaxed);
     const std::uint64_t marked = take_marked_bytes_stopped();
     flush_all_mcaches_stopped();
     heap_sweepgen.fetch_add(2, std::memory_order_release);
+    term_flush = nanotime() - t1;
+    const std::int64_t term_pause = nanotime() - t0;
     start_the_world();
-    record_pause(c, nanotime() - t0);
+    record_pause(c, term_pause);
     counters.marked_bytes.store(marked, std::memory_order_relaxed);
     set_goal(c, marked);
+    if (gctrace_enabled()) {
+      // Go's GODEBUG=gctrace=1, in our terms (all times in microseconds).
+      std::fprintf(stderr,
+                   "gc %u: start %.0f (stop %.0f) | term %.0f (stop %.0f, stacks %.0f, goroutines %.0f, drain %.0f, "
+                   "flush %.0f) after %d attempts | marked %.1f MB, goal %.1f MB\n",
+                   gc_cycle.load(std::memory_order_relaxed), start_pause / 1e3, start_stop / 1e3, term_pause / 1e3,
+                   term_stop / 1e3, term_roots / 1e3, term_goroutines / 1e3, term_drain / 1e3, term_flush / 1e3,
+                   attempt, marked / 1e6, c.next_gc.load(std::memory_order_relaxed) / 1e6);
+    }
     break;
   }
 

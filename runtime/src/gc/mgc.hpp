@@ -52,6 +52,10 @@ extern std::atomic<std::uint32_t> gc_cycle;
 // True while marking: allocation marks new objects (allocate-black).
 extern std::atomic<bool> gc_alloc_black;
 
+// Set by the collector when it looks for the end of marking: threads then
+// hand each grey object they shade to the global list at once.
+extern std::atomic<bool> gc_flush_requested;
+
 // Scans the frames of a goroutine that has not started yet (spawned while
 // marking); it counts as scanned for this cycle.
 void gc_scan_new_goroutine(g* gp) noexcept;

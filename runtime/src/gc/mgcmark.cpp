@@ -44,6 +44,7 @@ namespace go::detail {
 std::atomic<bool> gc_barrier_on{false};
 std::atomic<bool> gc_alloc_black{false};
 std::atomic<std::uint32_t> gc_cycle{0};
+std::atomic<bool> gc_flush_requested{false};
 
 namespace {
 
@@ -302,7 +303,9 @@ void release_goroutine(g* gp) noexcept { gp->gcscan.store(0, std::memory_order_s
 
 void gc_shade_slow(const void* p) noexcept {
   critical_section cs;
-  shade_word(reinterpret_cast<std::uintptr_t>(p), current_mcache()->gcw);
+  gc_work& gcw = current_mcache()->gcw;
+  shade_word(reinterpret_cast<std::uintptr_t>(p), gcw);
+  if (gc_flush_requested.load(std::memory_order_relaxed)) gcw.flush();
 }
 
 void gc_shade_range(const void* p, std::size_t bytes) noexcept {
@@ -323,12 +326,13 @@ std::atomic<double> assist_ratio{1.0};
 void gc_assist(std::size_t bytes) noexcept {
   if (!gc_barrier_on.load(std::memory_order_relaxed)) return;
   std::int64_t owed = static_cast<std::int64_t>(static_cast<double>(bytes) * assist_ratio.load(std::memory_order_relaxed));
-  // In slices, so that a stop request is not held up for long.
+  // In slices of about ten microseconds: a stop request that arrives
+  // inside a slice waits for its end.
   while (owed > 0 && gc_barrier_on.load(std::memory_order_relaxed)) {
     critical_section cs;
     gc_work& gcw = current_mcache()->gcw;
     const std::uint64_t before = gcw.scanned_bytes;
-    const bool more = drain(gcw, 256 * 1024);
+    const bool more = drain(gcw, 16 * 1024);
     owed -= static_cast<std::int64_t>(gcw.scanned_bytes - before);
     // Work left in this thread's buffer goes back to the global list: the
     // collector decides that marking is done when that list is empty, and
