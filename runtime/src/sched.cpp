@@ -484,16 +484,22 @@ void note::sleep(std::int64_t deadline) {
     __builtin_ia32_pause();
     if (i % 64 == 0 && nanotime() >= spin_until) break;
   }
-  std::unique_lock lk(mu);
-  int expected = idle;
-  if (state.compare_exchange_strong(expected, sleeping, std::memory_order_acq_rel)) {
-    auto woken = [&] { return state.load(std::memory_order_acquire) == signaled; };
-    if (deadline == INT64_MAX) {
-      cv.wait(lk, woken);
-    } else {
-      cv.wait_until(lk, std::chrono::steady_clock::time_point(std::chrono::nanoseconds(deadline)), woken);
+  // Asleep in the kernel, an idle M holds no heap pointer that could
+  // change: the collector's stops need not wake it.
+  gc_enter_blocking();
+  {
+    std::unique_lock lk(mu);
+    int expected = idle;
+    if (state.compare_exchange_strong(expected, sleeping, std::memory_order_acq_rel)) {
+      auto woken = [&] { return state.load(std::memory_order_acquire) == signaled; };
+      if (deadline == INT64_MAX) {
+        cv.wait(lk, woken);
+      } else {
+        cv.wait_until(lk, std::chrono::steady_clock::time_point(std::chrono::nanoseconds(deadline)), woken);
+      }
     }
   }
+  gc_leave_blocking();
   state.store(idle, std::memory_order_relaxed);
 }
 
@@ -674,7 +680,10 @@ int run_main(std::coroutine_handle<> root, g** gp_slot, const config& cfg, const
   }
   {
     std::unique_lock lk(sched->main_mu);
+    gc_enter_blocking();
     sched->main_cv.wait(lk, [] { return sched->main_done; });
+    lk.unlock();
+    gc_leave_blocking();
   }
   report_leaks_and_exit_if_any();
   stop_all_ms();

@@ -99,6 +99,8 @@ namespace {
 
 constexpr int kStopSignal = SIGPWR;
 
+constexpr std::uint32_t kRunning = 0, kBlocked = 1, kClaimed = 2;
+
 // The registers of an interrupted thread, copied from its signal frame. They
 // are on its stack too (the kernel pushes the frame there), unless the thread
 // was interrupted on an alternate signal stack.
@@ -212,6 +214,10 @@ struct thread_record {
   std::atomic<std::uint32_t> stop_request{0};
   // The last generation this thread acknowledged (diagnostics).
   std::atomic<std::uint32_t> acked_gen{0};
+  // kRunning, or kBlocked between gc_enter_blocking and gc_leave_blocking
+  // (its stack and registers are recorded below), or kClaimed while a stop
+  // counts the blocked thread as stopped without signalling it.
+  std::atomic<std::uint32_t> blocking{0};
 
   // Written by the stop handler before it acknowledges, read by the stopper
   // after it has seen every acknowledgement (stop_pending reached 0).
@@ -562,6 +568,48 @@ void gc_register_thread() noexcept {
 
 int registered_thread_count() noexcept { return reg_count.load(std::memory_order_relaxed); }
 
+// Spills the callee-saved registers into rec->saved_regs: while the thread
+// is blocked they hold its callers' values only in the kernel's saved state.
+[[gnu::noinline]] GOCXX_NO_SANITIZE static void record_blocking_state(thread_record* rec) noexcept {
+#if defined(__x86_64__)
+  std::uintptr_t regs[6];
+  __asm__ __volatile__(
+      "movq %%rbx, 0(%0)\n\tmovq %%rbp, 8(%0)\n\tmovq %%r12, 16(%0)\n\t"
+      "movq %%r13, 24(%0)\n\tmovq %%r14, 32(%0)\n\tmovq %%r15, 40(%0)"
+      :
+      : "r"(regs)
+      : "memory");
+  for (int i = 0; i < kSavedRegs; ++i) rec->saved_regs[i] = i < 6 ? regs[i] : 0;
+#endif
+#ifdef GOCXX_GC_ASAN
+  rec->fake_stack = __asan_get_current_fake_stack();
+#endif
+  rec->interrupted_sp = 0;
+  rec->stopped_sp = stack_pointer_below_caller();
+}
+
+void gc_enter_blocking() noexcept {
+#if defined(__x86_64__)
+  thread_record* rec = tl_record;
+  if (rec == nullptr) return;
+  record_blocking_state(rec);
+  rec->blocking.store(kBlocked, std::memory_order_release);
+#endif
+}
+
+void gc_leave_blocking() noexcept {
+  thread_record* rec = tl_record;
+  if (rec == nullptr) return;
+  for (;;) {
+    std::uint32_t expect = kBlocked;
+    if (rec->blocking.compare_exchange_strong(expect, kRunning, std::memory_order_acq_rel)) return;
+    if (expect == kRunning) return;  // never entered (not x86-64)
+    // Claimed by a stop: wait for the world to restart.
+    const std::uint32_t gen = world_gen.load(std::memory_order_acquire);
+    if (rec->blocking.load(std::memory_order_acquire) == kClaimed && (gen & 1)) futex_wait(&world_gen, gen);
+  }
+}
+
 void gc_deferred_stop() noexcept {
   tl_gc_flags.stop_pending = 0;
   const std::uint32_t gen = tl_deferred_stop_gen;
@@ -587,6 +635,16 @@ void stop_the_world() noexcept {
 
   for (thread_record* r = reg_head; r != nullptr; r = r->next) {
     if (r == self) continue;
+    // A thread blocked in the kernel (an idle worker, a waiter) recorded
+    // its stack and registers when it blocked and cannot change them
+    // before it leaves, which waits for the world to restart: it counts as
+    // stopped without a signal, so a stop does not wait for sleeping
+    // threads to be scheduled.
+    std::uint32_t expect = kBlocked;
+    if (r->blocking.compare_exchange_strong(expect, kClaimed, std::memory_order_acq_rel)) {
+      stop_pending.fetch_sub(1, std::memory_order_acq_rel);
+      continue;
+    }
     r->stop_request.store(gen, std::memory_order_release);
     union sigval value;
     value.sival_ptr = r;
@@ -645,6 +703,8 @@ void stop_the_world() noexcept {
 void start_the_world() noexcept {
   if ((world_gen.load(std::memory_order_relaxed) & 1) == 0) fatal("gc: start_the_world without stop_the_world");
   stopper_tid.store(0, std::memory_order_relaxed);
+  for (thread_record* r = reg_head; r != nullptr; r = r->next)
+    if (r->blocking.load(std::memory_order_relaxed) == kClaimed) r->blocking.store(kBlocked, std::memory_order_release);
   const bool anyone_stopped = reg_count.load(std::memory_order_relaxed) > (tl_record ? 1 : 0);
   world_gen.fetch_add(1, std::memory_order_release);  // even
   if (anyone_stopped) futex_wake(&world_gen, INT_MAX);

@@ -45,6 +45,13 @@ bool on_current_stack(const void* p) noexcept;
 // in the calling thread; a registered thread must not block it again.
 void gc_register_thread() noexcept;
 
+// Brackets a wait in the kernel (a condition variable, a futex) during
+// which the calling thread touches no heap pointer: a stop counts it as
+// stopped without signalling it, and gc_leave_blocking waits if the world
+// is stopped. Cheap; a no-op for unregistered threads.
+void gc_enter_blocking() noexcept;
+void gc_leave_blocking() noexcept;
+
 // Stops every registered thread except the caller and returns when all have
 // stopped: each is parked in the stop signal handler, its registers saved on
 // its own stack. The registry is locked until start_the_world, so threads that

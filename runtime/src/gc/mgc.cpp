@@ -338,7 +338,10 @@ void collect_blocking(bool forced) {
   if (c.requested < want) c.requested = want;
   (void)forced;
   c.work_cv.notify_all();
+  gc_enter_blocking();  // a stop need not wake a thread waiting here
   c.done_cv.wait(lk, [&] { return c.completed >= want || c.exiting; });
+  lk.unlock();
+  gc_leave_blocking();
 }
 
 }  // namespace
@@ -366,7 +369,10 @@ void gc_pace_allocation() noexcept {
   // assist, rather than let the heap run past its goal.
   std::unique_lock lk(c.mu);
   const std::uint32_t cycle = c.started;
+  gc_enter_blocking();
   c.done_cv.wait(lk, [&] { return c.completed >= cycle || c.exiting; });
+  lk.unlock();
+  gc_leave_blocking();
 }
 
 std::int64_t gc_memory_limit() noexcept {
