@@ -141,23 +141,8 @@ class recv_awaiter {
 template <class T>
 class chan_ref {
  public:
-  chan_ref() noexcept { track_handle(this); }
-  chan_ref(std::nullptr_t) noexcept { track_handle(this); }
-  chan_ref(const chan_ref& o) noexcept : c_(o.c_) {
-    gc_shade(c_);
-    track_handle(this);
-  }
-  chan_ref(chan_ref&& o) noexcept : chan_ref(static_cast<const chan_ref&>(o)) {}
-  chan_ref& operator=(const chan_ref& o) noexcept {
-    write_barrier(c_, o.c_);
-    c_ = o.c_;
-    return *this;
-  }
-  chan_ref& operator=(chan_ref&& o) noexcept { return *this = static_cast<const chan_ref&>(o); }
-  ~chan_ref() {
-    gc_shade(c_);
-    untrack_handle(this);
-  }
+  chan_ref() noexcept = default;
+  chan_ref(std::nullptr_t) noexcept {}
 
   std::size_t len() const noexcept { return c_ ? c_->len() : 0; }
   std::size_t cap() const noexcept { return c_ ? c_->cap() : 0; }
@@ -167,10 +152,7 @@ class chan_ref {
   hchan<T>* raw() const noexcept { return c_; }
 
  protected:
-  explicit chan_ref(hchan<T>* adopt) noexcept : c_(adopt) {
-    gc_shade(c_);
-    track_handle(this);
-  }
+  explicit chan_ref(hchan<T>* adopt) noexcept : c_(adopt) {}
 
   send_awaiter<T> send_op(T v, const std::source_location& where) const {
     return send_awaiter<T>(c_, std::move(v), where);
@@ -184,7 +166,7 @@ class chan_ref {
     c_->close(where);
   }
 
-  hchan<T>* c_ = nullptr;
+  traced<hchan<T>> c_;  // the handle protocol: copies, stores and destruction
 };
 
 }  // namespace detail

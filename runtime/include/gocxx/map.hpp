@@ -229,25 +229,10 @@ class map {
   using key_type = K;
   using mapped_type = V;
 
-  map() noexcept { detail::track_handle(&h_); }
-  map(std::nullptr_t) noexcept { detail::track_handle(&h_); }
-  map(const map& o) noexcept : h_(o.h_) {
-    detail::gc_shade(h_);
-    detail::track_handle(&h_);
-  }
-  // Go has no moves: a moved-from map still refers to its table.
-  map(map&& o) noexcept : map(static_cast<const map&>(o)) {}
-  ~map() {
-    detail::gc_shade(h_);  // a deletion, as far as the barrier is concerned
-    detail::untrack_handle(&h_);
-  }
-  map& operator=(const map& o) noexcept {
-    store(o.h_);
-    return *this;
-  }
-  map& operator=(map&& o) noexcept { return *this = static_cast<const map&>(o); }
+  map() noexcept = default;
+  map(std::nullptr_t) noexcept {}
   map& operator=(std::nullptr_t) noexcept {
-    store(nullptr);
+    h_ = nullptr;
     return *this;
   }
 
@@ -330,16 +315,9 @@ class map {
 
  private:
   friend map make_map<K, V>(std::size_t);
-  explicit map(table* h) noexcept : h_(h) {
-    detail::gc_shade(h_);
-    detail::track_handle(&h_);
-  }
-  void store(table* h) noexcept {
-    detail::write_barrier(h_, h);
-    h_ = h;
-  }
+  explicit map(table* h) noexcept : h_(h) {}
 
-  table* h_ = nullptr;  // the traced word: track_handle and the barrier see &h_
+  detail::traced<table> h_;  // the handle protocol: copies, stores and destruction
 };
 
 // make(map[K]V) and make(map[K]V, hint): room for `hint` entries before the

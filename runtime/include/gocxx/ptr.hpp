@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "gocxx/detail/heap.hpp"
+#include "gocxx/detail/traced.hpp"
 
 namespace go {
 
@@ -34,15 +35,6 @@ namespace detail {
 
 [[noreturn]] void panic_runtime(const char* msg);
 [[noreturn]] void panic_nil_deref();
-
-// A handle's root bookkeeping, shared by ptr, slice, map and chan: the word
-// at `slot` is a pointer the collector must see.
-inline void track_handle(const void* slot) noexcept {
-  if (handle_slot_is_root(slot)) register_root(slot);
-}
-inline void untrack_handle(const void* slot) noexcept {
-  if (handle_slot_is_root(slot)) unregister_root(slot);
-}
 
 template <class T>
 void destroy_object(void* object, std::size_t) noexcept {
@@ -73,51 +65,27 @@ class ptr {
  public:
   using element_type = T;
 
-  ptr() noexcept { detail::track_handle(this); }
-  ptr(std::nullptr_t) noexcept { detail::track_handle(this); }
-  ptr(const ptr& o) noexcept : p_(o.p_) {
-    detail::gc_shade(p_);
-    detail::track_handle(this);
-  }
-  // Go has no moves: a moved-from ptr still points where it did.
-  ptr(ptr&& o) noexcept : ptr(static_cast<const ptr&>(o)) {}
+  ptr() noexcept = default;
+  ptr(std::nullptr_t) noexcept {}
   template <class U>
     requires std::is_convertible_v<U*, T*>
-  ptr(const ptr<U>& o) noexcept : p_(o.get()) {  // NOLINT: implicit, as Go's assignability
-    detail::gc_shade(p_);
-    detail::track_handle(this);
-  }
+  ptr(const ptr<U>& o) noexcept : p_(o.get()) {}  // NOLINT: implicit, as Go's assignability
   // A ptr to an object that is not on the GC heap (what go::local hands out,
   // or the address of a global): the collector ignores such targets.
-  ptr(detail::adopt_t, T* p) noexcept : p_(p) {
-    detail::gc_shade(p_);
-    detail::track_handle(this);
-  }
-  ~ptr() {
-    detail::gc_shade(p_);  // a deletion, as far as the barrier is concerned
-    detail::untrack_handle(this);
-  }
+  ptr(detail::adopt_t, T* p) noexcept : p_(p) {}
 
-  ptr& operator=(const ptr& o) noexcept {
-    store(o.p_);
-    return *this;
-  }
-  ptr& operator=(ptr&& o) noexcept {
-    store(o.p_);
-    return *this;
-  }
   ptr& operator=(std::nullptr_t) noexcept {
-    store(nullptr);
+    p_ = nullptr;
     return *this;
   }
   template <class U>
     requires std::is_convertible_v<U*, T*>
   ptr& operator=(const ptr<U>& o) noexcept {
-    store(o.get());
+    p_ = o.get();
     return *this;
   }
 
-  T* get() const noexcept { return p_; }
+  T* get() const noexcept { return p_.get(); }
   T* operator->() const {
     if (!p_) [[unlikely]]
       detail::panic_nil_deref();
@@ -134,17 +102,12 @@ class ptr {
 
   template <class U>
   friend bool operator==(const ptr& a, const ptr<U>& b) noexcept {
-    return a.p_ == b.get();
+    return a.get() == b.get();
   }
-  friend bool operator==(const ptr& a, std::nullptr_t) noexcept { return a.p_ == nullptr; }
+  friend bool operator==(const ptr& a, std::nullptr_t) noexcept { return a.get() == nullptr; }
 
  private:
-  void store(T* v) noexcept {
-    detail::write_barrier(p_, v);
-    p_ = v;
-  }
-
-  T* p_ = nullptr;
+  detail::traced<T> p_;  // the handle protocol: copies, stores and destruction
 };
 
 // new(T) / &T{args...}: a zeroed, constructed T on the GC heap. Its
@@ -200,3 +163,5 @@ template <class T>
 struct std::hash<go::ptr<T>> {
   std::size_t operator()(const go::ptr<T>& p) const noexcept { return std::hash<T*>()(p.get()); }
 };
+
+static_assert(sizeof(go::ptr<int>) == sizeof(void*), "go::ptr is one word");

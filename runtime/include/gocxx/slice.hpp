@@ -195,23 +195,14 @@ class slice {
   using value_type = T;
   using iterator = T*;
 
-  slice() noexcept { detail::track_handle(&data_); }
-  slice(std::nullptr_t) noexcept { detail::track_handle(&data_); }
+  slice() noexcept = default;
+  slice(std::nullptr_t) noexcept {}
   // []T{a, b, c}: a new array of exactly that many elements (a composite
   // literal's capacity is its length, not rounded to a size class).
-  slice(std::initializer_list<T> values) : data_(make_literal(values)), len_(values.size()), cap_(values.size()) {
-    detail::track_handle(&data_);
-  }
-  slice(const slice& o) noexcept : data_(o.data_), len_(o.len_), cap_(o.cap_) {
-    detail::gc_shade(data_);
-    detail::track_handle(&data_);
-  }
+  slice(std::initializer_list<T> values) : data_(make_literal(values)), len_(values.size()), cap_(values.size()) {}
+  slice(const slice& o) noexcept = default;
   // Go has no moves: a moved-from slice still refers to its array.
   slice(slice&& o) noexcept : slice(static_cast<const slice&>(o)) {}
-  ~slice() {
-    detail::gc_shade(data_);  // a deletion, as far as the barrier is concerned
-    detail::untrack_handle(&data_);
-  }
 
   slice& operator=(const slice& o) noexcept {
     store(o.data_, o.len_, o.cap_);
@@ -267,10 +258,7 @@ class slice {
   friend slice<U> detail::append_n(slice<U>, It, std::size_t);
 
   // Adopts an array (or a window of one): what make, append and sub return.
-  slice(T* data, std::size_t len, std::size_t cap) noexcept : data_(data), len_(len), cap_(cap) {
-    detail::gc_shade(data_);
-    detail::track_handle(&data_);
-  }
+  slice(T* data, std::size_t len, std::size_t cap) noexcept : data_(data), len_(len), cap_(cap) {}
 
   static T* make_literal(std::initializer_list<T> values) {
     return detail::new_array<T>(values.size(), values.begin(), values.size());
@@ -285,13 +273,12 @@ class slice {
   }
 
   void store(T* data, std::size_t len, std::size_t cap) noexcept {
-    detail::write_barrier(data_, data);
     data_ = data;
     len_ = len;
     cap_ = cap;
   }
 
-  T* data_ = nullptr;  // the traced word: track_handle and the barrier see &data_
+  detail::traced<T> data_;  // the handle protocol: copies, stores and destruction
   std::size_t len_ = 0;
   std::size_t cap_ = 0;
 };

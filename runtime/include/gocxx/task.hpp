@@ -15,6 +15,7 @@
 
 #include "gocxx/detail/goroutine.hpp"
 #include "gocxx/detail/heap.hpp"
+#include "gocxx/detail/traced.hpp"
 
 namespace go {
 
@@ -33,13 +34,9 @@ struct frame_allocation {
 
 // A task handle is a pointer to a frame, and a frame holds arguments and
 // locals the collector must see: like go::ptr, a task living outside the GC
-// heap and the stacks (a std::vector of tasks) registers itself as a root.
-inline void track_frame_handle(const void* slot) noexcept {
-  if (handle_slot_is_root(slot)) register_root(slot);
-}
-inline void untrack_frame_handle(const void* slot) noexcept {
-  if (handle_slot_is_root(slot)) unregister_root(slot);
-}
+// heap and the stacks (a std::vector of tasks) registers itself as a root
+// (detail::track_handle). A frame is owned by one task and freed
+// explicitly, so no barrier is needed on its handle.
 
 struct task_promise_base : frame_allocation {
   std::coroutine_handle<> continuation;
@@ -102,9 +99,9 @@ class [[nodiscard]] task {
   using promise_type = detail::task_promise<T>;
   using value_type = T;
 
-  task() noexcept { detail::track_frame_handle(&h_); }
-  explicit task(std::coroutine_handle<promise_type> h) noexcept : h_(h) { detail::track_frame_handle(&h_); }
-  task(task&& o) noexcept : h_(std::exchange(o.h_, {})) { detail::track_frame_handle(&h_); }
+  task() noexcept { detail::track_handle(&h_); }
+  explicit task(std::coroutine_handle<promise_type> h) noexcept : h_(h) { detail::track_handle(&h_); }
+  task(task&& o) noexcept : h_(std::exchange(o.h_, {})) { detail::track_handle(&h_); }
   task& operator=(task&& o) noexcept {
     if (this != &o) {
       if (h_) h_.destroy();
@@ -116,7 +113,7 @@ class [[nodiscard]] task {
   task& operator=(const task&) = delete;
   ~task() {
     if (h_) h_.destroy();
-    detail::untrack_frame_handle(&h_);
+    detail::untrack_handle(&h_);
   }
 
   bool valid() const noexcept { return bool(h_); }
