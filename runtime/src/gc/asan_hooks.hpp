@@ -15,6 +15,7 @@
 
 #ifdef GOCXX_ASAN
 #include <sanitizer/asan_interface.h>
+#include <sanitizer/lsan_interface.h>
 #endif
 
 namespace go::detail {
@@ -28,6 +29,17 @@ inline void poison(const void* p, std::size_t n) noexcept {
 inline void unpoison(const void* p, std::size_t n) noexcept {
 #ifdef GOCXX_ASAN
   ASAN_UNPOISON_MEMORY_REGION(p, n);
+#else
+  (void)p, (void)n;
+#endif
+}
+// LeakSanitizer does not look inside memory the program maps itself: the
+// heap's pages are declared as a root region as they come into use, so that
+// C++ heap blocks owned by GC objects (a std::string member) are not
+// reported as leaked at exit.
+inline void leak_check_root(const void* p, std::size_t n) noexcept {
+#ifdef GOCXX_ASAN
+  __lsan_register_root_region(p, n);
 #else
   (void)p, (void)n;
 #endif

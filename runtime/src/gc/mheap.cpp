@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -58,6 +59,7 @@ struct page_heap {
   std::atomic<mspan*>* page_map = nullptr;  // one entry per page of the reservation
   std::size_t npages_total = 0;
   std::size_t next_fresh = 0;  // pages below this have been used at least once
+  std::size_t leak_roots_end = 0;  // pages below this are a LeakSanitizer root region
   std::map<std::size_t, free_run> runs;                    // by first page
   std::set<std::pair<std::size_t, std::size_t>> by_size;  // (npages, first page)
   std::vector<mspan*> spare_spans;
@@ -140,6 +142,13 @@ struct page_heap {
     if (npages_total - next_fresh < npages) return false;
     *first = next_fresh;
     next_fresh += npages;
+    while (leak_roots_end < next_fresh) {
+      constexpr std::size_t kChunk = (64 << 20) / kPageSize;
+      const std::size_t end = std::min(npages_total, leak_roots_end + kChunk);
+      leak_check_root(reinterpret_cast<void*>(arena.lo + leak_roots_end * kPageSize),
+                      (end - leak_roots_end) * kPageSize);
+      leak_roots_end = end;
+    }
     *dirty = false;
     return true;
   }
