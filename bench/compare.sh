@@ -391,7 +391,7 @@ print(f"  pause window: {f(num(cpr, 'seconds'), '.2f')} | {f(num(gp, 'seconds'),
       f"STW pauses {f(num(cpr, 'stw_pauses'), '.0f')} | {f(num(gp, 'stw_pauses'), '.0f')}, "
       f"lost from the ring {f(num(cpr, 'lost'), '.0f')} | {f(num(gp, 'lost'), '.0f')}")
 print(f"  per-cycle pause (sum of the cycle's STW pauses): p50 {f(num(cpr, 'cycle_p50_us'))} | "
-      f"{f(num(gp, 'cycle_p50_us'))} us; gocxx cycles paired {cpr.get('pairing', 'n/a')}")
+      f"{f(num(gp, 'cycle_p50_us'))} us; gocxx cycle sums from {cpr.get('pairing', 'n/a')}")
 print(f"  single STW pause max: gocxx {f(num(cpr, 'single_max_us'))} us (p99 "
       f"{f(num(cpr, 'single_p99_us'))} us); Go {f(num(gp, 'single_max_us_lo'))}.."
       f"{f(num(gp, 'single_max_us_hi'))} us (runtime/metrics histogram bucket)")

@@ -28,12 +28,8 @@
 //
 // Pauses: go::mem_stats().pause_ns records every stop-the-world pause on its
 // own (single_max_us, single_p99_us). Go records per cycle the sum of the
-// cycle's two pauses, so to compare like with like the probe also sums the
-// pauses of each cycle (cycle_max_us, cycle_p99_us): when the window holds
-// exactly two pauses per completed cycle, they pair up in order
-// (pairing=exact); otherwise (the collector restarted some mark termination)
-// the cycle figures are the sums of every run of 2 + extra consecutive
-// pauses, an upper bound of every cycle's sum (pairing=upper_bound).
+// cycle's pauses (MemStats.PauseNs); gocxx does too (cycle_pause_ns), and
+// the cycle figures (cycle_max_us, cycle_p99_us) compare those sums.
 //
 // Output (key=value, parsed by bench/compare.sh):
 //   gc_pause side=gocxx live_nodes=.. cycles=.. cycle_max_us=.. single_max_us=.. ...
@@ -231,8 +227,15 @@ int main(int argc, char** argv) {
         std::uint64_t lost = 0;
         // Every pause of the window with its index in the collector's numbering.
         std::vector<std::pair<std::uint64_t, double>> pauses;
+        // Every completed cycle's pause sum.
+        std::vector<double> cycle;
+        std::uint32_t cycles_seen = gc_start;
         auto collect = [&] {
           ms = go::mem_stats();
+          for (std::uint32_t k = std::max<std::uint32_t>(cycles_seen, ms.num_gc > 256 ? ms.num_gc - 256 : 0);
+               k < ms.num_gc; ++k)
+            cycle.push_back(static_cast<double>(ms.cycle_pause_ns[k % 256]));
+          cycles_seen = ms.num_gc;
           std::uint64_t from = seen;
           if (ms.num_pauses > seen + 256) {
             lost += ms.num_pauses - seen - 256;
@@ -276,27 +279,7 @@ int main(int argc, char** argv) {
         const std::uint32_t cycles = ms.num_gc - gc_start;
         const std::uint32_t forced = ms.num_forced_gc - forced_start;
 
-        // Per-cycle sums. The window starts and ends right after go::gc()
-        // returned with no mutator running, so no cycle is in progress at
-        // either end. If the window holds exactly two pauses per cycle, pause
-        // pauses_start + 2k and + 2k + 1 are cycle k's (exact). Otherwise some
-        // cycle paused more often (the collector may restart mark
-        // termination); with `extra` pauses beyond two per cycle, no cycle
-        // has more than 2 + extra consecutive pauses, so the largest sum of
-        // 2 + extra consecutive pauses bounds every cycle's sum (upper_bound;
-        // the p99 and p50 are then of those window sums).
         const std::uint64_t npauses = ms.num_pauses - pauses_start;
-        const bool paired = npauses == 2ull * cycles && lost == 0;
-        const std::size_t span = paired ? 2 : static_cast<std::size_t>(std::max<std::uint64_t>(
-                                                  2, npauses > 2ull * cycles
-                                                         ? npauses - 2ull * cycles + 2
-                                                         : 2));
-        std::vector<double> cycle;
-        for (std::size_t k = 0; k + span <= pauses.size(); k += paired ? 2 : 1) {
-          double sum = 0;
-          for (std::size_t j = k; j < k + span; ++j) sum += pauses[j].second;
-          cycle.push_back(sum);
-        }
         std::vector<double> single;
         for (auto& p : pauses) single.push_back(p.second);
         std::vector<double> ss = single, cs = cycle;
@@ -317,7 +300,7 @@ int main(int argc, char** argv) {
             "gc_percent=%lld gogc=\"%s\"\n",
             opt.nodes, kLists, build_s, elapsed, opt.force_ms, opt.sample_ms,
             opt.root_in_frame ? "frame" : "global", cycles, forced,
-            cycle.size(), static_cast<unsigned long long>(lost), paired ? "exact" : "upper_bound",
+            cycle.size(), static_cast<unsigned long long>(lost), "collector",
             cs.empty() ? 0.0 : cs.back() / 1e3, pctl(cs, 0.99) / 1e3, pctl(cs, 0.5) / 1e3,
             static_cast<unsigned long long>(npauses),
             ss.empty() ? 0.0 : ss.back() / 1e3, pctl(ss, 0.99) / 1e3,

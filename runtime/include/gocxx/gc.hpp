@@ -21,6 +21,9 @@ struct mem_stats_t {
   // The last 256 stop-the-world pauses, most recent at pause_ns[(num_pauses + 255) % 256].
   std::array<std::uint64_t, 256> pause_ns{};
   std::uint64_t num_pauses = 0;
+  // Per completed cycle, the sum of its stop-the-world pauses (Go's
+  // MemStats.PauseNs), most recent at cycle_pause_ns[(num_gc + 255) % 256].
+  std::array<std::uint64_t, 256> cycle_pause_ns{};
   std::uint64_t next_gc = 0;       // heap_alloc at which the next cycle starts
   std::uint64_t last_gc_ns = 0;    // when the last cycle finished (nanotime)
   std::int64_t gc_percent = 100;

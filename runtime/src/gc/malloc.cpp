@@ -84,7 +84,9 @@ void* tiny_alloc(mcache* c, std::size_t size, bool* refilled) noexcept {
   return block;
 }
 
-void* large_alloc(mcache* c, std::size_t size, alloc_kind kind, bool finalized) noexcept {
+// A large object is zeroed by the caller after the critical section: clearing
+// megabytes must not hold up a stop of the world.
+void* large_alloc(mcache* c, std::size_t size, alloc_kind kind, bool finalized, std::size_t* zero) noexcept {
   const std::size_t npages = (size + kPageSize - 1) / kPageSize;
   mspan* s = heap_alloc_span(npages, 0, kind, finalized, size, false);
   if (!s) return nullptr;
@@ -93,14 +95,14 @@ void* large_alloc(mcache* c, std::size_t size, alloc_kind kind, bool finalized) 
   if (gc_alloc_black.load(std::memory_order_relaxed) && s->try_mark(0)) c->gcw.marked_bytes += s->elemsize;
   void* p = reinterpret_cast<void*>(s->base);
   unpoison(p, s->elemsize);
-  if (s->needzero) std::memset(p, 0, s->elemsize);
+  if (s->needzero) *zero = s->elemsize;
   centrals[span_class(0, kind, finalized)].add_large(s);
   counters.large_mallocs.fetch_add(1, std::memory_order_relaxed);
   counters.large_bytes.fetch_add(s->elemsize, std::memory_order_relaxed);
   return p;
 }
 
-void* alloc_once(std::size_t size, alloc_kind kind, bool finalized, bool* grew) noexcept {
+void* alloc_once(std::size_t size, alloc_kind kind, bool finalized, bool* grew, std::size_t* zero) noexcept {
   critical_section cs;
   mcache* c = current_mcache();
   void* p;
@@ -109,7 +111,7 @@ void* alloc_once(std::size_t size, alloc_kind kind, bool finalized, bool* grew) 
   } else if (size <= kMaxSmallSize) {
     p = small_alloc(c, span_class(size_to_class(size), kind, finalized), grew);
   } else {
-    p = large_alloc(c, size, kind, finalized);
+    p = large_alloc(c, size, kind, finalized, zero);
     if (p) c->since_check += gc_round_size(size);
     *grew = true;
   }
@@ -126,13 +128,15 @@ void* gc_alloc(std::size_t bytes, alloc_kind kind, finalizer fin) {
   if (limit > 0 && heap_live() + size > static_cast<std::uint64_t>(limit) && !gc_make_room(size))
     gc_out_of_memory(size);
   bool grew = false;
-  void* p = alloc_once(size, kind, fin != nullptr, &grew);
+  std::size_t zero = 0;
+  void* p = alloc_once(size, kind, fin != nullptr, &grew, &zero);
   if (!p) {
     // The reservation is exhausted: collect everything and retry once.
     gc_collect();
-    p = alloc_once(size, kind, fin != nullptr, &grew);
+    p = alloc_once(size, kind, fin != nullptr, &grew, &zero);
     if (!p) gc_out_of_memory(size);
   }
+  if (zero) std::memset(p, 0, zero);
   if (grew) {
     std::size_t since;
     {

@@ -60,9 +60,15 @@ mspan* mcentral::cache_span() {
     return s;
   }
   // 2. Unswept spans: sweep them here (Go's lazy sweeping by allocation);
-  //    ones with room first, then full ones, which sweeping may empty.
+  //    ones with room first, then full ones, which sweeping may empty. The
+  //    allocator is inside a critical section, which a stop of the world
+  //    waits for, so it sweeps a bounded number (Go's spanBudget) and
+  //    otherwise takes fresh pages; the background sweeper does the rest.
+  int budget = 32;
   for (bool full : {false, true}) {
-    while (mspan* s = list(false, full).pop()) {
+    while (budget-- > 0) {
+      mspan* s = list(false, full).pop();
+      if (!s) break;
       if (!claim_for_sweep(s, sg)) {
         // Someone else sweeps it and will file it; leave it to them.
         continue;

@@ -53,6 +53,9 @@ constexpr std::int64_t kForcedPeriodNs = 120'000'000'000;  // 2 minutes
 // Mark-termination stops that may find grey work and give up (restarting
 // the world to drain it) before one drains whatever it finds.
 constexpr int kMaxTerminationAttempts = 8;
+// Bytes of grey objects a mark-termination stop scans before it gives up
+// and restarts the world (some tens of microseconds).
+constexpr std::int64_t kStoppedDrainBudget = 16 * 1024;
 
 std::int64_t parse_gogc() {
   const char* e = std::getenv("GOGC");
@@ -96,6 +99,8 @@ struct collector {
   std::uint64_t pause_total_ns = 0;
   std::uint64_t pauses[256] = {};
   std::uint64_t num_pauses = 0;
+  std::uint64_t cycle_pauses[256] = {};  // by cycle, the sum of its pauses
+  std::uint64_t this_cycle_pauses = 0;   // the running cycle's sum so far
   std::int64_t last_gc_ns = 0;
   std::int64_t last_end_ns = 0;
 
@@ -113,6 +118,7 @@ void record_pause(collector& c, std::int64_t ns) {
   c.pauses[c.num_pauses % 256] = static_cast<std::uint64_t>(ns);
   ++c.num_pauses;
   c.pause_total_ns += static_cast<std::uint64_t>(ns);
+  c.this_cycle_pauses += static_cast<std::uint64_t>(ns);
 }
 
 // The heap goal after a cycle that marked `marked` bytes.
@@ -216,11 +222,19 @@ void run_cycle(collector& c) {
     stop_the_world();
     term_stop = nanotime() - t0;
     flush_all_gc_work_stopped();
-    // Grey objects in some thread's buffer: a single one may root a large
-    // part of the heap, so drain them with the world running and try again.
-    // (After enough attempts the rest is drained in the pause: the barrier
-    // keeps feeding a little work while the program stores pointers.)
-    if (!global_work_empty() && attempt < kMaxTerminationAttempts) {
+    // Grey objects left in some thread's buffer: a single one may root a
+    // large part of the heap. A little (typically what the barrier shaded
+    // since the last drain) is finished in the pause, within a small
+    // budget; more than that, and the world restarts to drain it with the
+    // program running. After enough attempts the rest is drained in the
+    // pause: the barrier keeps feeding a little work while the program
+    // stores pointers.
+    bool done = global_work_empty();
+    if (!done) {
+      critical_section cs;
+      done = !mark_drain(gcw, kStoppedDrainBudget);
+    }
+    if (!done && attempt < kMaxTerminationAttempts) {
       const std::int64_t pause = nanotime() - t0;
       start_the_world();
       record_pause(c, pause);
@@ -304,6 +318,8 @@ void collector_main() {
     run_cycle(c);
     lk.lock();
     ++c.completed;
+    c.cycle_pauses[c.num_gc % 256] = c.this_cycle_pauses;
+    c.this_cycle_pauses = 0;
     ++c.num_gc;
     if (forced) ++c.num_forced;
     c.last_end_ns = c.last_gc_ns = nanotime();
@@ -435,6 +451,7 @@ mem_stats_t mem_stats() {
   m.num_forced_gc = c.num_forced;
   m.pause_total_ns = c.pause_total_ns;
   for (int i = 0; i < 256; ++i) m.pause_ns[i] = c.pauses[i];
+  for (int i = 0; i < 256; ++i) m.cycle_pause_ns[i] = c.cycle_pauses[i];
   m.num_pauses = c.num_pauses;
   m.last_gc_ns = static_cast<std::uint64_t>(c.last_gc_ns);
   return m;
