@@ -63,6 +63,10 @@ struct page_heap {
   std::map<std::size_t, free_run> runs;                    // by first page
   std::set<std::pair<std::size_t, std::size_t>> by_size;  // (npages, first page)
   std::vector<mspan*> spare_spans;
+  // Descriptors of spans freed while the collector marks: the marker may
+  // still be reading one it resolved a moment earlier, so they are reused
+  // only after marking (a large frame is the only span freed then).
+  std::vector<mspan*> freed_while_marking;
   std::atomic<mspan*>* all = nullptr;
   std::atomic<std::size_t> nall{0};
   std::vector<std::size_t> free_all_slots;
@@ -154,6 +158,10 @@ struct page_heap {
   }
 
   mspan* new_span_struct() {
+    if (!freed_while_marking.empty() && !gc_barrier_on.load(std::memory_order_relaxed)) {
+      spare_spans.insert(spare_spans.end(), freed_while_marking.begin(), freed_while_marking.end());
+      freed_while_marking.clear();
+    }
     if (!spare_spans.empty()) {
       mspan* s = spare_spans.back();
       spare_spans.pop_back();
@@ -246,7 +254,7 @@ void heap_free_span(mspan* s) noexcept {
   h.in_use_pages -= s->npages;
   h.free_pages += s->npages;
   h.insert_run(first, {s->npages, true, false});
-  h.spare_spans.push_back(s);
+  (gc_barrier_on.load(std::memory_order_relaxed) ? h.freed_while_marking : h.spare_spans).push_back(s);
 }
 
 std::size_t allspans_count() noexcept { return heap().nall.load(std::memory_order_acquire); }
