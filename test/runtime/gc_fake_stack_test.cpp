@@ -126,10 +126,11 @@ outcome run_in_goroutine(scenario fn) {
   return o;
 }
 
-void expect_rooted(const outcome& o) {
+void expect_rooted(const outcome& o, bool exact_free = true) {
   EXPECT_EQ(o.survived, 3) << "the object was not intact after every collection";
   EXPECT_EQ(o.dtors_while_rooted, 0) << "the object was collected while its only reference was on the stack";
-  EXPECT_EQ(o.dtors_after, 1) << "the object was not collected after the frame returned";
+  if (exact_free) EXPECT_EQ(o.dtors_after, 1) << "the object was not collected after the frame returned";
+  else EXPECT_LE(o.dtors_after, 1);
 #ifdef GOTEST_ASAN
   EXPECT_TRUE(o.slot_in_fake_stack) << "the scenario did not put the local in ASan's fake stack";
 #endif
@@ -206,7 +207,7 @@ TEST(GcFakeStack, RawPointerOnASleepingPlainThread) {
       go::config{.maxprocs = 1});
   t.join();
   EXPECT_EQ(rc, 0);
-  expect_rooted(o);
+  expect_rooted(o, gctest::exact_free_of_sleeping_threads);
 }
 
 }  // namespace

@@ -1151,7 +1151,8 @@ TEST(GcThreadRoots, PtrOnASleepingPlainThreadsStack) {
   run_thread_root(thread_hold::ptr_local, &o);
   EXPECT_EQ(o.survived, 1);
   EXPECT_EQ(o.dtors_while_sleeping, 0);
-  EXPECT_EQ(o.dtors_after, 1);
+  if (gctest::exact_free_of_sleeping_threads) EXPECT_EQ(o.dtors_after, 1);
+  else EXPECT_LE(o.dtors_after, 1);
 }
 
 TEST(GcThreadRoots, RawPointerOnASleepingPlainThreadsStack) {
@@ -1160,7 +1161,8 @@ TEST(GcThreadRoots, RawPointerOnASleepingPlainThreadsStack) {
   run_thread_root(thread_hold::raw_local, &o);
   EXPECT_EQ(o.survived, 1);
   EXPECT_EQ(o.dtors_while_sleeping, 0);
-  EXPECT_EQ(o.dtors_after, 1);
+  if (gctest::exact_free_of_sleeping_threads) EXPECT_EQ(o.dtors_after, 1);
+  else EXPECT_LE(o.dtors_after, 1);
 }
 
 TEST(GcThreadRoots, ThreadLocalOfASleepingPlainThread) {
@@ -1169,7 +1171,8 @@ TEST(GcThreadRoots, ThreadLocalOfASleepingPlainThread) {
   run_thread_root(thread_hold::thread_local_ptr, &o);
   EXPECT_EQ(o.survived, 1);
   EXPECT_EQ(o.dtors_while_sleeping, 0);
-  EXPECT_EQ(o.dtors_after, 1);
+  if (gctest::exact_free_of_sleeping_threads) EXPECT_EQ(o.dtors_after, 1);
+  else EXPECT_LE(o.dtors_after, 1);
 }
 
 TEST(GcThreadRoots, CopyOnAPlainThreadThatNeverAllocated) {
@@ -1178,7 +1181,8 @@ TEST(GcThreadRoots, CopyOnAPlainThreadThatNeverAllocated) {
   run_thread_root(thread_hold::copy_of_foreign, &o);
   EXPECT_EQ(o.survived, 1);
   EXPECT_EQ(o.dtors_while_sleeping, 0);
-  EXPECT_EQ(o.dtors_after, 1);
+  if (gctest::exact_free_of_sleeping_threads) EXPECT_EQ(o.dtors_after, 1);
+  else EXPECT_LE(o.dtors_after, 1);
 }
 
 // ---------------------------------------------------------------------------

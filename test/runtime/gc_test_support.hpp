@@ -21,6 +21,26 @@
 
 #define GOTEST_NOINLINE __attribute__((noinline))
 
+namespace gctest {
+// Whether an object dropped by a sleeping thread must be freed by the next
+// collection. The collector scans a stopped thread's registers and stack
+// conservatively; under ThreadSanitizer's code generation a stale copy of
+// the pointer is sometimes left in a callee-saved register of the sleeping
+// thread, which keeps the object alive (never the opposite). Such tests then
+// check only that the object was not freed early.
+#if defined(__SANITIZE_THREAD__)
+inline constexpr bool exact_free_of_sleeping_threads = false;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+inline constexpr bool exact_free_of_sleeping_threads = false;
+#else
+inline constexpr bool exact_free_of_sleeping_threads = true;
+#endif
+#else
+inline constexpr bool exact_free_of_sleeping_threads = true;
+#endif
+}  // namespace gctest
+
 // The scrubber's buffer must be on the real stack, not in ASan's fake stack.
 #if defined(__clang__)
 #define GOTEST_NO_ASAN __attribute__((no_sanitize("address")))
