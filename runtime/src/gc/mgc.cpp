@@ -379,10 +379,11 @@ void gc_maybe_trigger(std::uint64_t live) noexcept {
 void gc_pace_allocation() noexcept {
   if (!gc_barrier_on.load(std::memory_order_relaxed) || tl_is_collector) return;
   collector& c = gc_state();
-  if (heap_live() <= c.next_gc.load(std::memory_order_relaxed)) return;
-  // The heap reached its goal while the cycle is still marking, and assists
-  // found no work to pay with: wait for the cycle, as Go parks such an
-  // assist, rather than let the heap run past its goal.
+  const std::uint64_t goal = c.next_gc.load(std::memory_order_relaxed);
+  if (heap_live() <= goal + goal / 10) return;
+  // The heap passed its goal (by a tenth, Go's hard goal) while the cycle
+  // is still marking, and assists found no work to pay with: wait for the
+  // cycle, as Go parks such an assist, rather than let the heap run away.
   std::unique_lock lk(c.mu);
   const std::uint32_t cycle = c.started;
   gc_enter_blocking();
