@@ -5,6 +5,8 @@
 #include <gocxx/gocxx.hpp>
 #include <gtest/gtest.h>
 
+#include "panic_message.hpp"
+
 #include <atomic>
 #include <cstdint>
 #include <random>
@@ -15,16 +17,7 @@
 
 namespace {
 
-template <class F>
-std::string panic_message(F&& fn) {
-  try {
-    fn();
-  } catch (const go::panic_error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no panic";
-  return {};
-}
+using gotest::panic_message;
 
 TEST(Map, SetGetEraseLen) {
   auto m = go::make_map<int, int>();

@@ -5,6 +5,8 @@
 #include <gocxx/gocxx.hpp>
 #include <gtest/gtest.h>
 
+#include "panic_message.hpp"
+
 #include <atomic>
 #include <cstdint>
 #include <stdexcept>
@@ -13,17 +15,7 @@
 
 namespace {
 
-// Runs fn, which must panic, and returns the panic's message.
-template <class F>
-std::string panic_message(F&& fn) {
-  try {
-    fn();
-  } catch (const go::panic_error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no panic";
-  return {};
-}
+using gotest::panic_message;
 
 template <class T>
 std::vector<T> to_vector(const go::slice<T>& s) {
