@@ -51,14 +51,7 @@ struct outcome {
   bool slot_in_fake_stack = false;
 };
 
-class pacer_off {
- public:
-  pacer_off() : prev_(go::set_gc_percent(-1)) {}
-  ~pacer_off() { go::set_gc_percent(prev_); }
-
- private:
-  std::int64_t prev_;
-};
+using gctest::pacer_off;
 
 // The raw pointer lives in an address-taken local (a fake-stack slot under
 // ASan with detect_stack_use_after_return).

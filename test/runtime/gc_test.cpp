@@ -152,15 +152,7 @@ void run_plain(F&& body, go::config cfg = one_proc()) {
   EXPECT_EQ(rc, 0);
 }
 
-// Switches the pacer off for a test (only go::gc() collects).
-class pacer_off {
- public:
-  pacer_off() : prev_(go::set_gc_percent(-1)) {}
-  ~pacer_off() { go::set_gc_percent(prev_); }
-
- private:
-  std::int64_t prev_;
-};
+using gctest::pacer_off;
 
 // ---------------------------------------------------------------------------
 // Collection: unreachable objects are freed, reachable ones never are

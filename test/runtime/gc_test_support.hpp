@@ -139,4 +139,16 @@ class gc_settings_guard {
   std::int64_t limit_;
 };
 
+// Switches the pacer off for a test (only go::gc() collects).
+class pacer_off {
+ public:
+  pacer_off() : prev_(go::set_gc_percent(-1)) {}
+  ~pacer_off() { go::set_gc_percent(prev_); }
+  pacer_off(const pacer_off&) = delete;
+  pacer_off& operator=(const pacer_off&) = delete;
+
+ private:
+  std::int64_t prev_;
+};
+
 }  // namespace gctest
