@@ -6,6 +6,7 @@
 //   * large: a span of its own straight from the page heap.
 // While the collector marks, new objects are marked at once (allocated
 // black) and the allocator pays for its allocation with mark work (assists).
+#include <algorithm>
 #include <cstring>
 #include <new>
 
@@ -180,8 +181,10 @@ void* frame_alloc(std::size_t bytes) {
   void* p;
   {
     critical_section cs;
+    mcache* c = current_mcache();
+    mcache::bump_signed(c->nframes_live, 1);
     if (bytes <= kMaxSmallSize) {
-      p = mcache_frame_alloc(current_mcache(), size_to_class(bytes));
+      p = mcache_frame_alloc(c, size_to_class(bytes));
     } else {
       mspan* s = heap_alloc_span((bytes + kPageSize - 1) / kPageSize, 0, alloc_kind::scan, false, bytes, true);
       if (s) s->alloc_bits[0].store(1, std::memory_order_release);
@@ -194,19 +197,17 @@ void* frame_alloc(std::size_t bytes) {
   // Frames are scanned conservatively: whatever a previous frame left in
   // this slot must not look like pointers.
   std::memset(p, 0, slot);
-  counters.frames.fetch_add(1, std::memory_order_relaxed);
-  counters.frame_bytes.fetch_add(slot, std::memory_order_relaxed);
   return p;
 }
 
 void frame_free(void* p, std::size_t bytes) noexcept {
   if (bytes < 16) bytes = 16;
   const std::size_t slot = gc_round_size(bytes);
-  counters.frames.fetch_sub(1, std::memory_order_relaxed);
-  counters.frame_bytes.fetch_sub(slot, std::memory_order_relaxed);
   critical_section cs;
+  mcache* c = current_mcache();
+  mcache::bump_signed(c->nframes_live, -1);
   if (bytes <= kMaxSmallSize) {
-    mcache_frame_free(current_mcache(), size_to_class(bytes), p);
+    mcache_frame_free(c, size_to_class(bytes), p);
     poison(static_cast<char*>(p) + 2 * sizeof(void*), slot - 2 * sizeof(void*));
   } else {
     mspan* s = span_of(reinterpret_cast<std::uintptr_t>(p));
@@ -221,7 +222,7 @@ alloc_totals allocated_totals() noexcept {
   const cache_totals t = sum_mcache_totals();
   return {t.mallocs + counters.large_mallocs.load(std::memory_order_relaxed),
           t.bytes + counters.large_bytes.load(std::memory_order_relaxed),
-          t.tiny + counters.frees.load(std::memory_order_relaxed)};
+          t.tiny + counters.frees.load(std::memory_order_relaxed), static_cast<std::uint64_t>(std::max<std::int64_t>(t.frames, 0))};
 }
 
 }  // namespace go::detail

@@ -21,6 +21,7 @@ std::atomic<std::uint64_t> retired_mallocs{0};
 std::atomic<std::uint64_t> retired_bytes{0};
 std::atomic<std::uint64_t> retired_tiny{0};
 std::atomic<std::uint64_t> retired_marked{0};
+std::atomic<std::int64_t> retired_frames{0};
 
 thread_local mcache* tl_mcache = nullptr;
 
@@ -51,6 +52,7 @@ struct cache_owner {
     retired_mallocs.fetch_add(c->nmalloc.load(std::memory_order_relaxed), std::memory_order_relaxed);
     retired_bytes.fetch_add(c->nbytes.load(std::memory_order_relaxed), std::memory_order_relaxed);
     retired_tiny.fetch_add(c->ntiny.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    retired_frames.fetch_add(c->nframes_live.load(std::memory_order_relaxed), std::memory_order_relaxed);
     counters.live.fetch_add(static_cast<std::int64_t>(c->since_check), std::memory_order_relaxed);
     {
       std::lock_guard lk(registry_mu);
@@ -202,11 +204,12 @@ cache_totals sum_mcache_totals() noexcept {
   critical_section cs;
   std::lock_guard lk(registry_mu);
   cache_totals t{retired_mallocs.load(std::memory_order_relaxed), retired_bytes.load(std::memory_order_relaxed),
-                 retired_tiny.load(std::memory_order_relaxed)};
+                 retired_tiny.load(std::memory_order_relaxed), retired_frames.load(std::memory_order_relaxed)};
   for (mcache* c = registry_head; c; c = c->next_cache) {
     t.mallocs += c->nmalloc.load(std::memory_order_relaxed);
     t.bytes += c->nbytes.load(std::memory_order_relaxed);
     t.tiny += c->ntiny.load(std::memory_order_relaxed);
+    t.frames += c->nframes_live.load(std::memory_order_relaxed);
   }
   return t;
 }

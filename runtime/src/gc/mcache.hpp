@@ -35,6 +35,9 @@ struct mcache {
   std::atomic<std::uint64_t> nmalloc{0};
   std::atomic<std::uint64_t> nbytes{0};
   std::atomic<std::uint64_t> ntiny{0};  // tiny objects placed in an existing block
+  // Frames allocated minus frames freed by this thread (a frame is often
+  // freed on another thread, so one cache's count may be negative).
+  std::atomic<std::int64_t> nframes_live{0};
   // Bytes allocated since the last trigger check / assist.
   std::size_t since_check = 0;
   // Objects this thread shaded (write barrier, assists) and has not scanned.
@@ -43,6 +46,9 @@ struct mcache {
   mcache* prev_cache = nullptr;
 
   static void bump(std::atomic<std::uint64_t>& v, std::uint64_t n) noexcept {
+    v.store(v.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+  static void bump_signed(std::atomic<std::int64_t>& v, std::int64_t n) noexcept {
     v.store(v.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
   }
   void count(std::size_t bytes) noexcept {
@@ -69,6 +75,7 @@ std::uint64_t take_marked_bytes_stopped() noexcept;
 // Sum of all caches' totals plus those of exited threads.
 struct cache_totals {
   std::uint64_t mallocs, bytes, tiny;
+  std::int64_t frames;
 };
 cache_totals sum_mcache_totals() noexcept;
 

@@ -104,7 +104,14 @@ struct collector {
   std::int64_t last_gc_ns = 0;
   std::int64_t last_end_ns = 0;
 
-  collector() { set_goal_initial(); }
+  collector() {
+    publish_limit();
+    set_goal_initial();
+  }
+  void publish_limit() {
+    const std::int64_t l = memory_limit.load(std::memory_order_relaxed);
+    gc_limit_bytes.store(l == INT64_MAX ? 0 : l, std::memory_order_relaxed);
+  }
   void set_goal_initial();
 };
 
@@ -112,6 +119,13 @@ collector& gc_state() {
   static collector* c = new collector();  // never destroyed: the thread outlives static destructors
   return *c;
 }
+
+// Read GOGC and GOMEMLIMIT before main, so that the limit applies from the
+// first allocation.
+struct settings_at_start {
+  settings_at_start() { gc_state(); }
+};
+[[gnu::init_priority(101)]] settings_at_start settings_at_start_instance;
 
 void record_pause(collector& c, std::int64_t ns) {
   std::lock_guard lk(c.mu);
@@ -363,6 +377,7 @@ void collect_blocking(bool forced) {
 }  // namespace
 
 std::mutex gc_sched_mu;
+constinit std::atomic<std::int64_t> gc_limit_bytes{0};
 
 void gc_collect() { collect_blocking(true); }
 
@@ -390,11 +405,6 @@ void gc_pace_allocation() noexcept {
   c.done_cv.wait(lk, [&] { return c.completed >= cycle || c.exiting; });
   lk.unlock();
   gc_leave_blocking();
-}
-
-std::int64_t gc_memory_limit() noexcept {
-  const std::int64_t l = gc_state().memory_limit.load(std::memory_order_relaxed);
-  return l == INT64_MAX ? 0 : l;
 }
 
 bool gc_make_room(std::size_t bytes) noexcept {
@@ -443,7 +453,7 @@ mem_stats_t mem_stats() {
   const heap_page_stats pages = heap_pages();
   m.heap_sys = pages.in_use_bytes + pages.free_bytes;
   m.heap_released = pages.released_bytes;
-  m.frames = counters.frames.load(std::memory_order_relaxed);
+  m.frames = t.frames;
   m.next_gc = c.next_gc.load(std::memory_order_relaxed);
   m.gc_percent = c.gc_percent.load(std::memory_order_relaxed);
   m.memory_limit = c.memory_limit.load(std::memory_order_relaxed);
@@ -472,6 +482,7 @@ std::int64_t set_memory_limit(std::int64_t bytes) {
   collector& c = gc_state();
   if (bytes < 0) return c.memory_limit.load();
   const std::int64_t old = c.memory_limit.exchange(bytes);
+  c.publish_limit();
   set_goal(c, counters.marked_bytes.load(std::memory_order_relaxed));
   gc_maybe_trigger(heap_live());
   return old;

@@ -19,8 +19,6 @@ struct heap_counters {
   std::atomic<std::uint64_t> freed_bytes{0};
   std::atomic<std::uint64_t> large_mallocs{0};
   std::atomic<std::uint64_t> large_bytes{0};
-  std::atomic<std::uint64_t> frames{0};        // frame slots in use
-  std::atomic<std::uint64_t> frame_bytes{0};
   // Bytes marked live by the last completed cycle (the pacer's base).
   std::atomic<std::uint64_t> marked_bytes{0};
   // Bytes allocated and not yet freed, as the pacer sees it: each thread
@@ -34,6 +32,7 @@ struct alloc_totals {
   std::uint64_t mallocs;  // objects, tiny ones included
   std::uint64_t bytes;    // slot bytes
   std::uint64_t frees;    // objects, tiny ones included
+  std::uint64_t frames;   // goroutine frames allocated and not freed
 };
 alloc_totals allocated_totals() noexcept;
 
@@ -85,6 +84,9 @@ bool gc_make_room(std::size_t bytes) noexcept;
 // While marking, past the heap goal: waits for the cycle to finish.
 void gc_pace_allocation() noexcept;
 [[noreturn]] void gc_out_of_memory(std::size_t bytes) noexcept;
-std::int64_t gc_memory_limit() noexcept;
+// The memory limit in bytes, 0 for none: read on every allocation, so a
+// plain atomic rather than a call into the collector's state.
+extern std::atomic<std::int64_t> gc_limit_bytes;
+inline std::int64_t gc_memory_limit() noexcept { return gc_limit_bytes.load(std::memory_order_relaxed); }
 
 }  // namespace go::detail
