@@ -1137,45 +1137,22 @@ void run_thread_root(thread_hold how, thread_outcome* out) {
   out->survived = ok ? 1 : 0;
 }
 
-TEST(GcThreadRoots, PtrOnASleepingPlainThreadsStack) {
+// The object held only by the sleeping thread survives every collection and
+// is freed once the thread dropped it.
+void expect_thread_root(thread_hold how) {
   pacer_off off;
   thread_outcome o;
-  run_thread_root(thread_hold::ptr_local, &o);
+  run_thread_root(how, &o);
   EXPECT_EQ(o.survived, 1);
   EXPECT_EQ(o.dtors_while_sleeping, 0);
   if (gctest::exact_free_of_sleeping_threads) EXPECT_EQ(o.dtors_after, 1);
   else EXPECT_LE(o.dtors_after, 1);
 }
 
-TEST(GcThreadRoots, RawPointerOnASleepingPlainThreadsStack) {
-  pacer_off off;
-  thread_outcome o;
-  run_thread_root(thread_hold::raw_local, &o);
-  EXPECT_EQ(o.survived, 1);
-  EXPECT_EQ(o.dtors_while_sleeping, 0);
-  if (gctest::exact_free_of_sleeping_threads) EXPECT_EQ(o.dtors_after, 1);
-  else EXPECT_LE(o.dtors_after, 1);
-}
-
-TEST(GcThreadRoots, ThreadLocalOfASleepingPlainThread) {
-  pacer_off off;
-  thread_outcome o;
-  run_thread_root(thread_hold::thread_local_ptr, &o);
-  EXPECT_EQ(o.survived, 1);
-  EXPECT_EQ(o.dtors_while_sleeping, 0);
-  if (gctest::exact_free_of_sleeping_threads) EXPECT_EQ(o.dtors_after, 1);
-  else EXPECT_LE(o.dtors_after, 1);
-}
-
-TEST(GcThreadRoots, CopyOnAPlainThreadThatNeverAllocated) {
-  pacer_off off;
-  thread_outcome o;
-  run_thread_root(thread_hold::copy_of_foreign, &o);
-  EXPECT_EQ(o.survived, 1);
-  EXPECT_EQ(o.dtors_while_sleeping, 0);
-  if (gctest::exact_free_of_sleeping_threads) EXPECT_EQ(o.dtors_after, 1);
-  else EXPECT_LE(o.dtors_after, 1);
-}
+TEST(GcThreadRoots, PtrOnASleepingPlainThreadsStack) { expect_thread_root(thread_hold::ptr_local); }
+TEST(GcThreadRoots, RawPointerOnASleepingPlainThreadsStack) { expect_thread_root(thread_hold::raw_local); }
+TEST(GcThreadRoots, ThreadLocalOfASleepingPlainThread) { expect_thread_root(thread_hold::thread_local_ptr); }
+TEST(GcThreadRoots, CopyOnAPlainThreadThatNeverAllocated) { expect_thread_root(thread_hold::copy_of_foreign); }
 
 // ---------------------------------------------------------------------------
 // Settings and statistics
@@ -1309,6 +1286,33 @@ TEST(GcStats, FieldsMoveAsDocumented) {
 }
 
 // next_gc follows gc_percent: the live heap grown by gc_percent %.
+// Goroutine frames live on the GC heap and are counted apart from objects.
+TEST(GcStats, FramesCountParkedGoroutines) {
+  constexpr int n = 100;
+  std::uint64_t before = 0, parked = 0, after = 0;
+  int rc = go::run(
+      [&]() -> go::task<> {
+        before = go::mem_stats().frames;
+        auto gate = go::make_chan<go::unit>();
+        auto done = go::make_chan<go::unit>(n);
+        for (int i = 0; i < n; ++i)
+          go::spawn([](go::chan<go::unit> g, go::chan<go::unit> d) -> go::task<> {
+            co_await g.recv();
+            co_await d.send(go::unit{});
+          }, gate, done);
+        co_await go::sleep(5ms);
+        parked = go::mem_stats().frames;
+        gate.close();
+        for (int i = 0; i < n; ++i) co_await done.recv();
+        co_await go::sleep(5ms);  // let the goroutines' last frames be freed
+        after = go::mem_stats().frames;
+      },
+      one_proc());
+  EXPECT_EQ(rc, 0);
+  EXPECT_GE(parked, before + n) << "each parked goroutine holds at least one frame";
+  EXPECT_LE(after, before + 2) << "the frames went back when the goroutines ended";
+}
+
 TEST(GcStats, NextGcFollowsGcPercent) {
   gctest::gc_settings_guard guard;
   struct chunk {
