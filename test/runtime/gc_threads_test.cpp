@@ -38,6 +38,8 @@ extern "C" __attribute__((visibility("default"), used)) const char* __asan_defau
 
 namespace {
 
+using go::detail::gc_enter_blocking;
+using go::detail::gc_leave_blocking;
 using go::detail::gc_register_thread;
 using go::detail::on_current_stack;
 using go::detail::registered_thread_count;
@@ -361,6 +363,58 @@ TEST(GcThreads, ScanFindsVolatileLocalOfStoppedThread) {
 
 TEST(GcThreads, ScanFindsRegisterLocalOfStoppedThread) {
   EXPECT_GE(scan_for_sentinel_held_by(hold_in_register), 1);
+}
+
+// A thread blocked between gc_enter_blocking and gc_leave_blocking counts as
+// stopped without a signal: the registers it recorded are scanned, and if it
+// wakes while the world is stopped it waits in gc_leave_blocking until the
+// world restarts.
+[[gnu::noinline]] void block_holding_in_register(holder& h, std::mutex& mu, std::condition_variable& cv,
+                                                 std::atomic<bool>& left) {
+  std::uintptr_t v = ~h.inverse;
+  __asm__ __volatile__("" : "+r"(v));
+  gc_enter_blocking();
+  {
+    std::unique_lock lk(mu);
+    h.ready.store(true);
+    cv.wait(lk, [&] { return h.release.load(); });
+  }
+  gc_leave_blocking();
+  left.store(true);
+  __asm__ __volatile__("" : "+r"(v));
+  h.spins.store(v ^ h.inverse);
+}
+
+TEST(GcThreads, ThreadInABlockingCallIsScannedAndWaitsToLeave) {
+  holder h;
+  h.inverse = fresh_inverse();
+  std::mutex mu;
+  std::condition_variable cv;
+  std::atomic<bool> left{false};
+  std::thread t([&] {
+    gc_register_thread();
+    block_holding_in_register(h, mu, cv, left);
+  });
+  while (!h.ready.load()) std::this_thread::yield();
+  {
+    std::lock_guard lk(mu);  // the waiter is inside cv.wait now
+  }
+  sentinel_search found{h.inverse};
+  stop_the_world();
+  scan_thread_stacks(find_sentinel, &found);
+  {
+    std::lock_guard lk(mu);
+    h.release.store(true);
+  }
+  cv.notify_all();
+  busy_wait_ns(20'000'000);
+  const bool left_while_stopped = left.load();
+  start_the_world();
+  t.join();
+  EXPECT_GE(found.hits, 1) << "the registers recorded on entering the blocking call were not scanned";
+  EXPECT_FALSE(left_while_stopped) << "the thread left its blocking call while the world was stopped";
+  EXPECT_TRUE(left.load());
+  EXPECT_EQ(h.spins.load(), ~std::uint64_t(0));
 }
 
 TEST(GcThreads, ScanDoesNotFindAbsentSentinel) { EXPECT_EQ(count_sentinel(fresh_inverse()), 0); }
