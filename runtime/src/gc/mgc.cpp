@@ -359,14 +359,13 @@ void ensure_collector_locked(collector& c) {
 }
 
 // Waits for a full cycle that starts after the call.
-void collect_blocking(bool forced) {
+void collect_blocking() {
   collector& c = gc_state();
   std::unique_lock lk(c.mu);
   ensure_collector_locked(c);
   if (c.exiting) return;
   const std::uint32_t want = c.started + 1;
   if (c.requested < want) c.requested = want;
-  (void)forced;
   c.work_cv.notify_all();
   gc_enter_blocking();  // a stop need not wake a thread waiting here
   c.done_cv.wait(lk, [&] { return c.completed >= want || c.exiting; });
@@ -379,7 +378,7 @@ void collect_blocking(bool forced) {
 std::mutex gc_sched_mu;
 constinit std::atomic<std::int64_t> gc_limit_bytes{0};
 
-void gc_collect() { collect_blocking(true); }
+void gc_collect() { collect_blocking(); }
 
 void gc_maybe_trigger(std::uint64_t live) noexcept {
   collector& c = gc_state();
@@ -410,7 +409,7 @@ void gc_pace_allocation() noexcept {
 bool gc_make_room(std::size_t bytes) noexcept {
   const std::int64_t limit = gc_memory_limit();
   if (limit <= 0) return true;
-  collect_blocking(false);
+  collect_blocking();
   return heap_live() + bytes <= static_cast<std::uint64_t>(limit);
 }
 
@@ -437,7 +436,7 @@ void panic_nil_deref() { panic_runtime("runtime error: invalid memory address or
 
 namespace go {
 
-void gc() { detail::collect_blocking(true); }
+void gc() { detail::gc_collect(); }
 
 mem_stats_t mem_stats() {
   using namespace detail;
