@@ -30,28 +30,58 @@ bool parse_severity(const std::string& name, severity& out) {
   return false;
 }
 
-std::string check_options::get(llvm::StringRef key, llvm::StringRef fallback) const {
-  auto it = values_.find(key.str());
-  return it == values_.end() ? fallback.str() : it->second;
+const std::string* options_view::find(llvm::StringRef key) const {
+  std::string full = prefix_ + key.str();
+  context_->note_key_read(full);
+  auto it = context_->options().find(full);
+  return it == context_->options().end() ? nullptr : &it->second;
 }
 
-long long check_options::get_int(llvm::StringRef key, long long fallback) const {
-  auto it = values_.find(key.str());
-  if (it == values_.end()) return fallback;
-  long long v = 0;
-  if (llvm::StringRef(it->second).trim().getAsInteger(0, v)) return fallback;
-  return v;
+void options_view::malformed(llvm::StringRef key, const std::string& value, llvm::StringRef expected,
+                             const std::string& fallback) const {
+  context_->config_warning(context_->origin() + ": CheckOptions: " + prefix_ + key.str() + ": '" + value +
+                           "' is not " + expected.str() + "; using " + fallback);
 }
 
-bool check_options::get_bool(llvm::StringRef key, bool fallback) const {
-  auto it = values_.find(key.str());
-  if (it == values_.end()) return fallback;
-  llvm::StringRef v = llvm::StringRef(it->second).trim();
-  if (v.equals_insensitive("true") || v == "1" || v.equals_insensitive("yes") || v.equals_insensitive("on"))
-    return true;
-  if (v.equals_insensitive("false") || v == "0" || v.equals_insensitive("no") || v.equals_insensitive("off"))
-    return false;
+std::string options_view::get(llvm::StringRef key, llvm::StringRef fallback) const {
+  const std::string* v = find(key);
+  return v ? *v : fallback.str();
+}
+
+long long options_view::get_int(llvm::StringRef key, long long fallback, long long min) const {
+  const std::string* v = find(key);
+  if (!v) return fallback;
+  long long parsed = 0;
+  if (llvm::StringRef(*v).trim().getAsInteger(10, parsed)) {
+    malformed(key, *v, "an integer", std::to_string(fallback));
+    return fallback;
+  }
+  if (parsed < min) {
+    malformed(key, *v, "at least " + std::to_string(min), std::to_string(fallback));
+    return fallback;
+  }
+  return parsed;
+}
+
+bool options_view::get_bool(llvm::StringRef key, bool fallback) const {
+  const std::string* v = find(key);
+  if (!v) return fallback;
+  llvm::StringRef t = llvm::StringRef(*v).trim();
+  // YAML 1.1's spellings, which users write in .gocxx.yaml.
+  for (llvm::StringRef yes : {"true", "1", "yes", "on"})
+    if (t.equals_insensitive(yes)) return true;
+  for (llvm::StringRef no : {"false", "0", "no", "off"})
+    if (t.equals_insensitive(no)) return false;
+  malformed(key, *v, "true or false", fallback ? "true" : "false");
   return fallback;
+}
+
+void options_view::store(option_map& out, llvm::StringRef key, llvm::StringRef value) const {
+  out[prefix_ + key.str()] = value.str();
+}
+
+void options_view::store(option_map& out, llvm::StringRef key, bool value) const {
+  store(out, key, llvm::StringRef(value ? "true" : "false"));
 }
 
 namespace {
@@ -151,7 +181,8 @@ finding_builder check::diag(const clang::SourceManager& sm, clang::SourceLocatio
   f.sev = sev;
   f.loc = make_location(sm, loc);
   f.message = message.str();
-  return finding_builder(sink_ ? *sink_ : none, sm, std::move(f));
+  finding_sink* sink = context_.sink();
+  return finding_builder(sink ? *sink : none, sm, std::move(f));
 }
 
 check_registry& check_registry::instance() {
@@ -159,10 +190,10 @@ check_registry& check_registry::instance() {
   return registry;
 }
 
-void check_registry::add(std::string id, std::string summary, factory make) {
+void check_registry::add_factory(std::string id, std::string summary, factory make) {
   for (const entry& e : entries_)
     if (e.id == id) return;  // registered twice (two registration calls): keep the first
-  entries_.push_back(entry{std::move(id), std::move(summary), make});
+  entries_.push_back(entry{std::move(id), std::move(summary), std::move(make)});
 }
 
 }  // namespace gocxx

@@ -1,12 +1,23 @@
-// The check framework shared by the gocxx driver, the clang-tidy module and
-// the compiler plugin: a check is one small class with an id, options, AST
-// matchers and an analysis, and it reports findings -- diagnostics with
-// notes, fix-its and, for tools, a check-specific JSON object.
+// The check framework shared by the gocxx driver (and the clang-tidy module
+// and compiler plugin the integrations add): a check is one small class with
+// options, AST matchers and an analysis, and it reports findings --
+// diagnostics with notes, fix-its and, for tools, a check-specific JSON
+// object.
 //
-// Modelled on clang-tidy's ClangTidyCheck: matchers are registered once per
-// translation unit, run() sees each match, on_end_of_translation_unit()
-// sees the whole AST for analyses that are not match-by-match (escape
-// analysis solves a graph over every function of the unit).
+// Modelled on clang-tidy's ClangTidyCheck and ClangTidyModule:
+// - the registry supplies a check's id (`registry.add<my_check>("gocxx-x-y",
+//   "summary")`); a check never spells its own id;
+// - options are read once, in the constructor, through `options()`, and
+//   written back by store_options(), so the driver can print the effective
+//   configuration (--dump-config) and warn about keys no check reads;
+// - matchers are registered once per translation unit, run() sees each
+//   match, on_end_of_translation_unit() sees the whole AST for analyses that
+//   are not match-by-match (escape analysis solves a graph over the unit).
+//
+// Check instances live for one translation unit; so does their
+// check_context, which also holds analyses that several checks of a family
+// share (the escape family's solved graph): nothing outlives the AST it
+// points into.
 #pragma once
 #include <clang/AST/ASTContext.h>
 #include <clang/ASTMatchers/ASTMatchFinder.h>
@@ -16,29 +27,90 @@
 
 #include "finding.hpp"
 
+#include <climits>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <optional>
+#include <set>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace gocxx {
 
-// Per-check options from .gocxx.yaml (`CheckOptions`-style key/value pairs).
-// The driver gives each check the options whose key starts with its id and a
-// dot, under both spellings: `MinBytes` and `gocxx-layout-padding.MinBytes`.
-// get_int/get_bool return the fallback for a missing or malformed value.
-class check_options {
+// CheckOptions as .gocxx.yaml spells them: `check-id.Key` -> value.
+using option_map = std::map<std::string, std::string>;
+
+// What the checks of one translation unit share: the configured options,
+// where findings go, problems found in the configuration, and analyses
+// computed once for several checks.
+class check_context {
  public:
-  check_options() = default;
-  explicit check_options(std::map<std::string, std::string> values) : values_(std::move(values)) {}
-  std::string get(llvm::StringRef key, llvm::StringRef fallback) const;
-  long long get_int(llvm::StringRef key, long long fallback) const;
-  bool get_bool(llvm::StringRef key, bool fallback) const;
+  // `origin` names where the options came from (a .gocxx.yaml path) for
+  // messages about them.
+  check_context(option_map options, std::string origin, finding_sink* sink = nullptr)
+      : options_(std::move(options)), origin_(std::move(origin)), sink_(sink) {}
+  check_context(const check_context&) = delete;
+  check_context& operator=(const check_context&) = delete;
+
+  const option_map& options() const { return options_; }
+  const std::string& origin() const { return origin_; }
+  finding_sink* sink() const { return sink_; }
+
+  // A malformed option value, and every full key a check looked up.
+  void config_warning(std::string message) { warnings_.push_back(std::move(message)); }
+  const std::vector<std::string>& config_warnings() const { return warnings_; }
+  void note_key_read(std::string key) { keys_read_.insert(std::move(key)); }
+  const std::set<std::string>& keys_read() const { return keys_read_; }
+
+  // The unit's shared instance of T, default-constructed on first use (the
+  // escape analysis result that report, heap-to-stack and dangling read).
+  template <class T>
+  T& unit_data() {
+    std::shared_ptr<void>& slot = data_[&type_tag<T>];
+    if (!slot) slot = std::make_shared<T>();
+    return *static_cast<T*>(slot.get());
+  }
 
  private:
-  std::map<std::string, std::string> values_;
+  template <class T>
+  static constexpr char type_tag = 0;  // one address per type, without RTTI
+
+  option_map options_;
+  std::string origin_;
+  finding_sink* sink_;
+  std::vector<std::string> warnings_;
+  std::set<std::string> keys_read_;
+  std::map<const void*, std::shared_ptr<void>> data_;
+};
+
+// One check's view of the options (clang-tidy's OptionsView): `Key` is
+// looked up as `check-id.Key`. A malformed value is a warning naming the
+// file, the key and the value, and the fallback is used.
+class options_view {
+ public:
+  options_view(std::string check_id, check_context& context) : prefix_(check_id + "."), context_(&context) {}
+
+  std::string get(llvm::StringRef key, llvm::StringRef fallback) const;
+  long long get_int(llvm::StringRef key, long long fallback, long long min = LLONG_MIN) const;
+  bool get_bool(llvm::StringRef key, bool fallback) const;
+
+  void store(option_map& out, llvm::StringRef key, llvm::StringRef value) const;
+  void store(option_map& out, llvm::StringRef key, bool value) const;
+  template <class Int>
+    requires(std::is_integral_v<Int> && !std::is_same_v<Int, bool>)
+  void store(option_map& out, llvm::StringRef key, Int value) const {
+    store(out, key, llvm::StringRef(std::to_string(value)));
+  }
+
+ private:
+  const std::string* find(llvm::StringRef key) const;
+  void malformed(llvm::StringRef key, const std::string& value, llvm::StringRef expected,
+                 const std::string& fallback) const;
+
+  std::string prefix_;
+  check_context* context_;
 };
 
 // Builds a finding from Clang source locations.
@@ -65,11 +137,16 @@ location make_location(const clang::SourceManager& sm, clang::SourceLocation loc
 
 class check : public clang::ast_matchers::MatchFinder::MatchCallback {
  public:
-  check(std::string id, check_options options) : id_(std::move(id)), options_(std::move(options)) {}
+  check(llvm::StringRef id, check_context& context) : id_(id.str()), context_(context), options_(id_, context) {}
   ~check() override = default;
+  check(const check&) = delete;
+  check& operator=(const check&) = delete;
 
   const std::string& id() const { return id_; }
-  const check_options& options() const { return options_; }
+
+  // Writes every option the check reads, with the value in effect, into
+  // `out` (through options().store). The default: the check has none.
+  virtual void store_options(option_map& out) const { (void)out; }
 
   // Called once per translation unit, before parsing finishes.
   virtual void register_matchers(clang::ast_matchers::MatchFinder&) {}
@@ -78,30 +155,39 @@ class check : public clang::ast_matchers::MatchFinder::MatchCallback {
   // After the matchers have run over the whole unit.
   virtual void on_end_of_translation_unit(clang::ASTContext&) {}
 
-  void set_sink(finding_sink* sink) { sink_ = sink; }
-
  protected:
+  const options_view& options() const { return options_; }
+  check_context& context() const { return context_; }
   finding_builder diag(const clang::SourceManager& sm, clang::SourceLocation loc, llvm::StringRef message,
                        severity sev = severity::warning);
 
  private:
   std::string id_;
-  check_options options_;
-  finding_sink* sink_ = nullptr;
+  check_context& context_;
+  options_view options_;
 };
 
 // Every check the analyzer knows, by id. Each check family registers its
-// checks in one function (checks/<family>/register.cpp).
+// checks in one function (checks/<family>/register.cpp, checks/families.hpp).
 class check_registry {
  public:
-  using factory = std::unique_ptr<check> (*)(const check_options&);
-  static check_registry& instance();
-  void add(std::string id, std::string summary, factory make);
+  using factory = std::function<std::unique_ptr<check>(llvm::StringRef id, check_context&)>;
   struct entry {
     std::string id;
     std::string summary;
     factory make;
   };
+
+  static check_registry& instance();
+
+  template <class Check>
+  void add(std::string id, std::string summary) {
+    add_factory(std::move(id), std::move(summary),
+                [](llvm::StringRef id, check_context& ctx) -> std::unique_ptr<check> {
+                  return std::make_unique<Check>(id, ctx);
+                });
+  }
+  void add_factory(std::string id, std::string summary, factory make);
   const std::vector<entry>& entries() const { return entries_; }
 
  private:

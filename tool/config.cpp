@@ -14,7 +14,7 @@ namespace {
 
 // CheckOptions as a mapping (`id.Key: value`) or, as older clang-tidy
 // configurations write it, a list of `{key: id.Key, value: value}`.
-struct option_map {
+struct yaml_option_map {
   std::map<std::string, std::string> values;
 };
 
@@ -26,7 +26,7 @@ struct key_value {
 struct raw_config {
   std::optional<std::string> checks;
   std::optional<std::string> fail_on;
-  option_map check_options;
+  yaml_option_map check_options;
 };
 
 }  // namespace
@@ -44,14 +44,14 @@ struct MappingTraits<key_value> {
 };
 
 template <>
-void yamlize(IO& io, option_map& m, bool, EmptyContext& ctx) {
+void yamlize(IO& io, yaml_option_map& m, bool, EmptyContext& ctx) {
   if (io.outputting()) {
     io.beginMapping();
     for (auto& [k, v] : m.values) io.mapRequired(k.c_str(), v);
     io.endMapping();
     return;
   }
-  // Reading (gocxx never writes a configuration): the node decides the form.
+  // Reading: the node decides the form.
   auto& in = static_cast<Input&>(io);
   if (llvm::isa<SequenceNode>(in.getCurrentNode())) {
     std::vector<key_value> list;
@@ -120,6 +120,18 @@ bool parse_config(const std::string& path, const std::string& text, config& out,
   }
   out.check_options = std::move(raw.check_options.values);
   return true;
+}
+
+std::string write_config(const config& cfg) {
+  raw_config raw;
+  raw.checks = cfg.checks;
+  if (cfg.fail_on) raw.fail_on = std::string(severity_name(*cfg.fail_on));
+  raw.check_options.values = cfg.check_options;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  llvm::yaml::Output out(os);
+  out << raw;
+  return os.str();
 }
 
 const config_finder::loaded& config_finder::for_directory(const std::string& dir) {

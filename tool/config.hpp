@@ -29,6 +29,10 @@ struct config {
 // (`path:line:col: ...`) in `error`.
 bool parse_config(const std::string& path, const std::string& text, config& out, std::string& error);
 
+// The .gocxx.yaml text of `cfg` (gocxx --dump-config); parse_config reads
+// it back to the same configuration.
+std::string write_config(const config& cfg);
+
 class config_finder {
  public:
   // The configuration for `file` (absolute): the nearest .gocxx.yaml in its

@@ -30,6 +30,9 @@ Options:
   --apply                 (fix) apply the fix-its to the files
   -m, -m=N                (escape) report verbosity, like go build -gcflags=-m=N
   --list-checks           list the checks and exit
+  --dump-config [FILE]    print the effective .gocxx.yaml for FILE (default: the
+                          current directory) with the options of every enabled
+                          check, and exit
   --help, --version
 
 With no FILES every translation unit of the compilation database is analysed.
@@ -128,6 +131,10 @@ bool parse_options(int argc, const char* const* argv, options& out, std::string&
     }
     if (arg == "--list-checks") {
       out.list_checks = true;
+      continue;
+    }
+    if (arg == "--dump-config") {
+      out.dump_config = true;
       continue;
     }
     if (arg == "--apply") {
@@ -231,6 +238,10 @@ bool parse_options(int argc, const char* const* argv, options& out, std::string&
 
   if (out.apply && out.command != subcommand::fix) {
     error = "--apply is only valid with 'gocxx fix'";
+    return false;
+  }
+  if (out.dump_config && out.files.size() > 1) {
+    error = "--dump-config takes at most one FILE";
     return false;
   }
   if (out.apply && out.export_fixes) {

@@ -26,6 +26,7 @@ struct options {
   bool apply = false;                       // fix --apply
   std::optional<unsigned> escape_level;     // escape -m[=N]
   bool list_checks = false;                 // --list-checks
+  bool dump_config = false;                 // --dump-config [FILE]
   bool help = false;
   bool version = false;
 

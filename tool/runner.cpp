@@ -17,6 +17,7 @@
 
 #include "check.hpp"
 #include "check_filter.hpp"
+#include "effective_config.hpp"
 #include "progress.hpp"
 
 namespace gocxx {
@@ -57,13 +58,16 @@ class error_collector final : public clang::DiagnosticConsumer {
 };
 
 // Runs the matchers, then each check's whole-unit analysis, unless the unit
-// did not compile (the AST would be partial).
+// did not compile (the AST would be partial). Owns the unit's check_context,
+// declared before the checks so that it outlives them.
 class checks_consumer final : public clang::ASTConsumer {
  public:
-  checks_consumer(std::vector<std::unique_ptr<check>> checks, finding_sink& sink) : checks_(std::move(checks)) {
-    for (auto& c : checks_) {
-      c->set_sink(&sink);
-      c->register_matchers(finder_);
+  checks_consumer(const std::vector<const check_registry::entry*>& enabled, const option_map& options,
+                  const std::string& origin, finding_sink& sink)
+      : context_(options, origin, &sink) {
+    for (const check_registry::entry* e : enabled) {
+      checks_.push_back(e->make(e->id, context_));
+      checks_.back()->register_matchers(finder_);
     }
   }
   void HandleTranslationUnit(clang::ASTContext& ctx) override {
@@ -73,13 +77,15 @@ class checks_consumer final : public clang::ASTConsumer {
   }
 
  private:
+  check_context context_;
   std::vector<std::unique_ptr<check>> checks_;
   clang::ast_matchers::MatchFinder finder_;
 };
 
 struct unit_setup {
   std::vector<const check_registry::entry*> enabled;
-  std::map<std::string, check_options> options;  // by check id
+  option_map options;
+  std::string origin;  // the .gocxx.yaml the options came from
   finding_sink* sink = nullptr;
 };
 
@@ -87,11 +93,7 @@ class checks_action final : public clang::ASTFrontendAction {
  public:
   explicit checks_action(const unit_setup& setup) : setup_(setup) {}
   std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance&, llvm::StringRef) override {
-    std::vector<std::unique_ptr<check>> checks;
-    for (const check_registry::entry* e : setup_.enabled) {
-      if (auto c = e->make(setup_.options.at(e->id))) checks.push_back(std::move(c));
-    }
-    return std::make_unique<checks_consumer>(std::move(checks), *setup_.sink);
+    return std::make_unique<checks_consumer>(setup_.enabled, setup_.options, setup_.origin, *setup_.sink);
   }
 
  private:
@@ -107,22 +109,10 @@ class checks_action_factory final : public clang::tooling::FrontendActionFactory
   const unit_setup& setup_;
 };
 
-// The options of check `id`: keys `id.Key` under both `Key` and `id.Key`.
-check_options options_for(const std::string& id, const std::map<std::string, std::string>& all) {
-  std::map<std::string, std::string> mine;
-  std::string prefix = id + ".";
-  for (const auto& [key, value] : all) {
-    if (llvm::StringRef(key).starts_with(prefix)) {
-      mine[key] = value;
-      mine[key.substr(prefix.size())] = value;
-    }
-  }
-  return check_options(std::move(mine));
-}
-
 struct unit_result {
   std::vector<reported_finding> findings;
   std::vector<tu_error> errors;
+  std::vector<std::string> warnings;
 };
 
 unit_result run_unit(const compilation_database& cdb, const std::string& file, const run_settings& settings,
@@ -145,21 +135,14 @@ unit_result run_unit(const compilation_database& cdb, const std::string& file, c
     return out;
   }
 
-  check_filter filter;
-  filter.add(settings.default_checks);
-  filter.add(cfg->checks);
-  filter.add(settings.cli_checks);
-  std::map<std::string, std::string> all_options = cfg->check_options;
-  for (const auto& [k, v] : settings.extra_options) all_options[k] = v;
-
   collecting_sink sink;
   unit_setup setup;
   setup.sink = &sink;
-  for (const auto& e : registry.entries()) {
-    if (!filter.enabled(e.id)) continue;
-    setup.enabled.push_back(&e);
-    setup.options.emplace(e.id, options_for(e.id, all_options));
-  }
+  setup.enabled = enabled_checks(settings, *cfg);
+  setup.options = cfg->check_options;
+  for (const auto& [k, v] : settings.extra_options) setup.options[k] = v;
+  setup.origin = cfg->path.empty() ? "the command line" : cfg->path;
+  out.warnings = effective_options(setup.enabled, *cfg, settings.extra_options).warnings;
 
   // A physical file system of its own: ClangTool changes the working
   // directory of its file system to each command's directory, and the real
@@ -229,6 +212,7 @@ run_result run_checks(const compilation_database& cdb, const std::vector<std::st
   for (unit_result& r : results) {
     for (auto& f : r.findings) out.findings.push_back(std::move(f));
     for (auto& e : r.errors) out.errors.push_back(std::move(e));
+    out.warnings.insert(r.warnings.begin(), r.warnings.end());
   }
   return out;
 }

@@ -5,26 +5,21 @@
 #pragma once
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "compilation_database.hpp"
 #include "config.hpp"
+#include "effective_config.hpp"
 #include "report.hpp"
 
 namespace gocxx {
 
-struct run_settings {
-  std::string default_checks;  // the subcommand's selection, before .gocxx.yaml and --checks
-  std::string cli_checks;      // --checks
-  std::optional<severity> cli_fail_on;
-  std::map<std::string, std::string> extra_options;  // CheckOptions from the command line (-m)
-  unsigned jobs = 0;                                 // 0: every core
-};
-
 struct run_result {
   std::vector<reported_finding> findings;  // unsorted
   std::vector<tu_error> errors;
+  std::set<std::string> warnings;  // about the configuration, once each
 };
 
 run_result run_checks(const compilation_database& cdb, const std::vector<std::string>& units,

@@ -7,6 +7,7 @@
 #include <clang/Basic/SourceManager.h>
 
 #include <map>
+#include <optional>
 #include <tuple>
 
 using namespace clang;
@@ -160,23 +161,21 @@ class collector {
   std::map<std::tuple<unsigned, int, std::string>, escape_item> merged_;
 };
 
-struct cache_entry {
-  const ASTContext* ctx = nullptr;
-  const TranslationUnitDecl* tu = nullptr;
-  std::shared_ptr<const escape_result> result;
+// The unit's result, in its check_context (check_context::unit_data).
+struct unit_result {
+  std::optional<escape_result> result;
 };
-thread_local cache_entry cache;
 
 }  // namespace
 
-std::shared_ptr<const escape_result> analyse(ASTContext& ctx) {
-  if (cache.result && cache.ctx == &ctx && cache.tu == ctx.getTranslationUnitDecl()) return cache.result;
-  collector c(ctx);
-  c.run();
-  cache.ctx = &ctx;
-  cache.tu = ctx.getTranslationUnitDecl();
-  cache.result = std::make_shared<const escape_result>(std::move(c.result_));
-  return cache.result;
+const escape_result& analyse(ASTContext& ctx, check_context& unit) {
+  unit_result& slot = unit.unit_data<unit_result>();
+  if (!slot.result) {
+    collector c(ctx);
+    c.run();
+    slot.result = std::move(c.result_);
+  }
+  return *slot.result;
 }
 
 }  // namespace gocxx::escape

@@ -8,6 +8,8 @@
 
 #include <clang/AST/ASTContext.h>
 
+#include "check.hpp"
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,8 +39,9 @@ struct escape_result {
   std::vector<escape_item> items;  // in source order
 };
 
-// Runs the analysis (memoised per translation unit, so the checks of the
-// family share one run).
-std::shared_ptr<const escape_result> analyse(clang::ASTContext& ctx);
+// Runs the analysis once per translation unit: the result lives in the
+// unit's check_context, so the checks of the family share one run and no
+// result outlives the AST it points into.
+const escape_result& analyse(clang::ASTContext& ctx, check_context& unit);
 
 }  // namespace gocxx::escape

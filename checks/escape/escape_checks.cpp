@@ -34,17 +34,17 @@ std::string dangling_reason(root_kind k, const std::string& function) {
 
 }  // namespace
 
-int report_check::level() const {
-  long long m = options().get_int("Level", options().get_int("m", 1));
-  return static_cast<int>(m);
-}
+report_check::report_check(llvm::StringRef id, check_context& context)
+    : check(id, context), level_(static_cast<int>(options().get_int("Level", 1, 0))) {}
+
+void report_check::store_options(option_map& out) const { options().store(out, "Level", level_); }
 
 void report_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
-  int m = level();
+  int m = level_;
   if (m <= 0) return;
-  auto result = analyse(ctx);
+  const escape_result& result = analyse(ctx, context());
   const clang::SourceManager& sm = ctx.getSourceManager();
-  for (const escape_item& item : result->items) {
+  for (const escape_item& item : result.items) {
     std::vector<std::string> lines;
     switch (item.kind) {
       case item_kind::param: lines = describe_leaks(item.leaks, item.name); break;
@@ -67,9 +67,9 @@ void report_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
 }
 
 void heap_to_stack_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
-  auto result = analyse(ctx);
+  const escape_result& result = analyse(ctx, context());
   const clang::SourceManager& sm = ctx.getSourceManager();
-  for (const escape_item& item : result->items) {
+  for (const escape_item& item : result.items) {
     if (item.kind != item_kind::alloc || item.alloc != alloc_kind::new_ || item.escapes || item.forced_heap) continue;
     diag(sm, item.pos, item.name + " does not escape; it can live on the stack")
         .data({{"verdict", "does-not-escape"}, {"name", item.name}});
@@ -77,9 +77,9 @@ void heap_to_stack_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
 }
 
 void dangling_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
-  auto result = analyse(ctx);
+  const escape_result& result = analyse(ctx, context());
   const clang::SourceManager& sm = ctx.getSourceManager();
-  for (const escape_item& item : result->items) {
+  for (const escape_item& item : result.items) {
     bool moved = item.escapes && (item.kind == item_kind::variable ||
                                   (item.kind == item_kind::param && item.leaks.moved_to_heap));
     // Temporaries are left to Clang's own -Wdangling diagnostics.

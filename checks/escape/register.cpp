@@ -6,20 +6,14 @@
 namespace gocxx {
 
 void register_escape_checks(check_registry& registry) {
-  registry.add("gocxx-escape-report", "escape analysis verdicts in Go's -m wording (moved to heap, leaking param, ...)",
-               [](const check_options& o) -> std::unique_ptr<check> {
-                 return std::make_unique<escape::report_check>("gocxx-escape-report", o);
-               });
-  registry.add("gocxx-escape-heap-to-stack", "a go::new_ whose object does not escape and can live on the stack",
-               [](const check_options& o) -> std::unique_ptr<check> {
-                 return std::make_unique<escape::heap_to_stack_check>("gocxx-escape-heap-to-stack", o);
-               });
-  registry.add("gocxx-escape-dangling",
-               "the address of a local or parameter outlives it (returned, stored in the heap or a global, sent on a "
-               "channel, reachable from a spawned goroutine)",
-               [](const check_options& o) -> std::unique_ptr<check> {
-                 return std::make_unique<escape::dangling_check>("gocxx-escape-dangling", o);
-               });
+  registry.add<escape::report_check>(
+      "gocxx-escape-report", "escape analysis verdicts in Go's -m wording (moved to heap, leaking param, ...)");
+  registry.add<escape::heap_to_stack_check>("gocxx-escape-heap-to-stack",
+                                            "a go::new_ whose object does not escape and can live on the stack");
+  registry.add<escape::dangling_check>(
+      "gocxx-escape-dangling",
+      "the address of a local or parameter outlives it (returned, stored in the heap or a global, sent on a "
+      "channel, reachable from a spawned goroutine)");
 }
 
 }  // namespace gocxx

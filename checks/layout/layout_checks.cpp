@@ -54,9 +54,14 @@ std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
 // The record definitions of the unit that the layout checks look at.
 class layout_check_base : public check {
  public:
-  layout_check_base(std::string id, const check_options& o) : check(std::move(id), o) {
-    system_headers_ = o.get_bool("SystemHeaders", false);
-    cache_line_ = static_cast<unsigned>(std::max<long long>(8, o.get_int("CacheLineSize", 64)));
+  layout_check_base(llvm::StringRef id, check_context& context) : check(id, context) {
+    system_headers_ = options().get_bool("SystemHeaders", false);
+    cache_line_ = static_cast<unsigned>(options().get_int("CacheLineSize", 64, 8));
+  }
+
+  void store_options(option_map& out) const override {
+    options().store(out, "SystemHeaders", system_headers_);
+    options().store(out, "CacheLineSize", cache_line_);
   }
 
   void register_matchers(MatchFinder& finder) override {
@@ -131,7 +136,7 @@ class layout_check_base : public check {
 
 class report_check : public layout_check_base {
  public:
-  explicit report_check(const check_options& o) : layout_check_base("gocxx-layout-report", o) {}
+  report_check(llvm::StringRef id, check_context& context) : layout_check_base(id, context) {}
 
   void on_end_of_translation_unit(ASTContext& ctx) override {
     runtime_model::pointer_model ptrs(ctx);
@@ -203,8 +208,13 @@ class init_reads : public RecursiveASTVisitor<init_reads> {
 
 class padding_check : public layout_check_base {
  public:
-  explicit padding_check(const check_options& o) : layout_check_base("gocxx-layout-padding", o) {
-    min_bytes_ = static_cast<uint64_t>(std::max<long long>(1, o.get_int("MinBytes", 1)));
+  padding_check(llvm::StringRef id, check_context& context) : layout_check_base(id, context) {
+    min_bytes_ = static_cast<uint64_t>(options().get_int("MinBytes", 1, 1));
+  }
+
+  void store_options(option_map& out) const override {
+    layout_check_base::store_options(out);
+    options().store(out, "MinBytes", min_bytes_);
   }
 
   void register_more(MatchFinder& finder) override {
@@ -526,7 +536,7 @@ void padding_check::on_end_of_translation_unit(ASTContext& ctx) {
 
 class empty_member_check : public layout_check_base {
  public:
-  explicit empty_member_check(const check_options& o) : layout_check_base("gocxx-layout-empty-member", o) {}
+  empty_member_check(llvm::StringRef id, check_context& context) : layout_check_base(id, context) {}
 
   void register_more(MatchFinder& finder) override {
     extern_c_.clear();
@@ -616,8 +626,13 @@ class empty_member_check : public layout_check_base {
 
 class false_sharing_check : public layout_check_base {
  public:
-  explicit false_sharing_check(const check_options& o) : layout_check_base("gocxx-layout-false-sharing", o) {
-    assume_shared_ = o.get_bool("AssumeShared", false);
+  false_sharing_check(llvm::StringRef id, check_context& context) : layout_check_base(id, context) {
+    assume_shared_ = options().get_bool("AssumeShared", false);
+  }
+
+  void store_options(option_map& out) const override {
+    layout_check_base::store_options(out);
+    options().store(out, "AssumeShared", assume_shared_);
   }
 
   void register_more(MatchFinder& finder) override {
@@ -749,13 +764,17 @@ class false_sharing_check : public layout_check_base {
 
 }  // namespace
 
-std::unique_ptr<check> make_report_check(const check_options& o) { return std::make_unique<report_check>(o); }
-std::unique_ptr<check> make_padding_check(const check_options& o) { return std::make_unique<padding_check>(o); }
-std::unique_ptr<check> make_empty_member_check(const check_options& o) {
-  return std::make_unique<empty_member_check>(o);
+std::unique_ptr<check> make_report_check(llvm::StringRef id, check_context& c) {
+  return std::make_unique<report_check>(id, c);
 }
-std::unique_ptr<check> make_false_sharing_check(const check_options& o) {
-  return std::make_unique<false_sharing_check>(o);
+std::unique_ptr<check> make_padding_check(llvm::StringRef id, check_context& c) {
+  return std::make_unique<padding_check>(id, c);
+}
+std::unique_ptr<check> make_empty_member_check(llvm::StringRef id, check_context& c) {
+  return std::make_unique<empty_member_check>(id, c);
+}
+std::unique_ptr<check> make_false_sharing_check(llvm::StringRef id, check_context& c) {
+  return std::make_unique<false_sharing_check>(id, c);
 }
 
 }  // namespace gocxx::layout

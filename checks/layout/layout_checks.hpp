@@ -6,9 +6,9 @@
 
 namespace gocxx::layout {
 
-std::unique_ptr<check> make_report_check(const check_options& o);
-std::unique_ptr<check> make_padding_check(const check_options& o);
-std::unique_ptr<check> make_empty_member_check(const check_options& o);
-std::unique_ptr<check> make_false_sharing_check(const check_options& o);
+std::unique_ptr<check> make_report_check(llvm::StringRef id, check_context& c);
+std::unique_ptr<check> make_padding_check(llvm::StringRef id, check_context& c);
+std::unique_ptr<check> make_empty_member_check(llvm::StringRef id, check_context& c);
+std::unique_ptr<check> make_false_sharing_check(llvm::StringRef id, check_context& c);
 
 }  // namespace gocxx::layout

@@ -2,7 +2,12 @@
 #
 # Substitutions available in RUN lines:
 #   %examples          directory of the example binaries (build/examples)
-#   %tools             directory of the analyzer's binaries (build/tool, later)
+#   %gocxx             the analyzer, build/tool/gocxx
+#   %gocxx_test        the analyzer with the driver tests' check gocxx-driver-test
+#                      (build/test/driver_check/gocxx-driver-test)
+#   %cdb DIR FILES... [-- FLAGS...]
+#                      write DIR/compile_commands.json for FILES (C++20,
+#                      -fsyntax-only, -I the runtime's include directory, FLAGS)
 #   %expect_exit N     run the rest of the line as a command, passing its output
 #                      through; succeed iff it exits with status N (and within
 #                      the per-test timeout, --param timeout=SECONDS, default 60)
@@ -46,10 +51,15 @@ def tool(name):
 
 config.substitutions += [
     ("%examples", config.gocxx_examples_dir),
-    ("%tools", config.gocxx_tools_dir),
+    # Longest first: %gocxx is a prefix of the others.
+    ("%gocxx_include", config.gocxx_runtime_include),
+    ("%gocxx_test", os.path.join(config.gocxx_obj_root, "test", "driver_check", "gocxx-driver-test")),
+    ("%gocxx", os.path.join(config.gocxx_tools_dir, "gocxx")),
+    ("%cdb", '"%s" "%s" --runtime-include "%s"' % (
+        config.python_executable, os.path.join(config.test_source_root, "utils", "cdb.py"),
+        config.gocxx_runtime_include)),
     ("%expect_exit", expect_exit),
     ("%cxx", config.cxx_compiler),
-    ("%gocxx_include", config.gocxx_runtime_include),
     (tool("FileCheck"), config.filecheck),
     (tool("not"), config.not_tool),
 ]

@@ -1,9 +1,9 @@
 // gocxx-escape-dangling: the address of a local or parameter outlives it.
-// RUN: rm -rf %t && mkdir -p %t && cp %s %t/t.cpp && python3 %S/Inputs/cdb.py %t %gocxx_include t.cpp
-// RUN: cd %t && not %tools/gocxx check --checks=-*,gocxx-escape-dangling t.cpp > %t/out.txt
+// RUN: rm -rf %t && mkdir -p %t && cp %s %t/t.cpp && %cdb %t t.cpp
+// RUN: cd %t && not %gocxx check --checks=-*,gocxx-escape-dangling t.cpp > %t/out.txt
 // RUN: FileCheck %s --input-file=%t/out.txt
 // RUN: FileCheck %s --check-prefix=NEG --input-file=%t/out.txt
-// RUN: cd %t && not %tools/gocxx check --checks=-*,gocxx-escape-dangling --format=json t.cpp > %t/out.json
+// RUN: cd %t && not %gocxx check --checks=-*,gocxx-escape-dangling --format=json t.cpp > %t/out.json
 // RUN: FileCheck %s --check-prefix=JSON --input-file=%t/out.json
 #include <gocxx/gocxx.hpp>
 

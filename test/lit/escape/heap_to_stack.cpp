@@ -1,8 +1,8 @@
 // gocxx-escape-heap-to-stack: a go::new_ whose object does not escape.
-// RUN: rm -rf %t && mkdir -p %t && cp %s %t/t.cpp && python3 %S/Inputs/cdb.py %t %gocxx_include t.cpp
-// RUN: cd %t && not %tools/gocxx check --checks=-*,gocxx-escape-heap-to-stack t.cpp > %t/out.txt
+// RUN: rm -rf %t && mkdir -p %t && cp %s %t/t.cpp && %cdb %t t.cpp
+// RUN: cd %t && not %gocxx check --checks=-*,gocxx-escape-heap-to-stack t.cpp > %t/out.txt
 // RUN: FileCheck %s --input-file=%t/out.txt --implicit-check-not=warning:
-// RUN: cd %t && not %tools/gocxx check --checks=-*,gocxx-escape-heap-to-stack --format=json t.cpp > %t/out.json
+// RUN: cd %t && not %gocxx check --checks=-*,gocxx-escape-heap-to-stack --format=json t.cpp > %t/out.json
 // RUN: FileCheck %s --check-prefix=JSON --input-file=%t/out.json
 #include <gocxx/gocxx.hpp>
 

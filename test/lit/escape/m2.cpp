@@ -1,10 +1,10 @@
 // -m=2: the flows that make each value escape, as notes (Go's `flow:` lines).
-// RUN: rm -rf %t && mkdir -p %t && cp %s %t/t.cpp && python3 %S/Inputs/cdb.py %t %gocxx_include t.cpp
-// RUN: cd %t && %tools/gocxx escape -m=2 --format=text --checks=-*,gocxx-escape-report t.cpp > %t/out.txt
+// RUN: rm -rf %t && mkdir -p %t && cp %s %t/t.cpp && %cdb %t t.cpp
+// RUN: cd %t && %gocxx escape -m=2 --format=text --checks=-*,gocxx-escape-report t.cpp > %t/out.txt
 // RUN: FileCheck %s --input-file=%t/out.txt
-// RUN: cd %t && %tools/gocxx escape -m=1 --format=text --checks=-*,gocxx-escape-report t.cpp > %t/m1.txt
+// RUN: cd %t && %gocxx escape -m=1 --format=text --checks=-*,gocxx-escape-report t.cpp > %t/m1.txt
 // RUN: FileCheck %s --check-prefix=M1 --input-file=%t/m1.txt
-// RUN: cd %t && %tools/gocxx escape -m=2 --format=json --checks=-*,gocxx-escape-report t.cpp > %t/out.json
+// RUN: cd %t && %gocxx escape -m=2 --format=json --checks=-*,gocxx-escape-report t.cpp > %t/out.json
 // RUN: FileCheck %s --check-prefix=JSON --input-file=%t/out.json
 
 int* g;

@@ -1,7 +1,7 @@
 // References are pointers: a reference parameter is the address of the
 // caller's object, a reference variable holds the address of its referent.
-// RUN: rm -rf %t && mkdir -p %t && cp %s %t/t.cpp && python3 %S/Inputs/cdb.py %t %gocxx_include t.cpp
-// RUN: cd %t && %tools/gocxx escape -m --format=go --checks=-*,gocxx-escape-report t.cpp > %t/out.txt
+// RUN: rm -rf %t && mkdir -p %t && cp %s %t/t.cpp && %cdb %t t.cpp
+// RUN: cd %t && %gocxx escape -m --format=go --checks=-*,gocxx-escape-report t.cpp > %t/out.txt
 // RUN: FileCheck %s --input-file=%t/out.txt --implicit-check-not=t.cpp:
 
 int* g;

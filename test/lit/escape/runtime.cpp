@@ -1,8 +1,8 @@
 // The runtime API by name: go::new_, go::ptr, slices, maps, channels, spawn.
-// RUN: rm -rf %t && mkdir -p %t && cp %s %t/t.cpp && python3 %S/Inputs/cdb.py %t %gocxx_include t.cpp
-// RUN: cd %t && %tools/gocxx escape -m --format=go --checks=-*,gocxx-escape-report t.cpp > %t/out.txt
+// RUN: rm -rf %t && mkdir -p %t && cp %s %t/t.cpp && %cdb %t t.cpp
+// RUN: cd %t && %gocxx escape -m --format=go --checks=-*,gocxx-escape-report t.cpp > %t/out.txt
 // RUN: FileCheck %s --input-file=%t/out.txt --implicit-check-not=t.cpp:
-// RUN: cd %t && %tools/gocxx escape --format=json --checks=-*,gocxx-escape-report t.cpp > %t/out.json
+// RUN: cd %t && %gocxx escape --format=json --checks=-*,gocxx-escape-report t.cpp > %t/out.json
 // RUN: FileCheck %s --check-prefix=JSON --input-file=%t/out.json
 #include <gocxx/gocxx.hpp>
 

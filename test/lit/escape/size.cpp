@@ -1,9 +1,9 @@
 // Size: objects over 64 KiB, and slices with a non-constant size, stay on
 // the heap whatever the flow.
-// RUN: rm -rf %t && mkdir -p %t && cp %s %t/t.cpp && python3 %S/Inputs/cdb.py %t %gocxx_include t.cpp
-// RUN: cd %t && %tools/gocxx escape -m --format=go --checks=-*,gocxx-escape-report t.cpp > %t/out.txt
+// RUN: rm -rf %t && mkdir -p %t && cp %s %t/t.cpp && %cdb %t t.cpp
+// RUN: cd %t && %gocxx escape -m --format=go --checks=-*,gocxx-escape-report t.cpp > %t/out.txt
 // RUN: FileCheck %s --input-file=%t/out.txt --implicit-check-not=t.cpp:
-// RUN: cd %t && %tools/gocxx escape --format=go --checks=-*,gocxx-escape-heap-to-stack t.cpp > %t/h2s.txt || true
+// RUN: cd %t && %gocxx escape --format=go --checks=-*,gocxx-escape-heap-to-stack t.cpp > %t/h2s.txt || true
 // RUN: FileCheck %s --check-prefix=H2S --input-file=%t/h2s.txt --implicit-check-not=t.cpp:
 #include <gocxx/gocxx.hpp>
 

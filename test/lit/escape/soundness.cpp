@@ -1,9 +1,9 @@
 // Where the analysis is unsure, the value escapes: constructs it cannot
 // follow, constructor candidates of go::new_, reference members, exceptions.
-// RUN: rm -rf %t && mkdir -p %t && cp %s %t/t.cpp && python3 %S/Inputs/cdb.py %t %gocxx_include t.cpp
-// RUN: cd %t && %tools/gocxx escape -m --format=go --checks=-*,gocxx-escape-report t.cpp > %t/out.txt
+// RUN: rm -rf %t && mkdir -p %t && cp %s %t/t.cpp && %cdb %t t.cpp
+// RUN: cd %t && %gocxx escape -m --format=go --checks=-*,gocxx-escape-report t.cpp > %t/out.txt
 // RUN: FileCheck %s --input-file=%t/out.txt --implicit-check-not=t.cpp:
-// RUN: cd %t && %tools/gocxx check --checks=-*,gocxx-escape-dangling --format=go --fail-on=error t.cpp > %t/dangling.txt
+// RUN: cd %t && %gocxx check --checks=-*,gocxx-escape-dangling --format=go --fail-on=error t.cpp > %t/dangling.txt
 // RUN: FileCheck %s --check-prefix=DANGLING --input-file=%t/dangling.txt --allow-empty
 #include <gocxx/gocxx.hpp>
 #include <utility>

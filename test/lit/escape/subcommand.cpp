@@ -1,14 +1,14 @@
 // `gocxx escape` runs the whole family (--checks narrows it); the
 // exit status follows the warnings (heap-to-stack, dangling), not the remarks;
 // `// gocxx:ignore[...]` silences one finding.
-// RUN: rm -rf %t && mkdir -p %t && cp %s %t/t.cpp && python3 %S/Inputs/cdb.py %t %gocxx_include t.cpp
-// RUN: cd %t && not %tools/gocxx escape t.cpp > %t/default.txt
+// RUN: rm -rf %t && mkdir -p %t && cp %s %t/t.cpp && %cdb %t t.cpp
+// RUN: cd %t && not %gocxx escape t.cpp > %t/default.txt
 // RUN: FileCheck %s --check-prefix=DEFAULT --input-file=%t/default.txt
-// RUN: cd %t && not %tools/gocxx escape --checks=-*,gocxx-escape-heap-to-stack,gocxx-escape-dangling t.cpp > %t/m0.txt
+// RUN: cd %t && not %gocxx escape --checks=-*,gocxx-escape-heap-to-stack,gocxx-escape-dangling t.cpp > %t/m0.txt
 // RUN: FileCheck %s --check-prefix=M0 --input-file=%t/m0.txt --implicit-check-not=remark --implicit-check-not="moved to heap"
-// RUN: cd %t && %tools/gocxx escape -m --checks=-*,gocxx-escape-report t.cpp > %t/report.txt
+// RUN: cd %t && %gocxx escape -m --checks=-*,gocxx-escape-report t.cpp > %t/report.txt
 // RUN: FileCheck %s --check-prefix=REPORT --input-file=%t/report.txt
-// RUN: cd %t && %tools/gocxx check t.cpp --checks=-*,gocxx-escape-report --format=text > %t/check.txt
+// RUN: cd %t && %gocxx check t.cpp --checks=-*,gocxx-escape-report --format=text > %t/check.txt
 // RUN: FileCheck %s --check-prefix=CHECK-SUB --input-file=%t/check.txt --allow-empty
 #include <gocxx/gocxx.hpp>
 

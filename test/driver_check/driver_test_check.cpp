@@ -1,7 +1,7 @@
-// gocxx-driver-test: a check for the driver's own tests, registered only when
-// the environment has GOCXX_DRIVER_TEST_CHECKS=1 (test/lit/driver/), so that
-// output formats, suppression, baselines and fixes are tested independently
-// of what the real checks find.
+// gocxx-driver-test: a check for the driver's own tests (test/lit/driver/),
+// built only into the test binary gocxx-driver-test, so that output formats,
+// suppression, baselines and fixes are tested independently of what the real
+// checks find.
 //
 // Every function defined in the main file whose name starts with `flag_` is
 // reported at its name, with the severity its name gives (flag_remark_*,
@@ -13,11 +13,9 @@
 #include <clang/AST/Decl.h>
 #include <clang/Basic/SourceManager.h>
 
-#include <cstdlib>
 #include <cstring>
 
 #include "check.hpp"
-#include "driver_test_check.hpp"
 
 namespace gocxx {
 
@@ -25,7 +23,11 @@ namespace {
 
 class driver_test_check final : public check {
  public:
-  using check::check;
+  driver_test_check(llvm::StringRef id, check_context& context)
+      : check(id, context), prefix_(options().get("Prefix", "fixed_")) {}
+
+  void store_options(option_map& out) const override { options().store(out, "Prefix", prefix_); }
+
   void on_end_of_translation_unit(clang::ASTContext& ctx) override {
     const clang::SourceManager& sm = ctx.getSourceManager();
     for (const clang::Decl* d : ctx.getTranslationUnitDecl()->decls()) {
@@ -42,11 +44,10 @@ class driver_test_check final : public check {
       if (name.starts_with("flag_remark_")) sev = severity::remark;
       else if (name.starts_with("flag_note_")) sev = severity::note;
       else if (name.starts_with("flag_error_")) sev = severity::error;
-      std::string prefix = options().get("Prefix", "fixed_");
       diag(sm, fn->getLocation(), ("function '" + name + "' is flagged").str(), sev)
           .note(fn->getBody()->getBeginLoc(), "its body starts here")
           .fix_replace(clang::CharSourceRange::getTokenRange(fn->getLocation()),
-                       prefix + name.drop_front(strlen("flag_")).str())
+                       prefix_ + name.drop_front(strlen("flag_")).str())
           .data(nlohmann::json{{"name", name.str()}});
       if (name.starts_with("flag_twice_"))
         diag(sm, fn->getLocation(), ("function '" + name + "' is flagged again").str(), sev)
@@ -54,17 +55,15 @@ class driver_test_check final : public check {
                          "other_" + name.drop_front(strlen("flag_")).str());
     }
   }
+
+ private:
+  std::string prefix_;
 };
 
 }  // namespace
 
 void register_driver_test_check(check_registry& registry) {
-  const char* enabled = std::getenv("GOCXX_DRIVER_TEST_CHECKS");
-  if (!enabled || std::strcmp(enabled, "1") != 0) return;
-  registry.add("gocxx-driver-test", "Flags functions named flag_* (the driver's tests only)",
-               [](const check_options& o) -> std::unique_ptr<check> {
-                 return std::make_unique<driver_test_check>("gocxx-driver-test", o);
-               });
+  registry.add<driver_test_check>("gocxx-driver-test", "Flags functions named flag_* (the driver's tests only)");
 }
 
 }  // namespace gocxx

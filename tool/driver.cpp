@@ -1,0 +1,183 @@
+// gocxx's command-line driver (docs/analyzer.md), shared by the gocxx
+// binary (main.cpp) and the driver tests' binary, which adds a check of its
+// own (test/driver_check/).
+//
+//   options  -> compilation database -> translation units
+//            -> runner (parallel, per-unit .gocxx.yaml)
+//            -> sort + dedup -> suppression, baseline -> writer
+//            -> fixes (export / apply) -> exit status
+#include <llvm/ADT/SmallString.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <algorithm>
+
+#include "baseline.hpp"
+#include "check.hpp"
+#include "check_filter.hpp"
+#include "compilation_database.hpp"
+#include "config.hpp"
+#include "driver.hpp"
+#include "effective_config.hpp"
+#include "families.hpp"
+#include "fixes.hpp"
+#include "options.hpp"
+#include "report.hpp"
+#include "runner.hpp"
+#include "source_cache.hpp"
+#include "suppression.hpp"
+#include "writers.hpp"
+
+#ifndef GOCXX_VERSION
+#define GOCXX_VERSION "0.1.0"
+#endif
+
+namespace gocxx {
+
+namespace {
+
+int usage_error(const std::string& message) {
+  llvm::errs() << "gocxx: error: " << message << "\n";
+  return 2;
+}
+
+// The checks a subcommand runs before .gocxx.yaml and --checks: `check` and
+// `fix` every check but the reports, `layout` and `escape` their family.
+std::string default_checks(subcommand c) {
+  switch (c) {
+    case subcommand::layout: return "-*,gocxx-layout-*";
+    case subcommand::escape: return "-*,gocxx-escape-*";
+    default: return "*,-*-report";
+  }
+}
+
+void write_output(const options& opts, const std::vector<finding>& findings, const std::vector<tu_error>& errors,
+                  source_cache& sources) {
+  llvm::raw_ostream& os = llvm::outs();
+  switch (opts.effective_format()) {
+    case output_format::text: write_text(os, findings, sources); break;
+    case output_format::go: write_go(os, findings); break;
+    case output_format::json: write_json(os, findings, errors); break;
+    case output_format::sarif: {
+      std::vector<rule> rules;
+      for (const auto& e : check_registry::instance().entries()) rules.push_back(rule{e.id, e.summary});
+      write_sarif(os, findings, errors, rules, GOCXX_VERSION);
+      break;
+    }
+  }
+  os.flush();
+}
+
+// gocxx --dump-config [FILE]: the configuration in effect for FILE (default:
+// a file in the current directory).
+int dump_config(const options& opts) {
+  llvm::SmallString<256> file(opts.files.empty() ? "gocxx-dump-config.cpp" : opts.files.front());
+  if (llvm::sys::fs::make_absolute(file))
+    return usage_error("--dump-config: cannot make '" + std::string(file) + "' absolute");
+  llvm::sys::path::remove_dots(file, /*remove_dot_dot=*/true);
+  config_finder configs;
+  std::string error;
+  std::shared_ptr<const config> cfg = configs.for_file(std::string(file), error);
+  if (!cfg) return usage_error(error);
+  run_settings settings;
+  settings.default_checks = default_checks(opts.command);
+  settings.cli_checks = opts.checks;
+  settings.cli_fail_on = opts.fail_on;
+  std::vector<std::string> warnings;
+  llvm::outs() << dump_effective_config(settings, *cfg, warnings);
+  for (const std::string& w : warnings) llvm::errs() << "gocxx: warning: " << w << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int run_driver(int argc, const char* const* argv, void (*register_extra_checks)(check_registry&)) {
+  options opts;
+  std::string error;
+  if (!parse_options(argc, argv, opts, error)) return usage_error(error);
+  if (opts.help) {
+    llvm::outs() << usage_text;
+    return 0;
+  }
+  if (opts.version) {
+    llvm::outs() << "gocxx " << GOCXX_VERSION << " (LLVM " << LLVM_VERSION_STRING << ")\n";
+    return 0;
+  }
+  if (opts.command == subcommand::lsp) return usage_error("lsp: not implemented yet");
+
+  check_registry& registry = check_registry::instance();
+  register_all_checks(registry);
+  if (register_extra_checks) register_extra_checks(registry);
+  std::vector<std::string> ids;
+  for (const auto& e : registry.entries()) ids.push_back(e.id);
+
+  std::vector<std::string> bad = check_filter::unmatched(opts.checks, ids);
+  if (!bad.empty()) return usage_error("--checks: '" + bad.front() + "' matches no check (see gocxx --list-checks)");
+
+  if (opts.dump_config) return dump_config(opts);
+
+  if (opts.list_checks) {
+    check_filter filter;
+    filter.add(default_checks(opts.command));
+    filter.add(opts.checks);
+    std::vector<const check_registry::entry*> shown;
+    for (const auto& e : registry.entries())
+      if (filter.enabled(e.id)) shown.push_back(&e);
+    std::sort(shown.begin(), shown.end(), [](auto* a, auto* b) { return a->id < b->id; });
+    for (const auto* e : shown) llvm::outs() << e->id << "  " << e->summary << "\n";
+    return 0;
+  }
+
+  baseline known;
+  if (opts.baseline && !known.load(*opts.baseline, error)) return usage_error(error);
+
+  compilation_database cdb;
+  if (!load_compilation_database(opts.build_dir, opts.files, cdb, error)) return usage_error(error);
+
+  std::vector<tu_error> errors;
+  std::vector<std::string> units = select_translation_units(cdb, opts.files, errors);
+
+  run_settings settings;
+  settings.default_checks = default_checks(opts.command);
+  settings.cli_checks = opts.checks;
+  settings.cli_fail_on = opts.fail_on;
+  settings.jobs = opts.jobs;
+  if (opts.command == subcommand::escape)
+    settings.extra_options["gocxx-escape-report.Level"] = std::to_string(opts.escape_level.value_or(1));
+  config_finder configs;
+  run_result result = run_checks(cdb, units, settings, configs);
+  for (tu_error& e : result.errors) errors.push_back(std::move(e));
+  sort_and_unique(errors);
+  sort_and_unique(result.findings);
+
+  source_cache sources;
+  suppressions ignores(sources);
+  std::vector<finding> shown;
+  bool failing = false;
+  for (reported_finding& r : result.findings) {
+    if (ignores.suppressed(r.f) || known.contains(r.f)) continue;
+    if (opts.command == subcommand::fix && r.f.fixes.empty()) continue;
+    failing = failing || r.f.sev >= r.fail_on;
+    shown.push_back(std::move(r.f));
+  }
+
+  for (const std::string& w : result.warnings) llvm::errs() << "gocxx: warning: " << w << "\n";
+  write_output(opts, shown, errors, sources);
+  for (const tu_error& e : errors) llvm::errs() << "gocxx: error: " << e.file << ": " << e.message << "\n";
+
+  int status = !errors.empty() ? 2 : failing ? 1 : 0;
+  if (opts.export_fixes && !export_fixes(*opts.export_fixes, shown, error)) return usage_error(error);
+  if (opts.apply) {
+    apply_result applied = apply_fixes(shown);
+    for (const std::string& c : applied.conflicts) llvm::errs() << "gocxx: warning: " << c << "\n";
+    for (const std::string& e : applied.errors) llvm::errs() << "gocxx: error: " << e << "\n";
+    llvm::errs() << "gocxx: applied the fixes of " << applied.applied << " finding"
+                 << (applied.applied == 1 ? "" : "s") << " to " << applied.files << " file"
+                 << (applied.files == 1 ? "" : "s") << "\n";
+    status = (!errors.empty() || !applied.errors.empty()) ? 2 : !applied.conflicts.empty() ? 1 : 0;
+  }
+  return status;
+}
+
+}  // namespace gocxx

@@ -1,0 +1,47 @@
+// The configuration in effect for one file: which checks run and with which
+// options, from the subcommand's default selection, the file's .gocxx.yaml
+// and the command line, in that order. Also what is wrong with it: malformed
+// option values and option keys that no check reads (a typo would otherwise
+// be silently ignored).
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "check.hpp"
+#include "config.hpp"
+
+namespace gocxx {
+
+struct run_settings {
+  std::string default_checks;  // the subcommand's selection, before .gocxx.yaml and --checks
+  std::string cli_checks;      // --checks
+  std::optional<severity> cli_fail_on;
+  option_map extra_options;  // CheckOptions from the command line (-m)
+  unsigned jobs = 0;         // 0: every core
+};
+
+// The selection as one clang-tidy glob list, in the order it is applied.
+std::string effective_checks_glob(const run_settings& settings, const config& cfg);
+
+// The registered checks that glob list enables, in registration order.
+std::vector<const check_registry::entry*> enabled_checks(const run_settings& settings, const config& cfg);
+
+struct effective_options_result {
+  option_map options;  // every option of every enabled check, with its value in effect
+  std::vector<std::string> warnings;
+};
+
+// Instantiates each enabled check (it reads its options in its constructor;
+// no AST is needed) and collects what store_options() writes back. Warns
+// about values a check could not parse and about keys of .gocxx.yaml that
+// name an enabled check but no option it reads, or no check at all.
+effective_options_result effective_options(const std::vector<const check_registry::entry*>& enabled,
+                                           const config& cfg, const option_map& extra);
+
+// gocxx --dump-config: the effective configuration as .gocxx.yaml text
+// (parse_config reads it back to the same configuration).
+std::string dump_effective_config(const run_settings& settings, const config& cfg, std::vector<std::string>& warnings);
+
+}  // namespace gocxx
