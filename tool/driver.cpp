@@ -62,7 +62,7 @@ void write_output(const options& opts, const std::vector<finding>& findings, con
     case output_format::sarif: {
       std::vector<rule> rules;
       for (const auto& e : check_registry::instance().entries()) rules.push_back(rule{e.id, e.summary});
-      write_sarif(os, findings, errors, rules, GOCXX_VERSION);
+      write_sarif(os, findings, errors, rules, GOCXX_VERSION, sources);
       break;
     }
   }

@@ -3,6 +3,11 @@
 // file and message, like --baseline), fixes as artifactChanges, and the
 // translation units that could not be analysed as tool execution
 // notifications.
+//
+// Units: SARIF counts columns in UTF-16 code units (columnKind's default,
+// what GitHub assumes) and gocxx's locations count bytes, so a column is
+// recomputed from its source line; fix-its are byte ranges, so their
+// regions use byteOffset/byteLength (charOffset counts characters).
 #include <llvm/ADT/StringExtras.h>
 
 #include <cctype>
@@ -46,8 +51,32 @@ ojson artifact(const std::string& file) {
   return ojson{{"uri", uri}, {"uriBaseId", "%SRCROOT%"}};
 }
 
-ojson physical(const location& loc) {
-  ojson region{{"startLine", loc.line}, {"startColumn", loc.column}};
+// The 1-based UTF-16 column of byte column `column` in `line`. Bytes past
+// the end of the line (or an unreadable file) count one each; a malformed
+// UTF-8 byte counts as one code unit, as a decoder's U+FFFD would.
+unsigned utf16_column(llvm::StringRef line, unsigned column) {
+  unsigned units = 0;
+  size_t end = column > 0 ? column - 1 : 0;
+  size_t i = 0;
+  while (i < end) {
+    if (i >= line.size()) {
+      units += static_cast<unsigned>(end - i);
+      break;
+    }
+    unsigned char c = static_cast<unsigned char>(line[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 1;
+    if (i + len > line.size()) len = 1;
+    for (size_t k = 1; k < len; ++k)
+      if ((static_cast<unsigned char>(line[i + k]) & 0xc0) != 0x80) len = 1;
+    units += len == 4 ? 2 : 1;  // outside the BMP: a surrogate pair
+    i += len;
+  }
+  return units + 1;
+}
+
+ojson physical(const location& loc, source_cache& sources) {
+  unsigned column = utf16_column(sources.line(loc.file, loc.line), loc.column);
+  ojson region{{"startLine", loc.line}, {"startColumn", column}};
   return ojson{{"physicalLocation", ojson{{"artifactLocation", artifact(loc.file)}, {"region", region}}}};
 }
 
@@ -71,7 +100,7 @@ std::string fingerprint(const finding& f) {
 }  // namespace
 
 void write_sarif(llvm::raw_ostream& os, const std::vector<finding>& findings, const std::vector<tu_error>& errors,
-                 const std::vector<rule>& known_rules, const std::string& tool_version) {
+                 const std::vector<rule>& known_rules, const std::string& tool_version, source_cache& sources) {
   // Rules: every known check, plus any check id a finding carries that is
   // not registered (none, normally), sorted by id.
   std::map<std::string, std::string> rules;
@@ -95,12 +124,12 @@ void write_sarif(llvm::raw_ostream& os, const std::vector<finding>& findings, co
     r["ruleIndex"] = index[f.check];
     r["level"] = sarif_level(f.sev);
     r["message"] = ojson{{"text", f.message}};
-    r["locations"] = ojson::array({physical(f.loc)});
+    r["locations"] = ojson::array({physical(f.loc, sources)});
     if (!f.notes.empty()) {
       ojson related = ojson::array();
       int id = 1;
       for (const finding_note& n : f.notes) {
-        ojson l = physical(n.loc);
+        ojson l = physical(n.loc, sources);
         l["id"] = id++;
         l["message"] = ojson{{"text", n.message}};
         related.push_back(std::move(l));
@@ -115,7 +144,7 @@ void write_sarif(llvm::raw_ostream& os, const std::vector<finding>& findings, co
         ojson& change = by_file[e.file];
         if (change.is_null()) change = ojson{{"artifactLocation", artifact(e.file)}, {"replacements", ojson::array()}};
         change["replacements"].push_back(
-            ojson{{"deletedRegion", ojson{{"charOffset", e.offset}, {"charLength", e.length}}},
+            ojson{{"deletedRegion", ojson{{"byteOffset", e.offset}, {"byteLength", e.length}}},
                   {"insertedContent", ojson{{"text", e.replacement}}}});
       }
       ojson changes = ojson::array();

@@ -29,8 +29,9 @@ void write_go(llvm::raw_ostream& os, const std::vector<finding>& findings);
 // docs/analyzer.md's schema, version 1.
 void write_json(llvm::raw_ostream& os, const std::vector<finding>& findings, const std::vector<tu_error>& errors);
 
-// SARIF 2.1.0, one run, rules = every known check.
+// SARIF 2.1.0, one run, rules = every known check. `sources` gives the
+// lines that columns are counted on (SARIF counts UTF-16 code units).
 void write_sarif(llvm::raw_ostream& os, const std::vector<finding>& findings, const std::vector<tu_error>& errors,
-                 const std::vector<rule>& rules, const std::string& tool_version);
+                 const std::vector<rule>& rules, const std::string& tool_version, source_cache& sources);
 
 }  // namespace gocxx
