@@ -1,5 +1,4 @@
-// The check framework shared by the gocxx driver (and the clang-tidy module
-// and compiler plugin the integrations add): a check is one small class with
+// The check framework the gocxx driver runs: a check is one small class with
 // options, AST matchers and an analysis, and it reports findings --
 // diagnostics with notes, fix-its and, for tools, a check-specific JSON
 // object.

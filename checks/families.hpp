@@ -1,6 +1,6 @@
 // Each check family registers its checks in one function, defined in
-// checks/<family>/register.cpp. The driver (and later the clang-tidy module
-// and the compiler plugin) call register_all_checks() explicitly: static
+// checks/<family>/register.cpp. Whoever runs checks (the driver,
+// tool/driver.cpp) calls register_all_checks() explicitly: static
 // initialisers in a static library would be dropped by the linker.
 #pragma once
 

@@ -48,9 +48,8 @@ struct finding {
   std::optional<nlohmann::json> data;  // analyzer.md: check-specific object
 };
 
-// Where findings go. The driver's sink applies `// gocxx:ignore[...]`,
-// the baseline and --fail-on; the clang-tidy module's turns them into
-// clang-tidy diagnostics.
+// Where findings go. The driver's sink collects a unit's findings; the
+// driver then applies `// gocxx:ignore[...]`, the baseline and --fail-on.
 class finding_sink {
  public:
   virtual ~finding_sink() = default;

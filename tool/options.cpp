@@ -40,17 +40,6 @@ Exit status: 0 no findings at or above --fail-on, 1 findings, 2 usage error or
 a translation unit that could not be analysed.
 )";
 
-const char* subcommand_name(subcommand c) {
-  switch (c) {
-    case subcommand::check: return "check";
-    case subcommand::escape: return "escape";
-    case subcommand::layout: return "layout";
-    case subcommand::fix: return "fix";
-    case subcommand::lsp: return "lsp";
-  }
-  return "check";
-}
-
 output_format options::effective_format() const {
   if (format) return *format;
   return command == subcommand::escape ? output_format::go : output_format::text;

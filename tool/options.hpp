@@ -11,8 +11,6 @@ namespace gocxx {
 enum class subcommand { check, escape, layout, fix, lsp };
 enum class output_format { text, go, json, sarif };
 
-const char* subcommand_name(subcommand c);
-
 struct options {
   subcommand command = subcommand::check;
   std::optional<std::string> build_dir;     // -p

@@ -1,5 +1,5 @@
 // What the escape analysis knows about the gocxx runtime API by name
-// (docs/runtime-api.md, "Memory and the GC", channels, spawn): the calls
+// (docs/runtime.md and the headers: memory and the GC, channels, spawn): the calls
 // that allocate, store into the GC heap, send on a channel, start a
 // goroutine. The analysis never looks into the bodies of go:: functions
 // (runtime/include/gocxx/*.hpp: their handles register themselves with the

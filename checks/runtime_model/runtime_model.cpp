@@ -52,14 +52,6 @@ bool is_go_handle_type(QualType t) {
   return false;
 }
 
-bool is_traced_pointer_type(QualType t) {
-  if (t.isNull()) return false;
-  QualType c = t.getCanonicalType();
-  if (c->isPointerType() || c->isReferenceType() || c->isBlockPointerType() || c->isObjCObjectPointerType())
-    return true;
-  return is_go_handle_type(c);
-}
-
 bool is_sync_type(QualType t) {
   const CXXRecordDecl* rd = record_of(t);
   if (!rd) return false;
@@ -68,11 +60,6 @@ bool is_sync_type(QualType t) {
                 "shared_timed_mutex", "recursive_timed_mutex"}))
     return true;
   return named_in(rd, "go", {"mutex", "rwmutex", "wait_group", "once"});
-}
-
-bool is_spawn_callee(const FunctionDecl* fd) {
-  if (!fd || !fd->getIdentifier() || fd->getName() != "spawn") return false;
-  return in_top_namespace(fd, "go");
 }
 
 uint64_t pointer_model::pointer_bytes(QualType t) {

@@ -1,6 +1,7 @@
 // A small model of the gocxx runtime's types, shared by the checks: which
-// types hold pointers the collector traces, which synchronise goroutines,
-// which calls start a goroutine. See docs/runtime-api.md (design) for the names.
+// types are handles the collector traces, which synchronise goroutines, how
+// many bytes of a type hold pointers. The names are those of the runtime's
+// public headers (runtime/include/gocxx/, docs/runtime.md).
 #pragma once
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/Expr.h>
@@ -24,17 +25,9 @@ llvm::StringRef record_or_template_name(const clang::CXXRecordDecl* rd);
 // go::ptr<T>, go::slice<T>, go::map<K,V>, go::chan<T> and its send/recv views.
 bool is_go_handle_type(clang::QualType t);
 
-// A field of this type is a pointer the collector traces, or one Go's
-// fieldalignment counts as a pointer: a go:: handle or a raw pointer /
-// reference (object or function).
-bool is_traced_pointer_type(clang::QualType t);
-
 // std::atomic<T>, std::atomic_flag, std::mutex and friends, go::mutex,
 // go::rwmutex, go::wait_group, go::once.
 bool is_sync_type(clang::QualType t);
-
-// go::spawn(...)
-bool is_spawn_callee(const clang::FunctionDecl* fd);
 
 // Go's "ptrdata": the number of bytes from the start of an object of type
 // `t` up to the end of its last pointer word (0: no pointers). Memoised per
