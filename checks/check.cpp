@@ -1,5 +1,5 @@
-// The parts of the check framework that are not per check: severities,
-// options, building findings from Clang locations, the registry.
+// The parts of the check framework that are not per check: options,
+// building findings from Clang locations, the registry.
 #include "check.hpp"
 
 #include <clang/Basic/FileManager.h>
@@ -10,26 +10,6 @@
 
 namespace gocxx {
 
-const char* severity_name(severity s) {
-  switch (s) {
-    case severity::remark: return "remark";
-    case severity::note: return "note";
-    case severity::warning: return "warning";
-    case severity::error: return "error";
-  }
-  return "warning";
-}
-
-bool parse_severity(const std::string& name, severity& out) {
-  for (severity s : {severity::remark, severity::note, severity::warning, severity::error}) {
-    if (name == severity_name(s)) {
-      out = s;
-      return true;
-    }
-  }
-  return false;
-}
-
 const std::string* options_view::find(llvm::StringRef key) const {
   std::string full = prefix_ + key.str();
   context_->note_key_read(full);
@@ -39,8 +19,8 @@ const std::string* options_view::find(llvm::StringRef key) const {
 
 void options_view::malformed(llvm::StringRef key, const std::string& value, llvm::StringRef expected,
                              const std::string& fallback) const {
-  context_->config_warning(context_->origin() + ": CheckOptions: " + prefix_ + key.str() + ": '" + value +
-                           "' is not " + expected.str() + "; using " + fallback);
+  context_->config_warning(one_line(context_->origin() + ": CheckOptions: " + prefix_ + key.str() + ": '" + value +
+                                    "' is not " + expected.str() + "; using " + fallback));
 }
 
 std::string options_view::get(llvm::StringRef key, llvm::StringRef fallback) const {

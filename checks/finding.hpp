@@ -16,6 +16,11 @@ const char* severity_name(severity s);
 // Parses "remark" | "note" | "warning" | "error"; false on anything else.
 bool parse_severity(const std::string& name, severity& out);
 
+// `text` for a one-line message: line breaks (and other control
+// characters) escaped C-style, so that quoting a user's key, value or file
+// name never splits a message over lines.
+std::string one_line(const std::string& text);
+
 // A position in a file as the driver prints it: 1-based line and column, and
 // the 0-based byte offset (fix-its, SARIF regions). `file` is absolute while
 // the driver works; the writers show it relative to the current directory.

@@ -96,7 +96,9 @@ void capture(const llvm::SMDiagnostic& d, void* context) {
 
 }  // namespace
 
-bool parse_config(const std::string& path, const std::string& text, config& out, std::string& error) {
+namespace {
+
+bool parse_config_text(const std::string& path, const std::string& text, config& out, std::string& error) {
   out = config{};
   out.path = path;
   if (llvm::StringRef(text).trim().empty()) return true;
@@ -120,6 +122,14 @@ bool parse_config(const std::string& path, const std::string& text, config& out,
   }
   out.check_options = std::move(raw.check_options.values);
   return true;
+}
+
+}  // namespace
+
+bool parse_config(const std::string& path, const std::string& text, config& out, std::string& error) {
+  if (parse_config_text(path, text, out, error)) return true;
+  error = one_line(error);  // it quotes keys and values, which may span lines
+  return false;
 }
 
 std::string write_config(const config& cfg) {

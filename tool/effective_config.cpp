@@ -63,6 +63,7 @@ effective_options_result effective_options(const std::vector<const check_registr
                                "' for check '" + id.str() + "'");
     }
   }
+  for (std::string& w : out.warnings) w = one_line(w);  // keys and values may span lines
   return out;
 }
 

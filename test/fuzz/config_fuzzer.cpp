@@ -1,0 +1,29 @@
+// libFuzzer target: the .gocxx.yaml reader (tool/config.cpp). Any bytes
+// must give a configuration or one error line, never a crash or a hang; a
+// configuration it accepts must survive write_config -> parse_config.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "config.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  gocxx::config cfg;
+  std::string error;
+  if (!gocxx::parse_config(".gocxx.yaml", text, cfg, error)) {
+    if (error.empty() || error.find('\n') != std::string::npos) {
+      std::fprintf(stderr, "parse_config failed without a one-line message: '%s'\n", error.c_str());
+      std::abort();
+    }
+    return 0;
+  }
+  gocxx::config again;
+  if (!gocxx::parse_config(".gocxx.yaml", gocxx::write_config(cfg), again, error) || again.checks != cfg.checks ||
+      again.fail_on != cfg.fail_on || again.check_options != cfg.check_options) {
+    std::fprintf(stderr, "write_config does not round-trip: %s\n", error.c_str());
+    std::abort();
+  }
+  return 0;
+}
