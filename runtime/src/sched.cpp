@@ -22,6 +22,7 @@
 #include "gc/mgc.hpp"
 #include "gocxx/gc.hpp"
 #include "gc/gc_threads.hpp"
+#include "gocxx/detail/cpu_relax.hpp"
 #include "gocxx/spawn.hpp"
 
 namespace go::detail {
@@ -481,7 +482,7 @@ void note::sleep(std::int64_t deadline) {
       state.store(idle, std::memory_order_relaxed);
       return;
     }
-    __builtin_ia32_pause();
+    cpu_relax();
     if (i % 64 == 0 && nanotime() >= spin_until) break;
   }
   // Asleep in the kernel, an idle M holds no heap pointer that could

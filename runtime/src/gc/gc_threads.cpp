@@ -52,6 +52,7 @@
 #include "gc_threads.hpp"
 
 #include "gc_critical.hpp"
+#include "gocxx/detail/cpu_relax.hpp"
 
 #include <linux/futex.h>
 #include <pthread.h>
@@ -125,14 +126,6 @@ void futex_wait(std::atomic<std::uint32_t>* word, std::uint32_t expected,
 }
 void futex_wake(std::atomic<std::uint32_t>* word, int n) noexcept {
   futex(word, FUTEX_WAKE_PRIVATE, static_cast<std::uint32_t>(n));
-}
-
-inline void cpu_relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  __asm__ __volatile__("yield");
-#endif
 }
 
 pid_t current_tid() noexcept { return static_cast<pid_t>(syscall(SYS_gettid)); }
