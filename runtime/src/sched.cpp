@@ -15,7 +15,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -24,6 +23,7 @@
 #include "gc/gc_threads.hpp"
 #include "gocxx/detail/cpu_relax.hpp"
 #include "gocxx/spawn.hpp"
+#include "throw.hpp"
 
 namespace go::detail {
 
@@ -575,10 +575,7 @@ void ready(g* gp) noexcept {
 }
 
 void start_goroutine(std::coroutine_handle<> root, g** gp_slot, const std::source_location& site) noexcept {
-  if (!sched) {
-    std::fprintf(stderr, "fatal error: go::spawn called outside go::run\n");
-    std::_Exit(2);
-  }
+  if (!sched) throw_fatal("go::spawn called outside go::run");
   if (sched->tearing_down.load()) {
     root.destroy();
     return;
@@ -653,10 +650,7 @@ bool exit_blocking() noexcept {
 }
 
 int run_main(std::coroutine_handle<> root, g** gp_slot, const config& cfg, const std::source_location& site) {
-  if (sched) {
-    std::fprintf(stderr, "fatal error: go::run called while another go::run is active\n");
-    std::_Exit(2);
-  }
+  if (sched) throw_fatal("go::run called while another go::run is active");
   // GOGC and GOMEMLIMIT give the defaults; the config overrides them.
   if (cfg.gc_percent) go::set_gc_percent(*cfg.gc_percent);
   if (cfg.memory_limit) go::set_memory_limit(*cfg.memory_limit);

@@ -144,5 +144,8 @@ void wake_for_timer(std::int64_t when) noexcept;
 // Reports (report.cpp).
 [[noreturn]] void report_deadlock() noexcept;
 void report_leaks_and_exit_if_any() noexcept;
+// A blank line and gp's block of the reports: "goroutine N [status]:", where
+// it is blocked, where it was created. Takes no lock (see throw.hpp).
+void print_goroutine(const g* gp) noexcept;
 
 }  // namespace go::detail

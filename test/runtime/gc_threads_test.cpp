@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "stderr_matcher.hpp"
+
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define GCT_ASAN 1
@@ -46,6 +48,7 @@ using go::detail::registered_thread_count;
 using go::detail::scan_thread_stacks;
 using go::detail::start_the_world;
 using go::detail::stop_the_world;
+using gocxx_test::StderrHas;
 
 std::int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -138,6 +141,19 @@ TEST(GcThreads, ForeignStopSignalIsIgnored) {
 }
 
 // --- Stop and start ---
+
+// Misuse of the stop protocol is a fatal error: Go's form, exit status 2.
+TEST(GcThreads, StartWithoutStopIsFatal) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(start_the_world(), testing::ExitedWithCode(2),
+              StderrHas({{"(^|\n)fatal error: gc: start_the_world without stop_the_world\n", 1}}));
+}
+
+TEST(GcThreads, ScanOutsideAStopIsFatal) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(scan_thread_stacks([](std::uintptr_t, void*) {}, nullptr), testing::ExitedWithCode(2),
+              StderrHas({{"(^|\n)fatal error: gc: scan_thread_stacks outside stop_the_world/start_the_world\n", 1}}));
+}
 
 struct worker_counters {
   static constexpr int kSpinners = 4, kWaiters = 4, kSleepers = 2;

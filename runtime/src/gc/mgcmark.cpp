@@ -22,11 +22,8 @@
 // Everything is scanned conservatively: any word that points into an
 // allocated object keeps it alive.
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 
 #include "gc_critical.hpp"
@@ -38,6 +35,7 @@
 #include "mgc.hpp"
 #include "mgcmark.hpp"
 #include "mheap.hpp"
+#include "throw.hpp"
 
 namespace go::detail {
 
@@ -57,11 +55,7 @@ std::atomic<std::size_t> nfull{0};
 
 void* map_pages(std::size_t bytes) noexcept {
   void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) {
-    static const char msg[] = "fatal error: out of memory (gc work buffers)\n";
-    (void)!write(2, msg, sizeof msg - 1);
-    std::_Exit(2);
-  }
+  if (p == MAP_FAILED) throw_fatal("out of memory (gc work buffers)");
   return p;
 }
 
@@ -363,11 +357,7 @@ void gc_track_goroutine(g* gp) noexcept {
   if (!gc_allg) {
     void* p = mmap(nullptr, kMaxGoroutines * sizeof(g*), PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) {
-      static const char msg[] = "fatal error: out of memory (goroutine table)\n";
-      (void)!write(2, msg, sizeof msg - 1);
-      std::_Exit(2);
-    }
+    if (p == MAP_FAILED) throw_fatal("out of memory (goroutine table)");
     gc_allg = static_cast<std::atomic<g*>*>(p);
   }
   const std::size_t n = gc_nallg.load(std::memory_order_relaxed);
