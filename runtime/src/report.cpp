@@ -43,17 +43,23 @@ const char* wait_reason_string(wait_reason r) noexcept {
 
 void panic_runtime(const char* msg) { throw go::panic_error(msg); }
 
-namespace {
-
-const char* status_string(const g* gp) noexcept {
-  switch (gp->status.load(std::memory_order_relaxed)) {
-    case gstatus::waiting: return wait_reason_string(gp->reason.load(std::memory_order_relaxed));
+const char* gstatus_string(gstatus s) noexcept {
+  switch (s) {
     case gstatus::runnable: return "runnable";
     case gstatus::running: return "running";
+    case gstatus::waiting: return "waiting";
     case gstatus::syscall: return "syscall";
     case gstatus::dead: return "dead";
   }
   return "unknown";
+}
+
+namespace {
+
+// What a report shows in brackets: the wait reason of a waiting goroutine.
+const char* status_string(const g* gp) noexcept {
+  const gstatus s = gp->status.load(std::memory_order_relaxed);
+  return s == gstatus::waiting ? wait_reason_string(gp->reason.load(std::memory_order_relaxed)) : gstatus_string(s);
 }
 
 void print_site(const char* what, const char* function, const std::source_location& at) noexcept {

@@ -1,5 +1,6 @@
-// Fatal errors (runtime/src/throw.hpp, Go's throw): the form of the report
-// and exit status 2.
+// Fatal errors (runtime/src/throw.hpp, Go's throw): the form of the report,
+// exit status 2, and the scheduler's consistency checks of goroutine status
+// (casgstatus), triggered on purpose.
 //
 // Every scenario runs in a child process (threadsafe death tests re-execute
 // the test binary) and ends with std::_Exit: a scenario that wrongly
@@ -11,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <coroutine>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -64,6 +66,32 @@ void scenario_long_message_is_cut() {
   std::_Exit(0);
 }
 
+// A goroutine readied while it runs: a second waker, or a waker for a
+// goroutine that never parked.
+void scenario_ready_of_a_running_goroutine() {
+  int rc = go::run([]() -> go::task<> {
+    go::detail::ready(go::detail::current_g());
+    co_return;
+  });
+  std::_Exit(rc);
+}
+
+// An awaiter that parks its goroutine twice in one suspension.
+struct park_twice {
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> h) const noexcept {
+    const auto here = std::source_location::current();
+    go::detail::park_current(h, go::detail::wait_reason::sleep, here);
+    go::detail::park_current(h, go::detail::wait_reason::sleep, here);
+  }
+  void await_resume() const noexcept {}
+};
+
+void scenario_park_of_a_parked_goroutine() {
+  int rc = go::run([]() -> go::task<> { co_await park_twice{}; });
+  std::_Exit(rc);
+}
+
 // ---------------------------------------------------------------------------
 // Tests
 // ---------------------------------------------------------------------------
@@ -96,6 +124,29 @@ TEST_F(ThrowDeathTest, OnAGoroutinePrintsThatGoroutine) {
 TEST_F(ThrowDeathTest, ALongMessageIsCutAndStillEndsTheLine) {
   EXPECT_EXIT(scenario_long_message_is_cut(), testing::ExitedWithCode(2),
               StderrHas({{"(^|\n)fatal error: x{500,1100}\n", 1}, {"x{1100}", 0}}));
+}
+
+TEST_F(ThrowDeathTest, ReadyOfARunningGoroutineIsFatal) {
+  EXPECT_EXIT(scenario_ready_of_a_running_goroutine(), testing::ExitedWithCode(2),
+              StderrHas({{"(^|\n)fatal error: bad g->status in ready\n"
+                          "runtime: goroutine 1 is running, want waiting\n\n"
+                          "goroutine 1 \\[running\\]:\n"}}));
+}
+
+TEST_F(ThrowDeathTest, ParkOfAParkedGoroutineIsFatal) {
+  EXPECT_EXIT(scenario_park_of_a_parked_goroutine(), testing::ExitedWithCode(2),
+              StderrHas({{"(^|\n)fatal error: gopark: bad g status\n"
+                          "runtime: goroutine 1 is waiting, want running\n"}}));
+}
+
+TEST_F(ThrowDeathTest, ParkOffGoroutinesIsFatal) {
+  auto park_here = [] {
+    go::detail::park_current(std::noop_coroutine(), go::detail::wait_reason::sleep,
+                             std::source_location::current());
+    std::_Exit(0);
+  };
+  EXPECT_EXIT(park_here(), testing::ExitedWithCode(2),
+              StderrHas({{"(^|\n)fatal error: gopark: not on a goroutine\n", 1}}));
 }
 
 }  // namespace
