@@ -1,9 +1,14 @@
 // What the runtime prints when a program goes wrong: an unrecovered panic,
 // a deadlock (every goroutine asleep), leaked goroutines at the end of
 // go::run. The forms follow Go's so that Go programmers recognise them.
+//
+// A goroutine is printed without taking a lock or allocating (write(2), see
+// throw.hpp), since a fatal error may print the goroutine it happens on
+// while the world is stopped. A report ends the process with exit status 2
+// (panic, deadlock: Go's fatal errors) or 1 (the leak check, which like
+// goleak fails a test run rather than reporting a broken program).
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <thread>
@@ -12,6 +17,7 @@
 #include "gocxx/detail/chan_core.hpp"
 #include "gocxx/panic.hpp"
 #include "sched.hpp"
+#include "throw.hpp"
 
 namespace go::detail {
 
@@ -37,38 +43,54 @@ const char* wait_reason_string(wait_reason r) noexcept {
 
 void panic_runtime(const char* msg) { throw go::panic_error(msg); }
 
-namespace {
-
-const char* status_string(const g* gp) noexcept {
-  switch (gp->status.load(std::memory_order_relaxed)) {
-    case gstatus::waiting: return wait_reason_string(gp->reason.load(std::memory_order_relaxed));
+const char* gstatus_string(gstatus s) noexcept {
+  switch (s) {
     case gstatus::runnable: return "runnable";
     case gstatus::running: return "running";
+    case gstatus::waiting: return "waiting";
     case gstatus::syscall: return "syscall";
     case gstatus::dead: return "dead";
   }
   return "unknown";
 }
 
-void print_site(const char* what, const char* function, const std::source_location& at) {
-  std::fprintf(stderr, "\t%s %s at %s:%u:%u\n", what, function, at.file_name(), static_cast<unsigned>(at.line()),
-               static_cast<unsigned>(at.column()));
+namespace {
+
+// What a report shows in brackets: the wait reason of a waiting goroutine.
+const char* status_string(const g* gp) noexcept {
+  const gstatus s = gp->status.load(std::memory_order_relaxed);
+  return s == gstatus::waiting ? wait_reason_string(gp->reason.load(std::memory_order_relaxed)) : gstatus_string(s);
 }
 
-void print_creator(const g* gp) {
+void print_site(const char* what, const char* function, const std::source_location& at) noexcept {
+  // Piece by piece: function names have no length limit.
+  write_err("\t");
+  write_err(what);
+  write_err(" ");
+  write_err(function);
+  write_err(" at ");
+  write_err(at.file_name());
+  print_err(":%u:%u\n", static_cast<unsigned>(at.line()), static_cast<unsigned>(at.column()));
+}
+
+void print_creator(const g* gp) noexcept {
   const bool by_run = std::strcmp(gp->creator, "go::run") == 0;
   print_site("created by", by_run ? "go::run" : gp->spawn_site.function_name(), gp->spawn_site);
 }
 
-void print_goroutine(const g* gp) {
-  std::fprintf(stderr, "goroutine %llu [%s]:\n", static_cast<unsigned long long>(gp->id), status_string(gp));
+}  // namespace
+
+// A blank line, then the goroutine's block (Go separates them so).
+void print_goroutine(const g* gp) noexcept {
+  print_err("\ngoroutine %llu [%s]:\n", static_cast<unsigned long long>(gp->id), status_string(gp));
   if (gp->status.load(std::memory_order_relaxed) == gstatus::waiting) {
     std::source_location at = gp->wait_site.load(std::memory_order_relaxed);
     print_site("blocked at", at.function_name(), at);
   }
   print_creator(gp);
-  std::fputc('\n', stderr);
 }
+
+namespace {
 
 // Every live goroutine, by id.
 std::vector<const g*> all_goroutines() {
@@ -101,21 +123,19 @@ void die_of_panic(g* gp) noexcept {
   } catch (...) {
     message = "unknown exception";
   }
-  std::fflush(stdout);  // what the program printed comes before the report
-  std::fprintf(stderr, "panic: %s\n\ngoroutine %llu [running]:\n", message.c_str(),
-               static_cast<unsigned long long>(gp->id));
-  print_creator(gp);
-  std::fflush(stderr);
-  std::_Exit(2);
+  flush_stdout();  // what the program printed comes before the report
+  write_err("panic: ");
+  write_err(message.c_str());
+  write_err("\n");
+  end_fatal(gp);
 }
 
+// Go's checkdead: a fatal error found by an M, on no goroutine, so it lists
+// them all.
 void report_deadlock() noexcept {
-  std::fflush(stdout);  // what the program printed comes before the report
-  std::fprintf(stderr, "fatal error: all goroutines are asleep - deadlock!\n\n");
+  begin_fatal("all goroutines are asleep - deadlock!");
   for (const g* gp : all_goroutines()) print_goroutine(gp);
-  std::fflush(stderr);
-  std::fflush(stdout);
-  std::_Exit(2);
+  end_fatal(nullptr);
 }
 
 // GOCXX_LEAKCHECK=1: like uber-go/goleak, give the other goroutines up to a
@@ -129,11 +149,9 @@ void report_leaks_and_exit_if_any() noexcept {
   if (sched->ngoroutines() == 0) return;
   std::vector<const g*> left = all_goroutines();
   if (left.empty()) return;
-  std::fflush(stdout);  // what the program printed comes before the report
-  std::fprintf(stderr, "gocxx: leak check: %zu goroutine(s) still blocked at the end of go::run\n\n", left.size());
+  flush_stdout();  // what the program printed comes before the report
+  print_err("gocxx: leak check: %zu goroutine(s) still blocked at the end of go::run\n", left.size());
   for (const g* gp : left) print_goroutine(gp);
-  std::fflush(stderr);
-  std::fflush(stdout);
   std::_Exit(1);
 }
 

@@ -15,14 +15,15 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <string>
 
 #include "gc/mgc.hpp"
 #include "gocxx/gc.hpp"
 #include "gc/gc_threads.hpp"
+#include "gocxx/detail/cpu_relax.hpp"
 #include "gocxx/spawn.hpp"
+#include "throw.hpp"
 
 namespace go::detail {
 
@@ -168,7 +169,12 @@ void reset_spinning(m* mp) noexcept {
 void checkdead_locked() noexcept {
   if (sched->npidle.load() != sched->nprocs) return;
   if (sched->nsyscall > 0 || sched->runq_size.load() > 0) return;
-  if (sched->stopping.load() || sched->ngoroutines() == 0) return;
+  // With every P idle no goroutine is being started or ended: the counts
+  // are settled, and fewer started than ended means they were lost.
+  const std::int64_t live = sched->ngoroutines();
+  if (live < 0) [[unlikely]]
+    throw_fatal("checkdead: inconsistent counts (%lld goroutines)", static_cast<long long>(live));
+  if (sched->stopping.load() || live == 0) return;
   if (any_timers()) return;
   {
     std::lock_guard mlk(sched->main_mu);
@@ -311,7 +317,7 @@ g* find_runnable(m* mp) noexcept {
 void execute(m* mp, g* gp) noexcept {
   ++mp->pp->schedtick;
   tl_g = gp;
-  gp->status.store(gstatus::running, std::memory_order_seq_cst);
+  casgstatus(gp, gstatus::runnable, gstatus::running, "execute: bad g status", std::memory_order_seq_cst);
   // The collector may be scanning this goroutine's frames right now (it
   // claimed it while it was runnable); running it would change them under
   // the scan. See claim_goroutine in gc/mgcmark.cpp.
@@ -412,7 +418,7 @@ void init_g(g* gp, std::coroutine_handle<> root, g** gp_slot, const std::source_
   gp->creator = creator;
   gp->param = nullptr;
   gp->reason.store(wait_reason::none, std::memory_order_relaxed);
-  gp->status.store(gstatus::runnable, std::memory_order_relaxed);
+  casgstatus(gp, gstatus::dead, gstatus::runnable, "newproc: bad g status");
   *gp_slot = gp;
 }
 
@@ -481,7 +487,7 @@ void note::sleep(std::int64_t deadline) {
       state.store(idle, std::memory_order_relaxed);
       return;
     }
-    __builtin_ia32_pause();
+    cpu_relax();
     if (i % 64 == 0 && nanotime() >= spin_until) break;
   }
   // Asleep in the kernel, an idle M holds no heap pointer that could
@@ -518,13 +524,22 @@ std::uint32_t fastrandn(std::uint32_t n) noexcept {
 
 g* current_g() noexcept { return tl_g; }
 
+void bad_gstatus(const g* gp, gstatus want, const char* what) noexcept {
+  begin_fatal("%s", what);
+  print_err("runtime: goroutine %llu is %s, want %s\n", static_cast<unsigned long long>(gp->id),
+            gstatus_string(gp->status.load(std::memory_order_relaxed)), gstatus_string(want));
+  end_fatal(tl_g);
+}
+
 void park_current(std::coroutine_handle<> resume_at, wait_reason why,
                   const std::source_location& where) noexcept {
   g* gp = tl_g;
+  if (!gp) [[unlikely]]
+    throw_fatal("gopark: not on a goroutine");
+  casgstatus(gp, gstatus::running, gstatus::waiting, "gopark: bad g status");
   gp->resume = resume_at;
   gp->reason.store(why, std::memory_order_relaxed);
   gp->wait_site.store(where, std::memory_order_relaxed);
-  gp->status.store(gstatus::waiting, std::memory_order_relaxed);
 }
 
 void globrunq_put_locked(g* gp) noexcept {
@@ -560,9 +575,9 @@ void wakep() noexcept {
   startm(nullptr, true);
 }
 
-void ready(g* gp) noexcept {
-  if (sched->tearing_down.load(std::memory_order_relaxed)) return;
-  gp->status.store(gstatus::runnable, std::memory_order_relaxed);
+// Queues a runnable goroutine: on this worker's P, in its runnext slot, or
+// from a thread without a P on the global queue; and makes sure an M runs it.
+void runqput_and_wakep(g* gp) noexcept {
   m* mp = tl_m;
   if (mp && mp->pp) {
     runq_put(mp->pp, gp, true);
@@ -573,11 +588,14 @@ void ready(g* gp) noexcept {
   wakep();
 }
 
+void ready(g* gp) noexcept {
+  if (sched->tearing_down.load(std::memory_order_relaxed)) return;
+  casgstatus(gp, gstatus::waiting, gstatus::runnable, "bad g->status in ready");
+  runqput_and_wakep(gp);
+}
+
 void start_goroutine(std::coroutine_handle<> root, g** gp_slot, const std::source_location& site) noexcept {
-  if (!sched) {
-    std::fprintf(stderr, "fatal error: go::spawn called outside go::run\n");
-    std::_Exit(2);
-  }
+  if (!sched) throw_fatal("go::spawn called outside go::run");
   if (sched->tearing_down.load()) {
     root.destroy();
     return;
@@ -605,14 +623,14 @@ void start_goroutine(std::coroutine_handle<> root, g** gp_slot, const std::sourc
   }
   init_g(gp, root, gp_slot, site, "go::spawn", id);
   gc_scan_new_goroutine(gp);  // while marking, a new goroutine starts out scanned
-  ready(gp);
+  runqput_and_wakep(gp);
 }
 
 void goexit(g* gp) noexcept {
   const bool is_main = gp->id == 1;
   p* pp = tl_m->pp;
   gp->root.destroy();
-  gp->status.store(gstatus::dead, std::memory_order_relaxed);
+  casgstatus(gp, gstatus::running, gstatus::dead, "goexit: bad g status");
   count_owned(pp->ended);
   gfput(pp, gp);
   if (is_main) {
@@ -625,8 +643,8 @@ void goexit(g* gp) noexcept {
 void enter_blocking(std::coroutine_handle<> h) noexcept {
   g* gp = tl_g;
   m* mp = tl_m;
+  casgstatus(gp, gstatus::running, gstatus::syscall, "entersyscall: bad g status");
   gp->resume = h;
-  gp->status.store(gstatus::syscall, std::memory_order_relaxed);
   p* pp = std::exchange(mp->pp, nullptr);
   pp->owner = nullptr;
   {
@@ -643,19 +661,16 @@ bool exit_blocking() noexcept {
   --sched->nsyscall;
   if (p* pp = pidleget_locked()) {
     acquirep(mp, pp);
-    gp->status.store(gstatus::running, std::memory_order_relaxed);
+    casgstatus(gp, gstatus::syscall, gstatus::running, "exitsyscall: bad g status");
     return true;
   }
-  gp->status.store(gstatus::runnable, std::memory_order_relaxed);
+  casgstatus(gp, gstatus::syscall, gstatus::runnable, "exitsyscall: bad g status");
   globrunq_put_locked(gp);
   return false;
 }
 
 int run_main(std::coroutine_handle<> root, g** gp_slot, const config& cfg, const std::source_location& site) {
-  if (sched) {
-    std::fprintf(stderr, "fatal error: go::run called while another go::run is active\n");
-    std::_Exit(2);
-  }
+  if (sched) throw_fatal("go::run called while another go::run is active");
   // GOGC and GOMEMLIMIT give the defaults; the config overrides them.
   if (cfg.gc_percent) go::set_gc_percent(*cfg.gc_percent);
   if (cfg.memory_limit) go::set_memory_limit(*cfg.memory_limit);
@@ -703,8 +718,8 @@ namespace go {
 
 void yield::await_suspend(std::coroutine_handle<> h) noexcept {
   detail::g* gp = detail::tl_g;
+  detail::casgstatus(gp, detail::gstatus::running, detail::gstatus::runnable, "gosched: bad g status");
   gp->resume = h;
-  gp->status.store(detail::gstatus::runnable, std::memory_order_relaxed);
   std::lock_guard lk(detail::sched->lock);
   detail::globrunq_put_locked(gp);
 }

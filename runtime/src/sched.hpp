@@ -129,6 +129,20 @@ extern scheduler* sched;
 extern thread_local m* tl_m;
 extern thread_local g* tl_g;
 
+// Go's casgstatus, without the compare-and-swap: only the thread that owns
+// gp changes its status (see gstatus), so a load and a store suffice, and
+// the load checks that gp is where the caller believes it is. Any other
+// status is a broken invariant of the scheduler -- two wakers for one park,
+// a goroutine run twice -- and a fatal error naming `what`, before it turns
+// into a goroutine resumed twice or a frame used after it was freed.
+[[noreturn]] void bad_gstatus(const g* gp, gstatus want, const char* what) noexcept;
+inline void casgstatus(g* gp, gstatus from, gstatus to, const char* what,
+                       std::memory_order order = std::memory_order_relaxed) noexcept {
+  if (gp->status.load(std::memory_order_relaxed) != from) [[unlikely]]
+    bad_gstatus(gp, from, what);
+  gp->status.store(to, order);
+}
+
 // Run-queue operations (sched.cpp).
 void runq_put(p* pp, g* gp, bool next) noexcept;
 void globrunq_put_locked(g* gp) noexcept;
@@ -144,5 +158,10 @@ void wake_for_timer(std::int64_t when) noexcept;
 // Reports (report.cpp).
 [[noreturn]] void report_deadlock() noexcept;
 void report_leaks_and_exit_if_any() noexcept;
+// "runnable", "waiting", ...
+const char* gstatus_string(gstatus s) noexcept;
+// A blank line and gp's block of the reports: "goroutine N [status]:", where
+// it is blocked, where it was created. Takes no lock (see throw.hpp).
+void print_goroutine(const g* gp) noexcept;
 
 }  // namespace go::detail

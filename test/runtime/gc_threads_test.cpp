@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "stderr_matcher.hpp"
+
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define GCT_ASAN 1
@@ -46,6 +48,7 @@ using go::detail::registered_thread_count;
 using go::detail::scan_thread_stacks;
 using go::detail::start_the_world;
 using go::detail::stop_the_world;
+using gocxx_test::StderrHas;
 
 std::int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -138,6 +141,19 @@ TEST(GcThreads, ForeignStopSignalIsIgnored) {
 }
 
 // --- Stop and start ---
+
+// Misuse of the stop protocol is a fatal error: Go's form, exit status 2.
+TEST(GcThreads, StartWithoutStopIsFatal) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(start_the_world(), testing::ExitedWithCode(2),
+              StderrHas({{"(^|\n)fatal error: gc: start_the_world without stop_the_world\n", 1}}));
+}
+
+TEST(GcThreads, ScanOutsideAStopIsFatal) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(scan_thread_stacks([](std::uintptr_t, void*) {}, nullptr), testing::ExitedWithCode(2),
+              StderrHas({{"(^|\n)fatal error: gc: scan_thread_stacks outside stop_the_world/start_the_world\n", 1}}));
+}
 
 struct worker_counters {
   static constexpr int kSpinners = 4, kWaiters = 4, kSleepers = 2;
@@ -255,52 +271,6 @@ TEST(GcThreads, StopStartSpinnersWaitersSleepers) {
               worker_counters::kThreads, kRounds, std::thread::hardware_concurrency());
   stop_lat.print("stop_the_world");
   start_lat.print("start_the_world (return)");
-}
-
-TEST(GcThreads, StopStartLatencyFewThreads) {
-  for (int nthreads : {2, 4}) {
-    for (bool spinning : {true, false}) {
-      std::atomic<bool> quit{false};
-      std::atomic<int> registered{0};
-      std::vector<std::thread> ts;
-      for (int i = 0; i < nthreads; ++i)
-        ts.emplace_back([&, spinning] {
-          gc_register_thread();
-          registered.fetch_add(1);
-          std::atomic<std::uint64_t> n{0};
-          while (!quit.load(std::memory_order_relaxed)) {
-            if (spinning) {
-              n.fetch_add(1, std::memory_order_relaxed);
-            } else {
-              struct timespec t{0, 1'000'000};
-              nanosleep(&t, nullptr);
-            }
-          }
-        });
-      while (registered.load() < nthreads) std::this_thread::yield();
-      latency_stats stop_lat, start_lat;
-      constexpr int kRounds = 300;
-      stop_lat.ns.reserve(kRounds);
-      start_lat.ns.reserve(kRounds);
-      for (int round = 0; round < kRounds; ++round) {
-        std::int64_t t0 = now_ns();
-        stop_the_world();
-        std::int64_t t1 = now_ns();
-        start_the_world();
-        std::int64_t t2 = now_ns();
-        stop_lat.ns.push_back(t1 - t0);
-        start_lat.ns.push_back(t2 - t1);
-        busy_wait_ns(200'000);
-      }
-      quit.store(true);
-      for (auto& t : ts) t.join();
-      char what[64];
-      std::snprintf(what, sizeof what, "stop %d %s threads", nthreads, spinning ? "spinning" : "sleeping");
-      stop_lat.print(what);
-      std::snprintf(what, sizeof what, "start %d %s threads (return)", nthreads, spinning ? "spinning" : "sleeping");
-      start_lat.print(what);
-    }
-  }
 }
 
 // --- Scanning ---

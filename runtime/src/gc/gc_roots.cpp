@@ -2,13 +2,13 @@
 #include "gc_roots.hpp"
 
 #include <atomic>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
 #include "gc_threads.hpp"
 #include "gocxx/detail/heap.hpp"
 #include "gocxx/detail/spinlock.hpp"
+#include "throw.hpp"
 
 namespace go::detail {
 namespace {
@@ -29,10 +29,7 @@ struct root_shard {
 
   void rehash(std::size_t cap) noexcept {
     auto* fresh = static_cast<std::uintptr_t*>(std::calloc(cap, sizeof(std::uintptr_t)));
-    if (!fresh) {
-      std::fputs("fatal error: out of memory (gc root table)\n", stderr);
-      std::abort();
-    }
+    if (!fresh) throw_fatal("out of memory (gc root table)");
     for (std::size_t i = 0; i < capacity; ++i) {
       const std::uintptr_t a = table[i];
       if (a == kEmpty || a == kTombstone) continue;

@@ -52,6 +52,8 @@
 #include "gc_threads.hpp"
 
 #include "gc_critical.hpp"
+#include "gocxx/detail/cpu_relax.hpp"
+#include "throw.hpp"
 
 #include <linux/futex.h>
 #include <pthread.h>
@@ -65,7 +67,6 @@
 #include <atomic>
 #include <cerrno>
 #include <climits>
-#include <cstdlib>
 #include <cstring>
 #include <new>
 
@@ -127,35 +128,7 @@ void futex_wake(std::atomic<std::uint32_t>* word, int n) noexcept {
   futex(word, FUTEX_WAKE_PRIVATE, static_cast<std::uint32_t>(n));
 }
 
-inline void cpu_relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  __asm__ __volatile__("yield");
-#endif
-}
-
 pid_t current_tid() noexcept { return static_cast<pid_t>(syscall(SYS_gettid)); }
-
-// Writes a diagnostic without allocating (the world may be stopped).
-void write_stderr(const char* s) noexcept {
-  for (std::size_t n = std::strlen(s); n > 0;) {
-    ssize_t w = ::write(2, s, n);
-    if (w <= 0) {
-      if (w < 0 && errno == EINTR) continue;
-      return;
-    }
-    s += w;
-    n -= static_cast<std::size_t>(w);
-  }
-}
-
-[[noreturn]] void fatal(const char* msg) noexcept {
-  write_stderr("fatal error: ");
-  write_stderr(msg);
-  write_stderr("\n");
-  std::abort();
-}
 
 // --- The registry lock ---
 //
@@ -273,12 +246,12 @@ struct registration_guard {
 
 [[gnu::noinline]] void compute_stack_bounds() noexcept {
   pthread_attr_t attr;
-  if (pthread_getattr_np(pthread_self(), &attr) != 0) fatal("gc: pthread_getattr_np failed");
+  if (pthread_getattr_np(pthread_self(), &attr) != 0) throw_fatal("gc: pthread_getattr_np failed");
   void* addr = nullptr;
   std::size_t size = 0;
   int rc = pthread_attr_getstack(&attr, &addr, &size);
   pthread_attr_destroy(&attr);
-  if (rc != 0 || size == 0) fatal("gc: pthread_attr_getstack failed");
+  if (rc != 0 || size == 0) throw_fatal("gc: pthread_attr_getstack failed");
   tl_stack_bounds.lo = reinterpret_cast<std::uintptr_t>(addr);
   tl_stack_bounds.hi = reinterpret_cast<std::uintptr_t>(addr) + size;
 }
@@ -474,7 +447,7 @@ void install_stop_handler_locked() noexcept {
   // unblocked (blocking them would not prevent them, only make them fatal).
   sigfillset(&sa.sa_mask);
   for (int s : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS}) sigdelset(&sa.sa_mask, s);
-  if (sigaction(kStopSignal, &sa, &previous_stop_action) != 0) fatal("gc: sigaction(SIGPWR) failed");
+  if (sigaction(kStopSignal, &sa, &previous_stop_action) != 0) throw_fatal("gc: sigaction(SIGPWR) failed");
   pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
   stop_handler_installed = true;
 }
@@ -482,7 +455,7 @@ void install_stop_handler_locked() noexcept {
 [[gnu::noinline]] void register_current_thread() noexcept {
   ensure_stack_bounds();
   auto* rec = new (std::nothrow) thread_record;
-  if (rec == nullptr) fatal("gc: out of memory registering a thread");
+  if (rec == nullptr) throw_fatal("gc: out of memory registering a thread");
   rec->thread = pthread_self();
   rec->tid = current_tid();
   rec->stack = stack_range{tl_stack_bounds.lo, tl_stack_bounds.hi};
@@ -520,24 +493,14 @@ void unregister_current_thread() noexcept {
 }
 
 void print_unstopped_threads(std::uint32_t gen) noexcept {
-  write_stderr("gocxx: stop_the_world: waiting for threads that did not stop (stop signal blocked?"
+  write_err("gocxx: stop_the_world: waiting for threads that did not stop (stop signal blocked?"
 #ifdef GOCXX_GC_TSAN
-               " under TSan: looping without calls or atomics?"
+            " under TSan: looping without calls or atomics?"
 #endif
-               "), tids:");
-  for (thread_record* r = reg_head; r != nullptr; r = r->next) {
-    if (r == tl_record || r->acked_gen.load(std::memory_order_acquire) == gen) continue;
-    char buf[16];
-    char* p = buf + sizeof buf;
-    *--p = '\0';
-    for (unsigned t = static_cast<unsigned>(r->tid);; t /= 10) {
-      *--p = static_cast<char>('0' + t % 10);
-      if (t < 10) break;
-    }
-    *--p = ' ';
-    write_stderr(p);
-  }
-  write_stderr("\n");
+            "), tids:");
+  for (thread_record* r = reg_head; r != nullptr; r = r->next)
+    if (r != tl_record && r->acked_gen.load(std::memory_order_acquire) != gen) print_err(" %d", static_cast<int>(r->tid));
+  write_err("\n");
 }
 
 }  // namespace
@@ -653,7 +616,7 @@ void stop_the_world() noexcept {
       if (rc == 0) break;
       // EAGAIN: the queued-signal limit (RLIMIT_SIGPENDING) is reached; the
       // threads already signalled will drain some.
-      if (rc != EAGAIN) fatal("gc: stop_the_world: pthread_sigqueue failed");
+      if (rc != EAGAIN) throw_fatal("gc: stop_the_world: pthread_sigqueue failed (error %d)", rc);
       sched_yield();
     }
   }
@@ -701,7 +664,7 @@ void stop_the_world() noexcept {
 }
 
 void start_the_world() noexcept {
-  if ((world_gen.load(std::memory_order_relaxed) & 1) == 0) fatal("gc: start_the_world without stop_the_world");
+  if ((world_gen.load(std::memory_order_relaxed) & 1) == 0) throw_fatal("gc: start_the_world without stop_the_world");
   stopper_tid.store(0, std::memory_order_relaxed);
   for (thread_record* r = reg_head; r != nullptr; r = r->next)
     if (r->blocking.load(std::memory_order_relaxed) == kClaimed) r->blocking.store(kBlocked, std::memory_order_release);
@@ -714,7 +677,7 @@ void start_the_world() noexcept {
 GOCXX_NO_SANITIZE void scan_thread_stacks(word_visitor visit, void* ctx) noexcept {
   if ((world_gen.load(std::memory_order_relaxed) & 1) == 0 ||
       stopper_tid.load(std::memory_order_relaxed) != current_tid())
-    fatal("gc: scan_thread_stacks outside stop_the_world/start_the_world");
+    throw_fatal("gc: scan_thread_stacks outside stop_the_world/start_the_world");
   thread_record* self = tl_record;
   for (thread_record* r = reg_head; r != nullptr; r = r->next) {
     if (r == self) continue;
@@ -727,7 +690,7 @@ GOCXX_NO_SANITIZE void scan_thread_stacks(word_visitor visit, void* ctx) noexcep
       // (inside an SA_ONSTACK handler): where its own stack's live part
       // begins is in a signal frame we cannot find. Such a thread is almost
       // always about to die of a fault.
-      write_stderr("gocxx: scan_thread_stacks: a thread stopped on an alternate signal stack; its stack is not scanned\n");
+      write_err("gocxx: scan_thread_stacks: a thread stopped on an alternate signal stack; its stack is not scanned\n");
       continue;
     }
     scan_stack(sp, r->stack.hi, r->fake_stack, visit, ctx);

@@ -43,6 +43,7 @@
 #include "mgcmark.hpp"
 #include "mheap.hpp"
 #include "sched.hpp"
+#include "throw.hpp"
 
 namespace go::detail {
 namespace {
@@ -414,20 +415,18 @@ bool gc_make_room(std::size_t bytes) noexcept {
 }
 
 void gc_out_of_memory(std::size_t bytes) noexcept {
-  std::fflush(stdout);
   const alloc_totals t = allocated_totals();
   const heap_page_stats pages = heap_pages();
   const std::int64_t limit = gc_memory_limit();
-  std::fprintf(stderr, "fatal error: out of memory\n\n");
-  std::fprintf(stderr, "allocating %zu bytes\n", bytes);
-  std::fprintf(stderr, "heap_alloc=%llu heap_objects=%llu heap_in_use=%zu heap_free=%zu heap_released=%zu\n",
-               static_cast<unsigned long long>(t.bytes - counters.freed_bytes.load()),
-               static_cast<unsigned long long>(t.mallocs - t.frees), pages.in_use_bytes, pages.free_bytes,
-               pages.released_bytes);
-  if (limit > 0) std::fprintf(stderr, "memory_limit=%lld\n", static_cast<long long>(limit));
-  std::fprintf(stderr, "num_gc=%u\n", gc_state().num_gc);
-  std::fflush(stderr);
-  std::_Exit(2);
+  begin_fatal("out of memory");
+  print_err("\nallocating %zu bytes\n", bytes);
+  print_err("heap_alloc=%llu heap_objects=%llu heap_in_use=%zu heap_free=%zu heap_released=%zu\n",
+            static_cast<unsigned long long>(t.bytes - counters.freed_bytes.load()),
+            static_cast<unsigned long long>(t.mallocs - t.frees), pages.in_use_bytes, pages.free_bytes,
+            pages.released_bytes);
+  if (limit > 0) print_err("memory_limit=%lld\n", static_cast<long long>(limit));
+  print_err("num_gc=%u\n", gc_state().num_gc);
+  end_fatal(current_g());
 }
 
 void panic_nil_deref() { panic_runtime("runtime error: invalid memory address or nil pointer dereference"); }

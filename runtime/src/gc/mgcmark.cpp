@@ -3,7 +3,7 @@
 //
 // Tri-colour invariant. White objects are unmarked; grey ones are marked
 // and queued for scanning; black ones are marked and scanned. The write
-// barrier (gc_shade_slow) shades both the overwritten and the stored
+// barrier (mbarrier.cpp) shades both the overwritten and the stored
 // pointer of every handle store while marking, objects allocated while
 // marking are born black, and the runtime shades values it copies between
 // goroutines (gc_shade_range). Together these keep every object that was
@@ -22,11 +22,8 @@
 // Everything is scanned conservatively: any word that points into an
 // allocated object keeps it alive.
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 
 #include "gc_critical.hpp"
@@ -38,10 +35,10 @@
 #include "mgc.hpp"
 #include "mgcmark.hpp"
 #include "mheap.hpp"
+#include "throw.hpp"
 
 namespace go::detail {
 
-std::atomic<bool> gc_barrier_on{false};
 std::atomic<bool> gc_alloc_black{false};
 std::atomic<std::uint32_t> gc_cycle{0};
 std::atomic<bool> gc_flush_requested{false};
@@ -57,11 +54,7 @@ std::atomic<std::size_t> nfull{0};
 
 void* map_pages(std::size_t bytes) noexcept {
   void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) {
-    static const char msg[] = "fatal error: out of memory (gc work buffers)\n";
-    (void)!write(2, msg, sizeof msg - 1);
-    std::_Exit(2);
-  }
+  if (p == MAP_FAILED) throw_fatal("out of memory (gc work buffers)");
   return p;
 }
 
@@ -114,20 +107,6 @@ bool global_work_empty() noexcept { return nfull.load(std::memory_order_acquire)
 std::size_t global_work_count() noexcept { return nfull.load(std::memory_order_acquire); }
 
 // --- Shading and scanning -------------------------------------------------
-
-// Marks the object containing address w, if w points into an allocated
-// object, and queues it for scanning unless it is noscan.
-inline void shade_word(std::uintptr_t w, gc_work& gcw) noexcept {
-  if (w - arena.lo >= arena.hi - arena.lo) return;
-  mspan* s = span_of(w);
-  if (!s || s->state.load(std::memory_order_relaxed) == span_state::free) return;
-  const std::uint32_t i = s->object_index(w);
-  if (i >= s->nelems || !s->is_allocated(i)) return;
-  if (!s->try_mark(i)) return;
-  gcw.marked_bytes += s->elemsize;
-  if (s->kind == alloc_kind::noscan) return;
-  gcw.push(s->object_base(i));
-}
 
 void shade_visitor(std::uintptr_t w, void* ctx) noexcept { shade_word(w, *static_cast<gc_work*>(ctx)); }
 
@@ -301,20 +280,6 @@ void release_goroutine(g* gp) noexcept { gp->gcscan.store(0, std::memory_order_s
 
 // --- Entry points ---------------------------------------------------------
 
-void gc_shade_slow(const void* p) noexcept {
-  critical_section cs;
-  gc_work& gcw = current_mcache()->gcw;
-  shade_word(reinterpret_cast<std::uintptr_t>(p), gcw);
-  if (gc_flush_requested.load(std::memory_order_relaxed)) gcw.flush();
-}
-
-void gc_shade_range(const void* p, std::size_t bytes) noexcept {
-  if (!gc_barrier_on.load(std::memory_order_relaxed)) return;
-  critical_section cs;
-  const auto lo = reinterpret_cast<std::uintptr_t>(p);
-  scan_words(lo, lo + bytes, current_mcache()->gcw);
-}
-
 void gc_scan_new_goroutine(g* gp) noexcept {
   if (!gc_barrier_on.load(std::memory_order_relaxed)) return;
   critical_section cs;
@@ -363,11 +328,7 @@ void gc_track_goroutine(g* gp) noexcept {
   if (!gc_allg) {
     void* p = mmap(nullptr, kMaxGoroutines * sizeof(g*), PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) {
-      static const char msg[] = "fatal error: out of memory (goroutine table)\n";
-      (void)!write(2, msg, sizeof msg - 1);
-      std::_Exit(2);
-    }
+    if (p == MAP_FAILED) throw_fatal("out of memory (goroutine table)");
     gc_allg = static_cast<std::atomic<g*>*>(p);
   }
   const std::size_t n = gc_nallg.load(std::memory_order_relaxed);

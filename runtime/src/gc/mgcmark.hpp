@@ -1,13 +1,32 @@
-// The marking steps the cycle driver (mgc.cpp) sequences.
+// The marking steps the cycle driver (mgc.cpp) sequences, and shading, which
+// marking and the write barrier (mbarrier.cpp) share.
 #pragma once
 #include <atomic>
 #include <cstdint>
 
 #include "mgcwork.hpp"
+#include "mheap.hpp"
 
 namespace go::detail {
 
 struct g;
+
+// Marks the object containing address w, if w points into an allocated
+// object, and queues it for scanning unless it is noscan.
+inline void shade_word(std::uintptr_t w, gc_work& gcw) noexcept {
+  if (w - arena.lo >= arena.hi - arena.lo) return;
+  mspan* s = span_of(w);
+  if (!s || s->state.load(std::memory_order_relaxed) == span_state::free) return;
+  const std::uint32_t i = s->object_index(w);
+  if (i >= s->nelems || !s->is_allocated(i)) return;
+  if (!s->try_mark(i)) return;
+  gcw.marked_bytes += s->elemsize;
+  if (s->kind == alloc_kind::noscan) return;
+  gcw.push(s->object_base(i));
+}
+
+// Shades every word of [lo, hi) that points into the heap.
+void scan_words(std::uintptr_t lo, std::uintptr_t hi, gc_work& gcw) noexcept;
 
 // World stopped: thread stacks and registers.
 void mark_roots_stopped(gc_work& gcw) noexcept;

@@ -11,10 +11,10 @@
 
 #include "asan_hooks.hpp"
 #include "gc_critical.hpp"
+#include "throw.hpp"
 
 #include <sys/mman.h>
 
-#include <cstdio>
 #include <algorithm>
 #include <cstdlib>
 #include <map>
@@ -76,8 +76,7 @@ struct page_heap {
     const std::size_t bytes = reserve_bytes();
     void* base = map_noreserve(bytes);
     if (!base) {
-      std::fprintf(stderr, "fatal error: gocxx could not reserve %zu bytes of address space for the heap\n", bytes);
-      std::abort();
+      throw_fatal("gocxx could not reserve %zu bytes of address space for the heap", bytes);
     }
     arena.lo = reinterpret_cast<std::uintptr_t>(base);
     arena.hi = arena.lo + bytes;
@@ -86,10 +85,7 @@ struct page_heap {
     npages_total = bytes / kPageSize;
     page_map = static_cast<std::atomic<mspan*>*>(map_noreserve(npages_total * sizeof(void*)));
     all = static_cast<std::atomic<mspan*>*>(map_noreserve(npages_total * sizeof(void*)));
-    if (!page_map || !all) {
-      std::fprintf(stderr, "fatal error: gocxx could not map the heap's page tables\n");
-      std::abort();
-    }
+    if (!page_map || !all) throw_fatal("gocxx could not map the heap's page tables");
   }
 
   void insert_run(std::size_t first, free_run r) {

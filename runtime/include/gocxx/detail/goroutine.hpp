@@ -43,6 +43,18 @@ enum class wait_reason : std::uint8_t {
 
 const char* wait_reason_string(wait_reason r) noexcept;
 
+// A goroutine's status (Go's _Grunnable, ...). The transitions, each made
+// by the one thread that owns the goroutine at that moment (sched.cpp,
+// casgstatus):
+//   dead -> runnable            spawned (a fresh or recycled descriptor)
+//   runnable -> running         a worker runs it
+//   running -> waiting          it parks (park_current)
+//   waiting -> runnable         its one waker readies it (ready)
+//   running -> runnable         it yields
+//   running -> syscall          it enters go::blocking, and leaves it:
+//   syscall -> running | runnable   (with a P | queued for one)
+//   running -> dead             it ends (goexit)
+// and, when go::run ends, any -> dead for the goroutines it abandons.
 enum class gstatus : std::uint8_t { runnable, running, waiting, syscall, dead };
 
 struct g {
@@ -52,7 +64,7 @@ struct g {
   std::uint64_t id = 0;
   std::source_location spawn_site;
   const char* creator = "go::spawn";
-  std::atomic<gstatus> status{gstatus::runnable};
+  std::atomic<gstatus> status{gstatus::dead};  // dead until spawned
   std::atomic<wait_reason> reason{wait_reason::none};
   // select: set to 1 by the one waker that wins this goroutine's select.
   std::atomic<std::uint32_t> select_done{0};
@@ -68,12 +80,14 @@ struct g {
 // The goroutine running on this thread, or nullptr outside goroutines.
 g* current_g() noexcept;
 
-// Step 1 of the parking protocol for the current goroutine.
+// Step 1 of the parking protocol for the current goroutine, which must be
+// running (else a fatal error: "gopark: bad g status").
 void park_current(std::coroutine_handle<> resume_at, wait_reason why,
                   const std::source_location& where) noexcept;
 
 // Makes a parked goroutine runnable. Callable from any thread; from a worker
 // that holds a P the goroutine goes to that P's runnext slot, as in Go.
+// gp must be waiting (else a fatal error: "bad g->status in ready").
 void ready(g* gp) noexcept;
 
 // Called by a goroutine's outermost frame when it finishes: frees the frame

@@ -1,7 +1,8 @@
 // The garbage-collected heap as the typed handles (go::ptr, go::slice,
 // go::map, go::chan) see it: allocation, the write barrier, and root
-// registration. The allocator lives in runtime/src/malloc.cpp, the collector
-// in runtime/src/mgc*.cpp; docs/runtime.md describes both.
+// registration. The allocator lives in runtime/src/gc/malloc.cpp, the
+// collector in runtime/src/gc/mgc*.cpp, the barrier in mbarrier.cpp there;
+// docs/runtime.md describes them.
 //
 // How the collector finds pointers:
 //   * Heap objects are scanned conservatively, word by word, unless they were
@@ -17,6 +18,8 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+
+#include "gocxx/detail/mbarrier.hpp"
 
 namespace go::detail {
 
@@ -51,29 +54,8 @@ void gc_cancel_finalizer(void* object) noexcept;
 void* frame_alloc(std::size_t bytes);
 void frame_free(void* p, std::size_t bytes) noexcept;
 
-// --- The write barrier (Go 1.8's hybrid barrier). ---
-//
-// While the collector marks, every store of a handle shades the pointer it
-// overwrites (so what was reachable when marking began stays reachable) and
-// the pointer it stores (so a goroutine whose frames were already scanned
-// cannot hide a grey object). Outside marking it is one relaxed load.
-extern std::atomic<bool> gc_barrier_on;
-
-void gc_shade_slow(const void* p) noexcept;
-inline void gc_shade(const void* p) noexcept {
-  if (p && gc_barrier_on.load(std::memory_order_relaxed)) [[unlikely]]
-    gc_shade_slow(p);
-}
-inline void write_barrier(const void* old_value, const void* new_value) noexcept {
-  if (gc_barrier_on.load(std::memory_order_relaxed)) [[unlikely]] {
-    if (old_value) gc_shade_slow(old_value);
-    if (new_value) gc_shade_slow(new_value);
-  }
-}
-// Shades every word of a value the runtime copies on a goroutine's behalf
-// (a channel element moving between frames and buffers), so that raw
-// pointers in it survive the move while marking.
-void gc_shade_range(const void* p, std::size_t bytes) noexcept;
+// The write barrier (gc_shade, write_barrier, gc_shade_range) is in
+// gocxx/detail/mbarrier.hpp, included above.
 
 // --- Root registration of handles living outside the heap and the stacks. ---
 //

@@ -6,6 +6,8 @@
 #include <atomic>
 #include <thread>
 
+#include "gocxx/detail/cpu_relax.hpp"
+
 namespace go::detail {
 
 class spinlock {
@@ -14,7 +16,7 @@ class spinlock {
     for (int spins = 0; flag_.exchange(true, std::memory_order_acquire); ++spins) {
       while (flag_.load(std::memory_order_relaxed)) {
         if (spins < 64) {
-          __builtin_ia32_pause();
+          cpu_relax();
           ++spins;
         } else {
           std::this_thread::yield();

@@ -3,7 +3,8 @@
 //   * constructing it shades the pointer (a new copy may land somewhere the
 //     collector has scanned already) and, when it lives outside the GC heap
 //     and the thread's stack, registers its address as a root;
-//   * assigning it runs the write barrier (shade the old and the new value);
+//   * assigning it runs the write barrier (shade the old and the new value;
+//     gc/mbarrier.cpp says why both);
 //   * destroying it shades the pointer (a deletion) and unregisters it.
 // Go has no moves, and neither does this word: a moved-from handle still
 // points where it did.
@@ -11,6 +12,7 @@
 #include <cstddef>
 
 #include "gocxx/detail/heap.hpp"
+#include "gocxx/detail/mbarrier.hpp"
 
 namespace go::detail {
 
