@@ -4,7 +4,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build python3
-  clang-19 libclang-rt-19-dev libclang-19-dev llvm-19-dev llvm-19-tools clang-tidy-19
+  clang-19 libclang-rt-19-dev libclang-19-dev llvm-19-dev llvm-19-tools clang-tidy-19 clang-format-19
   clang-tools-19  # clang-apply-replacements: the analyzer's fix tests
   nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev
   golang-1.19-go

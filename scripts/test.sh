@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Every test: install what is missing, build, run the runtime's GoogleTest
-# suites and the lit suites, then the runtime suites again under
-# AddressSanitizer+UndefinedBehaviorSanitizer and under ThreadSanitizer.
+# Every test: install what is missing, build (the analyzer with -Werror),
+# lint the analyzer's code (clang-format, clang-tidy), run the runtime's
+# GoogleTest suites and the lit suites, fuzz the analyzer's input readers for
+# a bounded time (GOCXX_FUZZ_SECONDS, default 60 per target), then the
+# runtime suites again under AddressSanitizer+UndefinedBehaviorSanitizer and
+# under ThreadSanitizer.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -17,7 +20,11 @@ run_tree() {
   ctest --test-dir "$dir" -j "$jobs" --output-on-failure --timeout 900
 }
 
+echo "== main build: building build"
+scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGOCXX_SANITIZE= -DGOCXX_RUNTIME_ONLY=OFF
+scripts/lint.sh build
 run_tree build "main build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGOCXX_SANITIZE= -DGOCXX_RUNTIME_ONLY=OFF
+scripts/fuzz.sh "${GOCXX_FUZZ_SECONDS:-60}"
 
 export GOCXX_TEST_SANITIZER=1
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=1 \
