@@ -1602,8 +1602,8 @@ class graph_builder::impl {
 
 graph_builder::graph_builder(ASTContext& ctx, location_graph& g, const summary_table& summaries,
                              const std::vector<const FunctionDecl*>& batch)
-    : impl_(new impl(ctx, g, summaries, batch)) {}
-graph_builder::~graph_builder() { delete impl_; }
+    : impl_(std::make_unique<impl>(ctx, g, summaries, batch)) {}
+graph_builder::~graph_builder() = default;
 void graph_builder::build() { impl_->build(); }
 const llvm::DenseMap<const FunctionDecl*, function_locations>& graph_builder::functions() const { return impl_->fns_; }
 

@@ -15,6 +15,7 @@
 #include <llvm/ADT/DenseMap.h>
 #include <llvm/ADT/DenseSet.h>
 
+#include <memory>
 #include <vector>
 
 namespace gocxx::escape {
@@ -43,13 +44,16 @@ class graph_builder {
  public:
   graph_builder(clang::ASTContext& ctx, location_graph& g, const summary_table& summaries,
                 const std::vector<const clang::FunctionDecl*>& batch);
-  ~graph_builder();
+  // Not copyable: a builder holds the state of one walk over one batch.
+  graph_builder(const graph_builder&) = delete;
+  graph_builder& operator=(const graph_builder&) = delete;
+  ~graph_builder();  // out of line: impl is complete only there
   void build();
   const llvm::DenseMap<const clang::FunctionDecl*, function_locations>& functions() const;
 
  private:
   class impl;
-  impl* impl_;
+  std::unique_ptr<impl> impl_;
 };
 
 }  // namespace gocxx::escape
