@@ -1,6 +1,8 @@
-// The graph builder (Go: escape.go, expr.go, stmt.go, call.go): walks the
-// bodies of the functions of one batch (a strongly connected component of
-// the call graph) and adds their locations and flows to a location graph.
+// The graph builder (Go: escape.go, expr.go, stmt.go, assign.go, call.go):
+// walks the bodies of the functions of one batch (a strongly connected
+// component of the call graph) and adds their locations and flows to a
+// location graph. Its implementation is split the same way, over the files
+// graph_builder_impl.hpp lists.
 //
 // Values and addresses: `value(k, e)` sends the value of e into hole k,
 // `address(k, e)` the address of the object the glvalue e designates. A
