@@ -23,15 +23,8 @@ void graph_builder::impl::init_into(const hole& k, QualType t, const Expr* init)
 hole graph_builder::impl::store_hole(const Expr* lhs, SourceLocation at) {
   lhs = lhs->IgnoreParens();
   if (const auto* c = dyn_cast<CastExpr>(lhs)) {
-    switch (c->getCastKind()) {
-      case CK_NoOp:
-      case CK_DerivedToBase:
-      case CK_UncheckedDerivedToBase:
-      case CK_BaseToDerived:
-        return store_hole(c->getSubExpr(), at);
-      default:
-        return unknown(at, "store through a pointer");
-    }
+    if (classify_cast(c->getCastKind()) == cast_flow::same_object) return store_hole(c->getSubExpr(), at);
+    return unknown(at, "store through a pointer");
   }
   if (const auto* fe = dyn_cast<FullExpr>(lhs)) return store_hole(fe->getSubExpr(), at);
   if (const auto* dre = dyn_cast<DeclRefExpr>(lhs)) {

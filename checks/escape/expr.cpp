@@ -206,29 +206,54 @@ void graph_builder::impl::value(hole k, const Expr* e) {
   }
 }
 
-void graph_builder::impl::cast_value(const hole& k, const CastExpr* c) {
-  const Expr* sub = c->getSubExpr();
-  switch (c->getCastKind()) {
+cast_flow classify_cast(CastKind ck) {
+  switch (ck) {
     case CK_LValueToRValue:
     case CK_LValueToRValueBitCast:
-      address(k.deref(), sub);
-      return;
+      return cast_flow::load;
     case CK_ArrayToPointerDecay:
-      address(k, sub);
-      return;
-    case CK_FunctionToPointerDecay:
-    case CK_BuiltinFnToFnPtr:
-    case CK_NullToPointer:
-    case CK_NullToMemberPointer:
-      any(discard_hole, sub);
-      return;
+      return cast_flow::decay;
+    case CK_NoOp:
+    case CK_DerivedToBase:
+    case CK_UncheckedDerivedToBase:
+    case CK_BaseToDerived:
+      return cast_flow::same_object;
+    case CK_Dynamic:
+    case CK_AddressSpaceConversion:
+    case CK_AtomicToNonAtomic:
+    case CK_NonAtomicToAtomic:
+    case CK_ToUnion:
+    case CK_UserDefinedConversion:
+    case CK_ConstructorConversion:
+      return cast_flow::conversion;
+    case CK_BitCast:
+      return cast_flow::bit_cast;
     case CK_PointerToIntegral:
     case CK_IntegralToPointer:
     case CK_ReinterpretMemberPointer:
     case CK_LValueBitCast:
-      any(unknown(c->getExprLoc(), "conversion"), sub);
+      return cast_flow::opaque;
+    case CK_Dependent:
+      return cast_flow::dependent;
+    default:
+      return cast_flow::no_address;
+  }
+}
+
+void graph_builder::impl::cast_value(const hole& k, const CastExpr* c) {
+  const Expr* sub = c->getSubExpr();
+  switch (classify_cast(c->getCastKind())) {
+    case cast_flow::load:
+      address(k.deref(), sub);
       return;
-    case CK_BitCast:
+    case cast_flow::decay:
+      address(k, sub);
+      return;
+    case cast_flow::same_object:
+    case cast_flow::conversion:
+      any(k, sub);
+      return;
+    case cast_flow::bit_cast:
       if (isa<ExplicitCastExpr>(c)) {
         // reinterpret_cast, a C cast or static_cast from void*: from here on
         // the analysis cannot follow the pointer.
@@ -237,24 +262,13 @@ void graph_builder::impl::cast_value(const hole& k, const CastExpr* c) {
       }
       value(k, sub);
       return;
-    case CK_ConstructorConversion:
-    case CK_UserDefinedConversion:
-    case CK_NoOp:
-    case CK_DerivedToBase:
-    case CK_UncheckedDerivedToBase:
-    case CK_BaseToDerived:
-    case CK_Dynamic:
-    case CK_AddressSpaceConversion:
-    case CK_AtomicToNonAtomic:
-    case CK_NonAtomicToAtomic:
-    case CK_ToUnion:
-      any(k, sub);
+    case cast_flow::opaque:
+      any(unknown(c->getExprLoc(), "conversion"), sub);
       return;
-    case CK_Dependent:
+    case cast_flow::dependent:
       any(unknown(c->getExprLoc(), "dependent cast"), sub);
       return;
-    default:
-      // Arithmetic conversions, to bool, to void...: no address survives.
+    case cast_flow::no_address:
       any(discard_hole, sub);
       return;
   }
@@ -406,24 +420,12 @@ void graph_builder::impl::address(hole k, const Expr* e) {
     case Stmt::CXXDynamicCastExprClass:
     case Stmt::CXXFunctionalCastExprClass:
     case Stmt::CXXAddrspaceCastExprClass: {
+      // A glvalue cast: the operand's object, or one the analysis cannot follow.
       const auto* c = cast<CastExpr>(e);
-      switch (c->getCastKind()) {
-        case CK_NoOp:
-        case CK_DerivedToBase:
-        case CK_UncheckedDerivedToBase:
-        case CK_BaseToDerived:
-        case CK_Dynamic:
-        case CK_AddressSpaceConversion:
-        case CK_AtomicToNonAtomic:
-        case CK_NonAtomicToAtomic:
-        case CK_UserDefinedConversion:
-        case CK_ConstructorConversion:
-          address(k, c->getSubExpr());
-          return;
-        default:
-          any(unknown(c->getExprLoc(), "cast"), c->getSubExpr());
-          return;
-      }
+      cast_flow f = classify_cast(c->getCastKind());
+      if (f == cast_flow::same_object || f == cast_flow::conversion) address(k, c->getSubExpr());
+      else any(unknown(c->getExprLoc(), "cast"), c->getSubExpr());
+      return;
     }
     case Stmt::CallExprClass:
     case Stmt::CXXMemberCallExprClass:

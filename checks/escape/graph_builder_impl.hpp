@@ -58,6 +58,22 @@ inline const hole discard_hole{};
 // assignment: a plain copy of the object, not a call to look into.
 bool is_defaulted_copy_or_move(const clang::FunctionDecl* fd);
 
+// What a cast does with what its operand holds: the one table the value of
+// a cast, the address of a cast glvalue and a store through a cast all read.
+enum class cast_flow {
+  load,         // lvalue-to-rvalue: the value stored in the operand's object
+  decay,        // array-to-pointer: the array's address
+  same_object,  // no-op, derived-to-base, base-to-derived: the operand's object under another static type
+  conversion,   // dynamic_cast, address-space and atomic conversions, to-union, conversion functions and
+                // converting constructors: what the operand holds carries over, but a store into the
+                // result is not taken for a store into the operand's variable
+  bit_cast,     // a pointer as another pointer type: followed only when implicit
+  opaque,       // pointer to integer and back, member pointer and lvalue reinterpretation: lost track
+  dependent,    // a cast in uninstantiated code
+  no_address,   // arithmetic, to bool, to void, null and function pointers: no address survives
+};
+cast_flow classify_cast(clang::CastKind ck);
+
 class graph_builder::impl {
  public:
   impl(clang::ASTContext& ctx, location_graph& g, const summary_table& sums,
