@@ -9,6 +9,58 @@ using namespace clang;
 
 namespace gocxx::escape {
 
+// Expressions whose value, and whose object when they are glvalues, are
+// those of a sub-expression: a wrapper the AST adds around it, a comma's
+// right side, the branches of a conditional. `visit` is value() or
+// address(): the caller's own view of the sub-expression. False when `e` is
+// none of these.
+bool graph_builder::impl::pass_through(const hole& k, const Expr* e, visitor visit) {
+  auto into = [&](const Expr* sub) { (this->*visit)(k, sub); };
+  switch (e->getStmtClass()) {
+    case Stmt::CXXBindTemporaryExprClass:
+      into(cast<CXXBindTemporaryExpr>(e)->getSubExpr());
+      return true;
+    case Stmt::ExprWithCleanupsClass:
+    case Stmt::ConstantExprClass:
+      into(cast<FullExpr>(e)->getSubExpr());
+      return true;
+    case Stmt::CXXDefaultArgExprClass:
+      into(cast<CXXDefaultArgExpr>(e)->getExpr());
+      return true;
+    case Stmt::CXXDefaultInitExprClass:
+      into(cast<CXXDefaultInitExpr>(e)->getExpr());
+      return true;
+    case Stmt::SubstNonTypeTemplateParmExprClass:
+      into(cast<SubstNonTypeTemplateParmExpr>(e)->getReplacement());
+      return true;
+    case Stmt::OpaqueValueExprClass:
+      if (const Expr* src = cast<OpaqueValueExpr>(e)->getSourceExpr()) into(src);
+      return true;
+    case Stmt::BinaryOperatorClass: {
+      const auto* b = cast<BinaryOperator>(e);
+      if (b->getOpcode() != BO_Comma) return false;
+      any(discard_hole, b->getLHS());
+      into(b->getRHS());
+      return true;
+    }
+    case Stmt::ConditionalOperatorClass: {
+      const auto* c = cast<ConditionalOperator>(e);
+      value(discard_hole, c->getCond());
+      into(c->getTrueExpr());
+      into(c->getFalseExpr());
+      return true;
+    }
+    case Stmt::BinaryConditionalOperatorClass: {
+      const auto* c = cast<BinaryConditionalOperator>(e);
+      into(c->getCommon());
+      into(c->getFalseExpr());
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 // ---- values --------------------------------------------------------------
 
 // The value or (for a glvalue) the address of `e` into k.
@@ -28,6 +80,7 @@ void graph_builder::impl::value(hole k, const Expr* e) {
   // constructed object is still the object its constructor gets as `this`.
   if (!k.discard() && !has_pointers(e->getType()) && !e->getType()->isRecordType()) k = discard_hole;
   if (k.where.isInvalid()) k.where = e->getExprLoc();
+  if (pass_through(k, e, &impl::value)) return;
   switch (e->getStmtClass()) {
     case Stmt::ImplicitCastExprClass:
     case Stmt::CStyleCastExprClass:
@@ -66,19 +119,6 @@ void graph_builder::impl::value(hole k, const Expr* e) {
     case Stmt::CompoundAssignOperatorClass:
       binary(k, cast<BinaryOperator>(e));
       return;
-    case Stmt::ConditionalOperatorClass: {
-      const auto* c = cast<ConditionalOperator>(e);
-      value(discard_hole, c->getCond());
-      value(k, c->getTrueExpr());
-      value(k, c->getFalseExpr());
-      return;
-    }
-    case Stmt::BinaryConditionalOperatorClass: {
-      const auto* c = cast<BinaryConditionalOperator>(e);
-      value(k, c->getCommon());
-      value(k, c->getFalseExpr());
-      return;
-    }
     case Stmt::CallExprClass:
     case Stmt::CXXMemberCallExprClass:
     case Stmt::CXXOperatorCallExprClass:
@@ -141,22 +181,6 @@ void graph_builder::impl::value(hole k, const Expr* e) {
     case Stmt::CXXThisExprClass:
       this_value(k, cast<CXXThisExpr>(e));
       return;
-    case Stmt::CXXBindTemporaryExprClass:
-      value(k, cast<CXXBindTemporaryExpr>(e)->getSubExpr());
-      return;
-    case Stmt::ExprWithCleanupsClass:
-    case Stmt::ConstantExprClass:
-      value(k, cast<FullExpr>(e)->getSubExpr());
-      return;
-    case Stmt::CXXDefaultArgExprClass:
-      value(k, cast<CXXDefaultArgExpr>(e)->getExpr());
-      return;
-    case Stmt::CXXDefaultInitExprClass:
-      value(k, cast<CXXDefaultInitExpr>(e)->getExpr());
-      return;
-    case Stmt::SubstNonTypeTemplateParmExprClass:
-      value(k, cast<SubstNonTypeTemplateParmExpr>(e)->getReplacement());
-      return;
     case Stmt::CoawaitExprClass:
     case Stmt::CoyieldExprClass: {
       const auto* co = cast<CoroutineSuspendExpr>(e);
@@ -187,9 +211,6 @@ void graph_builder::impl::value(hole k, const Expr* e) {
     case Stmt::ConceptSpecializationExprClass:
     case Stmt::RequiresExprClass:
     case Stmt::CXXTypeidExprClass:
-      return;
-    case Stmt::OpaqueValueExprClass:
-      if (const Expr* src = cast<OpaqueValueExpr>(e)->getSourceExpr()) value(k, src);
       return;
     case Stmt::CXXRewrittenBinaryOperatorClass:
       value(k, cast<CXXRewrittenBinaryOperator>(e)->getSemanticForm());
@@ -274,16 +295,13 @@ void graph_builder::impl::cast_value(const hole& k, const CastExpr* c) {
   }
 }
 
+// A built-in binary operator other than the comma (pass_through sees through that).
 void graph_builder::impl::binary(const hole& k, const BinaryOperator* b) {
   const Expr* l = b->getLHS();
   const Expr* r = b->getRHS();
   switch (b->getOpcode()) {
     case BO_Assign:
       assign(l, r, b->getOperatorLoc());
-      return;
-    case BO_Comma:
-      any(discard_hole, l);
-      value(k, r);
       return;
     case BO_Add:
     case BO_Sub:
@@ -332,6 +350,7 @@ void graph_builder::impl::address(hole k, const Expr* e) {
     flow(k.addr(), t);
     return;
   }
+  if (pass_through(k, e, &impl::address)) return;
   switch (e->getStmtClass()) {
     case Stmt::DeclRefExprClass: {
       const ValueDecl* d = cast<DeclRefExpr>(e)->getDecl();
@@ -385,11 +404,6 @@ void graph_builder::impl::address(hole k, const Expr* e) {
     case Stmt::BinaryOperatorClass:
     case Stmt::CompoundAssignOperatorClass: {
       const auto* b = cast<BinaryOperator>(e);
-      if (b->getOpcode() == BO_Comma) {
-        any(discard_hole, b->getLHS());
-        address(k, b->getRHS());
-        return;
-      }
       if (b->getOpcode() == BO_PtrMemD || b->getOpcode() == BO_PtrMemI) {
         any(unknown(b->getOperatorLoc(), "member pointer"), b->getLHS());
         any(discard_hole, b->getRHS());
@@ -397,19 +411,6 @@ void graph_builder::impl::address(hole k, const Expr* e) {
       }
       binary(discard_hole, b);  // the assignment itself
       address(k, b->getLHS());  // and the object assigned to
-      return;
-    }
-    case Stmt::ConditionalOperatorClass: {
-      const auto* c = cast<ConditionalOperator>(e);
-      value(discard_hole, c->getCond());
-      address(k, c->getTrueExpr());
-      address(k, c->getFalseExpr());
-      return;
-    }
-    case Stmt::BinaryConditionalOperatorClass: {
-      const auto* c = cast<BinaryConditionalOperator>(e);
-      address(k, c->getCommon());
-      address(k, c->getFalseExpr());
       return;
     }
     case Stmt::ImplicitCastExprClass:
@@ -450,22 +451,6 @@ void graph_builder::impl::address(hole k, const Expr* e) {
       flow(k.addr(), t);
       return;
     }
-    case Stmt::CXXBindTemporaryExprClass:
-      address(k, cast<CXXBindTemporaryExpr>(e)->getSubExpr());
-      return;
-    case Stmt::ExprWithCleanupsClass:
-    case Stmt::ConstantExprClass:
-      address(k, cast<FullExpr>(e)->getSubExpr());
-      return;
-    case Stmt::CXXDefaultArgExprClass:
-      address(k, cast<CXXDefaultArgExpr>(e)->getExpr());
-      return;
-    case Stmt::CXXDefaultInitExprClass:
-      address(k, cast<CXXDefaultInitExpr>(e)->getExpr());
-      return;
-    case Stmt::SubstNonTypeTemplateParmExprClass:
-      address(k, cast<SubstNonTypeTemplateParmExpr>(e)->getReplacement());
-      return;
     case Stmt::StringLiteralClass:
     case Stmt::PredefinedExprClass:
     case Stmt::CompoundLiteralExprClass:
@@ -479,9 +464,6 @@ void graph_builder::impl::address(hole k, const Expr* e) {
     case Stmt::CoawaitExprClass:
     case Stmt::CoyieldExprClass:
       any(unknown(e->getExprLoc(), "co_await"), cast<CoroutineSuspendExpr>(e)->getOperand());
-      return;
-    case Stmt::OpaqueValueExprClass:
-      if (const Expr* src = cast<OpaqueValueExpr>(e)->getSourceExpr()) address(k, src);
       return;
     default:
       unhandled(e);

@@ -127,6 +127,8 @@ class graph_builder::impl {
 
   // ---- expr.cpp: values and addresses ----
 
+  using visitor = void (impl::*)(hole, const clang::Expr*);  // value or address
+  bool pass_through(const hole& k, const clang::Expr* e, visitor visit);
   void any(const hole& k, const clang::Expr* e);
   void value(hole k, const clang::Expr* e);
   void cast_value(const hole& k, const clang::CastExpr* c);
