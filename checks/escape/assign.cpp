@@ -9,6 +9,15 @@ using gocxx::runtime_model::escape_api;
 
 namespace gocxx::escape {
 
+llvm::SmallVector<QualType, 8> element_types(const RecordDecl* rd, bool with_bases) {
+  llvm::SmallVector<QualType, 8> types;
+  if (!rd) return types;
+  if (const auto* crd = dyn_cast<CXXRecordDecl>(rd); crd && with_bases)
+    for (const CXXBaseSpecifier& b : crd->bases()) types.push_back(b.getType());
+  for (const FieldDecl* f : rd->fields()) types.push_back(f->getType());
+  return types;
+}
+
 // Initialises an object of type `t` (a variable, a result, a member) from
 // `init`: references bind to an address, everything else copies a value.
 void graph_builder::impl::init_into(const hole& k, QualType t, const Expr* init) {

@@ -141,16 +141,11 @@ void graph_builder::impl::value(hole k, const Expr* e) {
       return;
     case Stmt::InitListExprClass: {
       const auto* il = cast<InitListExpr>(e);
-      const RecordDecl* rd = il->getType()->getAsRecordDecl();
+      // An array's type is no record: its elements keep their own types.
+      llvm::SmallVector<QualType, 8> types = element_types(il->getType()->getAsRecordDecl(), /*with_bases=*/true);
       unsigned i = 0;
-      llvm::SmallVector<QualType, 8> field_types;
-      if (rd && !il->getType()->isArrayType()) {
-        if (const auto* crd = dyn_cast<CXXRecordDecl>(rd))
-          for (const CXXBaseSpecifier& b : crd->bases()) field_types.push_back(b.getType());
-        for (const FieldDecl* f : rd->fields()) field_types.push_back(f->getType());
-      }
       for (const Expr* init : il->inits()) {
-        QualType ft = i < field_types.size() ? field_types[i] : init->getType();
+        QualType ft = i < types.size() ? types[i] : init->getType();
         if (il->getInitializedFieldInUnion()) ft = il->getInitializedFieldInUnion()->getType();
         init_into(k.note(init->getExprLoc(), "composite literal"), ft, init);
         ++i;
@@ -160,13 +155,12 @@ void graph_builder::impl::value(hole k, const Expr* e) {
     }
     case Stmt::CXXParenListInitExprClass: {
       const auto* pl = cast<CXXParenListInitExpr>(e);
-      const RecordDecl* rd = pl->getType()->getAsRecordDecl();
-      llvm::SmallVector<QualType, 8> field_types;
-      if (rd)
-        for (const FieldDecl* f : rd->fields()) field_types.push_back(f->getType());
+      // Paired with the fields only, unlike braces: when the record has
+      // bases, their initialisers take the fields' types (kept as it was).
+      llvm::SmallVector<QualType, 8> types = element_types(pl->getType()->getAsRecordDecl(), /*with_bases=*/false);
       unsigned i = 0;
       for (const Expr* init : pl->getInitExprs()) {
-        QualType ft = i < field_types.size() ? field_types[i] : init->getType();
+        QualType ft = i < types.size() ? types[i] : init->getType();
         init_into(k, ft, init);
         ++i;
       }

@@ -21,6 +21,7 @@
 #include <clang/Basic/SourceLocation.h>
 #include <llvm/ADT/ArrayRef.h>
 #include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/SmallVector.h>
 
 #include <string>
 #include <vector>
@@ -73,6 +74,11 @@ enum class cast_flow {
   no_address,   // arithmetic, to bool, to void, null and function pointers: no address survives
 };
 cast_flow classify_cast(clang::CastKind ck);
+
+// The types an aggregate initialisation of `rd` pairs its initialisers
+// with, in order: the direct bases (with `with_bases`), then the fields.
+// Empty when `rd` is null (the type initialised is not a record).
+llvm::SmallVector<clang::QualType, 8> element_types(const clang::RecordDecl* rd, bool with_bases);
 
 class graph_builder::impl {
  public:

@@ -207,13 +207,9 @@ void graph_builder::impl::new_args(unsigned a, const FunctionDecl* callee, llvm:
   hole obj = loc_hole(a, at, "go::new_ argument");
   if (!rd || rd->isAggregate() || args.empty()) {
     // Memberwise: a reference member keeps the argument's address.
-    llvm::SmallVector<QualType, 8> field_types;
-    if (rd) {
-      for (const CXXBaseSpecifier& b : rd->bases()) field_types.push_back(b.getType());
-      for (const FieldDecl* f : rd->fields()) field_types.push_back(f->getType());
-    }
+    llvm::SmallVector<QualType, 8> types = element_types(rd, /*with_bases=*/true);
     for (unsigned i = 0; i < args.size(); ++i) {
-      QualType ft = i < field_types.size() ? field_types[i] : args[i]->getType();
+      QualType ft = i < types.size() ? types[i] : args[i]->getType();
       init_into(obj, ft, args[i]);
     }
     if (rd && !rd->isAggregate() && args.empty() && !rd->hasTrivialDefaultConstructor()) {
