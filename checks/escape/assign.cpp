@@ -48,7 +48,7 @@ hole graph_builder::impl::store_hole(const Expr* lhs, SourceLocation at) {
     if (lambda_ && (capture_of(vd) || (vd->isInitCapture() && !vars_.count(vd))))
       return unknown(at, "store into a capture");
     auto it = vars_.find(vd);
-    if (it == vars_.end() && !(fn_ && (vd->getDeclContext() == fn_ || fn_->Encloses(vd->getDeclContext()))))
+    if (it == vars_.end() && !fn_->Encloses(vd->getDeclContext()))
       return unknown(at, "store");
     return loc_hole(var_loc(vd), at, "assign");
   }
@@ -147,14 +147,14 @@ void graph_builder::impl::construct_into(const hole& k, const Expr* e) {
   }
   unsigned object = static_cast<unsigned>(k.loc);
   unsigned t = temp(at, "{this}");
-  if (cur_ && cur_->this_obj >= 0 && object == static_cast<unsigned>(cur_->this_obj) && cur_->this_loc >= 0)
+  if (cur_->this_obj >= 0 && object == static_cast<unsigned>(cur_->this_obj) && cur_->this_loc >= 0)
     // A base, delegated-to or member constructor run on our own object:
     // its `this` is (inside) ours.
     g_.flow(t, static_cast<unsigned>(cur_->this_loc), 0, at, "receiver");
   else
     g_.flow(t, object, -1, at, "receiver");
   if (g_.at(object).kind == loc_kind::heap) g_.flow(g_.root(root_kind::unknown), t, 0, at, "receiver");
-  apply_callee(discard_hole, ctor, false, static_cast<int>(t), args, ce, static_cast<int>(object), at);
+  apply_callee(discard_hole, ctor, false, static_cast<int>(t), args, static_cast<int>(object), at);
 }
 
 }  // namespace gocxx::escape

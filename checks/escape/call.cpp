@@ -105,7 +105,7 @@ void graph_builder::impl::call(const hole& k, const CallExpr* ce) {
   }
   bool virtual_call = method && method->isVirtual() && !qualified && !method->hasAttr<FinalAttr>() &&
                       !method->getParent()->hasAttr<FinalAttr>();
-  apply_callee(k, callee, virtual_call, this_temp, args, ce, -1, at);
+  apply_callee(k, callee, virtual_call, this_temp, args, -1, at);
 }
 
 // Evaluates `args` for `callee` and links them to its parameters: directly
@@ -113,9 +113,7 @@ void graph_builder::impl::call(const hole& k, const CallExpr* ce) {
 // when there is neither. `object` is the location of the object a
 // constructor initialises (-1 otherwise).
 void graph_builder::impl::apply_callee(const hole& k, const FunctionDecl* callee, bool virtual_call, int this_temp,
-                                       llvm::ArrayRef<const Expr*> args, const Expr* call_expr, int object,
-                                       SourceLocation at) {
-  (void)call_expr;
+                                       llvm::ArrayRef<const Expr*> args, int object, SourceLocation at) {
   llvm::SmallVector<int, 8> temps;
   for (unsigned i = 0; i < args.size(); ++i) {
     const Expr* a = args[i];

@@ -191,7 +191,6 @@ void graph_builder::impl::value(hole k, const Expr* e) {
     case Stmt::CharacterLiteralClass:
     case Stmt::CXXBoolLiteralExprClass:
     case Stmt::CXXNullPtrLiteralExprClass:
-    case Stmt::StringLiteralClass:
     case Stmt::ImaginaryLiteralClass:
     case Stmt::FixedPointLiteralClass:
     case Stmt::SizeOfPackExprClass:
@@ -204,16 +203,12 @@ void graph_builder::impl::value(hole k, const Expr* e) {
     case Stmt::SourceLocExprClass:
     case Stmt::ConceptSpecializationExprClass:
     case Stmt::RequiresExprClass:
-    case Stmt::CXXTypeidExprClass:
       return;
     case Stmt::CXXRewrittenBinaryOperatorClass:
       value(k, cast<CXXRewrittenBinaryOperator>(e)->getSemanticForm());
       return;
     case Stmt::DeclRefExprClass:
       return;  // a prvalue DeclRefExpr: an enumerator or a non-type template parameter
-    case Stmt::MaterializeTemporaryExprClass:
-      address(k.deref(), e);
-      return;
     default:
       // Anything else: whatever it uses goes to the heap.
       unhandled(e);
@@ -491,11 +486,7 @@ void graph_builder::impl::decl_address(const hole& k, const ValueDecl* d, Source
   const auto* vd = dyn_cast<VarDecl>(d);
   if (!vd) return;  // functions, enumerators
   bool is_ref = vd->getType()->isReferenceType();
-  if (vd->hasGlobalStorage() && !vd->isStaticLocal()) {
-    flow(is_ref ? k : k.addr(), global_loc(vd));
-    return;
-  }
-  if (vd->isStaticLocal()) {
+  if (vd->hasGlobalStorage()) {  // a static local too
     flow(is_ref ? k : k.addr(), global_loc(vd));
     return;
   }
@@ -515,9 +506,7 @@ void graph_builder::impl::decl_address(const hole& k, const ValueDecl* d, Source
   unsigned l;
   if (it != vars_.end()) {
     l = it->second;
-  } else if (!vd->getDeclContext()->isFunctionOrMethod() ||
-             (fn_ && vd->getDeclContext() != fn_ && !fn_->Encloses(vd->getDeclContext()) &&
-              vd->getDeclContext() != static_cast<const DeclContext*>(fn_))) {
+  } else if (!vd->getDeclContext()->isFunctionOrMethod() || !fn_->Encloses(vd->getDeclContext())) {
     // A variable of another function we cannot follow (a capture we do not
     // recognise): be safe.
     flow(is_ref ? k : k.addr(), g_.root(root_kind::unknown));
@@ -530,7 +519,7 @@ void graph_builder::impl::decl_address(const hole& k, const ValueDecl* d, Source
 }
 
 void graph_builder::impl::this_value(const hole& k, const CXXThisExpr*) {
-  if (!cur_ || cur_->this_loc < 0) return;
+  if (cur_->this_loc < 0) return;
   if (lambda_) {
     // `this` of the enclosing class, captured by the closure.
     for (const LambdaCapture& cap : lambda_->captures()) {

@@ -19,10 +19,11 @@ bool has_pointers_rec(QualType t, unsigned depth) {
   if (t.isNull()) return true;
   QualType c = t.getCanonicalType();
   if (c->isDependentType()) return true;
-  if (c->isPointerType() || c->isReferenceType() || c->isBlockPointerType() || c->isNullPtrType() ||
-      c->isObjCObjectPointerType())
-    return !c->isNullPtrType();
-  if (c->isMemberPointerType()) return c->isMemberFunctionPointerType() ? false : false;
+  if (c->isPointerType() || c->isReferenceType() || c->isBlockPointerType() || c->isObjCObjectPointerType())
+    return true;
+  // A member pointer is an offset or code, not an address; nullptr_t is a
+  // builtin type and holds none either.
+  if (c->isMemberPointerType()) return false;
   if (c->isBuiltinType() || c->isEnumeralType()) return false;
   if (const auto* at = c->getAsArrayTypeUnsafe()) return has_pointers_rec(at->getElementType(), depth);
   if (c->isAtomicType()) return has_pointers_rec(c->castAs<AtomicType>()->getValueType(), depth);
@@ -223,7 +224,7 @@ void graph_builder::impl::walk_function(const FunctionDecl* fd) {
   cur_ = nullptr;
 }
 
-bool graph_builder::impl::is_ctor() const { return fn_ && isa<CXXConstructorDecl>(fn_); }
+bool graph_builder::impl::is_ctor() const { return isa<CXXConstructorDecl>(fn_); }
 
 hole graph_builder::impl::result_hole(SourceLocation at) { return loc_hole(cur_->result, at, "return"); }
 

@@ -99,7 +99,8 @@ class graph_builder::impl {
   llvm::DenseMap<const clang::ValueDecl*, unsigned> vars_;
   llvm::DenseMap<const clang::VarDecl*, unsigned> globals_;
 
-  // Per-function state while walking.
+  // Per-function state while walking. fn_ and cur_ are set for the whole
+  // walk_function: every visitor below runs inside it, so they need no test.
   const clang::FunctionDecl* fn_ = nullptr;
   function_locations* cur_ = nullptr;
   const clang::CXXRecordDecl* lambda_ = nullptr;  // the closure type when fn_ is a lambda's operator()
@@ -158,8 +159,7 @@ class graph_builder::impl {
 
   void call(const hole& k, const clang::CallExpr* ce);
   void apply_callee(const hole& k, const clang::FunctionDecl* callee, bool virtual_call, int this_temp,
-                    llvm::ArrayRef<const clang::Expr*> args, const clang::Expr* call_expr, int object,
-                    clang::SourceLocation at);
+                    llvm::ArrayRef<const clang::Expr*> args, int object, clang::SourceLocation at);
 
   // ---- runtime_calls.cpp: the go:: runtime API ----
 

@@ -247,7 +247,7 @@ void graph_builder::impl::candidate_ctor(unsigned a, const CXXConstructorDecl* c
                                          SourceLocation at) {
   unsigned t = temp(at, "{this}");
   g_.flow(t, a, -1, at, "receiver");
-  apply_callee(discard_hole, c, false, static_cast<int>(t), args, nullptr, static_cast<int>(a), at);
+  apply_callee(discard_hole, c, false, static_cast<int>(t), args, static_cast<int>(a), at);
 }
 
 // ---- allocation sites ------------------------------------------------------

@@ -26,11 +26,9 @@ void graph_builder::impl::stmt(const Stmt* s) {
     case Stmt::SwitchStmtClass:
     case Stmt::CXXCatchStmtClass: {
       ++depth_;
-      if (const auto* c = dyn_cast<CXXCatchStmt>(s); c && c->getExceptionDecl()) {
-        unsigned l = var_loc(c->getExceptionDecl());
-        // The exception object comes from the heap: nothing of ours.
-        (void)l;
-      }
+      // The exception variable gets its location here, at the handler's
+      // depth; the exception object comes from the heap: nothing of ours.
+      if (const auto* c = dyn_cast<CXXCatchStmt>(s); c && c->getExceptionDecl()) var_loc(c->getExceptionDecl());
       if (const auto* rf = dyn_cast<CXXForRangeStmt>(s)) {
         // The implicit iterator walks the range: its ++ is not the pointer
         // arithmetic that makes an address escape.
@@ -121,7 +119,7 @@ void graph_builder::impl::destructor_call(QualType type, unsigned l, SourceLocat
   unsigned t = temp(at, "{this}");
   flow(loc_hole(t, at, "destructor"), l, -1);
   // The variable's dynamic type is its static type: not a virtual call.
-  apply_callee(discard_hole, dtor, /*virtual_call=*/false, t, {}, {}, -1, at);
+  apply_callee(discard_hole, dtor, /*virtual_call=*/false, t, {}, -1, at);
 }
 
 }  // namespace gocxx::escape
