@@ -57,11 +57,7 @@ hole graph_builder::impl::store_hole(const Expr* lhs, SourceLocation at) {
     if (const auto* vd = dyn_cast<VarDecl>(member)) return loc_hole(global_loc(vd), at, "assign");
     if (member->getType()->isReferenceType()) return unknown(at, "store through a reference");
     if (!m->isArrow()) return store_hole(m->getBase(), at);
-    const Expr* base = m->getBase()->IgnoreParenImpCasts();
-    if (isa<CXXThisExpr>(base) && is_ctor() && !lambda_ && cur_->this_obj >= 0)
-      return loc_hole(static_cast<unsigned>(cur_->this_obj), at, "member store");
-    if (points_into_gc_heap(m->getBase())) return root_hole(root_kind::gc_heap, at, "stored into the GC heap");
-    return unknown(at, "store through a pointer");
+    return store_through(m->getBase(), at);
   }
   if (const auto* a = dyn_cast<ArraySubscriptExpr>(lhs)) {
     const Expr* base = a->getBase()->IgnoreParens();
@@ -69,18 +65,23 @@ hole graph_builder::impl::store_hole(const Expr* lhs, SourceLocation at) {
       return store_hole(c->getSubExpr(), at);
     return unknown(at, "store through a pointer");
   }
-  if (const auto* u = dyn_cast<UnaryOperator>(lhs); u && u->getOpcode() == UO_Deref) {
-    const Expr* sub = u->getSubExpr()->IgnoreParenImpCasts();
-    if (isa<CXXThisExpr>(sub) && is_ctor() && !lambda_ && cur_->this_obj >= 0)
-      return loc_hole(static_cast<unsigned>(cur_->this_obj), at, "member store");
-    if (points_into_gc_heap(u->getSubExpr())) return root_hole(root_kind::gc_heap, at, "stored into the GC heap");
-    return unknown(at, "store through a pointer");
-  }
+  if (const auto* u = dyn_cast<UnaryOperator>(lhs); u && u->getOpcode() == UO_Deref)
+    return store_through(u->getSubExpr(), at);
   if (const auto* ce = dyn_cast<CallExpr>(lhs)) {
     escape_api api = runtime_model::classify_escape_api(ce->getDirectCallee());
     if (api == escape_api::handle_deref || api == escape_api::map_get)
       return root_hole(root_kind::gc_heap, at, "stored into the GC heap");
   }
+  return unknown(at, "store through a pointer");
+}
+
+// A store through the pointer `p` (`p->f = v`, `*p = v`): into the object
+// a constructor builds when p is its `this`, into the GC heap when p comes
+// out of a go::ptr, and anywhere (the heap) otherwise.
+hole graph_builder::impl::store_through(const Expr* p, SourceLocation at) {
+  if (isa<CXXThisExpr>(p->IgnoreParenImpCasts()) && is_ctor() && !lambda_ && cur_->this_obj >= 0)
+    return loc_hole(static_cast<unsigned>(cur_->this_obj), at, "member store");
+  if (points_into_gc_heap(p)) return root_hole(root_kind::gc_heap, at, "stored into the GC heap");
   return unknown(at, "store through a pointer");
 }
 

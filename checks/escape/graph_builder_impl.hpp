@@ -150,6 +150,7 @@ class graph_builder::impl {
 
   void init_into(const hole& k, clang::QualType t, const clang::Expr* init);
   hole store_hole(const clang::Expr* lhs, clang::SourceLocation at);
+  hole store_through(const clang::Expr* p, clang::SourceLocation at);
   bool points_into_gc_heap(const clang::Expr* p);
   void assign(const clang::Expr* lhs, const clang::Expr* rhs, clang::SourceLocation at);
   void construct_value(const hole& k, const clang::CXXConstructExpr* ce);
