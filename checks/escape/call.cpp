@@ -155,7 +155,8 @@ void graph_builder::impl::apply_callee(const hole& k, const FunctionDecl* callee
     }
     if (pl->heap_definite != no_leak)
       g_.flow(g_.root(pl->definite_kind), src, pl->heap_definite, at, "leaking parameter");
-    if (pl->heap_unknown != no_leak) g_.flow(g_.root(root_kind::unknown), src, pl->heap_unknown, at, "leaking parameter");
+    if (pl->heap_unknown != no_leak)
+      g_.flow(g_.root(root_kind::unknown), src, pl->heap_unknown, at, "leaking parameter");
     if (pl->results[0] != no_leak) flow(k.note(at, "call result"), src, pl->results[0]);
     if (pl->results[1] != no_leak && object >= 0)
       g_.flow(static_cast<unsigned>(object), src, pl->results[1], at, "constructor");

@@ -63,7 +63,8 @@ void graph_builder::impl::runtime_call(const hole& k, const CallExpr* ce, const 
     }
     case escape_api::make_slice:
     case escape_api::make_map: {
-      unsigned a = alloc_site(ce, api == escape_api::make_slice ? alloc_kind::make_slice : alloc_kind::make_map, callee);
+      alloc_kind kind = api == escape_api::make_slice ? alloc_kind::make_slice : alloc_kind::make_map;
+      unsigned a = alloc_site(ce, kind, callee);
       args_value(discard_hole, 0);
       flow(k.addr().note(at, callee->getNameAsString() == "make_map" ? "go::make_map" : "go::make_slice"), a);
       return;
