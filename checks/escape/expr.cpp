@@ -1,6 +1,8 @@
 // Expressions (Go: expr.go): the value of an expression, or the address of
 // the object a glvalue designates, sent into a hole. A load is an address
-// one dereference deeper; `&x` is the address of x.
+// one dereference deeper; `&x` is the address of x. Also here: what a cast
+// keeps of its operand, where a variable's address comes from (a local, a
+// global, a lambda's capture), `this`, and new-expressions.
 #include "escape/graph_builder_impl.hpp"
 
 #include <clang/AST/StmtCXX.h>

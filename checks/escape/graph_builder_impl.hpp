@@ -9,7 +9,7 @@
 //   expr.cpp           the value and the address of an expression              expr.go
 //   assign.cpp         stores, initialisation, constructors                    assign.go
 //   call.cpp           calls, arguments, the summaries of callees              call.go
-//   runtime_calls.cpp  the go:: runtime API (new_, make_slice, spawn, send...) call.go (builtins)
+//   runtime_calls.cpp  the go:: runtime API (new_, make_slice, spawn, send...) Go's builtins
 #pragma once
 #include "escape/graph_builder.hpp"
 #include "runtime_model/escape_model.hpp"

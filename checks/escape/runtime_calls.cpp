@@ -1,6 +1,7 @@
-// The go:: runtime API (Go: the builtins of call.go, and the runtime calls
-// the compiler lowers new, make, append, go and channel sends to): the
-// analysis never looks into go:: bodies and applies these rules instead
+// The go:: runtime API: what Go's escape analysis does for its builtins
+// (new and make in expr.go, append and copy in call.go, go statements and
+// channel sends in stmt.go), done for the go:: calls that stand for them.
+// The analysis never looks into go:: bodies and applies these rules instead
 // (runtime_model/escape_model.hpp says which call is which): allocation
 // sites for go::new_, make_slice and make_map, stores into the GC heap,
 // sends on a channel, goroutines started by go::spawn.
