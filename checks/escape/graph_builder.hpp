@@ -1,6 +1,8 @@
-// The graph builder (Go: escape.go, expr.go, stmt.go, call.go): walks the
-// bodies of the functions of one batch (a strongly connected component of
-// the call graph) and adds their locations and flows to a location graph.
+// The graph builder (Go: escape.go, expr.go, stmt.go, assign.go, call.go):
+// walks the bodies of the functions of one batch (a strongly connected
+// component of the call graph) and adds their locations and flows to a
+// location graph. Its implementation is split the same way, over the files
+// graph_builder_impl.hpp lists.
 //
 // Values and addresses: `value(k, e)` sends the value of e into hole k,
 // `address(k, e)` the address of the object the glvalue e designates. A
@@ -15,6 +17,7 @@
 #include <llvm/ADT/DenseMap.h>
 #include <llvm/ADT/DenseSet.h>
 
+#include <memory>
 #include <vector>
 
 namespace gocxx::escape {
@@ -43,13 +46,16 @@ class graph_builder {
  public:
   graph_builder(clang::ASTContext& ctx, location_graph& g, const summary_table& summaries,
                 const std::vector<const clang::FunctionDecl*>& batch);
-  ~graph_builder();
+  // Not copyable: a builder holds the state of one walk over one batch.
+  graph_builder(const graph_builder&) = delete;
+  graph_builder& operator=(const graph_builder&) = delete;
+  ~graph_builder();  // out of line: impl is complete only there
   void build();
   const llvm::DenseMap<const clang::FunctionDecl*, function_locations>& functions() const;
 
  private:
   class impl;
-  impl* impl_;
+  std::unique_ptr<impl> impl_;
 };
 
 }  // namespace gocxx::escape

@@ -1,0 +1,188 @@
+// Calls (Go: call.go): the callee and the object a member function is
+// called on, the arguments flowing into the parameters (directly for a
+// function of the batch, by the callee's summary for one analysed before),
+// the result flowing out, and std::move and its like, which only pass an
+// address through. Calls into the go:: runtime go to runtime_calls.cpp.
+#include "escape/graph_builder_impl.hpp"
+
+#include <clang/AST/Attr.h>
+#include <clang/Basic/Builtins.h>
+#include <llvm/ADT/SmallVector.h>
+
+using namespace clang;
+using gocxx::runtime_model::escape_api;
+
+namespace gocxx::escape {
+
+void graph_builder::impl::call(const hole& k, const CallExpr* ce) {
+  const FunctionDecl* callee = ce->getDirectCallee();
+  SourceLocation at = ce->getExprLoc();
+  if (!callee) {
+    // A call through a function pointer, a member pointer, or a value we
+    // do not know: every argument escapes (Go's rule for interface calls).
+    // The callee is code (a function pointer): it does not escape by being
+    // called, but the object of a member-pointer call does.
+    const Expr* fn = ce->getCallee()->IgnoreParens();
+    if (const auto* bo = dyn_cast<BinaryOperator>(fn); bo && bo->isPtrMemOp()) {
+      any(unknown(at, "member pointer call"), bo->getLHS());
+      value(discard_hole, bo->getRHS());
+    } else {
+      value(discard_hole, fn);
+    }
+    for (const Expr* a : ce->arguments()) any(unknown(a->getExprLoc(), "indirect call argument"), a);
+    return;
+  }
+  // std::move, std::forward, std::addressof and friends: Clang treats them
+  // as builtins and does not instantiate their bodies. Each yields its
+  // argument's address.
+  switch (callee->getBuiltinID()) {
+    case Builtin::BImove:
+    case Builtin::BImove_if_noexcept:
+    case Builtin::BIforward:
+    case Builtin::BIforward_like:
+    case Builtin::BIas_const:
+    case Builtin::BIaddressof:
+    case Builtin::BI__addressof:
+    case Builtin::BI__builtin_addressof:
+      if (ce->getNumArgs() == 1) {
+        address(k.note(at, "call result"), ce->getArg(0));
+        return;
+      }
+      break;
+    default:
+      break;
+  }
+  const Expr* object = nullptr;  // the implicit object argument
+  bool object_is_pointer = false;
+  bool qualified = false;
+  llvm::SmallVector<const Expr*, 8> args;
+  const auto* method = dyn_cast<CXXMethodDecl>(callee);
+  if (const auto* mc = dyn_cast<CXXMemberCallExpr>(ce)) {
+    object = mc->getImplicitObjectArgument();
+    if (const auto* me = dyn_cast<MemberExpr>(mc->getCallee()->IgnoreParens())) {
+      object_is_pointer = me->isArrow();
+      qualified = me->hasQualifier();
+    } else {
+      object_is_pointer = object && object->getType()->isPointerType();
+    }
+    for (const Expr* a : mc->arguments()) args.push_back(a);
+  } else if (const auto* oc = dyn_cast<CXXOperatorCallExpr>(ce); oc && method && method->isInstance()) {
+    object = oc->getArg(0);
+    for (unsigned i = 1; i < oc->getNumArgs(); ++i) args.push_back(oc->getArg(i));
+  } else {
+    any(discard_hole, ce->getCallee());
+    for (const Expr* a : ce->arguments()) args.push_back(a);
+  }
+  if (method && method->isInstance() && !object) {
+    for (const Expr* a : args) any(unknown(a->getExprLoc(), "call argument"), a);
+    return;
+  }
+
+  // Defaulted copy / move assignment: a plain store.
+  if (method && (method->isCopyAssignmentOperator() || method->isMoveAssignmentOperator()) &&
+      is_defaulted_copy_or_move(method) && object && args.size() == 1 && !object_is_pointer) {
+    hole store = store_hole(object, at);
+    any(discard_hole, object);
+    address(store.deref(), args[0]);
+    address(k, object);
+    return;
+  }
+
+  escape_api api = runtime_model::classify_escape_api(callee);
+  if (api != escape_api::none) {
+    runtime_call(k, ce, callee, api, object, object_is_pointer, args);
+    return;
+  }
+
+  // The implicit object argument: `this` of the callee.
+  int this_temp = -1;
+  if (object) {
+    unsigned t = temp(object->getExprLoc(), "{this}");
+    hole th = loc_hole(t, object->getExprLoc(), "receiver");
+    if (object_is_pointer) value(th, object);
+    else address(th, object);
+    this_temp = static_cast<int>(t);
+  }
+  bool virtual_call = method && method->isVirtual() && !qualified && !method->hasAttr<FinalAttr>() &&
+                      !method->getParent()->hasAttr<FinalAttr>();
+  apply_callee(k, callee, virtual_call, this_temp, args, -1, at);
+}
+
+// Evaluates `args` for `callee` and links them to its parameters: directly
+// for a function of this batch, by its summary otherwise, and to the heap
+// when there is neither. `object` is the location of the object a
+// constructor initialises (-1 otherwise).
+void graph_builder::impl::apply_callee(const hole& k, const FunctionDecl* callee, bool virtual_call, int this_temp,
+                                       llvm::ArrayRef<const Expr*> args, int object, SourceLocation at) {
+  llvm::SmallVector<int, 8> temps;
+  for (unsigned i = 0; i < args.size(); ++i) {
+    const Expr* a = args[i];
+    if (i >= callee->getNumParams()) {
+      any(unknown(a->getExprLoc(), "variadic argument"), a);
+      temps.push_back(-1);
+      continue;
+    }
+    QualType pt = callee->getParamDecl(i)->getType();
+    unsigned t = temp(a->getExprLoc(), "{arg}");
+    g_.at(t).name = "{arg " + callee->getParamDecl(i)->getNameAsString() + "}";
+    init_into(loc_hole(t, a->getExprLoc(), "call parameter"), pt, a);
+    temps.push_back(static_cast<int>(t));
+  }
+  const FunctionDecl* def = virtual_call ? nullptr : analysable_definition(callee);
+  auto in_batch = def ? fns_.find(def) : fns_.end();
+  if (def && in_batch != fns_.end()) {
+    const function_locations& fl = in_batch->second;
+    for (unsigned i = 0; i < temps.size() && i < fl.params.size(); ++i)
+      if (temps[i] >= 0) g_.flow(fl.params[i], static_cast<unsigned>(temps[i]), 0, at, "call parameter");
+    if (this_temp >= 0 && fl.this_loc >= 0)
+      g_.flow(static_cast<unsigned>(fl.this_loc), static_cast<unsigned>(this_temp), 0, at, "receiver");
+    if (fl.result >= 0) flow(k.note(at, "call result"), static_cast<unsigned>(fl.result));
+    if (object >= 0 && fl.this_obj >= 0)
+      g_.flow(static_cast<unsigned>(object), static_cast<unsigned>(fl.this_obj), 0, at, "constructor");
+    return;
+  }
+  const function_summary* sum = nullptr;
+  if (def) {
+    auto it = sums_.find(def);
+    if (it != sums_.end()) sum = &it->second;
+  }
+  auto apply = [&](const param_leaks* pl, int t) {
+    if (t < 0) return;
+    unsigned src = static_cast<unsigned>(t);
+    if (!pl) {
+      g_.flow(g_.root(root_kind::unknown), src, 0, at, "call to a function without a body");
+      return;
+    }
+    if (pl->heap_definite != no_leak)
+      g_.flow(g_.root(pl->definite_kind), src, pl->heap_definite, at, "leaking parameter");
+    if (pl->heap_unknown != no_leak)
+      g_.flow(g_.root(root_kind::unknown), src, pl->heap_unknown, at, "leaking parameter");
+    if (pl->results[0] != no_leak) flow(k.note(at, "call result"), src, pl->results[0]);
+    if (pl->results[1] != no_leak && object >= 0)
+      g_.flow(static_cast<unsigned>(object), src, pl->results[1], at, "constructor");
+  };
+  for (unsigned i = 0; i < temps.size(); ++i)
+    apply(sum && i < sum->params.size() ? &sum->params[i] : nullptr, temps[i]);
+  // The callee constructs its result in place (guaranteed copy elision)
+  // and lets its address escape: the object we receive escapes.
+  if (sum && sum->result_escapes && !k.discard())
+    g_.flow(g_.root(root_kind::unknown), static_cast<unsigned>(k.loc), std::max(k.derefs - 1, -1), at,
+            "result object escapes in the callee");
+  if (sum && sum->result_escapes && object >= 0)
+    g_.flow(g_.root(root_kind::unknown), static_cast<unsigned>(object), -1, at, "object escapes in the constructor");
+  if (this_temp >= 0) {
+    const param_leaks* tl = sum && sum->has_this ? &sum->this_param : nullptr;
+    if (tl && tl->results[1] != no_leak) {
+      // A constructor that stores its own address into its object (a
+      // self-pointer, as in a small-string buffer) makes no address leave
+      // the object: not a flow the callers need to see.
+      param_leaks copy = *tl;
+      copy.results[1] = no_leak;
+      apply(&copy, this_temp);
+    } else {
+      apply(tl, this_temp);
+    }
+  }
+}
+
+}  // namespace gocxx::escape

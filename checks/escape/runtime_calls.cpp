@@ -1,0 +1,332 @@
+// The go:: runtime API: what Go's escape analysis does for its builtins
+// (new and make in expr.go, append and copy in call.go, go statements and
+// channel sends in stmt.go), done for the go:: calls that stand for them.
+// The analysis never looks into go:: bodies and applies these rules instead
+// (runtime_model/escape_model.hpp says which call is which): allocation
+// sites for go::new_, make_slice and make_map, stores into the GC heap,
+// sends on a channel, goroutines started by go::spawn.
+#include "escape/graph_builder_impl.hpp"
+
+#include "runtime_model/runtime_model.hpp"
+
+#include <clang/AST/DeclTemplate.h>
+#include <clang/Lex/Lexer.h>
+#include <llvm/ADT/SmallVector.h>
+
+using namespace clang;
+using gocxx::runtime_model::escape_api;
+
+namespace gocxx::escape {
+
+namespace {
+
+// Objects larger than this never live on a stack (Go: MaxImplicitStackVarSize).
+constexpr uint64_t max_stack_object = 64 * 1024;
+
+// A go:: type or a go:: handle: passed by reference to the runtime, it is copied.
+bool is_runtime_value(QualType t) {
+  if (runtime_model::is_go_handle_type(t)) return true;
+  const CXXRecordDecl* rd = t->getAsCXXRecordDecl();
+  return rd && runtime_model::in_go_namespace(rd);
+}
+
+// Runtime types that keep a pointer they are constructed with, for as long
+// as they live (go::cond keeps its mutex, go::defer its function).
+bool is_known_holder(const CXXRecordDecl* rd) {
+  llvm::StringRef n = runtime_model::record_or_template_name(rd);
+  return n == "cond" || n == "defer";
+}
+
+}  // namespace
+
+void graph_builder::impl::to_root(root_kind r, const Expr* a, const char* why) {
+  any(root_hole(r, a->getExprLoc(), why), a);
+}
+
+void graph_builder::impl::runtime_call(const hole& k, const CallExpr* ce, const FunctionDecl* callee, escape_api api,
+                                       const Expr* object, bool object_is_pointer, llvm::ArrayRef<const Expr*> args) {
+  SourceLocation at = ce->getExprLoc();
+  // The handle the member is called on, as a value (its target's address).
+  auto object_value = [&](const hole& h) {
+    if (!object) return;
+    if (object_is_pointer) value(h.deref(), object);
+    else value(h, object);
+  };
+  auto args_value = [&](const hole& h, unsigned from) {
+    for (unsigned i = from; i < args.size(); ++i) any(h, args[i]);
+  };
+  switch (api) {
+    case escape_api::new_: {
+      unsigned a = alloc_site(ce, alloc_kind::new_, callee);
+      new_args(a, callee, args, at);
+      flow(k.addr().note(at, "go::new_"), a);
+      return;
+    }
+    case escape_api::make_slice:
+    case escape_api::make_map: {
+      alloc_kind kind = api == escape_api::make_slice ? alloc_kind::make_slice : alloc_kind::make_map;
+      unsigned a = alloc_site(ce, kind, callee);
+      args_value(discard_hole, 0);
+      flow(k.addr().note(at, callee->getNameAsString() == "make_map" ? "go::make_map" : "go::make_slice"), a);
+      return;
+    }
+    case escape_api::make_chan:
+      args_value(discard_hole, 0);
+      return;
+    case escape_api::append:
+      if (!args.empty()) {
+        value(k.note(at, "append"), args[0]);
+        // A full array is copied into a new one on the heap: the elements
+        // of s go there (Go: leaking param content).
+        value(root_hole(root_kind::gc_heap, at, "append").deref(), args[0]);
+      }
+      for (unsigned i = 1; i < args.size(); ++i) to_root(root_kind::gc_heap, args[i], "appended to a slice");
+      return;
+    case escape_api::copy:
+      // copy(dst, src): dst's array is reachable from elsewhere, so what
+      // src's elements point to goes to the heap (Go: leaking param content).
+      if (!args.empty()) value(discard_hole, args[0]);
+      if (args.size() > 1) value(root_hole(root_kind::gc_heap, at, "copied into a slice").deref(), args[1]);
+      args_value(discard_hole, 2);
+      return;
+    case escape_api::handle_deref:
+      object_value(k.note(at, "dereference"));
+      args_value(discard_hole, 0);
+      return;
+    case escape_api::handle_view:
+      object_value(k.note(at, "slice"));
+      args_value(discard_hole, 0);
+      return;
+    case escape_api::handle_copy:
+      if (object && !args.empty()) {
+        hole store = object_is_pointer ? unknown(at, "store through a pointer") : store_hole(object, at);
+        any(discard_hole, object);
+        value(store, args[0]);
+        address(k, object);
+      } else {
+        object_value(k);
+        args_value(k, 0);
+      }
+      return;
+    case escape_api::map_set:
+      object_value(discard_hole);
+      for (const Expr* a : args) to_root(root_kind::gc_heap, a, "stored into a map");
+      return;
+    case escape_api::map_get:
+      object_value(k.deref().note(at, "map lookup"));
+      args_value(discard_hole, 0);
+      return;
+    case escape_api::chan_send:
+      object_value(discard_hole);
+      if (!args.empty()) to_root(root_kind::chan_send, args[0], "sent on a channel");
+      args_value(discard_hole, 1);
+      return;
+    case escape_api::on_send:
+      if (!args.empty()) value(discard_hole, args[0]);
+      if (args.size() > 1) to_root(root_kind::chan_send, args[1], "sent on a channel");
+      return;
+    case escape_api::on_recv:
+      if (!args.empty()) value(discard_hole, args[0]);
+      args_value(k.note(at, "select case"), 1);
+      return;
+    case escape_api::select:
+    case escape_api::pure:
+      object_value(discard_hole);
+      args_value(discard_hole, 0);
+      return;
+    case escape_api::spawn:
+      object_value(root_hole(root_kind::spawn, at, "spawned goroutine"));
+      for (const Expr* a : args) value(root_hole(root_kind::spawn, a->getExprLoc(), "spawned goroutine"), a);
+      return;
+    case escape_api::run:
+      for (const Expr* a : args) any(unknown(a->getExprLoc(), "main goroutine"), a);
+      return;
+    case escape_api::other_member:
+    case escape_api::other_function:
+    case escape_api::other_ctor:
+    case escape_api::none:
+      // Other runtime calls keep nothing beyond what they return (an
+      // awaiter, a context...); a raw pointer they are given may be kept.
+      if (object) {
+        hole h = k.note(at, "runtime call");
+        if (object_is_pointer) value(h, object);
+        else address(h, object);
+      }
+      for (unsigned i = 0; i < args.size(); ++i) {
+        const Expr* a = args[i];
+        QualType pt = i < callee->getNumParams() ? callee->getParamDecl(i)->getType() : a->getType();
+        if (pt->isPointerType() || a->getType()->isPointerType())
+          any(unknown(a->getExprLoc(), "runtime call"), a);
+        else if (pt->isReferenceType() && is_runtime_value(a->getType()))
+          value(k.note(at, "runtime call"), a);
+        else
+          init_into(k.note(at, "runtime call"), pt, a);
+      }
+      return;
+  }
+}
+
+void graph_builder::impl::runtime_construct(const hole& k, const CXXConstructExpr* ce, escape_api api,
+                                            llvm::ArrayRef<const Expr*> args) {
+  SourceLocation at = ce->getExprLoc();
+  switch (api) {
+    case escape_api::spawn:
+      for (const Expr* a : args) value(root_hole(root_kind::spawn, a->getExprLoc(), "spawned goroutine"), a);
+      return;
+    case escape_api::handle_copy:
+      if (!args.empty()) address(k.deref().note(at, "copy"), args[0]);
+      return;
+    default: {
+      const CXXConstructorDecl* ctor = ce->getConstructor();
+      for (unsigned i = 0; i < args.size(); ++i) {
+        const Expr* a = args[i];
+        QualType pt = i < ctor->getNumParams() ? ctor->getParamDecl(i)->getType() : a->getType();
+        if (api != escape_api::handle_view && !runtime_model::is_go_handle_type(ctor->getParent()->getTypeForDecl()
+                                                                                    ->getCanonicalTypeInternal()) &&
+            pt->isPointerType() && !is_known_holder(ctor->getParent())) {
+          any(unknown(a->getExprLoc(), "runtime constructor"), a);
+          continue;
+        }
+        // Runtime types copy what they are constructed from (a handle
+        // converted to a view, a callable into a defer): the value.
+        if (pt->isReferenceType() && is_runtime_value(a->getType())) value(k.note(at, "constructor"), a);
+        else init_into(k.note(at, "constructor"), pt, a);
+      }
+      return;
+    }
+  }
+}
+
+// The arguments of go::new_<T>(args...) initialise the new object: by
+// T's constructor when it has one we can see, memberwise otherwise.
+void graph_builder::impl::new_args(unsigned a, const FunctionDecl* callee, llvm::ArrayRef<const Expr*> args,
+                                   SourceLocation at) {
+  const CXXRecordDecl* rd = nullptr;
+  if (const TemplateArgumentList* targs = callee->getTemplateSpecializationArgs())
+    if (targs->size() > 0 && (*targs)[0].getKind() == TemplateArgument::Type)
+      rd = (*targs)[0].getAsType()->getAsCXXRecordDecl();
+  if (rd) rd = rd->getDefinition();
+  hole obj = loc_hole(a, at, "go::new_ argument");
+  if (!rd || rd->isAggregate() || args.empty()) {
+    // Memberwise: a reference member keeps the argument's address.
+    llvm::SmallVector<QualType, 8> types = element_types(rd, /*with_bases=*/true);
+    for (unsigned i = 0; i < args.size(); ++i) {
+      QualType ft = i < types.size() ? types[i] : args[i]->getType();
+      init_into(obj, ft, args[i]);
+    }
+    if (rd && !rd->isAggregate() && args.empty() && !rd->hasTrivialDefaultConstructor()) {
+      for (const CXXConstructorDecl* c : rd->ctors())
+        if (c->getMinRequiredArguments() == 0 && !c->isCopyOrMoveConstructor()) candidate_ctor(a, c, args, at);
+    }
+    return;
+  }
+  // Every constructor that could be the one chosen (we have no overload
+  // resolution here): the effects of all of them.
+  bool any_candidate = false;
+  for (const CXXConstructorDecl* c : rd->ctors()) {
+    if (c->isDeleted()) continue;
+    if (args.size() < c->getMinRequiredArguments() || (args.size() > c->getNumParams() && !c->isVariadic())) continue;
+    any_candidate = true;
+    if (is_defaulted_copy_or_move(c)) {
+      value(obj, args[0]);
+      continue;
+    }
+    candidate_ctor(a, c, args, at);
+  }
+  for (const Decl* d : rd->decls()) {
+    if (const auto* ft = dyn_cast<FunctionTemplateDecl>(d); ft && isa<CXXConstructorDecl>(ft->getTemplatedDecl())) {
+      // A constructor template: we do not know its instantiation. Safe.
+      any_candidate = true;
+      for (const Expr* e : args) any(unknown(e->getExprLoc(), "constructor template"), e);
+      g_.flow(g_.root(root_kind::unknown), a, -1, at, "constructor template");
+    }
+  }
+  if (!any_candidate)
+    for (const Expr* e : args) value(obj, e);
+}
+
+void graph_builder::impl::candidate_ctor(unsigned a, const CXXConstructorDecl* c, llvm::ArrayRef<const Expr*> args,
+                                         SourceLocation at) {
+  unsigned t = temp(at, "{this}");
+  g_.flow(t, a, -1, at, "receiver");
+  apply_callee(discard_hole, c, false, static_cast<int>(t), args, static_cast<int>(a), at);
+}
+
+// ---- allocation sites ------------------------------------------------------
+
+std::string graph_builder::impl::type_name(QualType t) {
+  PrintingPolicy pp(ctx_.getLangOpts());
+  pp.SuppressTagKeyword = true;
+  pp.SuppressUnwrittenScope = true;
+  return t.getAsString(pp);
+}
+
+// The explicit template arguments of the callee as the source spells them.
+std::string graph_builder::impl::written_template_args(const CallExpr* ce, unsigned shown) {
+  const auto* dre = dyn_cast<DeclRefExpr>(ce->getCallee()->IgnoreImplicit());
+  if (!dre || dre->getNumTemplateArgs() == 0) return {};
+  const SourceManager& sm = ctx_.getSourceManager();
+  std::string out;
+  for (unsigned i = 0; i < dre->getNumTemplateArgs() && i < shown; ++i) {
+    SourceRange r = dre->getTemplateArgs()[i].getSourceRange();
+    if (r.isInvalid() || r.getBegin().isMacroID() || r.getEnd().isMacroID()) return {};
+    llvm::StringRef text =
+        Lexer::getSourceText(CharSourceRange::getTokenRange(r), sm, ctx_.getLangOpts());
+    if (text.empty()) return {};
+    if (!out.empty()) out += ", ";
+    out += text.str();
+  }
+  return out;
+}
+
+// A go::new_ / make_slice / make_map site.
+unsigned graph_builder::impl::alloc_site(const CallExpr* ce, alloc_kind kind, const FunctionDecl* callee) {
+  std::string name;
+  QualType elem;
+  if (const TemplateArgumentList* args = callee->getTemplateSpecializationArgs()) {
+    std::string targs;
+    unsigned shown = kind == alloc_kind::make_map ? 2u : 1u;
+    for (unsigned i = 0; i < args->size() && i < shown; ++i) {
+      if ((*args)[i].getKind() != TemplateArgument::Type) break;
+      if (i == 0) elem = (*args)[i].getAsType();
+      if (!targs.empty()) targs += ", ";
+      targs += type_name((*args)[i].getAsType());
+    }
+    // Templates are reported once, at the spelling: the arguments as written.
+    if (std::string written = written_template_args(ce, shown); !written.empty()) targs = written;
+    name = "go::" + callee->getNameAsString() + "<" + targs + ">";
+  } else {
+    name = "go::" + callee->getNameAsString();
+  }
+  unsigned a = new_loc(loc_kind::alloc, name, ce->getBeginLoc(), depth_);
+  location& l = g_.at(a);
+  l.alloc = kind;
+  l.expr = ce;
+  bool too_big = false;
+  if (!elem.isNull() && !elem->isDependentType() && !elem->isIncompleteType()) {
+    uint64_t size = ctx_.getTypeSizeInChars(elem).getQuantity();
+    if (kind == alloc_kind::new_) {
+      too_big = size > max_stack_object;
+    } else if (kind == alloc_kind::make_slice) {
+      // A slice stays on the stack only with a constant size.
+      uint64_t n = 0;
+      for (unsigned i = 0; i < ce->getNumArgs(); ++i) {
+        Expr::EvalResult r;
+        if (!ce->getArg(i)->EvaluateAsInt(r, ctx_)) {
+          too_big = true;
+          break;
+        }
+        n = std::max<uint64_t>(n, r.Val.getInt().getZExtValue());
+      }
+      if (n * size > max_stack_object) too_big = true;
+    }
+  }
+  if (too_big) {
+    l.forced_heap = true;
+    l.escapes = true;
+    l.escape_root = root_kind::unknown;
+  }
+  return a;
+}
+
+}  // namespace gocxx::escape

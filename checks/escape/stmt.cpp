@@ -1,0 +1,125 @@
+// Statements (Go: stmt.go): the walk of a body, statement by statement,
+// the scope depth that blocks and loops open (a variable declared deeper
+// than a location it flows into is outlived by it), declarations, returns,
+// and the destructor a local runs at scope exit.
+#include "escape/graph_builder_impl.hpp"
+
+#include <clang/AST/StmtCXX.h>
+
+using namespace clang;
+
+namespace gocxx::escape {
+
+void graph_builder::impl::stmt(const Stmt* s) {
+  if (!s) return;
+  if (const auto* e = dyn_cast<Expr>(s)) {
+    value(discard_hole, e);
+    return;
+  }
+  switch (s->getStmtClass()) {
+    case Stmt::CompoundStmtClass:
+    case Stmt::ForStmtClass:
+    case Stmt::WhileStmtClass:
+    case Stmt::DoStmtClass:
+    case Stmt::CXXForRangeStmtClass:
+    case Stmt::IfStmtClass:
+    case Stmt::SwitchStmtClass:
+    case Stmt::CXXCatchStmtClass: {
+      ++depth_;
+      // The exception variable gets its location here, at the handler's
+      // depth; the exception object comes from the heap: nothing of ours.
+      if (const auto* c = dyn_cast<CXXCatchStmt>(s); c && c->getExceptionDecl()) var_loc(c->getExceptionDecl());
+      if (const auto* rf = dyn_cast<CXXForRangeStmt>(s)) {
+        // The implicit iterator walks the range: its ++ is not the pointer
+        // arithmetic that makes an address escape.
+        stmt(rf->getInit());
+        stmt(rf->getRangeStmt());
+        stmt(rf->getBeginStmt());
+        // __end = __range + N: only ever compared with the iterator.
+        const auto* end = dyn_cast_or_null<DeclStmt>(rf->getEndStmt());
+        const auto* end_var = end && end->isSingleDecl() ? dyn_cast<VarDecl>(end->getSingleDecl()) : nullptr;
+        if (!end_var || !end_var->getType()->isPointerType()) stmt(rf->getEndStmt());
+        stmt(rf->getCond());
+        if (const Expr* inc = rf->getInc(); inc && !inc->getType()->isPointerType()) stmt(inc);
+        stmt(rf->getLoopVarStmt());
+        stmt(rf->getBody());
+        --depth_;
+        return;
+      }
+      for (const Stmt* child : s->children()) stmt(child);
+      --depth_;
+      return;
+    }
+    case Stmt::DeclStmtClass:
+      for (const Decl* d : cast<DeclStmt>(s)->decls()) decl(d);
+      return;
+    case Stmt::ReturnStmtClass: {
+      const Expr* rv = cast<ReturnStmt>(s)->getRetValue();
+      if (!rv) return;
+      init_into(result_hole(s->getBeginLoc()), fn_->getReturnType(), rv);
+      return;
+    }
+    case Stmt::CoreturnStmtClass: {
+      const Expr* op = cast<CoreturnStmt>(s)->getOperand();
+      if (op) value(result_hole(s->getBeginLoc()), op);
+      return;
+    }
+    case Stmt::GCCAsmStmtClass:
+    case Stmt::MSAsmStmtClass:
+      for (const Stmt* child : s->children())
+        if (const auto* e = dyn_cast_or_null<Expr>(child)) any(unknown(e->getExprLoc(), "asm"), e);
+      return;
+    default:
+      for (const Stmt* child : s->children()) stmt(child);
+      return;
+  }
+}
+
+void graph_builder::impl::decl(const Decl* d) {
+  if (const auto* dd = dyn_cast<DecompositionDecl>(d)) {
+    unsigned l = var_loc(dd);
+    if (const Expr* init = dd->getInit()) init_into(loc_hole(l, init->getExprLoc(), "assign"), dd->getType(), init);
+    for (const BindingDecl* b : dd->bindings())
+      if (const auto* hv = b->getHoldingVar()) decl(hv);
+    return;
+  }
+  const auto* vd = dyn_cast<VarDecl>(d);
+  if (!vd) return;
+  if (vd->hasGlobalStorage()) {
+    unsigned l = global_loc(vd);
+    if (const Expr* init = vd->getInit()) init_into(loc_hole(l, init->getExprLoc(), "assign"), vd->getType(), init);
+    return;
+  }
+  unsigned l = var_loc(vd);
+  if (const Expr* init = vd->getInit()) init_into(loc_hole(l, init->getExprLoc(), "assign"), vd->getType(), init);
+  destructor_call(vd, l);
+}
+
+// The destructor runs on the variable at scope exit: a destructor that
+// keeps `this` makes the variable escape.
+void graph_builder::impl::destructor_call(const VarDecl* vd, unsigned l) {
+  if (vd->getType()->isReferenceType()) return;
+  destructor_call(vd->getType(), l, vd->getLocation(), 0);
+}
+
+void graph_builder::impl::destructor_call(QualType type, unsigned l, SourceLocation at, unsigned depth) {
+  const CXXRecordDecl* rd = type->getBaseElementTypeUnsafe()->getAsCXXRecordDecl();
+  if (!rd || depth > 8) return;
+  rd = rd->getDefinition();
+  if (!rd || rd->hasTrivialDestructor()) return;
+  const CXXDestructorDecl* dtor = rd->getDestructor();
+  if (!dtor || runtime_model::in_go_namespace(dtor)) return;
+  if (!analysable_definition(dtor) && (dtor->isImplicit() || dtor->isDefaulted())) {
+    // An implicit destructor not defined in this unit: it runs the
+    // destructors of the members and bases, on the same object.
+    for (const FieldDecl* f : rd->fields()) destructor_call(f->getType(), l, at, depth + 1);
+    for (const CXXBaseSpecifier& b : rd->bases()) destructor_call(b.getType(), l, at, depth + 1);
+    return;
+  }
+  unsigned t = temp(at, "{this}");
+  flow(loc_hole(t, at, "destructor"), l, -1);
+  // The variable's dynamic type is its static type: not a virtual call.
+  apply_callee(discard_hole, dtor, /*virtual_call=*/false, t, {}, -1, at);
+}
+
+}  // namespace gocxx::escape
