@@ -119,7 +119,7 @@ void graph_builder::impl::value(hole k, const Expr* e) {
     }
     case Stmt::BinaryOperatorClass:
     case Stmt::CompoundAssignOperatorClass:
-      binary(k, cast<BinaryOperator>(e));
+      binary(cast<BinaryOperator>(e));
       return;
     case Stmt::CallExprClass:
     case Stmt::CXXMemberCallExprClass:
@@ -157,9 +157,10 @@ void graph_builder::impl::value(hole k, const Expr* e) {
     }
     case Stmt::CXXParenListInitExprClass: {
       const auto* pl = cast<CXXParenListInitExpr>(e);
-      // Paired with the fields only, unlike braces: when the record has
-      // bases, their initialisers take the fields' types (kept as it was).
-      llvm::SmallVector<QualType, 8> types = element_types(pl->getType()->getAsRecordDecl(), /*with_bases=*/false);
+      // Like braces, the bases come first (C++20 [dcl.init.general]/16.6.2.2):
+      // pairing from the fields would give a base's initialiser a field's
+      // type and treat a reference binding after it as a copy.
+      llvm::SmallVector<QualType, 8> types = element_types(pl->getType()->getAsRecordDecl(), /*with_bases=*/true);
       unsigned i = 0;
       for (const Expr* init : pl->getInitExprs()) {
         QualType ft = i < types.size() ? types[i] : init->getType();
@@ -286,8 +287,11 @@ void graph_builder::impl::cast_value(const hole& k, const CastExpr* c) {
   }
 }
 
-// A built-in binary operator other than the comma (pass_through sees through that).
-void graph_builder::impl::binary(const hole& k, const BinaryOperator* b) {
+// A built-in binary operator other than the comma (pass_through sees through
+// that). Its value flows nowhere in particular: pointer arithmetic sends its
+// operands to the unknown location, other results hold no pointer, and an
+// assignment is a glvalue, whose value address() follows.
+void graph_builder::impl::binary(const BinaryOperator* b) {
   const Expr* l = b->getLHS();
   const Expr* r = b->getRHS();
   switch (b->getOpcode()) {
@@ -400,7 +404,7 @@ void graph_builder::impl::address(hole k, const Expr* e) {
         any(discard_hole, b->getRHS());
         return;
       }
-      binary(discard_hole, b);  // the assignment itself
+      binary(b);  // the assignment itself
       address(k, b->getLHS());  // and the object assigned to
       return;
     }

@@ -139,7 +139,7 @@ class graph_builder::impl {
   void any(const hole& k, const clang::Expr* e);
   void value(hole k, const clang::Expr* e);
   void cast_value(const hole& k, const clang::CastExpr* c);
-  void binary(const hole& k, const clang::BinaryOperator* b);
+  void binary(const clang::BinaryOperator* b);
   void address(hole k, const clang::Expr* e);
   void unhandled(const clang::Expr* e);
   void decl_address(const hole& k, const clang::ValueDecl* d, clang::SourceLocation at);

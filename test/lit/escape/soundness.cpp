@@ -182,3 +182,19 @@ std::string make_string() {
   return s;
 }
 // DANGLING-NOT: local variable 's'
+
+// Parenthesised aggregate initialisation pairs initialisers with the bases
+// first, then the fields, as braces do: `x` binds the reference member, so
+// its address is stored in the heap object kept in a global.
+struct ParenBase { int tag = 0; };
+struct ParenHolder : ParenBase { int& r; };
+ParenHolder* kept_paren;
+ParenHolder* kept_brace;
+void paren_init_binds_reference() {
+  int x = 0;  // CHECK: t.cpp:[[@LINE]]:7: moved to heap: x
+  kept_paren = new ParenHolder(ParenBase{}, x);
+}
+void brace_init_binds_reference() {
+  int y = 0;  // CHECK: t.cpp:[[@LINE]]:7: moved to heap: y
+  kept_brace = new ParenHolder{ParenBase{}, y};
+}
