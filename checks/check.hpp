@@ -89,7 +89,7 @@ class check_context {
 // file, the key and the value, and the fallback is used.
 class options_view {
  public:
-  options_view(std::string check_id, check_context& context) : prefix_(check_id + "."), context_(&context) {}
+  options_view(const std::string& check_id, check_context& context) : prefix_(check_id + "."), context_(&context) {}
 
   std::string get(llvm::StringRef key, llvm::StringRef fallback) const;
   long long get_int(llvm::StringRef key, long long fallback, long long min = LLONG_MIN) const;

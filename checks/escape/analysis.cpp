@@ -25,10 +25,10 @@ class collector {
   void run() {
     call_graph cg = build_call_graph(ctx_);
     for (const std::vector<const FunctionDecl*>& comp : bottom_up_components(cg)) batch(cg, comp);
-    for (auto& [key, item] : merged_) result_.items.push_back(std::move(item));
+    for (auto& [key, item] : merged_) found.items.push_back(std::move(item));
   }
 
-  escape_result result_;
+  escape_result found;
 
  private:
   void batch(const call_graph& cg, const std::vector<const FunctionDecl*>& comp) {
@@ -72,9 +72,7 @@ class collector {
     }
   }
 
-  bool reportable_pos(SourceLocation pos) const {
-    return pos.isValid() && sm_.isInMainFile(sm_.getExpansionLoc(pos));
-  }
+  bool reportable_pos(SourceLocation pos) const { return pos.isValid() && sm_.isInMainFile(sm_.getExpansionLoc(pos)); }
 
   escape_item& slot(item_kind kind, SourceLocation pos, const std::string& name, bool& fresh) {
     SourceLocation at = sm_.getExpansionLoc(pos);
@@ -173,7 +171,7 @@ const escape_result& analyse(ASTContext& ctx, check_context& unit) {
   if (!slot.result) {
     collector c(ctx);
     c.run();
-    slot.result = std::move(c.result_);
+    slot.result = std::move(c.found);
   }
   return *slot.result;
 }

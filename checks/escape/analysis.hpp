@@ -23,16 +23,16 @@ struct escape_item {
   item_kind kind = item_kind::variable;
   clang::SourceLocation pos;
   std::string name;
-  std::string function;             // the enclosing function, for messages
-  param_leaks leaks;                // params
-  bool escapes = false;             // variables, allocations, moved params
-  root_kind root = root_kind::none; // why it escapes (strongest over instantiations)
+  std::string function;              // the enclosing function, for messages
+  param_leaks leaks;                 // params
+  bool escapes = false;              // variables, allocations, moved params
+  root_kind root = root_kind::none;  // why it escapes (strongest over instantiations)
   alloc_kind alloc = alloc_kind::none;
-  bool forced_heap = false;         // too large / non-constant size
-  bool is_param = false;            // variables: a by-value parameter
+  bool forced_heap = false;  // too large / non-constant size
+  bool is_param = false;     // variables: a by-value parameter
   bool is_temporary = false;
   const clang::Expr* expr = nullptr;
-  std::vector<flow_step> flow;      // how it escapes
+  std::vector<flow_step> flow;  // how it escapes
 };
 
 struct escape_result {

@@ -21,8 +21,10 @@ llvm::SmallVector<QualType, 8> element_types(const RecordDecl* rd, bool with_bas
 // Initialises an object of type `t` (a variable, a result, a member) from
 // `init`: references bind to an address, everything else copies a value.
 void graph_builder::impl::init_into(const hole& k, QualType t, const Expr* init) {
-  if (t->isReferenceType()) address(k, init);
-  else value(k, init);
+  if (t->isReferenceType())
+    address(k, init);
+  else
+    value(k, init);
 }
 
 // ---- stores --------------------------------------------------------------
@@ -48,8 +50,7 @@ hole graph_builder::impl::store_hole(const Expr* lhs, SourceLocation at) {
     if (lambda_ && (capture_of(vd) || (vd->isInitCapture() && !vars_.count(vd))))
       return unknown(at, "store into a capture");
     auto it = vars_.find(vd);
-    if (it == vars_.end() && !fn_->Encloses(vd->getDeclContext()))
-      return unknown(at, "store");
+    if (it == vars_.end() && !fn_->Encloses(vd->getDeclContext())) return unknown(at, "store");
     return loc_hole(var_loc(vd), at, "assign");
   }
   if (const auto* m = dyn_cast<MemberExpr>(lhs)) {
@@ -96,8 +97,10 @@ bool graph_builder::impl::points_into_gc_heap(const Expr* p) {
 void graph_builder::impl::assign(const Expr* lhs, const Expr* rhs, SourceLocation at) {
   hole k = store_hole(lhs, at);
   any(discard_hole, lhs);  // side effects of computing the place
-  if (lhs->getType()->isReferenceType()) address(k, rhs);
-  else value(k, rhs);
+  if (lhs->getType()->isReferenceType())
+    address(k, rhs);
+  else
+    value(k, rhs);
 }
 
 // ---- constructors --------------------------------------------------------

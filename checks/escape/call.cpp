@@ -49,8 +49,7 @@ void graph_builder::impl::call(const hole& k, const CallExpr* ce) {
         return;
       }
       break;
-    default:
-      break;
+    default: break;
   }
   const Expr* object = nullptr;  // the implicit object argument
   bool object_is_pointer = false;
@@ -99,8 +98,10 @@ void graph_builder::impl::call(const hole& k, const CallExpr* ce) {
   if (object) {
     unsigned t = temp(object->getExprLoc(), "{this}");
     hole th = loc_hole(t, object->getExprLoc(), "receiver");
-    if (object_is_pointer) value(th, object);
-    else address(th, object);
+    if (object_is_pointer)
+      value(th, object);
+    else
+      address(th, object);
     this_temp = static_cast<int>(t);
   }
   bool virtual_call = method && method->isVirtual() && !qualified && !method->hasAttr<FinalAttr>() &&
@@ -129,8 +130,8 @@ void graph_builder::impl::apply_callee(const hole& k, const FunctionDecl* callee
     temps.push_back(static_cast<int>(t));
   }
   const FunctionDecl* def = virtual_call ? nullptr : analysable_definition(callee);
-  auto in_batch = def ? fns_.find(def) : fns_.end();
-  if (def && in_batch != fns_.end()) {
+  auto in_batch = def ? functions.find(def) : functions.end();
+  if (def && in_batch != functions.end()) {
     const function_locations& fl = in_batch->second;
     for (unsigned i = 0; i < temps.size() && i < fl.params.size(); ++i)
       if (temps[i] >= 0) g_.flow(fl.params[i], static_cast<unsigned>(temps[i]), 0, at, "call parameter");

@@ -36,7 +36,8 @@ class main_file_functions : public RecursiveASTVisitor<main_file_functions> {
   bool shouldVisitLambdaBody() const { return true; }
 
   bool VisitFunctionDecl(FunctionDecl* fd) {
-    if (fd->doesThisDeclarationHaveABody() && !fd->isDependentContext() && in_main(fd->getLocation())) out_.push_back(fd);
+    if (fd->doesThisDeclarationHaveABody() && !fd->isDependentContext() && in_main(fd->getLocation()))
+      out_.push_back(fd);
     return true;
   }
   bool VisitLambdaExpr(LambdaExpr* le) {
@@ -67,8 +68,9 @@ class callee_scan {
   }
 
   void record_ctors(QualType t) {
-    const CXXRecordDecl* rd = t.isNull() ? nullptr : t->getAsCXXRecordDecl();
-    if (!rd || !(rd = rd->getDefinition())) return;
+    const CXXRecordDecl* decl = t.isNull() ? nullptr : t->getAsCXXRecordDecl();
+    const CXXRecordDecl* rd = decl ? decl->getDefinition() : nullptr;
+    if (!rd) return;
     for (const CXXConstructorDecl* c : rd->ctors()) add(c);
   }
 
@@ -93,8 +95,9 @@ class callee_scan {
     } else if (const auto* ds = dyn_cast<DeclStmt>(s)) {
       for (const Decl* d : ds->decls()) {
         if (const auto* vd = dyn_cast<VarDecl>(d)) {
-          if (const CXXRecordDecl* rd = vd->getType()->getAsCXXRecordDecl())
-            if ((rd = rd->getDefinition()) && !rd->hasTrivialDestructor()) add(rd->getDestructor());
+          if (const CXXRecordDecl* decl = vd->getType()->getAsCXXRecordDecl())
+            if (const CXXRecordDecl* rd = decl->getDefinition(); rd && !rd->hasTrivialDestructor())
+              add(rd->getDestructor());
           stmt(vd->getInit());
         }
       }

@@ -80,13 +80,13 @@ void dangling_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
   const escape_result& result = analyse(ctx, context());
   const clang::SourceManager& sm = ctx.getSourceManager();
   for (const escape_item& item : result.items) {
-    bool moved = item.escapes && (item.kind == item_kind::variable ||
-                                  (item.kind == item_kind::param && item.leaks.moved_to_heap));
+    bool moved = item.escapes &&
+                 (item.kind == item_kind::variable || (item.kind == item_kind::param && item.leaks.moved_to_heap));
     // Temporaries are left to Clang's own -Wdangling diagnostics.
     if (!moved || !is_definite(item.root) || item.is_temporary) continue;
     std::string what = item.is_temporary ? "a temporary object"
-                       : item.is_param    ? "parameter '" + item.name + "'"
-                                          : "local variable '" + item.name + "'";
+                       : item.is_param   ? "parameter '" + item.name + "'"
+                                         : "local variable '" + item.name + "'";
     std::string msg = "address of " + what + " outlives it: " + dangling_reason(item.root, item.function);
     auto b = diag(sm, item.pos, msg);
     b.data({{"name", item.name}, {"reason", root_description(item.root)}});

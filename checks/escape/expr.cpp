@@ -19,19 +19,11 @@ namespace gocxx::escape {
 bool graph_builder::impl::pass_through(const hole& k, const Expr* e, visitor visit) {
   auto into = [&](const Expr* sub) { (this->*visit)(k, sub); };
   switch (e->getStmtClass()) {
-    case Stmt::CXXBindTemporaryExprClass:
-      into(cast<CXXBindTemporaryExpr>(e)->getSubExpr());
-      return true;
+    case Stmt::CXXBindTemporaryExprClass: into(cast<CXXBindTemporaryExpr>(e)->getSubExpr()); return true;
     case Stmt::ExprWithCleanupsClass:
-    case Stmt::ConstantExprClass:
-      into(cast<FullExpr>(e)->getSubExpr());
-      return true;
-    case Stmt::CXXDefaultArgExprClass:
-      into(cast<CXXDefaultArgExpr>(e)->getExpr());
-      return true;
-    case Stmt::CXXDefaultInitExprClass:
-      into(cast<CXXDefaultInitExpr>(e)->getExpr());
-      return true;
+    case Stmt::ConstantExprClass: into(cast<FullExpr>(e)->getSubExpr()); return true;
+    case Stmt::CXXDefaultArgExprClass: into(cast<CXXDefaultArgExpr>(e)->getExpr()); return true;
+    case Stmt::CXXDefaultInitExprClass: into(cast<CXXDefaultInitExpr>(e)->getExpr()); return true;
     case Stmt::SubstNonTypeTemplateParmExprClass:
       into(cast<SubstNonTypeTemplateParmExpr>(e)->getReplacement());
       return true;
@@ -58,8 +50,7 @@ bool graph_builder::impl::pass_through(const hole& k, const Expr* e, visitor vis
       into(c->getFalseExpr());
       return true;
     }
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -67,8 +58,10 @@ bool graph_builder::impl::pass_through(const hole& k, const Expr* e, visitor vis
 
 // The value or (for a glvalue) the address of `e` into k.
 void graph_builder::impl::any(const hole& k, const Expr* e) {
-  if (e->isGLValue()) address(k, e);
-  else value(k, e);
+  if (e->isGLValue())
+    address(k, e);
+  else
+    value(k, e);
 }
 
 void graph_builder::impl::value(hole k, const Expr* e) {
@@ -92,9 +85,7 @@ void graph_builder::impl::value(hole k, const Expr* e) {
     case Stmt::CXXDynamicCastExprClass:
     case Stmt::CXXFunctionalCastExprClass:
     case Stmt::CXXAddrspaceCastExprClass:
-    case Stmt::BuiltinBitCastExprClass:
-      cast_value(k, cast<CastExpr>(e));
-      return;
+    case Stmt::BuiltinBitCastExprClass: cast_value(k, cast<CastExpr>(e)); return;
     case Stmt::UnaryOperatorClass: {
       const auto* u = cast<UnaryOperator>(e);
       switch (u->getOpcode()) {
@@ -112,32 +103,20 @@ void graph_builder::impl::value(hole k, const Expr* e) {
           }
           any(discard_hole, u->getSubExpr());
           return;
-        default:
-          any(discard_hole, u->getSubExpr());
-          return;
+        default: any(discard_hole, u->getSubExpr()); return;
       }
     }
     case Stmt::BinaryOperatorClass:
-    case Stmt::CompoundAssignOperatorClass:
-      binary(cast<BinaryOperator>(e));
-      return;
+    case Stmt::CompoundAssignOperatorClass: binary(cast<BinaryOperator>(e)); return;
     case Stmt::CallExprClass:
     case Stmt::CXXMemberCallExprClass:
     case Stmt::CXXOperatorCallExprClass:
     case Stmt::UserDefinedLiteralClass:
-    case Stmt::CUDAKernelCallExprClass:
-      call(k, cast<CallExpr>(e));
-      return;
+    case Stmt::CUDAKernelCallExprClass: call(k, cast<CallExpr>(e)); return;
     case Stmt::CXXConstructExprClass:
-    case Stmt::CXXTemporaryObjectExprClass:
-      construct_value(k, cast<CXXConstructExpr>(e));
-      return;
-    case Stmt::CXXNewExprClass:
-      cxx_new(cast<CXXNewExpr>(e));
-      return;
-    case Stmt::CXXDeleteExprClass:
-      value(discard_hole, cast<CXXDeleteExpr>(e)->getArgument());
-      return;
+    case Stmt::CXXTemporaryObjectExprClass: construct_value(k, cast<CXXConstructExpr>(e)); return;
+    case Stmt::CXXNewExprClass: cxx_new(cast<CXXNewExpr>(e)); return;
+    case Stmt::CXXDeleteExprClass: value(discard_hole, cast<CXXDeleteExpr>(e)->getArgument()); return;
     case Stmt::CXXThrowExprClass:
       if (const Expr* sub = cast<CXXThrowExpr>(e)->getSubExpr()) value(unknown(e->getExprLoc(), "throw"), sub);
       return;
@@ -169,15 +148,9 @@ void graph_builder::impl::value(hole k, const Expr* e) {
       }
       return;
     }
-    case Stmt::CXXStdInitializerListExprClass:
-      address(k, cast<CXXStdInitializerListExpr>(e)->getSubExpr());
-      return;
-    case Stmt::LambdaExprClass:
-      lambda(k, cast<LambdaExpr>(e));
-      return;
-    case Stmt::CXXThisExprClass:
-      this_value(k, cast<CXXThisExpr>(e));
-      return;
+    case Stmt::CXXStdInitializerListExprClass: address(k, cast<CXXStdInitializerListExpr>(e)->getSubExpr()); return;
+    case Stmt::LambdaExprClass: lambda(k, cast<LambdaExpr>(e)); return;
+    case Stmt::CXXThisExprClass: this_value(k, cast<CXXThisExpr>(e)); return;
     case Stmt::CoawaitExprClass:
     case Stmt::CoyieldExprClass: {
       const auto* co = cast<CoroutineSuspendExpr>(e);
@@ -205,13 +178,11 @@ void graph_builder::impl::value(hole k, const Expr* e) {
     case Stmt::GNUNullExprClass:
     case Stmt::SourceLocExprClass:
     case Stmt::ConceptSpecializationExprClass:
-    case Stmt::RequiresExprClass:
-      return;
+    case Stmt::RequiresExprClass: return;
     case Stmt::CXXRewrittenBinaryOperatorClass:
       value(k, cast<CXXRewrittenBinaryOperator>(e)->getSemanticForm());
       return;
-    case Stmt::DeclRefExprClass:
-      return;  // a prvalue DeclRefExpr: an enumerator or a non-type template parameter
+    case Stmt::DeclRefExprClass: return;  // a prvalue DeclRefExpr: an enumerator or a non-type template parameter
     default:
       // Anything else: whatever it uses goes to the heap.
       unhandled(e);
@@ -222,50 +193,36 @@ void graph_builder::impl::value(hole k, const Expr* e) {
 cast_flow classify_cast(CastKind ck) {
   switch (ck) {
     case CK_LValueToRValue:
-    case CK_LValueToRValueBitCast:
-      return cast_flow::load;
-    case CK_ArrayToPointerDecay:
-      return cast_flow::decay;
+    case CK_LValueToRValueBitCast: return cast_flow::load;
+    case CK_ArrayToPointerDecay: return cast_flow::decay;
     case CK_NoOp:
     case CK_DerivedToBase:
     case CK_UncheckedDerivedToBase:
-    case CK_BaseToDerived:
-      return cast_flow::same_object;
+    case CK_BaseToDerived: return cast_flow::same_object;
     case CK_Dynamic:
     case CK_AddressSpaceConversion:
     case CK_AtomicToNonAtomic:
     case CK_NonAtomicToAtomic:
     case CK_ToUnion:
     case CK_UserDefinedConversion:
-    case CK_ConstructorConversion:
-      return cast_flow::conversion;
-    case CK_BitCast:
-      return cast_flow::bit_cast;
+    case CK_ConstructorConversion: return cast_flow::conversion;
+    case CK_BitCast: return cast_flow::bit_cast;
     case CK_PointerToIntegral:
     case CK_IntegralToPointer:
     case CK_ReinterpretMemberPointer:
-    case CK_LValueBitCast:
-      return cast_flow::opaque;
-    case CK_Dependent:
-      return cast_flow::dependent;
-    default:
-      return cast_flow::no_address;
+    case CK_LValueBitCast: return cast_flow::opaque;
+    case CK_Dependent: return cast_flow::dependent;
+    default: return cast_flow::no_address;
   }
 }
 
 void graph_builder::impl::cast_value(const hole& k, const CastExpr* c) {
   const Expr* sub = c->getSubExpr();
   switch (classify_cast(c->getCastKind())) {
-    case cast_flow::load:
-      address(k.deref(), sub);
-      return;
-    case cast_flow::decay:
-      address(k, sub);
-      return;
+    case cast_flow::load: address(k.deref(), sub); return;
+    case cast_flow::decay: address(k, sub); return;
     case cast_flow::same_object:
-    case cast_flow::conversion:
-      any(k, sub);
-      return;
+    case cast_flow::conversion: any(k, sub); return;
     case cast_flow::bit_cast:
       if (isa<ExplicitCastExpr>(c)) {
         // reinterpret_cast, a C cast or static_cast from void*: from here on
@@ -275,15 +232,9 @@ void graph_builder::impl::cast_value(const hole& k, const CastExpr* c) {
       }
       value(k, sub);
       return;
-    case cast_flow::opaque:
-      any(unknown(c->getExprLoc(), "conversion"), sub);
-      return;
-    case cast_flow::dependent:
-      any(unknown(c->getExprLoc(), "dependent cast"), sub);
-      return;
-    case cast_flow::no_address:
-      any(discard_hole, sub);
-      return;
+    case cast_flow::opaque: any(unknown(c->getExprLoc(), "conversion"), sub); return;
+    case cast_flow::dependent: any(unknown(c->getExprLoc(), "dependent cast"), sub); return;
+    case cast_flow::no_address: any(discard_hole, sub); return;
   }
 }
 
@@ -295,9 +246,7 @@ void graph_builder::impl::binary(const BinaryOperator* b) {
   const Expr* l = b->getLHS();
   const Expr* r = b->getRHS();
   switch (b->getOpcode()) {
-    case BO_Assign:
-      assign(l, r, b->getOperatorLoc());
-      return;
+    case BO_Assign: assign(l, r, b->getOperatorLoc()); return;
     case BO_Add:
     case BO_Sub:
       if (b->getType()->isPointerType()) {
@@ -330,7 +279,6 @@ void graph_builder::impl::binary(const BinaryOperator* b) {
       return;
   }
 }
-
 
 // ---- addresses -----------------------------------------------------------
 
@@ -365,8 +313,10 @@ void graph_builder::impl::address(hole k, const Expr* e) {
         return;
       }
       hole base = member->getType()->isReferenceType() ? k.deref() : k;  // a reference member holds the address
-      if (m->isArrow()) value(base, m->getBase());
-      else address(base, m->getBase());
+      if (m->isArrow())
+        value(base, m->getBase());
+      else
+        address(base, m->getBase());
       return;
     }
     case Stmt::ArraySubscriptExprClass: {
@@ -378,9 +328,7 @@ void graph_builder::impl::address(hole k, const Expr* e) {
     case Stmt::UnaryOperatorClass: {
       const auto* u = cast<UnaryOperator>(e);
       switch (u->getOpcode()) {
-        case UO_Deref:
-          value(k.note(u->getOperatorLoc(), "indirection"), u->getSubExpr());
-          return;
+        case UO_Deref: value(k.note(u->getOperatorLoc(), "indirection"), u->getSubExpr()); return;
         case UO_PreInc:
         case UO_PreDec:
           if (u->getType()->isPointerType()) value(unknown(u->getOperatorLoc(), "pointer arithmetic"), u->getSubExpr());
@@ -388,12 +336,8 @@ void graph_builder::impl::address(hole k, const Expr* e) {
           return;
         case UO_Real:
         case UO_Imag:
-        case UO_Extension:
-          address(k, u->getSubExpr());
-          return;
-        default:
-          any(unknown(u->getOperatorLoc(), "unhandled operator"), u->getSubExpr());
-          return;
+        case UO_Extension: address(k, u->getSubExpr()); return;
+        default: any(unknown(u->getOperatorLoc(), "unhandled operator"), u->getSubExpr()); return;
       }
     }
     case Stmt::BinaryOperatorClass:
@@ -404,7 +348,7 @@ void graph_builder::impl::address(hole k, const Expr* e) {
         any(discard_hole, b->getRHS());
         return;
       }
-      binary(b);  // the assignment itself
+      binary(b);                // the assignment itself
       address(k, b->getLHS());  // and the object assigned to
       return;
     }
@@ -419,8 +363,10 @@ void graph_builder::impl::address(hole k, const Expr* e) {
       // A glvalue cast: the operand's object, or one the analysis cannot follow.
       const auto* c = cast<CastExpr>(e);
       cast_flow f = classify_cast(c->getCastKind());
-      if (f == cast_flow::same_object || f == cast_flow::conversion) address(k, c->getSubExpr());
-      else any(unknown(c->getExprLoc(), "cast"), c->getSubExpr());
+      if (f == cast_flow::same_object || f == cast_flow::conversion)
+        address(k, c->getSubExpr());
+      else
+        any(unknown(c->getExprLoc(), "cast"), c->getSubExpr());
       return;
     }
     case Stmt::CallExprClass:
@@ -460,9 +406,7 @@ void graph_builder::impl::address(hole k, const Expr* e) {
     case Stmt::CoyieldExprClass:
       any(unknown(e->getExprLoc(), "co_await"), cast<CoroutineSuspendExpr>(e)->getOperand());
       return;
-    default:
-      unhandled(e);
-      return;
+    default: unhandled(e); return;
   }
 }
 
@@ -530,8 +474,10 @@ void graph_builder::impl::this_value(const hole& k, const CXXThisExpr*) {
     // `this` of the enclosing class, captured by the closure.
     for (const LambdaCapture& cap : lambda_->captures()) {
       if (!cap.capturesThis()) continue;
-      if (cap.getCaptureKind() == LCK_StarThis) flow(k, static_cast<unsigned>(cur_->this_loc));
-      else flow(k.deref(), static_cast<unsigned>(cur_->this_loc));
+      if (cap.getCaptureKind() == LCK_StarThis)
+        flow(k, static_cast<unsigned>(cur_->this_loc));
+      else
+        flow(k.deref(), static_cast<unsigned>(cur_->this_loc));
       return;
     }
     flow(k.deref(), static_cast<unsigned>(cur_->this_loc));

@@ -62,8 +62,10 @@ bool is_defaulted_copy_or_move(const FunctionDecl* fd) {
   const auto* md = dyn_cast<CXXMethodDecl>(fd);
   if (!md) return false;
   bool copy_or_move = false;
-  if (const auto* cd = dyn_cast<CXXConstructorDecl>(md)) copy_or_move = cd->isCopyOrMoveConstructor();
-  else copy_or_move = md->isCopyAssignmentOperator() || md->isMoveAssignmentOperator();
+  if (const auto* cd = dyn_cast<CXXConstructorDecl>(md))
+    copy_or_move = cd->isCopyOrMoveConstructor();
+  else
+    copy_or_move = md->isCopyAssignmentOperator() || md->isMoveAssignmentOperator();
   return copy_or_move && (md->isTrivial() || md->isDefaulted() || md->isImplicit());
 }
 
@@ -85,7 +87,9 @@ graph_builder::graph_builder(ASTContext& ctx, location_graph& g, const summary_t
     : impl_(std::make_unique<impl>(ctx, g, summaries, batch)) {}
 graph_builder::~graph_builder() = default;
 void graph_builder::build() { impl_->build(); }
-const llvm::DenseMap<const FunctionDecl*, function_locations>& graph_builder::functions() const { return impl_->fns_; }
+const llvm::DenseMap<const FunctionDecl*, function_locations>& graph_builder::functions() const {
+  return impl_->functions;
+}
 
 graph_builder::impl::impl(ASTContext& ctx, location_graph& g, const summary_table& sums,
                           const std::vector<const FunctionDecl*>& batch)
@@ -160,7 +164,7 @@ unsigned graph_builder::impl::var_loc(const ValueDecl* vd) {
 
 void graph_builder::impl::prepare(const FunctionDecl* fd) {
   fn_ = fd;
-  function_locations& fl = fns_[fd];
+  function_locations& fl = functions[fd];
   fl.fd = fd;
   for (unsigned i = 0; i < fd->getNumParams(); ++i) {
     const ParmVarDecl* p = fd->getParamDecl(i);
@@ -190,10 +194,9 @@ void graph_builder::impl::prepare(const FunctionDecl* fd) {
 
 void graph_builder::impl::walk_function(const FunctionDecl* fd) {
   fn_ = fd;
-  cur_ = &fns_[fd];
+  cur_ = &functions[fd];
   lambda_ = nullptr;
-  if (const auto* md = dyn_cast<CXXMethodDecl>(fd); md && md->getParent()->isLambda())
-    lambda_ = md->getParent();
+  if (const auto* md = dyn_cast<CXXMethodDecl>(fd); md && md->getParent()->isLambda()) lambda_ = md->getParent();
   depth_ = 1;
   const Stmt* body = fd->getBody();
   if (cur_->coroutine) {
@@ -213,7 +216,7 @@ void graph_builder::impl::walk_function(const FunctionDecl* fd) {
         construct_into(loc_hole(cur_->this_obj, e->getExprLoc(), "base initializer"), e);
         continue;
       }
-      QualType ft = init->getMember() ? init->getMember()->getType()
+      QualType ft = init->getMember()           ? init->getMember()->getType()
                     : init->getIndirectMember() ? init->getIndirectMember()->getType()
                                                 : e->getType();
       init_into(loc_hole(cur_->this_obj, e->getExprLoc(), "member initializer"), ft, e);
@@ -237,9 +240,13 @@ void graph_builder::impl::lambda(const hole& k, const LambdaExpr* le) {
     if (init != le->capture_init_end()) ++init;
     if (!ie) continue;
     hole ck = k.note(cap.getLocation(), "captured by a closure");
+    // `this` and by-copy captures hold the value; by-reference captures and
+    // reference init-captures hold the address.
     if (cap.capturesThis()) {
       value(ck, ie);
-    } else if (cap.getCaptureKind() == LCK_ByRef) {
+      continue;
+    }
+    if (cap.getCaptureKind() == LCK_ByRef) {
       address(ck.note(cap.getLocation(), "captured by reference"), ie);
     } else if (cap.capturesVariable() && cap.getCapturedVar()->getType()->isReferenceType() &&
                cast<VarDecl>(cap.getCapturedVar())->isInitCapture()) {

@@ -85,7 +85,7 @@ class graph_builder::impl {
   impl(clang::ASTContext& ctx, location_graph& g, const summary_table& sums,
        const std::vector<const clang::FunctionDecl*>& batch);
 
-  llvm::DenseMap<const clang::FunctionDecl*, function_locations> fns_;
+  llvm::DenseMap<const clang::FunctionDecl*, function_locations> functions;
 
   void build();
 

@@ -15,9 +15,9 @@ constexpr int no_leak = -1;
 struct param_leaks {
   int heap_definite = no_leak;  // min derefs to a definite heap root
   root_kind definite_kind = root_kind::none;
-  int heap_unknown = no_leak;   // min derefs to a conservative heap root
+  int heap_unknown = no_leak;           // min derefs to a conservative heap root
   int results[2] = {no_leak, no_leak};  // ~r0 (the return value) and ~this (a constructor's object)
-  bool moved_to_heap = false;   // the parameter itself escapes (its address leaks)
+  bool moved_to_heap = false;           // the parameter itself escapes (its address leaks)
 
   int heap() const;  // min over both heap kinds, or no_leak
   bool empty() const;
@@ -32,7 +32,7 @@ struct function_summary {
   std::vector<param_leaks> params;  // in declaration order
   param_leaks this_param;           // member functions
   bool has_this = false;
-  bool result_escapes = false;      // the address of the object it returns escapes
+  bool result_escapes = false;  // the address of the object it returns escapes
 };
 
 // Go's wording for one parameter: "leaking param: p", "leaking param content: p",

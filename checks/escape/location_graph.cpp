@@ -22,11 +22,15 @@ const char* root_description(root_kind k) {
 }
 
 location_graph::location_graph() {
-  for (root_kind k : {root_kind::unknown, root_kind::gc_heap, root_kind::chan_send, root_kind::spawn, root_kind::global}) {
+  for (root_kind k :
+       {root_kind::unknown, root_kind::gc_heap, root_kind::chan_send, root_kind::spawn, root_kind::global}) {
     location l;
     l.kind = loc_kind::heap;
     l.root = k;
-    l.name = k == root_kind::chan_send ? "{channel}" : k == root_kind::spawn ? "{goroutine}" : k == root_kind::global ? "{global}" : "{heap}";
+    l.name = k == root_kind::chan_send ? "{channel}"
+             : k == root_kind::spawn   ? "{goroutine}"
+             : k == root_kind::global  ? "{global}"
+                                       : "{heap}";
     l.escapes = true;
     l.escape_root = k;
     roots_[static_cast<unsigned>(k)] = add(std::move(l));
@@ -40,10 +44,8 @@ unsigned location_graph::root(root_kind k) const {
     case root_kind::gc_heap:
     case root_kind::chan_send:
     case root_kind::spawn:
-    case root_kind::global:
-      return roots_[static_cast<unsigned>(k)];
-    default:
-      return roots_[static_cast<unsigned>(root_kind::unknown)];
+    case root_kind::global: return roots_[static_cast<unsigned>(k)];
+    default: return roots_[static_cast<unsigned>(root_kind::unknown)];
   }
 }
 

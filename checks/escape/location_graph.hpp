@@ -62,19 +62,19 @@ struct location {
   const clang::ValueDecl* decl = nullptr;   // variable / parameter / global
   const clang::Expr* expr = nullptr;        // allocation site / temporary
   alloc_kind alloc = alloc_kind::none;
-  std::string name;                         // for reports: x, ~r0, this, go::new_<T>
-  clang::SourceLocation pos;                // where reports point
-  unsigned scope_depth = 0;                 // lexical block depth in fn
-  int result_index = -1;                    // results: 0 = ~r0, 1 = ~this
-  int param_index = -1;                     // params: 0.. ; `this` = -1 with is_this
+  std::string name;           // for reports: x, ~r0, this, go::new_<T>
+  clang::SourceLocation pos;  // where reports point
+  unsigned scope_depth = 0;   // lexical block depth in fn
+  int result_index = -1;      // results: 0 = ~r0, 1 = ~this
+  int param_index = -1;       // params: 0.. ; `this` = -1 with is_this
   bool is_this = false;
-  bool forced_heap = false;                 // allocation that must stay on the heap (size)
-  std::vector<edge> edges;                  // incoming
+  bool forced_heap = false;  // allocation that must stay on the heap (size)
+  std::vector<edge> edges;   // incoming
 
   // Solver state.
-  bool escapes = false;        // outlives its scope: Go's attrEscapes
-  root_kind escape_root = root_kind::none;  // the strongest root that made it escape
-  unsigned escape_via = 0;     // the root location that made it escape
+  bool escapes = false;                                    // outlives its scope: Go's attrEscapes
+  root_kind escape_root = root_kind::none;                 // the strongest root that made it escape
+  unsigned escape_via = 0;                                 // the root location that made it escape
   std::vector<std::pair<unsigned, unsigned>> explanation;  // path: (location, edge index) from this to root
   int walk_derefs = 0;
   unsigned walk_gen = 0;

@@ -6,8 +6,8 @@
 namespace gocxx {
 
 void register_escape_checks(check_registry& registry) {
-  registry.add<escape::report_check>(
-      "gocxx-escape-report", "escape analysis verdicts in Go's -m wording (moved to heap, leaking param, ...)");
+  registry.add<escape::report_check>("gocxx-escape-report",
+                                     "escape analysis verdicts in Go's -m wording (moved to heap, leaking param, ...)");
   registry.add<escape::heap_to_stack_check>("gocxx-escape-heap-to-stack",
                                             "a go::new_ whose object does not escape and can live on the stack");
   registry.add<escape::dangling_check>(

@@ -21,7 +21,7 @@ namespace gocxx::escape {
 namespace {
 
 // Objects larger than this never live on a stack (Go: MaxImplicitStackVarSize).
-constexpr uint64_t max_stack_object = 64 * 1024;
+constexpr uint64_t max_stack_object = uint64_t{64} * 1024;
 
 // A go:: type or a go:: handle: passed by reference to the runtime, it is copied.
 bool is_runtime_value(QualType t) {
@@ -49,8 +49,10 @@ void graph_builder::impl::runtime_call(const hole& k, const CallExpr* ce, const 
   // The handle the member is called on, as a value (its target's address).
   auto object_value = [&](const hole& h) {
     if (!object) return;
-    if (object_is_pointer) value(h.deref(), object);
-    else value(h, object);
+    if (object_is_pointer)
+      value(h.deref(), object);
+    else
+      value(h, object);
   };
   auto args_value = [&](const hole& h, unsigned from) {
     for (unsigned i = from; i < args.size(); ++i) any(h, args[i]);
@@ -70,9 +72,7 @@ void graph_builder::impl::runtime_call(const hole& k, const CallExpr* ce, const 
       flow(k.addr().note(at, callee->getNameAsString() == "make_map" ? "go::make_map" : "go::make_slice"), a);
       return;
     }
-    case escape_api::make_chan:
-      args_value(discard_hole, 0);
-      return;
+    case escape_api::make_chan: args_value(discard_hole, 0); return;
     case escape_api::append:
       if (!args.empty()) {
         value(k.note(at, "append"), args[0]);
@@ -149,8 +149,10 @@ void graph_builder::impl::runtime_call(const hole& k, const CallExpr* ce, const 
       // awaiter, a context...); a raw pointer they are given may be kept.
       if (object) {
         hole h = k.note(at, "runtime call");
-        if (object_is_pointer) value(h, object);
-        else address(h, object);
+        if (object_is_pointer)
+          value(h, object);
+        else
+          address(h, object);
       }
       for (unsigned i = 0; i < args.size(); ++i) {
         const Expr* a = args[i];
@@ -181,16 +183,18 @@ void graph_builder::impl::runtime_construct(const hole& k, const CXXConstructExp
       for (unsigned i = 0; i < args.size(); ++i) {
         const Expr* a = args[i];
         QualType pt = i < ctor->getNumParams() ? ctor->getParamDecl(i)->getType() : a->getType();
-        if (api != escape_api::handle_view && !runtime_model::is_go_handle_type(ctor->getParent()->getTypeForDecl()
-                                                                                    ->getCanonicalTypeInternal()) &&
+        if (api != escape_api::handle_view &&
+            !runtime_model::is_go_handle_type(ctor->getParent()->getTypeForDecl()->getCanonicalTypeInternal()) &&
             pt->isPointerType() && !is_known_holder(ctor->getParent())) {
           any(unknown(a->getExprLoc(), "runtime constructor"), a);
           continue;
         }
         // Runtime types copy what they are constructed from (a handle
         // converted to a view, a callable into a defer): the value.
-        if (pt->isReferenceType() && is_runtime_value(a->getType())) value(k.note(at, "constructor"), a);
-        else init_into(k.note(at, "constructor"), pt, a);
+        if (pt->isReferenceType() && is_runtime_value(a->getType()))
+          value(k.note(at, "constructor"), a);
+        else
+          init_into(k.note(at, "constructor"), pt, a);
       }
       return;
     }
@@ -270,8 +274,7 @@ std::string graph_builder::impl::written_template_args(const CallExpr* ce, unsig
   for (unsigned i = 0; i < dre->getNumTemplateArgs() && i < shown; ++i) {
     SourceRange r = dre->getTemplateArgs()[i].getSourceRange();
     if (r.isInvalid() || r.getBegin().isMacroID() || r.getEnd().isMacroID()) return {};
-    llvm::StringRef text =
-        Lexer::getSourceText(CharSourceRange::getTokenRange(r), sm, ctx_.getLangOpts());
+    llvm::StringRef text = Lexer::getSourceText(CharSourceRange::getTokenRange(r), sm, ctx_.getLangOpts());
     if (text.empty()) return {};
     if (!out.empty()) out += ", ";
     out += text.str();

@@ -62,7 +62,7 @@ class walker {
     root.walk_pred_loc = -1;
     root.walk_pred_edge = -1;
     std::deque<unsigned> work{r};
-    root_kind root_strength = root.escapes                       ? kind_for(root, root)
+    root_kind root_strength = root.escapes                    ? kind_for(root, root)
                               : root.kind == loc_kind::result ? root_kind::result
                                                               : root_kind::scope;
     while (!work.empty()) {
@@ -144,7 +144,8 @@ std::vector<flow_step> explain(const location_graph& g, unsigned l) {
     unsigned src = cur;
     for (auto [dst, ei] : loc.explanation) {
       const edge& e = g.at(dst).edges[ei];
-      out.push_back({e.where, "flow: " + g.at(dst).name + " = " + deref_prefix(e.derefs) + g.at(src).name + " (" + e.why + ")"});
+      out.push_back(
+          {e.where, "flow: " + g.at(dst).name + " = " + deref_prefix(e.derefs) + g.at(src).name + " (" + e.why + ")"});
       src = dst;
     }
     if (loc.escape_via == cur) break;

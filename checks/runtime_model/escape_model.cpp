@@ -44,7 +44,7 @@ escape_api classify_escape_api(const FunctionDecl* fd) {
     OverloadedOperatorKind op = md->getOverloadedOperator();
     if (isa<CXXConversionDecl>(md)) {
       return is_go_handle_type(cast<CXXConversionDecl>(md)->getConversionType()) ? escape_api::handle_view
-                                                                                  : escape_api::pure;
+                                                                                 : escape_api::pure;
     }
     if (cls == "ptr") {
       if (op == OO_Arrow || op == OO_Star || n == "get") return escape_api::handle_deref;
@@ -53,8 +53,7 @@ escape_api classify_escape_api(const FunctionDecl* fd) {
     }
     if (cls == "slice") {
       // begin() and end() are pointers into the array, as data() is.
-      if (op == OO_Subscript || n == "data" || n == "at" || n == "begin" || n == "end")
-        return escape_api::handle_deref;
+      if (op == OO_Subscript || n == "data" || n == "at" || n == "begin" || n == "end") return escape_api::handle_deref;
       if (n == "sub") return escape_api::handle_view;
       if (op == OO_Equal) return escape_api::handle_copy;
       return escape_api::pure;
@@ -92,8 +91,8 @@ escape_api classify_escape_api(const FunctionDecl* fd) {
   if (n == "run") return escape_api::run;
   if (n == "spawn") return escape_api::spawn;
   if (n == "after" || n == "sleep" || n == "yield" || n == "num_goroutine" || n == "maxprocs" || n == "gc" ||
-      n == "mem_stats" || n == "set_gc_percent" || n == "set_memory_limit" || n == "errorf" ||
-      n == "on_default" || n == "background")
+      n == "mem_stats" || n == "set_gc_percent" || n == "set_memory_limit" || n == "errorf" || n == "on_default" ||
+      n == "background")
     return escape_api::pure;
   return escape_api::other_function;
 }

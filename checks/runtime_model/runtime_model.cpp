@@ -71,8 +71,7 @@ uint64_t pointer_model::pointer_bytes(QualType t) {
   uint64_t result = 0;
   if (c->isDependentType() || c->isIncompleteType()) {
     result = 0;
-  } else if (c->isPointerType() || c->isReferenceType() || c->isBlockPointerType() ||
-             c->isObjCObjectPointerType()) {
+  } else if (c->isPointerType() || c->isReferenceType() || c->isBlockPointerType() || c->isObjCObjectPointerType()) {
     result = ptr_size;
   } else if (const auto* arr = dyn_cast<ConstantArrayType>(c.getTypePtr())) {
     uint64_t n = arr->getSize().getZExtValue();
@@ -103,7 +102,8 @@ uint64_t pointer_model::pointer_bytes(QualType t) {
       }
       --depth_;
     }
-    if (is_go_handle_type(c)) result = std::max<uint64_t>(result, std::min<uint64_t>(ptr_size, ctx_.getTypeSize(c) / 8));
+    if (is_go_handle_type(c))
+      result = std::max<uint64_t>(result, std::min<uint64_t>(ptr_size, ctx_.getTypeSize(c) / 8));
   }
   cache_[key] = result;
   return result;

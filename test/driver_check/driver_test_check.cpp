@@ -41,9 +41,12 @@ class driver_test_check final : public check {
         *null = 1;
       }
       severity sev = severity::warning;
-      if (name.starts_with("flag_remark_")) sev = severity::remark;
-      else if (name.starts_with("flag_note_")) sev = severity::note;
-      else if (name.starts_with("flag_error_")) sev = severity::error;
+      if (name.starts_with("flag_remark_"))
+        sev = severity::remark;
+      else if (name.starts_with("flag_note_"))
+        sev = severity::note;
+      else if (name.starts_with("flag_error_"))
+        sev = severity::error;
       diag(sm, fn->getLocation(), ("function '" + name + "' is flagged").str(), sev)
           .note(fn->getBody()->getBeginLoc(), "its body starts here")
           .fix_replace(clang::CharSourceRange::getTokenRange(fn->getLocation()),
