@@ -134,10 +134,12 @@ std::string write_config(const config& cfg) {
   return os.str();
 }
 
-const config_finder::loaded& config_finder::for_directory(const std::string& dir) {
-  // Caller holds mu_.
-  auto it = dirs_.find(dir);
-  if (it != dirs_.end()) return it->second;
+config_finder::loaded config_finder::for_directory(const std::string& dir) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = dirs_.find(dir);
+    if (it != dirs_.end()) return it->second;
+  }
   loaded result;
   llvm::SmallString<256> candidate(dir);
   llvm::sys::path::append(candidate, ".gocxx.yaml");
@@ -158,12 +160,12 @@ const config_finder::loaded& config_finder::for_directory(const std::string& dir
       result = for_directory(parent.str());
     }
   }
-  return dirs_.emplace(dir, std::move(result)).first->second;
+  std::lock_guard<std::mutex> lock(mu_);
+  return dirs_.emplace(dir, std::move(result)).first->second;  // the first one parsed wins
 }
 
 std::shared_ptr<const config> config_finder::for_file(const std::string& file, std::string& error) {
-  std::lock_guard<std::mutex> lock(mu_);
-  const loaded& l = for_directory(llvm::sys::path::parent_path(file).str());
+  loaded l = for_directory(llvm::sys::path::parent_path(file).str());
   if (!l.cfg) error = l.error;
   return l.cfg;
 }

@@ -12,6 +12,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "baseline.hpp"
 #include "check.hpp"
@@ -22,6 +23,7 @@
 #include "effective_config.hpp"
 #include "families.hpp"
 #include "fixes.hpp"
+#include "isolation.hpp"
 #include "options.hpp"
 #include "report.hpp"
 #include "runner.hpp"
@@ -90,9 +92,9 @@ int dump_config(const options& opts) {
   return 0;
 }
 
-}  // namespace
-
-int run_driver(int argc, const char* const* argv, void (*register_extra_checks)(check_registry&)) {
+// The driver; `abandoned` is set when units were abandoned at their deadline
+// (their threads still run: run_driver must not return).
+int drive(int argc, const char* const* argv, void (*register_extra_checks)(check_registry&), bool& abandoned) {
   options opts;
   std::string error;
   if (!parse_options(argc, argv, opts, error)) return usage_error(error);
@@ -132,21 +134,22 @@ int run_driver(int argc, const char* const* argv, void (*register_extra_checks)(
   baseline known;
   if (opts.baseline && !known.load(*opts.baseline, error)) return usage_error(error);
 
-  compilation_database cdb;
-  if (!load_compilation_database(opts.build_dir, opts.files, cdb, error)) return usage_error(error);
+  auto cdb = std::make_shared<compilation_database>();
+  if (!load_compilation_database(opts.build_dir, opts.files, *cdb, error)) return usage_error(error);
 
   std::vector<tu_error> errors;
-  std::vector<std::string> units = select_translation_units(cdb, opts.files, errors);
+  std::vector<std::string> units = select_translation_units(*cdb, opts.files, errors);
 
   run_settings settings;
   settings.default_checks = default_checks(opts.command);
   settings.cli_checks = opts.checks;
   settings.cli_fail_on = opts.fail_on;
   settings.jobs = opts.jobs;
+  settings.unit_timeout = opts.unit_timeout;
   if (opts.command == subcommand::escape)
     settings.extra_options["gocxx-escape-report.Level"] = std::to_string(opts.escape_level.value_or(1));
-  config_finder configs;
-  run_result result = run_checks(cdb, units, settings, configs);
+  run_result result = run_checks(cdb, units, settings, std::make_shared<config_finder>());
+  abandoned = result.abandoned > 0;
   for (tu_error& e : result.errors) errors.push_back(std::move(e));
   sort_and_unique(errors);
   sort_and_unique(result.findings);
@@ -176,6 +179,22 @@ int run_driver(int argc, const char* const* argv, void (*register_extra_checks)(
                  << (applied.applied == 1 ? "" : "s") << " to " << applied.files << " file"
                  << (applied.files == 1 ? "" : "s") << "\n";
     status = (!errors.empty() || !applied.errors.empty()) ? 2 : !applied.conflicts.empty() ? 1 : 0;
+  }
+  return status;
+}
+
+}  // namespace
+
+int run_driver(int argc, const char* const* argv, void (*register_extra_checks)(check_registry&)) {
+  install_crash_handlers();
+  bool abandoned = false;
+  int status = drive(argc, argv, register_extra_checks, abandoned);
+  // Units abandoned at their deadline are still running, reading the
+  // configuration, the checks' registry and clang's globals: end the
+  // process without destroying them.
+  if (abandoned) {
+    llvm::outs().flush();
+    std::_Exit(status);
   }
   return status;
 }
