@@ -131,6 +131,14 @@ int drive(int argc, const char* const* argv, void (*register_extra_checks)(check
     return 0;
   }
 
+  // --checks comes last: when it disables every check, no .gocxx.yaml can
+  // enable one.
+  check_filter after_cli;
+  after_cli.add("*");
+  after_cli.add(opts.checks);
+  if (std::none_of(ids.begin(), ids.end(), [&](const std::string& id) { return after_cli.enabled(id); }))
+    return usage_error("no check is enabled: --checks '" + opts.checks + "' disables every check");
+
   baseline known;
   if (opts.baseline && !known.load(*opts.baseline, error)) return usage_error(error);
 

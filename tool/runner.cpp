@@ -140,6 +140,14 @@ unit_result run_unit(const compilation_database& cdb, const std::string& file, c
   unit_setup setup;
   setup.sink = &sink;
   setup.enabled = enabled_checks(settings, *cfg);
+  if (setup.enabled.empty()) {
+    std::string from = "the subcommand's";
+    if (!cfg->checks.empty()) from += ", then " + cfg->path + "'s Checks";
+    if (!settings.cli_checks.empty()) from += ", then --checks";
+    out.errors.push_back(tu_error{shown, "no check is enabled: the selection '" +
+                                             effective_checks_glob(settings, *cfg) + "' (" + from + ") matches none"});
+    return out;
+  }
   setup.options = cfg->check_options;
   for (const auto& [k, v] : settings.extra_options) setup.options[k] = v;
   setup.origin = cfg->path.empty() ? "the command line" : cfg->path;
