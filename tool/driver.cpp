@@ -12,6 +12,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 
 #include "baseline.hpp"
@@ -39,8 +40,44 @@ namespace gocxx {
 
 namespace {
 
+// Every message is one line: control characters in it (a newline in a file
+// name) are escaped.
+std::string one_line(llvm::StringRef text) {
+  std::string out;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if ((u < 0x20 && c != '\t') || u == 0x7f) {
+      char escaped[8];
+      snprintf(escaped, sizeof escaped, "\\x%02x", u);
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+void print_error(const std::string& message) { llvm::errs() << "gocxx: error: " << one_line(message) << "\n"; }
+void print_warning(const std::string& message) { llvm::errs() << "gocxx: warning: " << one_line(message) << "\n"; }
+
 int usage_error(const std::string& message) {
-  llvm::errs() << "gocxx: error: " << message << "\n";
+  print_error(message);
+  return 2;
+}
+
+// Standard output that could not be written (a full disk) is an error, exit
+// status 2, instead of LLVM's fatal error when the stream is destroyed.
+int check_output(int status) {
+  llvm::raw_fd_ostream& os = llvm::outs();
+  os.flush();
+  if (!os.has_error()) return status;
+  std::error_code ec = os.error();
+  os.clear_error();
+  print_error("cannot write stdout: " + ec.message());
   return 2;
 }
 
@@ -88,7 +125,7 @@ int dump_config(const options& opts) {
   settings.cli_fail_on = opts.fail_on;
   std::vector<std::string> warnings;
   llvm::outs() << dump_effective_config(settings, *cfg, warnings);
-  for (const std::string& w : warnings) llvm::errs() << "gocxx: warning: " << w << "\n";
+  for (const std::string& w : warnings) print_warning(w);
   return 0;
 }
 
@@ -107,6 +144,12 @@ int drive(int argc, const char* const* argv, void (*register_extra_checks)(check
     return 0;
   }
   if (opts.command == subcommand::lsp) return usage_error("lsp: not implemented yet");
+
+  // Every relative path is resolved against it; LLVM and clang fail in odd
+  // ways without one (ClangTool reports "out of memory").
+  llvm::SmallString<256> cwd;
+  if (std::error_code ec = llvm::sys::fs::current_path(cwd))
+    return usage_error("cannot get the current directory (deleted?): " + ec.message());
 
   check_registry& registry = check_registry::instance();
   register_all_checks(registry);
@@ -173,20 +216,20 @@ int drive(int argc, const char* const* argv, void (*register_extra_checks)(check
     shown.push_back(std::move(r.f));
   }
 
-  for (const std::string& w : result.warnings) llvm::errs() << "gocxx: warning: " << w << "\n";
+  for (const std::string& w : result.warnings) print_warning(w);
   write_output(opts, shown, errors, sources);
-  for (const tu_error& e : errors) llvm::errs() << "gocxx: error: " << e.file << ": " << e.message << "\n";
+  for (const tu_error& e : errors) print_error(e.file + ": " + e.message);
 
-  int status = !errors.empty() ? 2 : failing ? 1 : 0;
+  int status = check_output(!errors.empty() ? 2 : failing ? 1 : 0);
   if (opts.export_fixes && !export_fixes(*opts.export_fixes, shown, error)) return usage_error(error);
   if (opts.apply) {
     apply_result applied = apply_fixes(shown);
-    for (const std::string& c : applied.conflicts) llvm::errs() << "gocxx: warning: " << c << "\n";
-    for (const std::string& e : applied.errors) llvm::errs() << "gocxx: error: " << e << "\n";
+    for (const std::string& c : applied.conflicts) print_warning(c);
+    for (const std::string& e : applied.errors) print_error(e);
     llvm::errs() << "gocxx: applied the fixes of " << applied.applied << " finding"
                  << (applied.applied == 1 ? "" : "s") << " to " << applied.files << " file"
                  << (applied.files == 1 ? "" : "s") << "\n";
-    status = (!errors.empty() || !applied.errors.empty()) ? 2 : !applied.conflicts.empty() ? 1 : 0;
+    status = (!errors.empty() || !applied.errors.empty() || status == 2) ? 2 : !applied.conflicts.empty() ? 1 : 0;
   }
   return status;
 }
@@ -196,14 +239,14 @@ int drive(int argc, const char* const* argv, void (*register_extra_checks)(check
 int run_driver(int argc, const char* const* argv, void (*register_extra_checks)(check_registry&)) {
   install_crash_handlers();
   bool abandoned = false;
-  int status = drive(argc, argv, register_extra_checks, abandoned);
+  int status = check_output(drive(argc, argv, register_extra_checks, abandoned));
+  // A stderr that cannot be written cannot be told about; LLVM would make
+  // it a fatal error when the stream is destroyed.
+  llvm::errs().clear_error();
   // Units abandoned at their deadline are still running, reading the
   // configuration, the checks' registry and clang's globals: end the
   // process without destroying them.
-  if (abandoned) {
-    llvm::outs().flush();
-    std::_Exit(status);
-  }
+  if (abandoned) std::_Exit(status);
   return status;
 }
 
