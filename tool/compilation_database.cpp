@@ -21,6 +21,54 @@ std::string absolute(llvm::StringRef path) {
   return std::string(p);
 }
 
+// Does `path` exist as a directory entry? Unlike fs::exists, true for a
+// symbolic link that leads nowhere (or to itself): reading it says why.
+bool entry_exists(const llvm::Twine& path) {
+  llvm::sys::fs::file_status st;
+  return !llvm::sys::fs::status(path, st, /*follow=*/false);
+}
+
+// Does `command` end inside quotes? Read as LLVM reads it (JSONCommandLine
+// Syntax::Gnu): a backslash escapes the next character, except within single
+// quotes. LLVM keeps such a quote in the argument ('"a.cpp': no such file).
+bool unbalanced_quotes(const std::string& command) {
+  char quote = 0;
+  for (size_t i = 0; i < command.size(); ++i) {
+    char c = command[i];
+    if (c == '\\' && quote != '\'') {
+      ++i;
+    } else if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    }
+  }
+  return quote != 0;
+}
+
+// What is wrong with one entry of the database, or "". LLVM's own parser
+// takes a number for a string and says nothing of it: the unit then fails
+// with a misleading "no input files" or is silently skipped.
+std::string entry_problem(const nlohmann::json& entry) {
+  if (!entry.is_object()) return "not an object";
+  for (const char* key : {"directory", "file"})
+    if (!entry.contains(key)) return "no \"" + std::string(key) + "\"";
+  if (!entry.contains("command") && !entry.contains("arguments")) return "neither \"command\" nor \"arguments\"";
+  for (const char* key : {"directory", "file", "command", "output"})
+    if (entry.contains(key) && !entry[key].is_string()) return "\"" + std::string(key) + "\" is not a string";
+  if (entry.contains("arguments")) {
+    const nlohmann::json& args = entry["arguments"];
+    if (!args.is_array() || !std::all_of(args.begin(), args.end(), [](const auto& a) { return a.is_string(); }))
+      return "\"arguments\" is not a list of strings";
+    if (args.empty()) return "\"arguments\" is empty";
+  } else {
+    const std::string& command = entry["command"].get_ref<const std::string&>();
+    if (llvm::StringRef(command).trim().empty()) return "\"command\" is empty";
+    if (unbalanced_quotes(command)) return "\"command\" has an unbalanced quote";
+  }
+  return "";
+}
+
 bool load_file(const std::string& json, compilation_database& out, std::string& error) {
   // Validate the JSON first: LLVM's parser prints its own multi-line
   // complaint on stderr and then reports a misleading "Missing key".
@@ -35,13 +83,14 @@ bool load_file(const std::string& json, compilation_database& out, std::string& 
       error = "malformed compilation database " + json + ": not a JSON array";
       return false;
     }
-    for (const nlohmann::json& entry : doc) {
-      if (!entry.is_object() || !entry.contains("file") || !entry.contains("directory") ||
-          !(entry.contains("command") || entry.contains("arguments"))) {
-        error = "malformed compilation database " + json +
-                ": every entry needs \"directory\", \"file\" and \"command\" or \"arguments\"";
-        return false;
-      }
+    for (size_t i = 0; i < doc.size(); ++i) {
+      std::string problem = entry_problem(doc[i]);
+      if (problem.empty()) continue;
+      std::string which = "entry " + std::to_string(i + 1);
+      if (doc[i].is_object() && doc[i].contains("file") && doc[i]["file"].is_string())
+        which += " (" + doc[i]["file"].get<std::string>() + ")";
+      error = "malformed compilation database " + json + ": " + which + ": " + problem;
+      return false;
     }
   } catch (const nlohmann::json::exception& e) {
     std::string what = e.what();
@@ -71,7 +120,8 @@ bool load_compilation_database(const std::optional<std::string>& build_dir, cons
                                compilation_database& out, std::string& error) {
   if (build_dir) {
     std::string dir = absolute(*build_dir);
-    if (llvm::sys::fs::is_regular_file(dir) && llvm::sys::path::filename(dir) == "compile_commands.json")
+    if (llvm::sys::path::filename(dir) == "compile_commands.json" && entry_exists(dir) &&
+        !llvm::sys::fs::is_directory(dir))
       return load_file(dir, out, error);
     if (!llvm::sys::fs::is_directory(dir)) {
       error = "-p " + *build_dir + ": no such directory";
@@ -79,7 +129,7 @@ bool load_compilation_database(const std::optional<std::string>& build_dir, cons
     }
     llvm::SmallString<256> json(dir);
     llvm::sys::path::append(json, "compile_commands.json");
-    if (!llvm::sys::fs::exists(json)) {
+    if (!entry_exists(json)) {
       error = "no compile_commands.json in " + *build_dir +
               " (configure the build with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)";
       return false;
@@ -91,7 +141,7 @@ bool load_compilation_database(const std::optional<std::string>& build_dir, cons
   for (llvm::StringRef dir = start; !dir.empty(); dir = llvm::sys::path::parent_path(dir)) {
     llvm::SmallString<256> json(dir);
     llvm::sys::path::append(json, "compile_commands.json");
-    if (llvm::sys::fs::exists(json)) return load_file(std::string(json), out, error);
+    if (entry_exists(json)) return load_file(std::string(json), out, error);
   }
   error = "no compile_commands.json found in " + start + " or its parents (pass -p BUILD_DIR)";
   return false;

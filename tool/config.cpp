@@ -5,22 +5,19 @@
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Path.h>
 #include <llvm/Support/SourceMgr.h>
+#include <llvm/Support/YAMLParser.h>
 #include <llvm/Support/YAMLTraits.h>
 #include <llvm/Support/raw_ostream.h>
+
+#include <set>
 
 #include "report.hpp"
 
 namespace {
 
-// CheckOptions as a mapping (`id.Key: value`) or, as older clang-tidy
-// configurations write it, a list of `{key: id.Key, value: value}`.
+// For write_config only: reading walks the YAML nodes itself (see below).
 struct yaml_option_map {
   std::map<std::string, std::string> values;
-};
-
-struct key_value {
-  std::string key;
-  std::string value;
 };
 
 struct raw_config {
@@ -31,39 +28,13 @@ struct raw_config {
 
 }  // namespace
 
-LLVM_YAML_IS_SEQUENCE_VECTOR(key_value)
-
 namespace llvm::yaml {
 
 template <>
-struct MappingTraits<key_value> {
-  static void mapping(IO& io, key_value& kv) {
-    io.mapRequired("key", kv.key);
-    io.mapRequired("value", kv.value);
-  }
-};
-
-template <>
-void yamlize(IO& io, yaml_option_map& m, bool, EmptyContext& ctx) {
-  if (io.outputting()) {
-    io.beginMapping();
-    for (auto& [k, v] : m.values) io.mapRequired(k.c_str(), v);
-    io.endMapping();
-    return;
-  }
-  // Reading: the node decides the form.
-  auto& in = static_cast<Input&>(io);
-  if (llvm::isa<SequenceNode>(in.getCurrentNode())) {
-    std::vector<key_value> list;
-    yamlize(io, list, true, ctx);
-    for (key_value& kv : list) m.values[kv.key] = std::move(kv.value);
-  } else if (llvm::isa<MappingNode>(in.getCurrentNode())) {
-    io.beginMapping();
-    for (StringRef key : io.keys()) io.mapRequired(key.str().c_str(), m.values[key.str()]);
-    io.endMapping();
-  } else {
-    io.setError("CheckOptions: expected a mapping or a list of {key, value}");
-  }
+void yamlize(IO& io, yaml_option_map& m, bool, EmptyContext&) {
+  io.beginMapping();
+  for (auto& [k, v] : m.values) io.mapRequired(k.c_str(), v);
+  io.endMapping();
 }
 
 template <>
@@ -94,6 +65,127 @@ void capture(const llvm::SMDiagnostic& d, void* context) {
   c->first = os.str();
 }
 
+// Reads a .gocxx.yaml from LLVM's YAML nodes. Not YAMLTraits: its mapping
+// input checks each key against a list of the keys asked for, quadratic in
+// the number of CheckOptions (80,000 keys took 15 s). The reader never goes
+// deeper than CheckOptions' list items and stops at the first node of the
+// wrong kind, so nesting, however deep, costs no stack. Each error is
+// printed through the stream (a `file:line:col:` diagnostic) and returns
+// false.
+class config_reader {
+ public:
+  explicit config_reader(llvm::yaml::Stream& stream) : stream_(stream) {}
+
+  // FailOn is returned as written, for the caller to check.
+  bool read(config& out, std::optional<std::string>& fail_on) {
+    auto doc = stream_.begin();
+    if (doc == stream_.end()) return !stream_.failed();
+    llvm::yaml::Node* root = doc->getRoot();
+    if (stream_.failed()) return false;
+    if (!llvm::isa<llvm::yaml::NullNode>(root) && !read_top(root, out, fail_on)) return false;
+    // Further documents would be ignored: an error, unless empty (`---` at
+    // the end).
+    for (++doc; doc != stream_.end(); ++doc) {
+      llvm::yaml::Node* next = doc->getRoot();
+      if (stream_.failed()) return false;
+      if (!llvm::isa<llvm::yaml::NullNode>(next)) return fail(next, "a second YAML document: a .gocxx.yaml holds one");
+    }
+    return !stream_.failed();
+  }
+
+ private:
+  bool fail(llvm::yaml::Node* at, const llvm::Twine& message) {
+    stream_.printError(at, message);
+    return false;
+  }
+
+  // The key of a mapping entry, a plain string.
+  bool key_of(llvm::yaml::KeyValueNode& kv, std::string& key) {
+    auto* k = llvm::dyn_cast_or_null<llvm::yaml::ScalarNode>(kv.getKey());
+    if (!k) return stream_.failed() ? false : fail(kv.getKey() ? kv.getKey() : &kv, "expected a key");
+    llvm::SmallString<64> storage;
+    key = k->getValue(storage).str();
+    return !stream_.failed();
+  }
+
+  // A scalar value: plain, quoted or a block.
+  bool string_of(llvm::yaml::Node* value, llvm::yaml::Node* owner, const llvm::Twine& what, std::string& out) {
+    if (auto* s = llvm::dyn_cast_or_null<llvm::yaml::ScalarNode>(value)) {
+      llvm::SmallString<64> storage;
+      out = s->getValue(storage).str();
+      return !stream_.failed();
+    }
+    if (auto* b = llvm::dyn_cast_or_null<llvm::yaml::BlockScalarNode>(value)) {
+      out = b->getValue().str();
+      return true;
+    }
+    if (stream_.failed()) return false;
+    bool missing = !value || llvm::isa<llvm::yaml::NullNode>(value);
+    return fail(missing ? owner : value, what + (missing ? ": expected a value" : ": expected a string"));
+  }
+
+  bool read_top(llvm::yaml::Node* root, config& out, std::optional<std::string>& fail_on) {
+    auto* map = llvm::dyn_cast<llvm::yaml::MappingNode>(root);
+    if (!map) return fail(root, "expected a mapping of Checks, FailOn and CheckOptions");
+    std::set<std::string> seen;
+    for (llvm::yaml::KeyValueNode& kv : *map) {
+      std::string key;
+      if (!key_of(kv, key)) return false;
+      if (!seen.insert(key).second) return fail(kv.getKey(), "duplicated mapping key '" + key + "'");
+      if (key == "Checks" || key == "FailOn") {
+        std::string value;
+        if (!string_of(kv.getValue(), kv.getKey(), key, value)) return false;
+        if (value == "<none>") continue;  // clang-tidy's spelling of "not given"
+        (key == "Checks" ? out.checks : fail_on.emplace()) = value;
+      } else if (key == "CheckOptions") {
+        if (!read_options(kv.getValue(), kv.getKey(), out.check_options)) return false;
+      } else {
+        return fail(kv.getKey(), "unknown key '" + key + "'");
+      }
+    }
+    return !stream_.failed();
+  }
+
+  // `id.Key: value` entries, or a list of `{key: id.Key, value: value}`.
+  bool read_options(llvm::yaml::Node* node, llvm::yaml::Node* owner, std::map<std::string, std::string>& out) {
+    if (auto* map = llvm::dyn_cast_or_null<llvm::yaml::MappingNode>(node)) {
+      for (llvm::yaml::KeyValueNode& kv : *map) {
+        std::string key, value;
+        if (!key_of(kv, key) || !string_of(kv.getValue(), kv.getKey(), "CheckOptions: " + key, value)) return false;
+        if (!out.emplace(key, std::move(value)).second)
+          return fail(kv.getKey(), "duplicated mapping key '" + key + "'");
+      }
+      return !stream_.failed();
+    }
+    if (auto* list = llvm::dyn_cast_or_null<llvm::yaml::SequenceNode>(node)) {
+      for (llvm::yaml::Node& item : *list) {
+        auto* entry = llvm::dyn_cast<llvm::yaml::MappingNode>(&item);
+        if (!entry) return stream_.failed() ? false : fail(&item, "CheckOptions: expected {key: ..., value: ...}");
+        std::optional<std::string> key, value;
+        for (llvm::yaml::KeyValueNode& kv : *entry) {
+          std::string name;
+          if (!key_of(kv, name)) return false;
+          if (name != "key" && name != "value") return fail(kv.getKey(), "unknown key '" + name + "'");
+          std::optional<std::string>& slot = name == "key" ? key : value;
+          if (slot) return fail(kv.getKey(), "duplicated mapping key '" + name + "'");
+          slot.emplace();
+          if (!string_of(kv.getValue(), kv.getKey(), "CheckOptions: " + name, *slot)) return false;
+        }
+        if (stream_.failed()) return false;
+        if (!key || !value) return fail(entry, std::string("missing required key '") + (key ? "value" : "key") + "'");
+        out[*key] = std::move(*value);
+      }
+      return !stream_.failed();
+    }
+    if (stream_.failed()) return false;
+    return fail(node && !llvm::isa<llvm::yaml::NullNode>(node) ? node : owner,
+                "CheckOptions: expected a mapping or a list of {key, value}");
+  }
+
+ private:
+  llvm::yaml::Stream& stream_;
+};
+
 }  // namespace
 
 namespace {
@@ -103,24 +195,22 @@ bool parse_config_text(const std::string& path, const std::string& text, config&
   out.path = path;
   if (llvm::StringRef(text).trim().empty()) return true;
   diag_capture diags;
-  auto buffer = llvm::MemoryBuffer::getMemBuffer(text, path);
-  raw_config raw;
-  llvm::yaml::Input in(buffer->getMemBufferRef(), nullptr, capture, &diags);
-  in >> raw;
-  if (in.error()) {
+  llvm::SourceMgr sm;
+  sm.setDiagHandler(capture, &diags);
+  llvm::yaml::Stream stream(llvm::MemoryBufferRef(text, path), sm, /*ShowColors=*/false);
+  std::optional<std::string> fail_on;
+  if (!config_reader(stream).read(out, fail_on)) {
     error = diags.first.empty() ? path + ": malformed YAML" : diags.first;
     return false;
   }
-  if (raw.checks) out.checks = *raw.checks;
-  if (raw.fail_on) {
+  if (fail_on) {
     severity s;
-    if (!parse_severity(*raw.fail_on, s)) {
-      error = path + ": FailOn: '" + *raw.fail_on + "' is not one of remark, note, warning, error";
+    if (!parse_severity(*fail_on, s)) {
+      error = path + ": FailOn: '" + *fail_on + "' is not one of remark, note, warning, error";
       return false;
     }
     out.fail_on = s;
   }
-  out.check_options = std::move(raw.check_options.values);
   return true;
 }
 
@@ -144,10 +234,12 @@ std::string write_config(const config& cfg) {
   return os.str();
 }
 
-const config_finder::loaded& config_finder::for_directory(const std::string& dir) {
-  // Caller holds mu_.
-  auto it = dirs_.find(dir);
-  if (it != dirs_.end()) return it->second;
+config_finder::loaded config_finder::for_directory(const std::string& dir) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = dirs_.find(dir);
+    if (it != dirs_.end()) return it->second;
+  }
   loaded result;
   llvm::SmallString<256> candidate(dir);
   llvm::sys::path::append(candidate, ".gocxx.yaml");
@@ -168,12 +260,12 @@ const config_finder::loaded& config_finder::for_directory(const std::string& dir
       result = for_directory(parent.str());
     }
   }
-  return dirs_.emplace(dir, std::move(result)).first->second;
+  std::lock_guard<std::mutex> lock(mu_);
+  return dirs_.emplace(dir, std::move(result)).first->second;  // the first one parsed wins
 }
 
 std::shared_ptr<const config> config_finder::for_file(const std::string& file, std::string& error) {
-  std::lock_guard<std::mutex> lock(mu_);
-  const loaded& l = for_directory(llvm::sys::path::parent_path(file).str());
+  loaded l = for_directory(llvm::sys::path::parent_path(file).str());
   if (!l.cfg) error = l.error;
   return l.cfg;
 }

@@ -36,7 +36,8 @@ std::string write_config(const config& cfg);
 class config_finder {
  public:
   // The configuration for `file` (absolute): the nearest .gocxx.yaml in its
-  // directory or a parent. Thread-safe; each file is read once.
+  // directory or a parent. Thread-safe; each file is read once (or a few
+  // times, by units asking at the same moment).
   // Null with a one-line `error` when that file is malformed.
   std::shared_ptr<const config> for_file(const std::string& file, std::string& error);
 
@@ -45,7 +46,10 @@ class config_finder {
     std::shared_ptr<const config> cfg;
     std::string error;
   };
-  const loaded& for_directory(const std::string& dir);
+  // mu_ guards the cache only: files are read and parsed unlocked, so that
+  // a unit whose analysis fails there (its thread jumps out: isolation.hpp)
+  // cannot leave it locked. Two units may parse one file; the first wins.
+  loaded for_directory(const std::string& dir);
   std::mutex mu_;
   std::map<std::string, loaded> dirs_;
 };

@@ -12,6 +12,8 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 #include "baseline.hpp"
 #include "check.hpp"
@@ -22,6 +24,7 @@
 #include "effective_config.hpp"
 #include "families.hpp"
 #include "fixes.hpp"
+#include "isolation.hpp"
 #include "options.hpp"
 #include "report.hpp"
 #include "runner.hpp"
@@ -37,8 +40,44 @@ namespace gocxx {
 
 namespace {
 
+// Every message is one line: control characters in it (a newline in a file
+// name) are escaped.
+std::string one_line(llvm::StringRef text) {
+  std::string out;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if ((u < 0x20 && c != '\t') || u == 0x7f) {
+      char escaped[8];
+      snprintf(escaped, sizeof escaped, "\\x%02x", u);
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+void print_error(const std::string& message) { llvm::errs() << "gocxx: error: " << one_line(message) << "\n"; }
+void print_warning(const std::string& message) { llvm::errs() << "gocxx: warning: " << one_line(message) << "\n"; }
+
 int usage_error(const std::string& message) {
-  llvm::errs() << "gocxx: error: " << message << "\n";
+  print_error(message);
+  return 2;
+}
+
+// Standard output that could not be written (a full disk) is an error, exit
+// status 2, instead of LLVM's fatal error when the stream is destroyed.
+int check_output(int status) {
+  llvm::raw_fd_ostream& os = llvm::outs();
+  os.flush();
+  if (!os.has_error()) return status;
+  std::error_code ec = os.error();
+  os.clear_error();
+  print_error("cannot write stdout: " + ec.message());
   return 2;
 }
 
@@ -86,13 +125,13 @@ int dump_config(const options& opts) {
   settings.cli_fail_on = opts.fail_on;
   std::vector<std::string> warnings;
   llvm::outs() << dump_effective_config(settings, *cfg, warnings);
-  for (const std::string& w : warnings) llvm::errs() << "gocxx: warning: " << w << "\n";
+  for (const std::string& w : warnings) print_warning(w);
   return 0;
 }
 
-}  // namespace
-
-int run_driver(int argc, const char* const* argv, void (*register_extra_checks)(check_registry&)) {
+// The driver; `abandoned` is set when units were abandoned at their deadline
+// (their threads still run: run_driver must not return).
+int drive(int argc, const char* const* argv, void (*register_extra_checks)(check_registry&), bool& abandoned) {
   options opts;
   std::string error;
   if (!parse_options(argc, argv, opts, error)) return usage_error(error);
@@ -105,6 +144,12 @@ int run_driver(int argc, const char* const* argv, void (*register_extra_checks)(
     return 0;
   }
   if (opts.command == subcommand::lsp) return usage_error("lsp: not implemented yet");
+
+  // Every relative path is resolved against it; LLVM and clang fail in odd
+  // ways without one (ClangTool reports "out of memory").
+  llvm::SmallString<256> cwd;
+  if (std::error_code ec = llvm::sys::fs::current_path(cwd))
+    return usage_error("cannot get the current directory (deleted?): " + ec.message());
 
   check_registry& registry = check_registry::instance();
   register_all_checks(registry);
@@ -129,24 +174,33 @@ int run_driver(int argc, const char* const* argv, void (*register_extra_checks)(
     return 0;
   }
 
+  // --checks comes last: when it disables every check, no .gocxx.yaml can
+  // enable one.
+  check_filter after_cli;
+  after_cli.add("*");
+  after_cli.add(opts.checks);
+  if (std::none_of(ids.begin(), ids.end(), [&](const std::string& id) { return after_cli.enabled(id); }))
+    return usage_error("no check is enabled: --checks '" + opts.checks + "' disables every check");
+
   baseline known;
   if (opts.baseline && !known.load(*opts.baseline, error)) return usage_error(error);
 
-  compilation_database cdb;
-  if (!load_compilation_database(opts.build_dir, opts.files, cdb, error)) return usage_error(error);
+  auto cdb = std::make_shared<compilation_database>();
+  if (!load_compilation_database(opts.build_dir, opts.files, *cdb, error)) return usage_error(error);
 
   std::vector<tu_error> errors;
-  std::vector<std::string> units = select_translation_units(cdb, opts.files, errors);
+  std::vector<std::string> units = select_translation_units(*cdb, opts.files, errors);
 
   run_settings settings;
   settings.default_checks = default_checks(opts.command);
   settings.cli_checks = opts.checks;
   settings.cli_fail_on = opts.fail_on;
   settings.jobs = opts.jobs;
+  settings.unit_timeout = opts.unit_timeout;
   if (opts.command == subcommand::escape)
     settings.extra_options["gocxx-escape-report.Level"] = std::to_string(opts.escape_level.value_or(1));
-  config_finder configs;
-  run_result result = run_checks(cdb, units, settings, configs);
+  run_result result = run_checks(cdb, units, settings, std::make_shared<config_finder>());
+  abandoned = result.abandoned > 0;
   for (tu_error& e : result.errors) errors.push_back(std::move(e));
   sort_and_unique(errors);
   sort_and_unique(result.findings);
@@ -162,21 +216,37 @@ int run_driver(int argc, const char* const* argv, void (*register_extra_checks)(
     shown.push_back(std::move(r.f));
   }
 
-  for (const std::string& w : result.warnings) llvm::errs() << "gocxx: warning: " << w << "\n";
+  for (const std::string& w : result.warnings) print_warning(w);
   write_output(opts, shown, errors, sources);
-  for (const tu_error& e : errors) llvm::errs() << "gocxx: error: " << e.file << ": " << e.message << "\n";
+  for (const tu_error& e : errors) print_error(e.file + ": " + e.message);
 
-  int status = !errors.empty() ? 2 : failing ? 1 : 0;
+  int status = check_output(!errors.empty() ? 2 : failing ? 1 : 0);
   if (opts.export_fixes && !export_fixes(*opts.export_fixes, shown, error)) return usage_error(error);
   if (opts.apply) {
     apply_result applied = apply_fixes(shown);
-    for (const std::string& c : applied.conflicts) llvm::errs() << "gocxx: warning: " << c << "\n";
-    for (const std::string& e : applied.errors) llvm::errs() << "gocxx: error: " << e << "\n";
+    for (const std::string& c : applied.conflicts) print_warning(c);
+    for (const std::string& e : applied.errors) print_error(e);
     llvm::errs() << "gocxx: applied the fixes of " << applied.applied << " finding"
                  << (applied.applied == 1 ? "" : "s") << " to " << applied.files << " file"
                  << (applied.files == 1 ? "" : "s") << "\n";
-    status = (!errors.empty() || !applied.errors.empty()) ? 2 : !applied.conflicts.empty() ? 1 : 0;
+    status = (!errors.empty() || !applied.errors.empty() || status == 2) ? 2 : !applied.conflicts.empty() ? 1 : 0;
   }
+  return status;
+}
+
+}  // namespace
+
+int run_driver(int argc, const char* const* argv, void (*register_extra_checks)(check_registry&)) {
+  install_crash_handlers();
+  bool abandoned = false;
+  int status = check_output(drive(argc, argv, register_extra_checks, abandoned));
+  // A stderr that cannot be written cannot be told about; LLVM would make
+  // it a fatal error when the stream is destroyed.
+  llvm::errs().clear_error();
+  // Units abandoned at their deadline are still running, reading the
+  // configuration, the checks' registry and clang's globals: end the
+  // process without destroying them.
+  if (abandoned) std::_Exit(status);
   return status;
 }
 

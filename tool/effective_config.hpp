@@ -20,6 +20,7 @@ struct run_settings {
   std::optional<severity> cli_fail_on;
   option_map extra_options;  // CheckOptions from the command line (-m)
   unsigned jobs = 0;         // 0: every core
+  unsigned unit_timeout = 0;  // seconds per unit (--unit-timeout); 0: none
 };
 
 // The selection as one clang-tidy glob list, in the order it is applied.

@@ -22,6 +22,8 @@ Options:
                           (default: searched upwards from the first FILE or
                           the current directory)
   -j N, --jobs=N          analyse N translation units in parallel (default: all cores)
+  --unit-timeout=SECONDS  give up on a translation unit whose analysis takes
+                          longer (an error of that unit; default 300, 0: no limit)
   --checks=GLOBS          select checks like clang-tidy: -*,gocxx-layout-*
   --format=FMT            text | go | json | sarif (default: text; go for escape)
   --fail-on=SEVERITY      remark | note | warning | error (default: warning)
@@ -158,6 +160,14 @@ bool parse_options(int argc, const char* const* argv, options& out, std::string&
       value = arg.substr(2).str();
       if (!parse_positive(value, out.jobs)) {
         error = "-j: '" + value + "' is not a positive number";
+        return false;
+      }
+      continue;
+    }
+    if ((r = value_of(arg, "--unit-timeout", value)) != 0) {
+      if (r < 0) return false;
+      if (llvm::StringRef(value).getAsInteger(10, out.unit_timeout)) {
+        error = "--unit-timeout: '" + value + "' is not a number of seconds";
         return false;
       }
       continue;

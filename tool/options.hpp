@@ -16,6 +16,7 @@ struct options {
   std::optional<std::string> build_dir;     // -p
   std::vector<std::string> files;           // FILES
   unsigned jobs = 0;                        // -j; 0: every core
+  unsigned unit_timeout = 300;              // --unit-timeout, seconds; 0: none
   std::string checks;                       // --checks, clang-tidy globs
   std::optional<output_format> format;      // --format; default per subcommand
   std::optional<severity> fail_on;          // --fail-on; else .gocxx.yaml, else warning

@@ -3,21 +3,23 @@
 #include <clang/AST/ASTConsumer.h>
 #include <clang/ASTMatchers/ASTMatchFinder.h>
 #include <clang/Basic/Diagnostic.h>
+#include <clang/Basic/DiagnosticFrontend.h>
 #include <clang/Frontend/CompilerInstance.h>
 #include <clang/Frontend/FrontendAction.h>
 #include <clang/Tooling/ArgumentsAdjusters.h>
 #include <clang/Tooling/Tooling.h>
 #include <llvm/ADT/SmallString.h>
-#include <llvm/Support/CrashRecoveryContext.h>
-#include <llvm/Support/ThreadPool.h>
 #include <llvm/Support/Threading.h>
 #include <llvm/Support/VirtualFileSystem.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 
 #include "check.hpp"
 #include "check_filter.hpp"
 #include "effective_config.hpp"
+#include "isolation.hpp"
 #include "progress.hpp"
 
 namespace gocxx {
@@ -43,6 +45,16 @@ class error_collector final : public clang::DiagnosticConsumer {
     if (level < clang::DiagnosticsEngine::Error) return;
     ++errors;
     if (!first.empty()) return;
+    if (info.getID() == clang::diag::err_fe_expected_compiler_job) {
+      // The argument is every job of the command, each in full: count the
+      // compiler jobs instead of showing it.
+      std::string jobs = info.getArgStdStr(0);
+      size_t sources = 0;
+      for (size_t at = jobs.find("\"-cc1\""); at != std::string::npos; at = jobs.find("\"-cc1\"", at + 1)) ++sources;
+      command_problem = sources == 0 ? "its command compiles no source"
+                                     : "its command compiles " + std::to_string(sources) +
+                                           " sources; gocxx analyses one source per command";
+    }
     llvm::SmallString<128> text;
     info.FormatDiagnostic(text);
     std::string where;
@@ -55,6 +67,7 @@ class error_collector final : public clang::DiagnosticConsumer {
   }
   std::string first;
   unsigned errors = 0;
+  std::string command_problem;  // the command does not compile exactly one source
 };
 
 // Runs the matchers, then each check's whole-unit analysis, unless the unit
@@ -109,6 +122,27 @@ class checks_action_factory final : public clang::tooling::FrontendActionFactory
   const unit_setup& setup_;
 };
 
+// Flags that make clang write to stderr itself (-v: its version, search
+// paths and cc1 command; -H: every header; -###: the commands instead of
+// running them), alone or passed on with -Xclang.
+clang::tooling::CommandLineArguments strip_chatty_flags(const clang::tooling::CommandLineArguments& args,
+                                                        llvm::StringRef) {
+  auto chatty = [](llvm::StringRef a) {
+    return a == "-v" || a == "--verbose" || a == "-###" || a == "-H" || a == "--trace-includes" ||
+           a == "-ftime-report" || a.starts_with("-ftime-report=") || a == "-print-stats";
+  };
+  clang::tooling::CommandLineArguments out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (chatty(args[i])) continue;
+    if (args[i] == "-Xclang" && i + 1 < args.size() && chatty(args[i + 1])) {
+      ++i;
+      continue;
+    }
+    out.push_back(args[i]);
+  }
+  return out;
+}
+
 struct unit_result {
   std::vector<reported_finding> findings;
   std::vector<tu_error> errors;
@@ -139,6 +173,14 @@ unit_result run_unit(const compilation_database& cdb, const std::string& file, c
   unit_setup setup;
   setup.sink = &sink;
   setup.enabled = enabled_checks(settings, *cfg);
+  if (setup.enabled.empty()) {
+    std::string from = "the subcommand's";
+    if (!cfg->checks.empty()) from += ", then " + cfg->path + "'s Checks";
+    if (!settings.cli_checks.empty()) from += ", then --checks";
+    out.errors.push_back(tu_error{shown, "no check is enabled: the selection '" +
+                                             effective_checks_glob(settings, *cfg) + "' (" + from + ") matches none"});
+    return out;
+  }
   setup.options = cfg->check_options;
   for (const auto& [k, v] : settings.extra_options) setup.options[k] = v;
   setup.origin = cfg->path.empty() ? "the command line" : cfg->path;
@@ -155,19 +197,15 @@ unit_result run_unit(const compilation_database& cdb, const std::string& file, c
   tool.appendArgumentsAdjuster(clang::tooling::getInsertArgumentAdjuster(
       clang::tooling::CommandLineArguments{"-w", "-fno-caret-diagnostics"},
       clang::tooling::ArgumentInsertPosition::END));
+  tool.appendArgumentsAdjuster(strip_chatty_flags);
   error_collector diagnostics;
   tool.setDiagnosticConsumer(&diagnostics);
   checks_action_factory factory(setup);
-  // A crash in clang or in a check costs this unit, not the run: the other
-  // units are still analysed and reported (main() enables crash recovery).
-  int status = 1;
-  llvm::CrashRecoveryContext recovery;
-  if (!recovery.RunSafely([&] { status = tool.run(&factory); })) {
-    out.errors.push_back(tu_error{shown, "gocxx crashed while analysing it (a bug in gocxx: please report it)"});
-    return out;
-  }
+  int status = tool.run(&factory);
 
-  if (diagnostics.errors > 0) {
+  if (!diagnostics.command_problem.empty()) {
+    out.errors.push_back(tu_error{shown, diagnostics.command_problem});
+  } else if (diagnostics.errors > 0) {
     std::string message = diagnostics.first;
     if (diagnostics.errors > 1)
       message += " (and " + std::to_string(diagnostics.errors - 1) + " more error" +
@@ -182,37 +220,128 @@ unit_result run_unit(const compilation_database& cdb, const std::string& file, c
   return out;
 }
 
+// What the units' threads share with the runner. Owned jointly: a unit
+// abandoned at its deadline keeps running on its thread, reading these,
+// until the process ends.
+struct run_context {
+  std::shared_ptr<const compilation_database> cdb;
+  std::shared_ptr<config_finder> configs;
+  run_settings settings;
+  std::mutex mu;
+  std::condition_variable finished;
+};
+
+// One unit on its thread; guarded by run_context::mu.
+struct unit_slot {
+  std::string file;
+  std::chrono::steady_clock::time_point deadline;
+  bool done = false;       // `result` is final
+  bool abandoned = false;  // past its deadline: the thread's result is dropped
+  unit_result result;
+};
+
+// The unit's thread: its analysis under crash recovery, whose failure
+// (a crash, a stack overflow, an LLVM fatal error) is the unit's error.
+void analyse_on_thread(const std::shared_ptr<run_context>& ctx, const std::shared_ptr<unit_slot>& slot) {
+  unit_result result;
+  protected_outcome outcome = run_protected([&] {
+    unit_result r = run_unit(*ctx->cdb, slot->file, ctx->settings, *ctx->configs);
+    result = std::move(r);  // only once nothing can fail any more
+  });
+  if (outcome.kind != protected_outcome::ok) {
+    std::string shown = display_path(slot->file);
+    std::string message;
+    switch (outcome.kind) {
+      case protected_outcome::out_of_stack:
+        message = "gocxx ran out of stack while analysing it (the code nests too deeply for its " +
+                  std::to_string(analysis_stack_size >> 20) + " MB stack)";
+        break;
+      case protected_outcome::fatal_error: message = "clang could not analyse it: " + outcome.fatal_message; break;
+      default: message = "gocxx crashed while analysing it (a bug in gocxx: please report it)"; break;
+    }
+    // `result` was not touched by the failed analysis, whose objects are
+    // left as they were (their destructors did not run).
+    result = unit_result{};
+    result.errors.push_back(tu_error{shown, message});
+  }
+  std::lock_guard<std::mutex> lock(ctx->mu);
+  if (slot->abandoned) return;
+  slot->result = std::move(result);
+  slot->done = true;
+  ctx->finished.notify_all();
+}
+
 }  // namespace
 
-run_result run_checks(const compilation_database& cdb, const std::vector<std::string>& units,
-                      const run_settings& settings, config_finder& configs) {
-  std::vector<unit_result> results(units.size());
+run_result run_checks(std::shared_ptr<const compilation_database> cdb, const std::vector<std::string>& units,
+                      const run_settings& settings, std::shared_ptr<config_finder> configs) {
+  auto ctx = std::make_shared<run_context>();
+  ctx->cdb = std::move(cdb);
+  ctx->configs = std::move(configs);
+  ctx->settings = settings;
+  std::vector<std::shared_ptr<unit_slot>> slots;
+  for (const std::string& u : units) {
+    slots.push_back(std::make_shared<unit_slot>());
+    slots.back()->file = u;
+  }
+  unsigned jobs = settings.jobs ? settings.jobs : llvm::hardware_concurrency().compute_thread_count();
+  run_result out;
   {
     progress bar(units.size());
-    unsigned jobs = settings.jobs ? settings.jobs : llvm::hardware_concurrency().compute_thread_count();
-    if (jobs > units.size()) jobs = static_cast<unsigned>(units.size());
-    if (jobs <= 1) {
-      for (size_t i = 0; i < units.size(); ++i) {
-        results[i] = run_unit(cdb, units[i], settings, configs);
-        bar.done(units[i]);
+    std::unique_lock<std::mutex> lock(ctx->mu);
+    size_t next = 0;
+    std::vector<std::shared_ptr<unit_slot>> running;
+    for (;;) {
+      while (running.size() < jobs && next < slots.size()) {
+        std::shared_ptr<unit_slot> slot = slots[next++];
+        slot->deadline = std::chrono::steady_clock::now() + std::chrono::seconds(settings.unit_timeout);
+        std::string error;
+        if (start_analysis_thread([ctx, slot] { analyse_on_thread(ctx, slot); }, error)) {
+          running.push_back(slot);
+        } else {
+          slot->result.errors.push_back(
+              tu_error{display_path(slot->file), "cannot start a thread to analyse it: " + error});
+          slot->done = true;
+          bar.done(slot->file);
+        }
       }
-    } else {
-      llvm::ThreadPoolStrategy strategy = llvm::hardware_concurrency(jobs);
-      llvm::DefaultThreadPool pool(strategy);
-      for (size_t i = 0; i < units.size(); ++i) {
-        pool.async([&, i] {
-          results[i] = run_unit(cdb, units[i], settings, configs);
-          bar.done(units[i]);
-        });
+      if (running.empty()) break;
+      // A unit past its deadline is abandoned: clang cannot be stopped from
+      // outside, so its thread runs on, its result unused, until the driver
+      // ends the process (run_result::abandoned).
+      auto now = std::chrono::steady_clock::now();
+      auto earliest = std::chrono::steady_clock::time_point::max();
+      size_t before = running.size();
+      for (auto it = running.begin(); it != running.end();) {
+        unit_slot& s = **it;
+        if (!s.done && settings.unit_timeout && now >= s.deadline) {
+          s.abandoned = true;
+          s.result.errors.push_back(
+              tu_error{display_path(s.file),
+                       "analysis took longer than " + std::to_string(settings.unit_timeout) + " s (--unit-timeout)"});
+          ++out.abandoned;
+        }
+        if (s.done || s.abandoned) {
+          bar.done(s.file);
+          it = running.erase(it);
+          continue;
+        }
+        if (settings.unit_timeout) earliest = std::min(earliest, s.deadline);
+        ++it;
       }
-      pool.wait();
+      if (running.size() != before) continue;
+      if (earliest == std::chrono::steady_clock::time_point::max()) {
+        ctx->finished.wait(lock);
+      } else {
+        ctx->finished.wait_until(lock, earliest);
+      }
     }
-  }
-  run_result out;
-  for (unit_result& r : results) {
-    for (auto& f : r.findings) out.findings.push_back(std::move(f));
-    for (auto& e : r.errors) out.errors.push_back(std::move(e));
-    out.warnings.insert(r.warnings.begin(), r.warnings.end());
+    for (auto& slot : slots) {
+      unit_result& r = slot->result;
+      for (auto& f : r.findings) out.findings.push_back(std::move(f));
+      for (auto& e : r.errors) out.errors.push_back(std::move(e));
+      out.warnings.insert(r.warnings.begin(), r.warnings.end());
+    }
   }
   return out;
 }
