@@ -1,11 +1,9 @@
 #include "fixes.hpp"
 
-#include <clang/Tooling/Core/Diagnostic.h>
 #include <clang/Tooling/Core/Replacement.h>
-#include <clang/Tooling/DiagnosticsYaml.h>
+#include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/MemoryBuffer.h>
-#include <llvm/Support/YAMLTraits.h>
 #include <llvm/Support/raw_ostream.h>
 
 #include <map>
@@ -16,11 +14,11 @@ namespace gocxx {
 
 namespace {
 
-clang::tooling::Diagnostic::Level level(severity s) {
+const char* level(severity s) {
   switch (s) {
-    case severity::error: return clang::tooling::Diagnostic::Error;
-    case severity::warning: return clang::tooling::Diagnostic::Warning;
-    default: return clang::tooling::Diagnostic::Remark;
+    case severity::error: return "Error";
+    case severity::warning: return "Warning";
+    default: return "Remark";
   }
 }
 
@@ -29,43 +27,105 @@ std::string where(const finding& f) {
          f.check + "]";
 }
 
+// A YAML double-quoted scalar that LLVM's YAML parser (what
+// clang-apply-replacements reads with) turns back into the same bytes: `"`,
+// `\` and control characters escaped, every other byte as it is, including
+// bytes that are not UTF-8 (a file name's, a replacement's). llvm::yaml::Output
+// would cut such a string at its first invalid byte.
+std::string yaml_quote(llvm::StringRef s) {
+  std::string out = "\"";
+  for (char c : s) {
+    unsigned char u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (u < 0x20 || u == 0x7f) {
+          out += "\\x";
+          out += llvm::hexdigit(u >> 4);
+          out += llvm::hexdigit(u & 15);
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+// clang-tidy's --export-fixes document (clang/Tooling/DiagnosticsYaml.h),
+// written by hand for yaml_quote's sake, in the same layout.
+// A DiagnosticMessage at `indent`; `list_item`: the first line starts "- ".
+void write_message(std::string& out, const std::string& indent, bool list_item, llvm::StringRef message,
+                   const std::string& file, unsigned offset,
+                   const std::map<std::string, clang::tooling::Replacements>& fix) {
+  std::string lead = list_item ? indent.substr(0, indent.size() - 2) + "- " : indent;
+  out += lead + "Message:         " + yaml_quote(message) + "\n";
+  out += indent + "FilePath:        " + yaml_quote(file) + "\n";
+  out += indent + "FileOffset:      " + std::to_string(offset) + "\n";
+  bool any = false;
+  for (const auto& [path, reps] : fix) any = any || !reps.empty();
+  if (!any) {
+    out += indent + "Replacements:    []\n";
+    return;
+  }
+  out += indent + "Replacements:\n";
+  for (const auto& [path, reps] : fix) {
+    for (const clang::tooling::Replacement& r : reps) {
+      out += indent + "  - FilePath:        " + yaml_quote(r.getFilePath()) + "\n";
+      out += indent + "    Offset:          " + std::to_string(r.getOffset()) + "\n";
+      out += indent + "    Length:          " + std::to_string(r.getLength()) + "\n";
+      out += indent + "    ReplacementText: " + yaml_quote(r.getReplacementText()) + "\n";
+    }
+  }
+}
+
 }  // namespace
 
 bool export_fixes(const std::string& path, const std::vector<finding>& findings, std::string& error) {
-  clang::tooling::TranslationUnitDiagnostics tu;
+  std::string main_file, diagnostics;
   for (const finding& f : findings) {
     if (f.fixes.empty()) continue;
-    clang::tooling::DiagnosticMessage message(f.message);
-    message.FilePath = f.loc.file;
-    message.FileOffset = f.loc.offset;
+    std::map<std::string, clang::tooling::Replacements> fix;
     bool ok = true;
     for (const text_edit& e : f.fixes) {
-      clang::tooling::Replacement r(e.file, e.offset, e.length, e.replacement);
-      if (llvm::Error err = message.Fix[e.file].add(r)) {
+      if (llvm::Error err = fix[e.file].add(clang::tooling::Replacement(e.file, e.offset, e.length, e.replacement))) {
         llvm::consumeError(std::move(err));
         ok = false;
       }
     }
     if (!ok) continue;
-    if (tu.MainSourceFile.empty()) tu.MainSourceFile = f.loc.file;
-    llvm::SmallVector<clang::tooling::DiagnosticMessage, 1> notes;
-    for (const finding_note& n : f.notes) {
-      clang::tooling::DiagnosticMessage m(n.message);
-      m.FilePath = n.loc.file;
-      m.FileOffset = n.loc.offset;
-      notes.push_back(std::move(m));
+    if (main_file.empty()) main_file = f.loc.file;
+    diagnostics += "  - DiagnosticName:  " + yaml_quote(f.check) + "\n";
+    diagnostics += "    DiagnosticMessage:\n";
+    write_message(diagnostics, "      ", false, f.message, f.loc.file, f.loc.offset, fix);
+    if (!f.notes.empty()) {
+      diagnostics += "    Notes:\n";
+      for (const finding_note& n : f.notes)
+        write_message(diagnostics, "        ", true, n.message, n.loc.file, n.loc.offset, {});
     }
-    tu.Diagnostics.emplace_back(f.check, message, notes, level(f.sev), /*BuildDirectory=*/"");
+    diagnostics += std::string("    Level:           ") + level(f.sev) + "\n";
+    diagnostics += "    BuildDirectory:  \"\"\n";
   }
+  std::string doc = "---\nMainSourceFile:  " + yaml_quote(main_file) + "\n";
+  doc += diagnostics.empty() ? "Diagnostics:     []\n" : "Diagnostics:\n" + diagnostics;
+  doc += "...\n";
   std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
+  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
+  if (!ec) {
+    os << doc;
+    os.close();
+    if (os.has_error()) {
+      ec = os.error();
+      os.clear_error();
+    }
+  }
   if (ec) {
     error = "--export-fixes: cannot write '" + path + "': " + ec.message();
     return false;
   }
-  llvm::yaml::Output yaml(os);
-  yaml << tu;
-  os << "\n";
   return true;
 }
 

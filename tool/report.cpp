@@ -1,6 +1,7 @@
 #include "report.hpp"
 
 #include <llvm/ADT/SmallString.h>
+#include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 
@@ -24,6 +25,39 @@ std::string display_path(const std::string& path) {
     rest = rest.drop_front();
   }
   return rest.empty() ? path : rest.str();
+}
+
+std::string path_uri(const std::string& shown) {
+  std::string uri = llvm::sys::path::is_absolute(shown) ? "file://" : "";
+  for (char c : shown) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (llvm::isAlnum(c) || llvm::StringRef("/-._~").contains(c)) {
+      uri += c;
+    } else {
+      uri += '%';
+      uri += llvm::hexdigit(u >> 4);
+      uri += llvm::hexdigit(u & 15);
+    }
+  }
+  return uri;
+}
+
+std::optional<std::string> path_from_uri(llvm::StringRef uri) {
+  uri.consume_front("file://");
+  std::string path;
+  for (size_t i = 0; i < uri.size(); ++i) {
+    if (uri[i] != '%') {
+      path += uri[i];
+      continue;
+    }
+    unsigned hi = 0, lo = 0;
+    if (i + 2 >= uri.size() || (hi = llvm::hexDigitValue(uri[i + 1])) == ~0u ||
+        (lo = llvm::hexDigitValue(uri[i + 2])) == ~0u)
+      return std::nullopt;
+    path += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return path;
 }
 
 namespace {
