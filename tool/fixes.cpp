@@ -1,13 +1,22 @@
 #include "fixes.hpp"
 
 #include <clang/Tooling/Core/Replacement.h>
+#include <llvm/ADT/SmallString.h>
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Path.h>
+#include <llvm/Support/Process.h>
 #include <llvm/Support/raw_ostream.h>
 
-#include <map>
+#include <signal.h>
+#include <unistd.h>
 
+#include <map>
+#include <optional>
+#include <set>
+
+#include "file_snapshot.hpp"
 #include "report.hpp"
 
 namespace gocxx {
@@ -82,6 +91,149 @@ void write_message(std::string& out, const std::string& indent, bool list_item, 
   }
 }
 
+// A file's new contents, written to a new file beside it and then renamed
+// over it, so that the file holds either its old contents or all of the new
+// ones, never a part (a full disk, a file size limit). Destroyed before
+// commit(), it removes what it wrote.
+class pending_file {
+ public:
+  pending_file() = default;
+  pending_file(const pending_file&) = delete;
+  pending_file& operator=(const pending_file&) = delete;
+  ~pending_file() {
+    if (!temp_.empty()) llvm::sys::fs::remove(temp_);
+  }
+
+  // The new file gets `like`'s permissions (and owner, where allowed). False
+  // with the system's message.
+  bool write(const std::string& path, llvm::StringRef contents, const llvm::sys::fs::file_status* like,
+             std::string& error) {
+    path_ = path;
+    llvm::SmallString<256> model(llvm::sys::path::parent_path(path));
+    llvm::sys::path::append(model, "." + llvm::sys::path::filename(path).str() + ".gocxx-%%%%%%%%");
+    int fd = -1;
+    llvm::SmallString<256> temp;
+    if (std::error_code ec = llvm::sys::fs::createUniqueFile(model, fd, temp)) {
+      error = ec.message();
+      return false;
+    }
+    temp_ = std::string(temp);
+    // A file size limit (RLIMIT_FSIZE) is an error like a full disk, not the
+    // signal that would kill the process (LLVM's handler takes it for a crash).
+    struct sigaction ignore = {}, previous = {};
+    ignore.sa_handler = SIG_IGN;
+    sigaction(SIGXFSZ, &ignore, &previous);
+    std::error_code ec;
+    {
+      llvm::raw_fd_ostream os(fd, /*shouldClose=*/false);
+      os << contents;
+      os.flush();
+      if (os.has_error()) {
+        ec = os.error();
+        os.clear_error();
+      }
+    }
+    if (!ec && like) {
+      ec = llvm::sys::fs::setPermissions(fd, like->permissions());
+      if (::fchown(fd, like->getUser(), like->getGroup()) != 0) {
+        // Neither the owner nor root: the new file is the caller's, as an
+        // editor's save would make it.
+      }
+    }
+    if (!ec && ::fsync(fd) != 0) ec = std::error_code(errno, std::generic_category());
+    if (std::error_code closed = llvm::sys::Process::SafelyCloseFileDescriptor(fd); !ec) ec = closed;
+    sigaction(SIGXFSZ, &previous, nullptr);
+    if (ec) error = ec.message();
+    return !ec;
+  }
+
+  bool commit(std::string& error) {
+    std::error_code ec = llvm::sys::fs::rename(temp_, path_);
+    if (ec) {
+      error = ec.message();
+      return false;
+    }
+    temp_.clear();
+    return true;
+  }
+
+ private:
+  std::string path_, temp_;
+};
+
+// A file that fixes edit, as apply_fixes found it.
+struct target {
+  std::optional<file_snapshot> analysed;  // what the fixes' offsets point into
+  std::string real;                       // the path with symbolic links resolved: what is replaced
+  llvm::sys::fs::file_status status;
+  std::unique_ptr<llvm::MemoryBuffer> contents;
+};
+
+std::string read_file(const std::string& path, llvm::sys::fs::file_status& status,
+                      std::unique_ptr<llvm::MemoryBuffer>& contents) {
+  llvm::Expected<llvm::sys::fs::file_t> fd = llvm::sys::fs::openNativeFileForRead(path);
+  if (!fd) return "cannot read: " + llvm::toString(fd.takeError());
+  std::string error;
+  if (std::error_code ec = llvm::sys::fs::status(*fd, status)) {
+    error = "cannot read: " + ec.message();
+  } else if (status.type() != llvm::sys::fs::file_type::regular_file) {
+    error = "cannot read: not a regular file";
+  } else {
+    // Volatile: read, not mapped, so later writes to the file do not show
+    // through what was checked.
+    auto buffer = llvm::MemoryBuffer::getOpenFile(*fd, path, status.getSize(), /*RequiresNullTerminator=*/false,
+                                                  /*IsVolatile=*/true);
+    if (buffer)
+      contents = std::move(*buffer);
+    else
+      error = "cannot read: " + buffer.getError().message();
+  }
+  llvm::sys::fs::closeFile(*fd);
+  return error;
+}
+
+// The findings applied, in order, skipping those that edit an `excluded`
+// file or overlap an earlier one.
+struct plan {
+  std::map<std::string, clang::tooling::Replacements> by_file;
+  std::vector<const finding*> applied;
+  std::vector<std::string> conflicts;
+};
+
+plan make_plan(const std::vector<finding>& findings, const std::set<std::string>& excluded) {
+  plan p;
+  for (const finding& f : findings) {
+    if (f.fixes.empty()) continue;
+    bool skip = false;
+    for (const text_edit& e : f.fixes) skip = skip || excluded.count(e.file);
+    if (skip) continue;
+    // Try the finding's edits on a copy: all or nothing.
+    std::map<std::string, clang::tooling::Replacements> trial;
+    bool ok = true;
+    for (const text_edit& e : f.fixes) {
+      auto it = trial.find(e.file);
+      if (it == trial.end()) it = trial.emplace(e.file, p.by_file[e.file]).first;
+      clang::tooling::Replacement r(e.file, e.offset, e.length, e.replacement);
+      // An identical edit already there (two findings, one fix): fine.
+      bool present = false;
+      for (const clang::tooling::Replacement& old : it->second) present = present || old == r;
+      if (present) continue;
+      if (llvm::Error err = it->second.add(r)) {
+        llvm::consumeError(std::move(err));
+        ok = false;
+        break;
+      }
+    }
+    if (!ok) {
+      p.conflicts.push_back(where(f) + ": fix overlaps another fix; not applied");
+      continue;
+    }
+    for (auto& [file, reps] : trial) p.by_file[file] = std::move(reps);
+    p.applied.push_back(&f);
+  }
+  return p;
+}
+
 }  // namespace
 
 bool export_fixes(const std::string& path, const std::vector<finding>& findings, std::string& error) {
@@ -112,18 +264,12 @@ bool export_fixes(const std::string& path, const std::vector<finding>& findings,
   std::string doc = "---\nMainSourceFile:  " + yaml_quote(main_file) + "\n";
   doc += diagnostics.empty() ? "Diagnostics:     []\n" : "Diagnostics:\n" + diagnostics;
   doc += "...\n";
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
-  if (!ec) {
-    os << doc;
-    os.close();
-    if (os.has_error()) {
-      ec = os.error();
-      os.clear_error();
-    }
-  }
-  if (ec) {
-    error = "--export-fixes: cannot write '" + path + "': " + ec.message();
+  // A symbolic link stays one: the file it names is replaced.
+  llvm::SmallString<256> real;
+  if (llvm::sys::fs::real_path(path, real)) real = path;
+  pending_file out;
+  if (!out.write(std::string(real), doc, nullptr, error) || !out.commit(error)) {
+    error = "--export-fixes: cannot write '" + path + "': " + error;
     return false;
   }
   return true;
@@ -131,54 +277,89 @@ bool export_fixes(const std::string& path, const std::vector<finding>& findings,
 
 apply_result apply_fixes(const std::vector<finding>& findings) {
   apply_result result;
-  std::map<std::string, clang::tooling::Replacements> by_file;
-  for (const finding& f : findings) {
-    if (f.fixes.empty()) continue;
-    // Try the finding's edits on a copy: all or nothing.
-    std::map<std::string, clang::tooling::Replacements> trial;
-    bool ok = true;
-    for (const text_edit& e : f.fixes) {
-      auto it = trial.find(e.file);
-      if (it == trial.end()) it = trial.emplace(e.file, by_file[e.file]).first;
-      clang::tooling::Replacement r(e.file, e.offset, e.length, e.replacement);
-      // An identical edit already there (two findings, one fix): fine.
-      bool present = false;
-      for (const clang::tooling::Replacement& old : it->second) present = present || old == r;
-      if (present) continue;
-      if (llvm::Error err = it->second.add(r)) {
-        llvm::consumeError(std::move(err));
-        ok = false;
+  std::map<std::string, target> files;
+  for (const finding& f : findings)
+    for (const text_edit& e : f.fixes) files[e.file];
+  for (auto& [file, t] : files) {
+    t.analysed = file_snapshots::analysed().find(file);
+    if (t.analysed) continue;
+    // Not recorded while analysed (a system header; a runner that does not
+    // call record_analysed_files): compare with what the file holds now.
+    auto now = llvm::MemoryBuffer::getFile(file, /*IsText=*/false, /*RequiresNullTerminator=*/false,
+                                           /*IsVolatile=*/true);
+    if (now) t.analysed = file_snapshot::of((*now)->getBuffer());
+  }
+  if (before_apply_hook) before_apply_hook();
+
+  std::set<std::string> excluded;
+  auto fail = [&](const std::string& file, const std::string& why) {
+    result.errors.push_back(display_path(file) + why + "; its fixes were not applied");
+    excluded.insert(file);
+  };
+  const std::string changed = " changed since it was analysed";
+  for (auto& [file, t] : files) {
+    llvm::SmallString<256> real;
+    std::string error;
+    if (std::error_code ec = llvm::sys::fs::real_path(file, real))
+      error = "cannot read: " + ec.message();
+    else
+      error = read_file(std::string(real), t.status, t.contents);
+    t.real = std::string(real);
+    if (!error.empty())
+      fail(file, ": " + error);
+    else if (!t.analysed || !t.analysed->matches(t.contents->getBuffer()))
+      fail(file, changed);
+  }
+
+  // Write every file's new contents beside it. A file that cannot be written
+  // takes the findings that edit it out, which changes what other files get:
+  // plan again, until every file of the plan is written; then rename them all.
+  plan p;
+  std::map<std::string, std::unique_ptr<pending_file>> pending;
+  for (bool again = true; again;) {
+    again = false;
+    pending.clear();
+    p = make_plan(findings, excluded);
+    for (const auto& [file, reps] : p.by_file) {
+      if (reps.empty()) continue;
+      const target& t = files[file];
+      llvm::Expected<std::string> code = clang::tooling::applyAllReplacements(t.contents->getBuffer(), reps);
+      std::string error;
+      auto out = std::make_unique<pending_file>();
+      if (!code)
+        error = llvm::toString(code.takeError());
+      else if (out->write(t.real, *code, &t.status, error))
+        pending[file] = std::move(out);
+      else
+        error = "cannot write: " + error;
+      if (!error.empty()) {
+        fail(file, ": " + error);
+        again = true;
         break;
       }
     }
-    if (!ok) {
-      result.conflicts.push_back(where(f) + ": fix overlaps another fix; not applied");
-      continue;
-    }
-    for (auto& [file, reps] : trial) by_file[file] = std::move(reps);
-    ++result.applied;
   }
-  for (const auto& [file, reps] : by_file) {
-    if (reps.empty()) continue;
-    auto buffer = llvm::MemoryBuffer::getFile(file, /*IsText=*/false, /*RequiresNullTerminator=*/false);
-    if (!buffer) {
-      result.errors.push_back(display_path(file) + ": cannot read: " + buffer.getError().message());
-      continue;
-    }
-    llvm::Expected<std::string> code = clang::tooling::applyAllReplacements((*buffer)->getBuffer(), reps);
-    if (!code) {
-      result.errors.push_back(display_path(file) + ": " + llvm::toString(code.takeError()));
-      continue;
-    }
-    std::error_code ec;
-    llvm::raw_fd_ostream os(file, ec, llvm::sys::fs::OF_None);
-    if (ec) {
-      result.errors.push_back(display_path(file) + ": cannot write: " + ec.message());
-      continue;
-    }
-    os << *code;
-    ++result.files;
+  std::set<std::string> written;
+  for (auto& [file, out] : pending) {
+    // Nor may it change while it is rewritten.
+    const target& t = files[file];
+    llvm::sys::fs::file_status now;
+    std::string error;
+    if (llvm::sys::fs::status(t.real, now) || now.getSize() != t.status.getSize() ||
+        now.getLastModificationTime() != t.status.getLastModificationTime())
+      fail(file, changed);
+    else if (!out->commit(error))
+      fail(file, ": cannot write: " + error);
+    else
+      written.insert(file);
   }
+  result.files = static_cast<unsigned>(written.size());
+  for (const finding* f : p.applied) {
+    bool all = true;
+    for (const text_edit& e : f->fixes) all = all && written.count(e.file);
+    result.applied += all;
+  }
+  result.conflicts = std::move(p.conflicts);
   return result;
 }
 
