@@ -17,7 +17,7 @@
 #include <llvm/ADT/StringRef.h>
 
 namespace clang {
-class SourceManager;
+class SourceManager;  // NOLINT(readability-identifier-naming): clang's
 }
 
 namespace gocxx {

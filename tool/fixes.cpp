@@ -101,7 +101,9 @@ class pending_file {
   pending_file(const pending_file&) = delete;
   pending_file& operator=(const pending_file&) = delete;
   ~pending_file() {
-    if (!temp_.empty()) llvm::sys::fs::remove(temp_);
+    if (temp_.empty()) return;
+    std::error_code ignored = llvm::sys::fs::remove(temp_);  // at worst a stray file beside the target
+    (void)ignored;
   }
 
   // The new file gets `like`'s permissions (and owner, where allowed). False
@@ -188,7 +190,8 @@ std::string read_file(const std::string& path, llvm::sys::fs::file_status& statu
     else
       error = "cannot read: " + buffer.getError().message();
   }
-  llvm::sys::fs::closeFile(*fd);
+  std::error_code ignored = llvm::sys::fs::closeFile(*fd);  // read only: nothing to lose
+  (void)ignored;
   return error;
 }
 

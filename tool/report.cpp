@@ -50,10 +50,9 @@ std::optional<std::string> path_from_uri(llvm::StringRef uri) {
       path += uri[i];
       continue;
     }
-    unsigned hi = 0, lo = 0;
-    if (i + 2 >= uri.size() || (hi = llvm::hexDigitValue(uri[i + 1])) == ~0u ||
-        (lo = llvm::hexDigitValue(uri[i + 2])) == ~0u)
-      return std::nullopt;
+    if (i + 2 >= uri.size()) return std::nullopt;
+    unsigned hi = llvm::hexDigitValue(uri[i + 1]), lo = llvm::hexDigitValue(uri[i + 2]);
+    if (hi == ~0u || lo == ~0u) return std::nullopt;
     path += static_cast<char>(hi * 16 + lo);
     i += 2;
   }
@@ -71,6 +70,7 @@ using edit_key = std::tuple<std::string, unsigned, unsigned, std::string>;
 
 std::vector<edit_key> edits(const finding& f) {
   std::vector<edit_key> out;
+  out.reserve(f.fixes.size());
   for (const text_edit& e : f.fixes) out.emplace_back(e.file, e.offset, e.length, e.replacement);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -93,6 +93,7 @@ std::vector<edit_key> edits(const finding& f) {
 // - otherwise they disagree: the first, without fix-its, and a note saying so.
 size_t choose(std::vector<reported_finding*>& copies) {
   std::vector<std::vector<edit_key>> sets;
+  sets.reserve(copies.size());
   for (reported_finding* r : copies) sets.push_back(edits(r->f));
   bool all_same = true;
   for (const auto& s : sets) all_same = all_same && s == sets.front();

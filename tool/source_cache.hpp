@@ -11,10 +11,12 @@
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/MemoryBuffer.h>
 
+// NOLINTBEGIN(readability-identifier-naming): clang's
 namespace clang {
 class SourceManager;
 class SourceManagerForFile;
 }  // namespace clang
+// NOLINTEND(readability-identifier-naming)
 
 namespace gocxx {
 
