@@ -111,6 +111,14 @@ class pending_file {
   bool write(const std::string& path, llvm::StringRef contents, const llvm::sys::fs::file_status* like,
              std::string& error) {
     path_ = path;
+    // Renaming over a file needs no right to write it; a file the user may
+    // not write stays as it is, as it would were it written in place.
+    if (like) {
+      if (std::error_code ec = llvm::sys::fs::access(path, llvm::sys::fs::AccessMode::Write)) {
+        error = ec.message();
+        return false;
+      }
+    }
     llvm::SmallString<256> model(llvm::sys::path::parent_path(path));
     llvm::sys::path::append(model, "." + llvm::sys::path::filename(path).str() + ".gocxx-%%%%%%%%");
     int fd = -1;
