@@ -1,26 +1,33 @@
 #include "fixes.hpp"
 
-#include <clang/Tooling/Core/Diagnostic.h>
 #include <clang/Tooling/Core/Replacement.h>
-#include <clang/Tooling/DiagnosticsYaml.h>
+#include <llvm/ADT/SmallString.h>
+#include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/MemoryBuffer.h>
-#include <llvm/Support/YAMLTraits.h>
+#include <llvm/Support/Path.h>
+#include <llvm/Support/Process.h>
 #include <llvm/Support/raw_ostream.h>
 
-#include <map>
+#include <signal.h>
+#include <unistd.h>
 
+#include <map>
+#include <optional>
+#include <set>
+
+#include "file_snapshot.hpp"
 #include "report.hpp"
 
 namespace gocxx {
 
 namespace {
 
-clang::tooling::Diagnostic::Level level(severity s) {
+const char* level(severity s) {
   switch (s) {
-    case severity::error: return clang::tooling::Diagnostic::Error;
-    case severity::warning: return clang::tooling::Diagnostic::Warning;
-    default: return clang::tooling::Diagnostic::Remark;
+    case severity::error: return "Error";
+    case severity::warning: return "Warning";
+    default: return "Remark";
   }
 }
 
@@ -29,57 +36,194 @@ std::string where(const finding& f) {
          f.check + "]";
 }
 
-}  // namespace
-
-bool export_fixes(const std::string& path, const std::vector<finding>& findings, std::string& error) {
-  clang::tooling::TranslationUnitDiagnostics tu;
-  for (const finding& f : findings) {
-    if (f.fixes.empty()) continue;
-    clang::tooling::DiagnosticMessage message(f.message);
-    message.FilePath = f.loc.file;
-    message.FileOffset = f.loc.offset;
-    bool ok = true;
-    for (const text_edit& e : f.fixes) {
-      clang::tooling::Replacement r(e.file, e.offset, e.length, e.replacement);
-      if (llvm::Error err = message.Fix[e.file].add(r)) {
-        llvm::consumeError(std::move(err));
-        ok = false;
-      }
+// A YAML double-quoted scalar that LLVM's YAML parser (what
+// clang-apply-replacements reads with) turns back into the same bytes: `"`,
+// `\` and control characters escaped, every other byte as it is, including
+// bytes that are not UTF-8 (a file name's, a replacement's). llvm::yaml::Output
+// would cut such a string at its first invalid byte.
+std::string yaml_quote(llvm::StringRef s) {
+  std::string out = "\"";
+  for (char c : s) {
+    unsigned char u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (u < 0x20 || u == 0x7f) {
+          out += "\\x";
+          out += llvm::hexdigit(u >> 4);
+          out += llvm::hexdigit(u & 15);
+        } else {
+          out += c;
+        }
     }
-    if (!ok) continue;
-    if (tu.MainSourceFile.empty()) tu.MainSourceFile = f.loc.file;
-    llvm::SmallVector<clang::tooling::DiagnosticMessage, 1> notes;
-    for (const finding_note& n : f.notes) {
-      clang::tooling::DiagnosticMessage m(n.message);
-      m.FilePath = n.loc.file;
-      m.FileOffset = n.loc.offset;
-      notes.push_back(std::move(m));
-    }
-    tu.Diagnostics.emplace_back(f.check, message, notes, level(f.sev), /*BuildDirectory=*/"");
   }
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
-  if (ec) {
-    error = "--export-fixes: cannot write '" + path + "': " + ec.message();
-    return false;
-  }
-  llvm::yaml::Output yaml(os);
-  yaml << tu;
-  os << "\n";
-  return true;
+  return out + "\"";
 }
 
-apply_result apply_fixes(const std::vector<finding>& findings) {
-  apply_result result;
+// clang-tidy's --export-fixes document (clang/Tooling/DiagnosticsYaml.h),
+// written by hand for yaml_quote's sake, in the same layout.
+// A DiagnosticMessage at `indent`; `list_item`: the first line starts "- ".
+void write_message(std::string& out, const std::string& indent, bool list_item, llvm::StringRef message,
+                   const std::string& file, unsigned offset,
+                   const std::map<std::string, clang::tooling::Replacements>& fix) {
+  std::string lead = list_item ? indent.substr(0, indent.size() - 2) + "- " : indent;
+  out += lead + "Message:         " + yaml_quote(message) + "\n";
+  out += indent + "FilePath:        " + yaml_quote(file) + "\n";
+  out += indent + "FileOffset:      " + std::to_string(offset) + "\n";
+  bool any = false;
+  for (const auto& [path, reps] : fix) any = any || !reps.empty();
+  if (!any) {
+    out += indent + "Replacements:    []\n";
+    return;
+  }
+  out += indent + "Replacements:\n";
+  for (const auto& [path, reps] : fix) {
+    for (const clang::tooling::Replacement& r : reps) {
+      out += indent + "  - FilePath:        " + yaml_quote(r.getFilePath()) + "\n";
+      out += indent + "    Offset:          " + std::to_string(r.getOffset()) + "\n";
+      out += indent + "    Length:          " + std::to_string(r.getLength()) + "\n";
+      out += indent + "    ReplacementText: " + yaml_quote(r.getReplacementText()) + "\n";
+    }
+  }
+}
+
+// A file's new contents, written to a new file beside it and then renamed
+// over it, so that the file holds either its old contents or all of the new
+// ones, never a part (a full disk, a file size limit). Destroyed before
+// commit(), it removes what it wrote.
+class pending_file {
+ public:
+  pending_file() = default;
+  pending_file(const pending_file&) = delete;
+  pending_file& operator=(const pending_file&) = delete;
+  ~pending_file() {
+    if (temp_.empty()) return;
+    std::error_code ignored = llvm::sys::fs::remove(temp_);  // at worst a stray file beside the target
+    (void)ignored;
+  }
+
+  // The new file gets `like`'s permissions (and owner, where allowed). False
+  // with the system's message.
+  bool write(const std::string& path, llvm::StringRef contents, const llvm::sys::fs::file_status* like,
+             std::string& error) {
+    path_ = path;
+    // Renaming over a file needs no right to write it; a file the user may
+    // not write stays as it is, as it would were it written in place.
+    if (like) {
+      if (std::error_code ec = llvm::sys::fs::access(path, llvm::sys::fs::AccessMode::Write)) {
+        error = ec.message();
+        return false;
+      }
+    }
+    llvm::SmallString<256> model(llvm::sys::path::parent_path(path));
+    llvm::sys::path::append(model, "." + llvm::sys::path::filename(path).str() + ".gocxx-%%%%%%%%");
+    int fd = -1;
+    llvm::SmallString<256> temp;
+    if (std::error_code ec = llvm::sys::fs::createUniqueFile(model, fd, temp)) {
+      error = ec.message();
+      return false;
+    }
+    temp_ = std::string(temp);
+    // A file size limit (RLIMIT_FSIZE) is an error like a full disk, not the
+    // signal that would kill the process (LLVM's handler takes it for a crash).
+    struct sigaction ignore = {}, previous = {};
+    ignore.sa_handler = SIG_IGN;
+    sigaction(SIGXFSZ, &ignore, &previous);
+    std::error_code ec;
+    {
+      llvm::raw_fd_ostream os(fd, /*shouldClose=*/false);
+      os << contents;
+      os.flush();
+      if (os.has_error()) {
+        ec = os.error();
+        os.clear_error();
+      }
+    }
+    if (!ec && like) {
+      ec = llvm::sys::fs::setPermissions(fd, like->permissions());
+      if (::fchown(fd, like->getUser(), like->getGroup()) != 0) {
+        // Neither the owner nor root: the new file is the caller's, as an
+        // editor's save would make it.
+      }
+    }
+    if (!ec && ::fsync(fd) != 0) ec = std::error_code(errno, std::generic_category());
+    if (std::error_code closed = llvm::sys::Process::SafelyCloseFileDescriptor(fd); !ec) ec = closed;
+    sigaction(SIGXFSZ, &previous, nullptr);
+    if (ec) error = ec.message();
+    return !ec;
+  }
+
+  bool commit(std::string& error) {
+    std::error_code ec = llvm::sys::fs::rename(temp_, path_);
+    if (ec) {
+      error = ec.message();
+      return false;
+    }
+    temp_.clear();
+    return true;
+  }
+
+ private:
+  std::string path_, temp_;
+};
+
+// A file that fixes edit, as apply_fixes found it.
+struct target {
+  std::optional<file_snapshot> analysed;  // what the fixes' offsets point into
+  std::string real;                       // the path with symbolic links resolved: what is replaced
+  llvm::sys::fs::file_status status;
+  std::unique_ptr<llvm::MemoryBuffer> contents;
+};
+
+std::string read_file(const std::string& path, llvm::sys::fs::file_status& status,
+                      std::unique_ptr<llvm::MemoryBuffer>& contents) {
+  llvm::Expected<llvm::sys::fs::file_t> fd = llvm::sys::fs::openNativeFileForRead(path);
+  if (!fd) return "cannot read: " + llvm::toString(fd.takeError());
+  std::string error;
+  if (std::error_code ec = llvm::sys::fs::status(*fd, status)) {
+    error = "cannot read: " + ec.message();
+  } else if (status.type() != llvm::sys::fs::file_type::regular_file) {
+    error = "cannot read: not a regular file";
+  } else {
+    // Volatile: read, not mapped, so later writes to the file do not show
+    // through what was checked.
+    auto buffer = llvm::MemoryBuffer::getOpenFile(*fd, path, status.getSize(), /*RequiresNullTerminator=*/false,
+                                                  /*IsVolatile=*/true);
+    if (buffer)
+      contents = std::move(*buffer);
+    else
+      error = "cannot read: " + buffer.getError().message();
+  }
+  std::error_code ignored = llvm::sys::fs::closeFile(*fd);  // read only: nothing to lose
+  (void)ignored;
+  return error;
+}
+
+// The findings applied, in order, skipping those that edit an `excluded`
+// file or overlap an earlier one.
+struct plan {
   std::map<std::string, clang::tooling::Replacements> by_file;
+  std::vector<const finding*> applied;
+  std::vector<std::string> conflicts;
+};
+
+plan make_plan(const std::vector<finding>& findings, const std::set<std::string>& excluded) {
+  plan p;
   for (const finding& f : findings) {
     if (f.fixes.empty()) continue;
+    bool skip = false;
+    for (const text_edit& e : f.fixes) skip = skip || excluded.count(e.file);
+    if (skip) continue;
     // Try the finding's edits on a copy: all or nothing.
     std::map<std::string, clang::tooling::Replacements> trial;
     bool ok = true;
     for (const text_edit& e : f.fixes) {
       auto it = trial.find(e.file);
-      if (it == trial.end()) it = trial.emplace(e.file, by_file[e.file]).first;
+      if (it == trial.end()) it = trial.emplace(e.file, p.by_file[e.file]).first;
       clang::tooling::Replacement r(e.file, e.offset, e.length, e.replacement);
       // An identical edit already there (two findings, one fix): fine.
       bool present = false;
@@ -92,33 +236,141 @@ apply_result apply_fixes(const std::vector<finding>& findings) {
       }
     }
     if (!ok) {
-      result.conflicts.push_back(where(f) + ": fix overlaps another fix; not applied");
+      p.conflicts.push_back(where(f) + ": fix overlaps another fix; not applied");
       continue;
     }
-    for (auto& [file, reps] : trial) by_file[file] = std::move(reps);
-    ++result.applied;
+    for (auto& [file, reps] : trial) p.by_file[file] = std::move(reps);
+    p.applied.push_back(&f);
   }
-  for (const auto& [file, reps] : by_file) {
-    if (reps.empty()) continue;
-    auto buffer = llvm::MemoryBuffer::getFile(file, /*IsText=*/false, /*RequiresNullTerminator=*/false);
-    if (!buffer) {
-      result.errors.push_back(display_path(file) + ": cannot read: " + buffer.getError().message());
-      continue;
+  return p;
+}
+
+}  // namespace
+
+bool export_fixes(const std::string& path, const std::vector<finding>& findings, std::string& error) {
+  std::string main_file, diagnostics;
+  for (const finding& f : findings) {
+    if (f.fixes.empty()) continue;
+    std::map<std::string, clang::tooling::Replacements> fix;
+    bool ok = true;
+    for (const text_edit& e : f.fixes) {
+      if (llvm::Error err = fix[e.file].add(clang::tooling::Replacement(e.file, e.offset, e.length, e.replacement))) {
+        llvm::consumeError(std::move(err));
+        ok = false;
+      }
     }
-    llvm::Expected<std::string> code = clang::tooling::applyAllReplacements((*buffer)->getBuffer(), reps);
-    if (!code) {
-      result.errors.push_back(display_path(file) + ": " + llvm::toString(code.takeError()));
-      continue;
+    if (!ok) continue;
+    if (main_file.empty()) main_file = f.loc.file;
+    diagnostics += "  - DiagnosticName:  " + yaml_quote(f.check) + "\n";
+    diagnostics += "    DiagnosticMessage:\n";
+    write_message(diagnostics, "      ", false, f.message, f.loc.file, f.loc.offset, fix);
+    if (!f.notes.empty()) {
+      diagnostics += "    Notes:\n";
+      for (const finding_note& n : f.notes)
+        write_message(diagnostics, "        ", true, n.message, n.loc.file, n.loc.offset, {});
     }
-    std::error_code ec;
-    llvm::raw_fd_ostream os(file, ec, llvm::sys::fs::OF_None);
-    if (ec) {
-      result.errors.push_back(display_path(file) + ": cannot write: " + ec.message());
-      continue;
-    }
-    os << *code;
-    ++result.files;
+    diagnostics += std::string("    Level:           ") + level(f.sev) + "\n";
+    diagnostics += "    BuildDirectory:  \"\"\n";
   }
+  std::string doc = "---\nMainSourceFile:  " + yaml_quote(main_file) + "\n";
+  doc += diagnostics.empty() ? "Diagnostics:     []\n" : "Diagnostics:\n" + diagnostics;
+  doc += "...\n";
+  // A symbolic link stays one: the file it names is replaced.
+  llvm::SmallString<256> real;
+  if (llvm::sys::fs::real_path(path, real)) real = path;
+  pending_file out;
+  if (!out.write(std::string(real), doc, nullptr, error) || !out.commit(error)) {
+    error = "--export-fixes: cannot write '" + path + "': " + error;
+    return false;
+  }
+  return true;
+}
+
+apply_result apply_fixes(const std::vector<finding>& findings) {
+  apply_result result;
+  std::map<std::string, target> files;
+  for (const finding& f : findings)
+    for (const text_edit& e : f.fixes) files[e.file];
+  for (auto& [file, t] : files) {
+    t.analysed = file_snapshots::analysed().find(file);
+    if (t.analysed) continue;
+    // Not recorded while analysed (a system header; a runner that does not
+    // call record_analysed_files): compare with what the file holds now.
+    auto now = llvm::MemoryBuffer::getFile(file, /*IsText=*/false, /*RequiresNullTerminator=*/false,
+                                           /*IsVolatile=*/true);
+    if (now) t.analysed = file_snapshot::of((*now)->getBuffer());
+  }
+  if (before_apply_hook) before_apply_hook();
+
+  std::set<std::string> excluded;
+  auto fail = [&](const std::string& file, const std::string& why) {
+    result.errors.push_back(display_path(file) + why + "; its fixes were not applied");
+    excluded.insert(file);
+  };
+  const std::string changed = " changed since it was analysed";
+  for (auto& [file, t] : files) {
+    llvm::SmallString<256> real;
+    std::string error;
+    if (std::error_code ec = llvm::sys::fs::real_path(file, real))
+      error = "cannot read: " + ec.message();
+    else
+      error = read_file(std::string(real), t.status, t.contents);
+    t.real = std::string(real);
+    if (!error.empty())
+      fail(file, ": " + error);
+    else if (!t.analysed || !t.analysed->matches(t.contents->getBuffer()))
+      fail(file, changed);
+  }
+
+  // Write every file's new contents beside it. A file that cannot be written
+  // takes the findings that edit it out, which changes what other files get:
+  // plan again, until every file of the plan is written; then rename them all.
+  plan p;
+  std::map<std::string, std::unique_ptr<pending_file>> pending;
+  for (bool again = true; again;) {
+    again = false;
+    pending.clear();
+    p = make_plan(findings, excluded);
+    for (const auto& [file, reps] : p.by_file) {
+      if (reps.empty()) continue;
+      const target& t = files[file];
+      llvm::Expected<std::string> code = clang::tooling::applyAllReplacements(t.contents->getBuffer(), reps);
+      std::string error;
+      auto out = std::make_unique<pending_file>();
+      if (!code)
+        error = llvm::toString(code.takeError());
+      else if (out->write(t.real, *code, &t.status, error))
+        pending[file] = std::move(out);
+      else
+        error = "cannot write: " + error;
+      if (!error.empty()) {
+        fail(file, ": " + error);
+        again = true;
+        break;
+      }
+    }
+  }
+  std::set<std::string> written;
+  for (auto& [file, out] : pending) {
+    // Nor may it change while it is rewritten.
+    const target& t = files[file];
+    llvm::sys::fs::file_status now;
+    std::string error;
+    if (llvm::sys::fs::status(t.real, now) || now.getSize() != t.status.getSize() ||
+        now.getLastModificationTime() != t.status.getLastModificationTime())
+      fail(file, changed);
+    else if (!out->commit(error))
+      fail(file, ": cannot write: " + error);
+    else
+      written.insert(file);
+  }
+  result.files = static_cast<unsigned>(written.size());
+  for (const finding* f : p.applied) {
+    bool all = true;
+    for (const text_edit& e : f->fixes) all = all && written.count(e.file);
+    result.applied += all;
+  }
+  result.conflicts = std::move(p.conflicts);
   return result;
 }
 

@@ -15,11 +15,20 @@ struct apply_result {
   unsigned applied = 0;                // findings whose fixes were applied
   unsigned files = 0;                  // files rewritten
   std::vector<std::string> conflicts;  // one line per finding skipped (overlap)
-  std::vector<std::string> errors;     // one line per file that could not be rewritten
+  std::vector<std::string> errors;     // one line per file that was not rewritten
 };
 
 // Applies the fixes of `findings`, in order; a finding whose edits overlap an
-// earlier finding's is skipped whole.
+// earlier finding's is skipped whole. A file is rewritten only if it still
+// holds what was analysed (file_snapshots::analysed(); a file the runner did
+// not record is compared with what it held when apply_fixes began), and is
+// replaced whole: the new contents go to a file beside it, renamed over it.
+// The findings that edit a file that is not rewritten are not applied.
 apply_result apply_fixes(const std::vector<finding>& findings);
+
+// Test-only: when set, apply_fixes calls it after taking what it compares
+// the files against and before reading them. gocxx-driver-test sets it to
+// run $GOCXX_TEST_BEFORE_APPLY (a file edited between analysis and apply).
+inline void (*before_apply_hook)() = nullptr;
 
 }  // namespace gocxx

@@ -1,6 +1,7 @@
 #include "report.hpp"
 
 #include <llvm/ADT/SmallString.h>
+#include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 
@@ -26,6 +27,38 @@ std::string display_path(const std::string& path) {
   return rest.empty() ? path : rest.str();
 }
 
+std::string path_uri(const std::string& shown) {
+  std::string uri = llvm::sys::path::is_absolute(shown) ? "file://" : "";
+  for (char c : shown) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (llvm::isAlnum(c) || llvm::StringRef("/-._~").contains(c)) {
+      uri += c;
+    } else {
+      uri += '%';
+      uri += llvm::hexdigit(u >> 4);
+      uri += llvm::hexdigit(u & 15);
+    }
+  }
+  return uri;
+}
+
+std::optional<std::string> path_from_uri(llvm::StringRef uri) {
+  uri.consume_front("file://");
+  std::string path;
+  for (size_t i = 0; i < uri.size(); ++i) {
+    if (uri[i] != '%') {
+      path += uri[i];
+      continue;
+    }
+    if (i + 2 >= uri.size()) return std::nullopt;
+    unsigned hi = llvm::hexDigitValue(uri[i + 1]), lo = llvm::hexDigitValue(uri[i + 2]);
+    if (hi == ~0u || lo == ~0u) return std::nullopt;
+    path += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return path;
+}
+
 namespace {
 
 auto key(const reported_finding& r) {
@@ -33,24 +66,58 @@ auto key(const reported_finding& r) {
   return std::tie(f.loc.file, f.loc.line, f.loc.column, f.check, f.message);
 }
 
-bool same(const finding& a, const finding& b) {
-  if (a.check != b.check || a.message != b.message || a.loc.file != b.loc.file || a.loc.line != b.loc.line ||
-      a.loc.column != b.loc.column || a.sev != b.sev || a.notes.size() != b.notes.size() ||
-      a.fixes.size() != b.fixes.size())
-    return false;
-  for (size_t i = 0; i < a.fixes.size(); ++i) {
-    const text_edit &x = a.fixes[i], &y = b.fixes[i];
-    if (x.file != y.file || x.offset != y.offset || x.length != y.length || x.replacement != y.replacement)
-      return false;
+using edit_key = std::tuple<std::string, unsigned, unsigned, std::string>;
+
+std::vector<edit_key> edits(const finding& f) {
+  std::vector<edit_key> out;
+  out.reserve(f.fixes.size());
+  for (const text_edit& e : f.fixes) out.emplace_back(e.file, e.offset, e.length, e.replacement);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// Which of the copies of one finding (the same check, place and message, from
+// several units: a record in a header) to keep, copies in unit order. They
+// can differ in their fix-its, because each unit sees only its own part of
+// the program (the unit with a constructor's out-of-line definition also
+// reorders its initialisers), or in their notes. The kept copy's fix-its must
+// be right for every unit that reached the finding:
+// - all the same: the first;
+// - some unit gave none (it found no safe fix, say because its constructor
+//   reads a field the new order initialises later) while another gave one:
+//   the first copy without, as applying another unit's fix could break that
+//   unit;
+// - one copy's edits include every other copy's: that one (the first such),
+//   as each unit found its part safe and that copy does every part;
+// - otherwise they disagree: the first, without fix-its, and a note saying so.
+size_t choose(std::vector<reported_finding*>& copies) {
+  std::vector<std::vector<edit_key>> sets;
+  sets.reserve(copies.size());
+  for (reported_finding* r : copies) sets.push_back(edits(r->f));
+  bool all_same = true;
+  for (const auto& s : sets) all_same = all_same && s == sets.front();
+  if (all_same) return 0;
+  for (size_t i = 0; i < sets.size(); ++i)
+    if (sets[i].empty()) return i;
+  for (size_t i = 0; i < sets.size(); ++i) {
+    bool covers = true;
+    for (const auto& other : sets)
+      covers = covers && std::includes(sets[i].begin(), sets[i].end(), other.begin(), other.end());
+    if (covers) return i;
   }
-  return true;
+  finding& first = copies.front()->f;
+  first.fixes.clear();
+  first.notes.push_back(
+      finding_note{first.loc, "no fix-it: the translation units that reach this disagree on how to fix it"});
+  return 0;
 }
 
 }  // namespace
 
 void sort_and_unique(std::vector<reported_finding>& findings) {
-  // Ties (same key, different notes or fixes) keep the order the units came
-  // in, which is the sorted order of the units: deterministic whatever -j.
+  // Ties (the same key) keep the order the units came in, which is the
+  // sorted order of the units: deterministic whatever -j.
   std::vector<size_t> order(findings.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
@@ -59,19 +126,23 @@ void sort_and_unique(std::vector<reported_finding>& findings) {
   });
   std::vector<reported_finding> out;
   out.reserve(findings.size());
-  for (size_t i : order) {
-    reported_finding& r = findings[i];
-    bool dup = false;
-    // Duplicates are adjacent up to message: compare with the run of equal keys.
-    for (auto it = out.rbegin(); it != out.rend() && key(*it) == key(r); ++it) {
-      if (same(it->f, r.f)) {
-        dup = true;
-        // The strictest threshold of the units that reported it.
-        if (r.fail_on < it->fail_on) it->fail_on = r.fail_on;
-        break;
-      }
+  for (size_t i = 0; i < order.size();) {
+    std::vector<reported_finding*> copies;
+    size_t j = i;
+    for (; j < order.size() && key(findings[order[j]]) == key(findings[order[i]]); ++j)
+      copies.push_back(&findings[order[j]]);
+    // The strictest threshold of the units that reported it, the highest
+    // severity a unit gave it.
+    severity fail_on = copies.front()->fail_on, sev = copies.front()->f.sev;
+    for (const reported_finding* r : copies) {
+      fail_on = std::min(fail_on, r->fail_on);
+      sev = std::max(sev, r->f.sev);
     }
-    if (!dup) out.push_back(std::move(r));
+    reported_finding kept = std::move(*copies[choose(copies)]);
+    kept.fail_on = fail_on;
+    kept.f.sev = sev;
+    out.push_back(std::move(kept));
+    i = j;
   }
   findings = std::move(out);
 }

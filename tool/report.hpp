@@ -1,8 +1,11 @@
 // What a run produces: findings and the translation units that could not be
 // analysed, in the deterministic order the writers print them.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
+
+#include <llvm/ADT/StringRef.h>
 
 #include "finding.hpp"
 
@@ -24,6 +27,14 @@ struct reported_finding {
 // `path` (absolute) relative to the current directory when it lies below it,
 // otherwise unchanged.
 std::string display_path(const std::string& path);
+
+// A shown path (display_path) as a URI, losslessly whatever its bytes: a
+// relative reference when it is relative, a file:// URI when absolute; every
+// byte but ASCII letters, digits, `-._~` and `/` is percent-encoded (%XX), so
+// bytes that are not UTF-8 survive JSON. path_from_uri() reverses it (nullopt
+// when `uri` has a malformed escape).
+std::string path_uri(const std::string& shown);
+std::optional<std::string> path_from_uri(llvm::StringRef uri);
 
 // Sorts by file, line, column, check id, message and drops duplicates (the
 // same finding in a header reached from several translation units).

@@ -9,8 +9,8 @@
 // recomputed from its source line; fix-its are byte ranges, so their
 // regions use byteOffset/byteLength (charOffset counts characters).
 #include <llvm/ADT/StringExtras.h>
+#include <llvm/Support/Path.h>
 
-#include <cctype>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -34,20 +34,12 @@ const char* sarif_level(severity s) {
 
 // A relative path (below the current directory: the checkout GitHub scans)
 // stays relative against %SRCROOT%; an absolute one becomes a file:// URI.
+// Percent-encoded byte by byte (path_uri), so a name that is not UTF-8
+// survives.
 ojson artifact(const std::string& file) {
   std::string shown = display_path(file);
-  std::string uri;
-  for (char c : shown) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || llvm::StringRef("/-._~").contains(c)) {
-      uri += c;
-    } else {
-      uri += '%';
-      uri += llvm::hexdigit(u >> 4, false);
-      uri += llvm::hexdigit(u & 15, false);
-    }
-  }
-  if (!shown.empty() && shown[0] == '/') return ojson{{"uri", "file://" + uri}};
+  std::string uri = path_uri(shown);
+  if (llvm::sys::path::is_absolute(shown)) return ojson{{"uri", uri}};
   return ojson{{"uri", uri}, {"uriBaseId", "%SRCROOT%"}};
 }
 

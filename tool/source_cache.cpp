@@ -1,25 +1,42 @@
 #include "source_cache.hpp"
 
+#include <clang/Basic/SourceManager.h>
+
 namespace gocxx {
 
-llvm::StringRef source_cache::line(const std::string& file, unsigned line) {
+source_cache::source_cache() = default;
+source_cache::~source_cache() = default;
+
+source_cache::entry& source_cache::get(const std::string& file) {
   auto it = files_.find(file);
-  if (it == files_.end()) {
-    entry e;
-    if (auto buffer = llvm::MemoryBuffer::getFile(file, /*IsText=*/false, /*RequiresNullTerminator=*/false)) {
-      e.buffer = std::move(*buffer);
-      llvm::StringRef text = e.buffer->getBuffer();
-      while (!text.empty()) {
-        auto [first, rest] = text.split('\n');
-        e.lines.push_back(first.rtrim('\r'));
-        text = rest;
-      }
+  if (it != files_.end()) return it->second;
+  entry e;
+  if (auto buffer = llvm::MemoryBuffer::getFile(file, /*IsText=*/false, /*RequiresNullTerminator=*/true)) {
+    e.buffer = std::move(*buffer);
+    llvm::StringRef text = e.buffer->getBuffer();
+    // Named plainly for its in-memory file system: only the text matters.
+    e.sm = std::make_unique<clang::SourceManagerForFile>("source.cpp", text);
+    const clang::SourceManager& sm = e.sm->get();
+    clang::FileID fid = sm.getMainFileID();
+    unsigned count = sm.getLineNumber(fid, static_cast<unsigned>(text.size()));
+    for (unsigned n = 1; n <= count; ++n) {
+      size_t begin = sm.getFileOffset(sm.translateLineCol(fid, n, 1));
+      size_t end = text.find_first_of("\r\n", begin);
+      e.lines.push_back(text.slice(begin, end));
     }
-    it = files_.emplace(file, std::move(e)).first;
   }
-  const std::vector<llvm::StringRef>& lines = it->second.lines;
+  return files_.emplace(file, std::move(e)).first->second;
+}
+
+llvm::StringRef source_cache::line(const std::string& file, unsigned line) {
+  const std::vector<llvm::StringRef>& lines = get(file).lines;
   if (line == 0 || line > lines.size()) return {};
   return lines[line - 1];
+}
+
+const clang::SourceManager* source_cache::source_manager(const std::string& file) {
+  entry& e = get(file);
+  return e.sm ? &e.sm->get() : nullptr;
 }
 
 }  // namespace gocxx

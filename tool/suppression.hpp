@@ -1,8 +1,12 @@
 // `// gocxx:ignore[check-id]` comments: a finding is hidden when its line or
 // the line before carries one whose list (comma-separated check ids or
-// globs, e.g. gocxx-layout-*) names its check.
+// globs, e.g. gocxx-layout-*) names its check. Only comments count, as
+// clang's lexer finds them (not a string literal that spells the marker),
+// and a marker's line is counted as clang counts the findings' lines.
 #pragma once
+#include <map>
 #include <string>
+#include <vector>
 
 #include "finding.hpp"
 #include "source_cache.hpp"
@@ -14,11 +18,13 @@ class suppressions {
   explicit suppressions(source_cache& sources) : sources_(sources) {}
   bool suppressed(const finding& f);
 
-  // Does this source line carry an ignore comment naming `check`?
-  static bool line_ignores(llvm::StringRef line, const std::string& check);
-
  private:
+  // Line -> the ids and globs of the markers on it.
+  using markers = std::map<unsigned, std::vector<std::string>>;
+  const markers& of(const std::string& file);  // lexed once per file
+
   source_cache& sources_;
+  std::map<std::string, markers> files_;
 };
 
 }  // namespace gocxx

@@ -9,10 +9,15 @@
 // that renames it to `fixed_*`, and {"name": ...} as data. A flag_twice_*
 // function is reported a second time with a fix to `other_*` that overlaps
 // the first one's (for fix --apply's conflict handling). A flag_crash_*
-// function makes the check crash (the runner's crash recovery).
+// function makes the check crash (the runner's crash recovery). A function
+// named run_test_hook makes the check run the shell command
+// $GOCXX_TEST_DURING_ANALYSIS (to change a file that an earlier unit of the
+// run analysed, for fix --apply's tests).
 #include <clang/AST/Decl.h>
 #include <clang/Basic/SourceManager.h>
+#include <llvm/Support/raw_ostream.h>
 
+#include <cstdlib>
 #include <cstring>
 
 #include "check.hpp"
@@ -35,6 +40,10 @@ class driver_test_check final : public check {
       if (!fn || !fn->doesThisDeclarationHaveABody() || !fn->getIdentifier()) continue;
       if (!sm.isInMainFile(fn->getLocation())) continue;
       llvm::StringRef name = fn->getName();
+      if (name == "run_test_hook") {
+        if (const char* command = std::getenv("GOCXX_TEST_DURING_ANALYSIS"))
+          if (std::system(command) != 0) llvm::errs() << "gocxx-driver-test: GOCXX_TEST_DURING_ANALYSIS failed\n";
+      }
       if (!name.starts_with("flag_")) continue;
       if (name.starts_with("flag_crash_")) {
         volatile int* volatile null = nullptr;

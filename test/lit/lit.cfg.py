@@ -64,5 +64,10 @@ config.substitutions += [
     (tool("not"), config.not_tool),
 ]
 
+# Root may write to read-only files and directories: tests of what gocxx does
+# when it may not write need `REQUIRES: non-root-user`.
+if os.name == "posix" and os.geteuid() != 0:
+    config.available_features.add("non-root-user")
+
 if config.gocxx_sanitize:
     config.available_features.add(config.gocxx_sanitize + "-sanitizer")
