@@ -278,6 +278,22 @@ bool export_fixes(const std::string& path, const std::vector<finding>& findings,
   // A symbolic link stays one: the file it names is replaced.
   llvm::SmallString<256> real;
   if (llvm::sys::fs::real_path(path, real)) real = path;
+  // A device or a pipe (/dev/stdout, a FIFO) is written to, never replaced:
+  // renaming over it would put a regular file where the device was.
+  llvm::sys::fs::file_status st;
+  if (!llvm::sys::fs::status(real, st) && st.type() != llvm::sys::fs::file_type::regular_file &&
+      st.type() != llvm::sys::fs::file_type::directory_file) {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(real, ec, llvm::sys::fs::OF_None);
+    if (!ec) {
+      os << doc;
+      os.flush();
+      if (os.has_error()) ec = os.error();
+      os.clear_error();
+    }
+    if (ec) error = "--export-fixes: cannot write '" + path + "': " + ec.message();
+    return !ec;
+  }
   pending_file out;
   if (!out.write(std::string(real), doc, nullptr, error) || !out.commit(error)) {
     error = "--export-fixes: cannot write '" + path + "': " + error;

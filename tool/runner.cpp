@@ -19,6 +19,7 @@
 #include "check.hpp"
 #include "check_filter.hpp"
 #include "effective_config.hpp"
+#include "file_snapshot.hpp"
 #include "isolation.hpp"
 #include "progress.hpp"
 
@@ -87,6 +88,9 @@ class checks_consumer final : public clang::ASTConsumer {
     if (ctx.getDiagnostics().hasErrorOccurred()) return;
     finder_.matchAST(ctx);
     for (auto& c : checks_) c->on_end_of_translation_unit(ctx);
+    // What this unit saw of each file: fix --apply refuses files that
+    // changed since (file_snapshot.hpp).
+    record_analysed_files(ctx.getSourceManager());
   }
 
  private:
