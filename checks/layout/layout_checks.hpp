@@ -1,4 +1,7 @@
 // gocxx-layout-*: struct layout report and checks (docs/checks/gocxx-layout-*.md).
+// One file per check: report_check.cpp, padding_check.cpp (its fix-it:
+// padding_fix.cpp), empty_member_check.cpp, false_sharing_check.cpp; what
+// they share: layout_check_base.hpp; the layout itself: layout_model.hpp.
 #pragma once
 #include <memory>
 
