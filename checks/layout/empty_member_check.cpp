@@ -2,7 +2,6 @@
 // [[no_unique_address]] would not; the fix-it adds the attribute.
 // docs/checks/gocxx-layout-empty-member.md
 #include <clang/AST/Attr.h>
-#include <clang/ASTMatchers/ASTMatchers.h>
 
 #include <optional>
 #include <set>
@@ -26,21 +25,8 @@ class empty_member_check : public layout_check_base {
  public:
   explicit empty_member_check(const check_options& o) : layout_check_base("gocxx-layout-empty-member", o) {}
 
-  void register_more(MatchFinder& finder) override {
-    extern_c_.clear();
-    finder.addMatcher(functionDecl(isExternC(), unless(isExpansionInSystemHeader())).bind("externc"), this);
-  }
-  void run_more(const MatchFinder::MatchResult& r) override {
-    if (const auto* f = r.Nodes.getNodeAs<FunctionDecl>("externc")) {
-      auto add = [&](QualType t) {
-        t = t.getCanonicalType();
-        while (t->isPointerType() || t->isReferenceType()) t = t->getPointeeType().getCanonicalType();
-        if (const RecordDecl* rd = canonical_record(t)) extern_c_.insert(rd);
-      };
-      add(f->getReturnType());
-      for (const ParmVarDecl* p : f->parameters()) add(p->getType());
-    }
-  }
+  void register_more(MatchFinder& finder) override { extern_c_.register_matchers(finder, this); }
+  void run_more(const MatchFinder::MatchResult& r) override { extern_c_.run(r); }
 
   void on_end_of_translation_unit(ASTContext& ctx) override {
     runtime_model::pointer_model ptrs(ctx);
@@ -108,13 +94,13 @@ class empty_member_check : public layout_check_base {
   std::string why_no_fix(const ASTContext& ctx, const RecordDecl* rd, const RecordDecl* pattern) const {
     if (pattern->hasAttr<PackedAttr>() || pattern->hasAttr<MaxFieldAlignmentAttr>()) return "the record is packed";
     if (has_abi_mark(ctx, pattern)) return "the record carries a 'gocxx:abi' mark";
-    if (pattern->isExternCContext() || extern_c_.count(cast<RecordDecl>(rd->getCanonicalDecl())))
+    if (pattern->isExternCContext() || extern_c_.find(cast<RecordDecl>(rd->getCanonicalDecl())))
       return "the record is used across an extern \"C\" boundary";
     if (!ctx.getLangOpts().CPlusPlus20) return "[[no_unique_address]] needs C++20";
     return "";
   }
 
-  std::set<const RecordDecl*> extern_c_;
+  extern_c_uses extern_c_;
 };
 
 }  // namespace

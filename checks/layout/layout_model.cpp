@@ -314,9 +314,6 @@ layout_model::layout_model(ASTContext& ctx, const record_layout& l) : ctx_(ctx),
       why_ = "bit-field '" + f.name + "' is wider than its type";
       return;
     }
-    if (f.anonymous_record) {
-      // Its members are laid out like any other class member; fine.
-    }
     QualType t = f.decl->getType().getCanonicalType();
     uint64_t count = 1;
     while (const auto* arr = dyn_cast<ConstantArrayType>(t.getTypePtr())) {
