@@ -32,8 +32,11 @@ std::string record_name(const ASTContext& ctx, const RecordDecl* rd) {
   return QualType(ctx.getRecordType(rd)).getAsString(pp);
 }
 
-record_layout describe(ASTContext& ctx, const RecordDecl* rd, runtime_model::pointer_model& ptrs,
-                       const PrintingPolicy& policy, unsigned cache_line) {
+namespace {
+
+// The record's size, alignment, vptr, bases and fields, without the padding.
+record_layout describe_subobjects(ASTContext& ctx, const RecordDecl* rd, runtime_model::pointer_model& ptrs,
+                                  const PrintingPolicy& policy) {
   record_layout l;
   l.decl = rd;
   l.name = record_name(ctx, rd);
@@ -61,6 +64,7 @@ record_layout describe(ASTContext& ctx, const RecordDecl* rd, runtime_model::poi
       d.offset = (is_virtual ? L.getVBaseClassOffset(brd) : L.getBaseClassOffset(brd)).getQuantity();
       d.size = BL.getNonVirtualSize().getQuantity();
       d.align = BL.getNonVirtualAlignment().getQuantity();
+      d.full_size = align_to(d.size, d.align);
       d.empty = brd->isEmpty();
       d.is_virtual = is_virtual;
       d.primary = L.getPrimaryBase() == brd && L.isPrimaryBaseVirtual() == is_virtual;
@@ -107,47 +111,116 @@ record_layout describe(ASTContext& ctx, const RecordDecl* rd, runtime_model::poi
     if (max_field) a = std::min<uint64_t>(a, std::max<uint64_t>(1, max_field->getAlignment() / 8));
     fd.align = std::max<uint64_t>(a, 1);
     if (!fd.bitfield) fd.ptrdata = ptrs.pointer_bytes(t);
+    if (fd.ptrdata) l.ptrdata = std::max(l.ptrdata, fd.offset_bits / 8 + fd.ptrdata);
     l.fields.push_back(std::move(fd));
   }
+  return l;
+}
 
-  // Holes: gaps between the bytes some subobject occupies.
-  struct item {
-    uint64_t begin, end;
-    std::string name;
-  };
-  std::vector<item> items;
-  uint64_t max_end = 0;
-  if (l.has_vptr) items.push_back({0, l.ptr_size, "(vptr)"});
-  for (const base_desc& b : l.bases)
-    if (!b.empty && b.size) items.push_back({b.offset, b.offset + b.size, b.name});
+// The bytes one direct subobject occupies as padding is counted: a
+// potentially overlapping subobject (a base, a [[no_unique_address]] member)
+// has its data up to data_end and its own tail padding up to end.
+struct span {
+  uint64_t begin, end, data_end;
+  std::string name;
+  base_desc* base = nullptr;
+};
+
+std::vector<span> subobject_spans(record_layout& l, bool virtual_bases) {
+  std::vector<span> spans;
+  if (l.has_vptr) spans.push_back({0, l.ptr_size, l.ptr_size, "(vptr)"});
+  for (base_desc& b : l.bases)
+    if (!b.empty && b.size && (virtual_bases || !b.is_virtual))
+      spans.push_back({b.offset, std::min(b.offset + b.full_size, std::max(l.size, b.offset + b.size)),
+                       b.offset + b.size, b.name, &b});
   for (const field_desc& f : l.fields) {
     if (f.bitfield) {
-      if (f.width) items.push_back({f.offset_bits / 8, (f.offset_bits + f.width + 7) / 8, f.name});
-    } else {
-      uint64_t len = f.nua ? f.dsize : f.size;
-      if (len) items.push_back({f.offset_bits / 8, f.offset_bits / 8 + len, f.name});
-    }
-    if (f.ptrdata) l.ptrdata = std::max(l.ptrdata, f.offset_bits / 8 + f.ptrdata);
-  }
-  if (l.is_union) {
-    for (const item& it : items) max_end = std::max(max_end, it.end - it.begin);
-  } else {
-    std::stable_sort(items.begin(), items.end(), [](const item& a, const item& b) { return a.begin < b.begin; });
-    std::string last;
-    for (const item& it : items) {
-      if (it.begin > max_end) l.holes.push_back({last, max_end, it.begin - max_end});
-      if (it.end >= max_end) {
-        max_end = it.end;
-        last = it.name;
+      if (f.width) {
+        uint64_t end = (f.offset_bits + f.width + 7) / 8;
+        spans.push_back({f.offset_bits / 8, end, end, f.name});
       }
+    } else if (f.nua ? f.dsize : f.size) {
+      uint64_t begin = f.offset_bits / 8;
+      spans.push_back({begin, begin + f.size, begin + (f.nua ? f.dsize : f.size), f.name});
     }
   }
+  std::stable_sort(spans.begin(), spans.end(), [](const span& a, const span& b) { return a.begin < b.begin; });
+  // Where a subobject is placed inside another's tail padding (Itanium
+  // reuses the tail padding of non-POD bases and [[no_unique_address]]
+  // members) the other ends there: no hole, nothing counted twice.
+  for (span& s : spans)
+    for (const span& t : spans)
+      if (&t != &s && t.begin >= s.data_end && t.begin < s.end) s.end = t.begin;
+  return spans;
+}
+
+// The holes between the spans; returns the end of the last.
+uint64_t find_holes(const std::vector<span>& spans, std::vector<hole>& holes) {
+  uint64_t max_end = 0;
+  std::string last;
+  for (const span& s : spans) {
+    if (s.begin > max_end) holes.push_back({last, max_end, s.begin - max_end});
+    if (s.end >= max_end) {
+      max_end = s.end;
+      last = s.name;
+    }
+  }
+  return max_end;
+}
+
+// The padding of the record: the holes between its own subobjects and the
+// tail after the last, each base counted with its full size.
+void find_padding(record_layout& l) {
+  std::vector<span> spans = subobject_spans(l, /*virtual_bases=*/true);
+  uint64_t max_end = 0;
+  if (l.is_union) {
+    for (const span& s : spans) max_end = std::max(max_end, s.end - s.begin);
+  } else {
+    max_end = find_holes(spans, l.holes);
+  }
+  for (const span& s : spans)
+    if (s.base && s.end < s.base->offset + s.base->full_size) s.base->tail_reused_from = s.end;
   // An empty class's one byte is the language's, not padding.
   l.tail_padding = (l.size > max_end && max_end > 0) ? l.size - max_end : 0;
   l.padding = l.tail_padding;
   for (const hole& h : l.holes) l.padding += h.size;
+}
+
+// The padding a base carries inside its non-virtual part (its own padding,
+// not the derived record's).
+void find_inner_padding(ASTContext& ctx, base_desc& b, runtime_model::pointer_model& ptrs,
+                        const PrintingPolicy& policy) {
+  if (b.empty || !b.size) return;
+  record_layout bl = describe_subobjects(ctx, b.decl, ptrs, policy);
+  std::vector<hole> holes;
+  uint64_t end = find_holes(subobject_spans(bl, /*virtual_bases=*/false), holes);
+  for (const hole& h : holes) b.inner_holes += h.size;
+  if (end > 0 && end < b.full_size) b.inner_tail_padding = b.full_size - end;
+}
+
+}  // namespace
+
+record_layout describe(ASTContext& ctx, const RecordDecl* rd, runtime_model::pointer_model& ptrs,
+                       const PrintingPolicy& policy, unsigned cache_line) {
+  record_layout l = describe_subobjects(ctx, rd, ptrs, policy);
+  find_padding(l);
+  for (base_desc& b : l.bases) find_inner_padding(ctx, b, ptrs, policy);
   l.cache_lines = cache_line ? static_cast<unsigned>((l.size + cache_line - 1) / cache_line) : 0;
   return l;
+}
+
+static std::string bytes(uint64_t n) { return std::to_string(n) + (n == 1 ? " byte" : " bytes"); }
+
+// "7 bytes of tail padding inside P": the padding a base carries, which is
+// the base's and not counted in the derived record's.
+static std::string carried_padding(const base_desc& b) {
+  std::string what;
+  if (b.inner_holes) what = bytes(b.inner_holes) + " in holes";
+  if (b.inner_tail_padding) what += (what.empty() ? "" : " and ") + bytes(b.inner_tail_padding) + " of tail padding";
+  if (what.empty()) return what;
+  what += " inside " + b.name;
+  if (b.tail_reused_from) what += ", reused from offset " + std::to_string(b.tail_reused_from);
+  return what;
 }
 
 std::string render(const record_layout& l, std::optional<uint64_t> optimal, unsigned cache_line) {
@@ -165,11 +238,14 @@ std::string render(const record_layout& l, std::optional<uint64_t> optimal, unsi
   int order = 0;
   if (l.has_vptr)
     lines.push_back({0, order++, pad("    (vptr);", 40) + "// offset: 0, size: " + std::to_string(l.ptr_size)});
-  for (const base_desc& b : l.bases)
+  for (const base_desc& b : l.bases) {
     lines.push_back({b.offset, order++,
                      pad("    " + b.name + (b.is_virtual ? " (virtual base);" : " (base);"), 40) +
                          "// offset: " + std::to_string(b.offset) + ", size: " + std::to_string(b.empty ? 0 : b.size) +
                          (b.empty ? " (empty)" : "")});
+    if (std::string carried = carried_padding(b); !carried.empty())
+      lines.push_back({b.offset, order++, "    /* " + carried + " */"});
+  }
   for (const field_desc& f : l.fields) {
     std::string decl = "    " + f.type + " " + f.name;
     std::string info;
@@ -236,9 +312,14 @@ nlohmann::json to_json(const record_layout& l, std::optional<uint64_t> optimal) 
   }
   j["fields"] = fields;
   nlohmann::json bases = nlohmann::json::array();
-  for (const base_desc& b : l.bases)
-    bases.push_back({{"name", b.name}, {"offset", b.offset}, {"size", b.empty ? 0 : b.size}, {"virtual", b.is_virtual},
-                     {"empty", b.empty}});
+  for (const base_desc& b : l.bases) {
+    nlohmann::json jb = {{"name", b.name},         {"offset", b.offset},
+                         {"size", b.empty ? 0 : b.size}, {"virtual", b.is_virtual},
+                         {"empty", b.empty},       {"inner_holes", b.inner_holes},
+                         {"inner_tail_padding", b.inner_tail_padding}};
+    if (b.tail_reused_from) jb["tail_reused_from"] = b.tail_reused_from;
+    bases.push_back(std::move(jb));
+  }
   j["bases"] = bases;
   if (l.has_vptr) j["vptr_offset"] = 0;
   return j;

@@ -43,11 +43,18 @@ struct base_desc {
   const clang::CXXRecordDecl* decl = nullptr;
   std::string name;
   uint64_t offset = 0;
-  uint64_t size = 0;  // non-virtual size
-  uint64_t align = 1; // non-virtual alignment
+  uint64_t size = 0;       // non-virtual size (of a POD: its sizeof)
+  uint64_t align = 1;      // non-virtual alignment
+  uint64_t full_size = 0;  // as a subobject: the non-virtual size rounded up to the alignment
   bool is_virtual = false;
   bool empty = false;
   bool primary = false;
+  // The padding the base carries inside its non-virtual part: its own, not
+  // the derived record's. Where a subobject of the derived record is placed
+  // in the base's tail padding, tail_reused_from is its offset.
+  uint64_t inner_holes = 0;
+  uint64_t inner_tail_padding = 0;
+  uint64_t tail_reused_from = 0;  // 0: not reused
 };
 
 struct hole {
@@ -67,6 +74,9 @@ struct record_layout {
   uint64_t ptr_size = 8;
   std::vector<base_desc> bases;
   std::vector<field_desc> fields;
+  // Padding as pahole counts it: the holes between the record's own
+  // subobjects (vptr, bases, fields) and the tail after the last; a base
+  // counts with its full size, up to a subobject placed in its tail padding.
   std::vector<hole> holes;
   uint64_t tail_padding = 0;
   uint64_t padding = 0;        // holes + tail padding

@@ -124,8 +124,9 @@ class padding_check : public layout_check_base {
       std::vector<std::string> order_names;
       for (unsigned fi : a->model->fields_of(a->b.unit_order)) order_names.push_back(l.fields[fi].name);
       std::string msg = l.kind + " '" + l.name + "' is " + std::to_string(l.size) + " bytes with " +
-                        std::to_string(l.padding) + " bytes of padding; reordering its fields makes it " +
-                        std::to_string(a->b.size) + " bytes (saves " + std::to_string(l.size - a->b.size) + ")";
+                        std::to_string(l.padding) + " bytes of padding" + base_tail_padding(l, a->b.size) +
+                        "; reordering its fields makes it " + std::to_string(a->b.size) + " bytes (saves " +
+                        std::to_string(l.size - a->b.size) + ")";
       nlohmann::json data = to_json(l, a->b.size);
       data["optimal_order"] = order_names;
       data["optimal_order_exact"] = a->b.exact;
@@ -146,6 +147,18 @@ class padding_check : public layout_check_base {
       }
       fb.data(std::move(data));
     }
+  }
+
+  // A saving larger than the record's own padding comes from the tail
+  // padding of its bases, which the fields can fill: " (and N bytes of tail
+  // padding inside 'Base')".
+  static std::string base_tail_padding(const record_layout& l, uint64_t best) {
+    if (l.size - best <= l.padding) return "";
+    std::vector<std::string> parts;
+    for (const base_desc& b : l.bases)
+      if (b.inner_tail_padding && !b.tail_reused_from)
+        parts.push_back(std::to_string(b.inner_tail_padding) + " bytes of tail padding inside '" + b.name + "'");
+    return parts.empty() ? "" : " (and " + join(parts) + ")";
   }
 
   uint64_t min_bytes_ = 1;
