@@ -18,6 +18,8 @@
 
 namespace gocxx::layout {
 
+inline uint64_t align_to(uint64_t v, uint64_t a) { return a <= 1 ? v : (v + a - 1) / a * a; }
+
 struct field_desc {
   const clang::FieldDecl* decl = nullptr;
   unsigned index = 0;        // declaration index
@@ -84,6 +86,7 @@ struct record_layout {
   unsigned cache_lines = 0;
 };
 
+// record_layout.cpp: the record as Clang lays it out, and its report.
 record_layout describe(clang::ASTContext& ctx, const clang::RecordDecl* rd, runtime_model::pointer_model& ptrs,
                        const clang::PrintingPolicy& policy, unsigned cache_line);
 
@@ -93,6 +96,8 @@ clang::PrintingPolicy name_policy(const clang::ASTContext& ctx);
 // The pahole-like block of `gocxx layout`.
 std::string render(const record_layout& l, std::optional<uint64_t> optimal, unsigned cache_line);
 nlohmann::json to_json(const record_layout& l, std::optional<uint64_t> optimal);
+
+// layout_model.cpp: the model.
 
 // Groups of fields that move together: one declaration (`int a, b;`) or a
 // run of adjacent bit-fields.
