@@ -170,7 +170,7 @@ check_registry& check_registry::instance() {
   return registry;
 }
 
-void check_registry::add_factory(std::string id, std::string summary, factory make) {
+void check_registry::add(std::string id, std::string summary, factory make) {
   for (const entry& e : entries_)
     if (e.id == id) return;  // registered twice (two registration calls): keep the first
   entries_.push_back(entry{std::move(id), std::move(summary), std::move(make)});

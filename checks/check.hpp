@@ -4,8 +4,8 @@
 // object.
 //
 // Modelled on clang-tidy's ClangTidyCheck and ClangTidyModule:
-// - the registry supplies a check's id (`registry.add<my_check>("gocxx-x-y",
-//   "summary")`); a check never spells its own id;
+// - the registry supplies a check's id (`registry.add("gocxx-x-y", "summary",
+//   &make_check<my_check>)`); a check never spells its own id;
 // - options are read once, in the constructor, through `options()`, and
 //   written back by store_options(), so the driver can print the effective
 //   configuration (--dump-config) and warn about keys no check reads;
@@ -166,6 +166,13 @@ class check : public clang::ast_matchers::MatchFinder::MatchCallback {
   options_view options_;
 };
 
+// The factory of check class T: what a family registers for each check
+// (in the .cpp that defines T, when T is private to it).
+template <class Check>
+std::unique_ptr<check> make_check(llvm::StringRef id, check_context& context) {
+  return std::make_unique<Check>(id, context);
+}
+
 // Every check the analyzer knows, by id. Each check family registers its
 // checks in one function (checks/<family>/register.cpp, checks/families.hpp).
 class check_registry {
@@ -179,14 +186,9 @@ class check_registry {
 
   static check_registry& instance();
 
-  template <class Check>
-  void add(std::string id, std::string summary) {
-    add_factory(std::move(id), std::move(summary),
-                [](llvm::StringRef id, check_context& ctx) -> std::unique_ptr<check> {
-                  return std::make_unique<Check>(id, ctx);
-                });
-  }
-  void add_factory(std::string id, std::string summary, factory make);
+  // Registers `make` under `id`; the registry passes the id to it, so a
+  // check never spells its own (make_check<T> for a check class T).
+  void add(std::string id, std::string summary, factory make);
   const std::vector<entry>& entries() const { return entries_; }
 
  private:

@@ -18,6 +18,8 @@
 
 namespace gocxx::layout {
 
+inline uint64_t align_to(uint64_t v, uint64_t a) { return a <= 1 ? v : (v + a - 1) / a * a; }
+
 struct field_desc {
   const clang::FieldDecl* decl = nullptr;
   unsigned index = 0;        // declaration index
@@ -43,11 +45,18 @@ struct base_desc {
   const clang::CXXRecordDecl* decl = nullptr;
   std::string name;
   uint64_t offset = 0;
-  uint64_t size = 0;  // non-virtual size
-  uint64_t align = 1; // non-virtual alignment
+  uint64_t size = 0;       // non-virtual size (of a POD: its sizeof)
+  uint64_t align = 1;      // non-virtual alignment
+  uint64_t full_size = 0;  // as a subobject: the non-virtual size rounded up to the alignment
   bool is_virtual = false;
   bool empty = false;
   bool primary = false;
+  // The padding the base carries inside its non-virtual part: its own, not
+  // the derived record's. Where a subobject of the derived record is placed
+  // in the base's tail padding, tail_reused_from is its offset.
+  uint64_t inner_holes = 0;
+  uint64_t inner_tail_padding = 0;
+  uint64_t tail_reused_from = 0;  // 0: not reused
 };
 
 struct hole {
@@ -67,6 +76,9 @@ struct record_layout {
   uint64_t ptr_size = 8;
   std::vector<base_desc> bases;
   std::vector<field_desc> fields;
+  // Padding as pahole counts it: the holes between the record's own
+  // subobjects (vptr, bases, fields) and the tail after the last; a base
+  // counts with its full size, up to a subobject placed in its tail padding.
   std::vector<hole> holes;
   uint64_t tail_padding = 0;
   uint64_t padding = 0;        // holes + tail padding
@@ -74,6 +86,7 @@ struct record_layout {
   unsigned cache_lines = 0;
 };
 
+// record_layout.cpp: the record as Clang lays it out, and its report.
 record_layout describe(clang::ASTContext& ctx, const clang::RecordDecl* rd, runtime_model::pointer_model& ptrs,
                        const clang::PrintingPolicy& policy, unsigned cache_line);
 
@@ -83,6 +96,8 @@ clang::PrintingPolicy name_policy(const clang::ASTContext& ctx);
 // The pahole-like block of `gocxx layout`.
 std::string render(const record_layout& l, std::optional<uint64_t> optimal, unsigned cache_line);
 nlohmann::json to_json(const record_layout& l, std::optional<uint64_t> optimal);
+
+// layout_model.cpp: the model.
 
 // Groups of fields that move together: one declaration (`int a, b;`) or a
 // run of adjacent bit-fields.

@@ -75,7 +75,8 @@ class driver_test_check final : public check {
 }  // namespace
 
 void register_driver_test_check(check_registry& registry) {
-  registry.add<driver_test_check>("gocxx-driver-test", "Flags functions named flag_* (the driver's tests only)");
+  registry.add("gocxx-driver-test", "Flags functions named flag_* (the driver's tests only)",
+               &make_check<driver_test_check>);
 }
 
 }  // namespace gocxx
