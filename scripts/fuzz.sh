@@ -12,7 +12,7 @@ seconds=${1:-60}
 cd "$root"
 scripts/build.sh build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGOCXX_FUZZ=ON
 mkdir -p build-fuzz/artifacts
-for target in config baseline compilation_database; do
+for target in config baseline compilation_database suppression; do
   work=$(mktemp -d)
   cp -r "test/fuzz/corpus/$target/." "$work/"
   echo "== fuzz: ${target}_fuzzer for ${seconds} s"

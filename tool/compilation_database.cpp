@@ -16,7 +16,8 @@ namespace {
 
 std::string absolute(llvm::StringRef path) {
   llvm::SmallString<256> p(path);
-  llvm::sys::fs::make_absolute(p);
+  // On failure (no current directory, checked at start) the path stays as given.
+  if (std::error_code ignored = llvm::sys::fs::make_absolute(p)) (void)ignored;
   llvm::sys::path::remove_dots(p, /*remove_dot_dot=*/true);
   return std::string(p);
 }
@@ -148,7 +149,8 @@ bool load_compilation_database(const std::optional<std::string>& build_dir, cons
 }
 
 std::vector<std::string> select_translation_units(const compilation_database& cdb,
-                                                  const std::vector<std::string>& files, std::vector<tu_error>& errors) {
+                                                  const std::vector<std::string>& files,
+                                                  std::vector<tu_error>& errors) {
   std::vector<std::string> out;
   std::set<std::string> seen;
   if (files.empty()) {

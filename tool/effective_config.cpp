@@ -37,8 +37,8 @@ bool is_registered(llvm::StringRef id) {
 
 }  // namespace
 
-effective_options_result effective_options(const std::vector<const check_registry::entry*>& enabled,
-                                           const config& cfg, const option_map& extra) {
+effective_options_result effective_options(const std::vector<const check_registry::entry*>& enabled, const config& cfg,
+                                           const option_map& extra) {
   option_map given = cfg.check_options;
   for (const auto& [k, v] : extra) given[k] = v;
   std::string origin = cfg.path.empty() ? "the command line" : cfg.path;
@@ -67,8 +67,7 @@ effective_options_result effective_options(const std::vector<const check_registr
   return out;
 }
 
-std::string dump_effective_config(const run_settings& settings, const config& cfg,
-                                  std::vector<std::string>& warnings) {
+std::string dump_effective_config(const run_settings& settings, const config& cfg, std::vector<std::string>& warnings) {
   std::vector<const check_registry::entry*> enabled = enabled_checks(settings, cfg);
   effective_options_result options = effective_options(enabled, cfg, settings.extra_options);
   warnings = std::move(options.warnings);

@@ -18,8 +18,8 @@ struct run_settings {
   std::string default_checks;  // the subcommand's selection, before .gocxx.yaml and --checks
   std::string cli_checks;      // --checks
   std::optional<severity> cli_fail_on;
-  option_map extra_options;  // CheckOptions from the command line (-m)
-  unsigned jobs = 0;         // 0: every core
+  option_map extra_options;   // CheckOptions from the command line (-m)
+  unsigned jobs = 0;          // 0: every core
   unsigned unit_timeout = 0;  // seconds per unit (--unit-timeout); 0: none
 };
 
@@ -38,8 +38,8 @@ struct effective_options_result {
 // no AST is needed) and collects what store_options() writes back. Warns
 // about values a check could not parse and about keys of .gocxx.yaml that
 // name an enabled check but no option it reads, or no check at all.
-effective_options_result effective_options(const std::vector<const check_registry::entry*>& enabled,
-                                           const config& cfg, const option_map& extra);
+effective_options_result effective_options(const std::vector<const check_registry::entry*>& enabled, const config& cfg,
+                                           const option_map& extra);
 
 // gocxx --dump-config: the effective configuration as .gocxx.yaml text
 // (parse_config reads it back to the same configuration).

@@ -62,9 +62,11 @@ bool parse_options(int argc, const char* const* argv, options& out, std::string&
   std::vector<llvm::StringRef> args(argv + 1, argv + argc);
   size_t i = 0;
   if (i < args.size()) {
-    static const std::pair<const char*, subcommand> commands[] = {
-        {"check", subcommand::check}, {"escape", subcommand::escape}, {"layout", subcommand::layout},
-        {"fix", subcommand::fix},     {"lsp", subcommand::lsp}};
+    static const std::pair<const char*, subcommand> commands[] = {{"check", subcommand::check},
+                                                                  {"escape", subcommand::escape},
+                                                                  {"layout", subcommand::layout},
+                                                                  {"fix", subcommand::fix},
+                                                                  {"lsp", subcommand::lsp}};
     bool found = false;
     for (const auto& [name, c] : commands) {
       if (args[i] == name) {
@@ -180,10 +182,14 @@ bool parse_options(int argc, const char* const* argv, options& out, std::string&
     }
     if ((r = value_of(arg, "--format", value)) != 0) {
       if (r < 0) return false;
-      if (value == "text") out.format = output_format::text;
-      else if (value == "go") out.format = output_format::go;
-      else if (value == "json") out.format = output_format::json;
-      else if (value == "sarif") out.format = output_format::sarif;
+      if (value == "text")
+        out.format = output_format::text;
+      else if (value == "go")
+        out.format = output_format::go;
+      else if (value == "json")
+        out.format = output_format::json;
+      else if (value == "sarif")
+        out.format = output_format::sarif;
       else {
         error = "--format: '" + value + "' is not one of text, go, json, sarif";
         return false;

@@ -151,11 +151,10 @@ void sort_and_unique(std::vector<tu_error>& errors) {
   std::sort(errors.begin(), errors.end(), [](const tu_error& a, const tu_error& b) {
     return std::tie(a.file, a.message) < std::tie(b.file, b.message);
   });
-  errors.erase(std::unique(errors.begin(), errors.end(),
-                           [](const tu_error& a, const tu_error& b) {
-                             return a.file == b.file && a.message == b.message;
-                           }),
-               errors.end());
+  errors.erase(
+      std::unique(errors.begin(), errors.end(),
+                  [](const tu_error& a, const tu_error& b) { return a.file == b.file && a.message == b.message; }),
+      errors.end());
 }
 
 }  // namespace gocxx

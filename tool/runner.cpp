@@ -49,7 +49,7 @@ class error_collector final : public clang::DiagnosticConsumer {
     if (info.getID() == clang::diag::err_fe_expected_compiler_job) {
       // The argument is every job of the command, each in full: count the
       // compiler jobs instead of showing it.
-      std::string jobs = info.getArgStdStr(0);
+      const std::string& jobs = info.getArgStdStr(0);
       size_t sources = 0;
       for (size_t at = jobs.find("\"-cc1\""); at != std::string::npos; at = jobs.find("\"-cc1\"", at + 1)) ++sources;
       command_problem = sources == 0 ? "its command compiles no source"
@@ -198,9 +198,9 @@ unit_result run_unit(const compilation_database& cdb, const std::string& file, c
   tool.setPrintErrorMessage(false);
   // Warnings never fail the analysis (-Werror in the build's flags); no
   // "N errors generated." on stderr: errors are reported in the output.
-  tool.appendArgumentsAdjuster(clang::tooling::getInsertArgumentAdjuster(
-      clang::tooling::CommandLineArguments{"-w", "-fno-caret-diagnostics"},
-      clang::tooling::ArgumentInsertPosition::END));
+  tool.appendArgumentsAdjuster(
+      clang::tooling::getInsertArgumentAdjuster(clang::tooling::CommandLineArguments{"-w", "-fno-caret-diagnostics"},
+                                                clang::tooling::ArgumentInsertPosition::END));
   tool.appendArgumentsAdjuster(strip_chatty_flags);
   error_collector diagnostics;
   tool.setDiagnosticConsumer(&diagnostics);
@@ -212,8 +212,8 @@ unit_result run_unit(const compilation_database& cdb, const std::string& file, c
   } else if (diagnostics.errors > 0) {
     std::string message = diagnostics.first;
     if (diagnostics.errors > 1)
-      message += " (and " + std::to_string(diagnostics.errors - 1) + " more error" +
-                 (diagnostics.errors > 2 ? "s" : "") + ")";
+      message +=
+          " (and " + std::to_string(diagnostics.errors - 1) + " more error" + (diagnostics.errors > 2 ? "s" : "") + ")";
     out.errors.push_back(tu_error{shown, "does not compile: " + message});
   } else if (status != 0) {
     out.errors.push_back(tu_error{shown, "clang could not analyse it"});
@@ -297,7 +297,7 @@ run_result run_checks(std::shared_ptr<const compilation_database> cdb, const std
     std::vector<std::shared_ptr<unit_slot>> running;
     for (;;) {
       while (running.size() < jobs && next < slots.size()) {
-        std::shared_ptr<unit_slot> slot = slots[next++];
+        const std::shared_ptr<unit_slot>& slot = slots[next++];
         slot->deadline = std::chrono::steady_clock::now() + std::chrono::seconds(settings.unit_timeout);
         std::string error;
         if (start_analysis_thread([ctx, slot] { analyse_on_thread(ctx, slot); }, error)) {

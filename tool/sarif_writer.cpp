@@ -26,7 +26,7 @@ const char* sarif_level(severity s) {
   switch (s) {
     case severity::error: return "error";
     case severity::warning: return "warning";
-    case severity::note: return "note";
+    case severity::note:
     case severity::remark: return "note";
   }
   return "warning";

@@ -32,8 +32,8 @@ void write_snippet(llvm::raw_ostream& os, const location& loc, const std::vector
 
 void write_text(llvm::raw_ostream& os, const std::vector<finding>& findings, source_cache& sources) {
   for (const finding& f : findings) {
-    os << display_path(f.loc.file) << ":" << f.loc.line << ":" << f.loc.column << ": " << severity_name(f.sev)
-       << ": " << f.message << " [" << f.check << "]\n";
+    os << display_path(f.loc.file) << ":" << f.loc.line << ":" << f.loc.column << ": " << severity_name(f.sev) << ": "
+       << f.message << " [" << f.check << "]\n";
     write_snippet(os, f.loc, f.fixes, sources);
     for (const finding_note& n : f.notes) {
       os << display_path(n.loc.file) << ":" << n.loc.line << ":" << n.loc.column << ": note: " << n.message << "\n";

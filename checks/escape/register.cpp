@@ -6,8 +6,7 @@
 namespace gocxx {
 
 void register_escape_checks(check_registry& registry) {
-  registry.add("gocxx-escape-report",
-               "escape analysis verdicts in Go's -m wording (moved to heap, leaking param, ...)",
+  registry.add("gocxx-escape-report", "escape analysis verdicts in Go's -m wording (moved to heap, leaking param, ...)",
                &make_check<escape::report_check>);
   registry.add("gocxx-escape-heap-to-stack", "a go::new_ whose object does not escape and can live on the stack",
                &make_check<escape::heap_to_stack_check>);

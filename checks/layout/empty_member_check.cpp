@@ -77,8 +77,10 @@ class empty_member_check : public layout_check_base {
         for (unsigned fi : m.units()[ui].fields)
           if (fi == f.index) unit_index = ui;
       }
-      if (m.units()[unit_index].fields.size() != 1) why = "the declaration declares more than one member";
-      else slots = find_field_slots(ctx, pattern, unit_fields, why);
+      if (m.units()[unit_index].fields.size() != 1)
+        why = "the declaration declares more than one member";
+      else
+        slots = find_field_slots(ctx, pattern, unit_fields, why);
     }
     if (slots) {
       unsigned off = slots->decl_begin[unit_index];

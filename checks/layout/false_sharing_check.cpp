@@ -96,9 +96,9 @@ class false_sharing_check : public layout_check_base {
                                                                 std::to_string(f->offset_bits / 8) + ", size " +
                                                                 std::to_string(f->size));
       for (size_t k = 1; k < fs.size(); ++k)
-        fb.note(sm.getExpansionLoc(fs[k]->decl->getLocation()),
-                "suggestion: declare it 'alignas(" + std::to_string(cache_line_) + ") " + fs[k]->type + " " +
-                    fs[k]->name + ";'");
+        fb.note(sm.getExpansionLoc(fs[k]->decl->getLocation()), "suggestion: declare it 'alignas(" +
+                                                                    std::to_string(cache_line_) + ") " + fs[k]->type +
+                                                                    " " + fs[k]->name + ";'");
       if (shared_at) fb.note(*shared_at, "'" + l.name + "' is shared with a goroutine here");
       nlohmann::json data = to_json(l, std::nullopt);
       data["cache_line"] = ln;
@@ -131,12 +131,17 @@ class false_sharing_check : public layout_check_base {
   static const Expr* strip_conversions(const Expr* arg) {
     const Expr* e = arg->IgnoreImplicit();
     while (true) {
-      if (const auto* m = dyn_cast<MaterializeTemporaryExpr>(e)) e = m->getSubExpr()->IgnoreImplicit();
-      else if (const auto* b = dyn_cast<CXXBindTemporaryExpr>(e)) e = b->getSubExpr()->IgnoreImplicit();
-      else if (const auto* c = dyn_cast<CXXConstructExpr>(e); c && c->getNumArgs() == 1 && !isa<CXXTemporaryObjectExpr>(c))
+      if (const auto* m = dyn_cast<MaterializeTemporaryExpr>(e))
+        e = m->getSubExpr()->IgnoreImplicit();
+      else if (const auto* b = dyn_cast<CXXBindTemporaryExpr>(e))
+        e = b->getSubExpr()->IgnoreImplicit();
+      else if (const auto* c = dyn_cast<CXXConstructExpr>(e);
+               c && c->getNumArgs() == 1 && !isa<CXXTemporaryObjectExpr>(c))
         e = c->getArg(0)->IgnoreImplicit();
-      else if (const auto* f = dyn_cast<CXXFunctionalCastExpr>(e)) e = f->getSubExpr()->IgnoreImplicit();
-      else break;
+      else if (const auto* f = dyn_cast<CXXFunctionalCastExpr>(e))
+        e = f->getSubExpr()->IgnoreImplicit();
+      else
+        break;
     }
     return e;
   }
@@ -153,8 +158,10 @@ class false_sharing_check : public layout_check_base {
         const auto* v = dyn_cast<VarDecl>(c.getCapturedVar());
         if (!v) continue;
         QualType t = v->getType();
-        if (c.getCaptureKind() == LCK_ByRef || t->isReferenceType()) mark(t.getNonReferenceType(), where);
-        else pointee(t, where);
+        if (c.getCaptureKind() == LCK_ByRef || t->isReferenceType())
+          mark(t.getNonReferenceType(), where);
+        else
+          pointee(t, where);
       }
     }
   }

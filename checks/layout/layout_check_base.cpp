@@ -81,6 +81,7 @@ bool layout_check_base::eligible(const ASTContext& ctx, const RecordDecl* rd) co
 std::vector<const RecordDecl*> layout_check_base::sorted_records(const ASTContext& ctx) const {
   const SourceManager& sm = ctx.getSourceManager();
   std::vector<std::pair<std::pair<SourceLocation, std::string>, const RecordDecl*>> keyed;
+  keyed.reserve(records_.size());
   for (const RecordDecl* rd : records_)
     keyed.push_back({{sm.getExpansionLoc(rd->getLocation()), record_name(ctx, rd)}, rd});
   std::stable_sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
@@ -88,6 +89,7 @@ std::vector<const RecordDecl*> layout_check_base::sorted_records(const ASTContex
     return a.first.second < b.first.second;
   });
   std::vector<const RecordDecl*> out;
+  out.reserve(keyed.size());
   for (auto& k : keyed) out.push_back(k.second);
   return out;
 }
@@ -125,9 +127,12 @@ const Decl* extern_c_uses::find(const RecordDecl* rd) const {
 void extern_c_uses::note(QualType t, const Decl* d) {
   for (int i = 0; i < 8 && !t.isNull(); ++i) {
     t = t.getCanonicalType();
-    if (t->isPointerType() || t->isReferenceType()) t = t->getPointeeType();
-    else if (t->isArrayType()) t = QualType(t->getPointeeOrArrayElementType(), 0);
-    else break;
+    if (t->isPointerType() || t->isReferenceType())
+      t = t->getPointeeType();
+    else if (t->isArrayType())
+      t = QualType(t->getPointeeOrArrayElementType(), 0);
+    else
+      break;
   }
   if (const RecordDecl* rd = canonical_record(t)) uses_.emplace(rd, d);
 }

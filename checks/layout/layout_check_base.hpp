@@ -20,7 +20,7 @@
 namespace gocxx::layout {
 
 // Nodes the best-order search may visit per record.
-inline constexpr uint64_t kMaxSearchNodes = 200000;
+inline constexpr uint64_t max_search_nodes = 200000;
 
 // The canonical declaration of the record type `t` names, or nullptr.
 const clang::RecordDecl* canonical_record(clang::QualType t);

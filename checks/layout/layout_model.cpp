@@ -13,26 +13,27 @@ using namespace clang;
 
 namespace gocxx::layout {
 
-void layout_model::collect_empties(const CXXRecordDecl* rd, uint64_t base, bool complete,
-                                   std::vector<empty_sub>& out, unsigned depth) const {
+void layout_model::collect_empties(const CXXRecordDecl* rd, uint64_t base, bool complete, std::vector<empty_sub>& out,
+                                   unsigned depth) const {
   if (!rd || !rd->getDefinition() || depth > 6 || out.size() > 256) return;
   rd = rd->getDefinition();
   if (rd->isEmpty()) out.push_back({base, rd->getCanonicalDecl()});
-  const ASTRecordLayout& L = ctx_.getASTRecordLayout(rd);
+  const ASTRecordLayout& rl = ctx_.getASTRecordLayout(rd);
   for (const CXXBaseSpecifier& b : rd->bases()) {
     if (b.isVirtual()) continue;
     const CXXRecordDecl* brd = runtime_model::record_of(b.getType());
-    if (brd && brd->getDefinition()) collect_empties(brd, base + L.getBaseClassOffset(brd).getQuantity(), false, out, depth + 1);
+    if (brd && brd->getDefinition())
+      collect_empties(brd, base + rl.getBaseClassOffset(brd).getQuantity(), false, out, depth + 1);
   }
   if (complete)
     for (const CXXBaseSpecifier& b : rd->vbases()) {
       const CXXRecordDecl* brd = runtime_model::record_of(b.getType());
       if (brd && brd->getDefinition())
-        collect_empties(brd, base + L.getVBaseClassOffset(brd).getQuantity(), false, out, depth + 1);
+        collect_empties(brd, base + rl.getVBaseClassOffset(brd).getQuantity(), false, out, depth + 1);
     }
   unsigned i = 0;
   for (const FieldDecl* f : rd->fields()) {
-    uint64_t off = L.getFieldOffset(i++) / 8;
+    uint64_t off = rl.getFieldOffset(i++) / 8;
     QualType t = f->getType().getCanonicalType();
     uint64_t count = 1;
     while (const auto* arr = dyn_cast<ConstantArrayType>(t.getTypePtr())) {
@@ -42,7 +43,8 @@ void layout_model::collect_empties(const CXXRecordDecl* rd, uint64_t base, bool 
     const CXXRecordDecl* c = t->getAsCXXRecordDecl();
     if (!c || !c->getDefinition()) continue;
     uint64_t esize = ctx_.getTypeSizeInChars(t).getQuantity();
-    for (uint64_t k = 0; k < std::min<uint64_t>(count, 8); ++k) collect_empties(c, base + off + k * esize, true, out, depth + 1);
+    for (uint64_t k = 0; k < std::min<uint64_t>(count, 8); ++k)
+      collect_empties(c, base + off + k * esize, true, out, depth + 1);
   }
 }
 
@@ -156,7 +158,8 @@ struct sim_state {
 };
 }  // namespace
 
-static bool conflicts(const sim_state& s, uint64_t off, const std::vector<std::pair<uint64_t, const CXXRecordDecl*>>& mine) {
+static bool conflicts(const sim_state& s, uint64_t off,
+                      const std::vector<std::pair<uint64_t, const CXXRecordDecl*>>& mine) {
   for (const auto& [o, c] : mine)
     for (const auto& [o2, c2] : s.empties)
       if (o2 == off + o && c2 == c) return true;

@@ -22,23 +22,23 @@ inline uint64_t align_to(uint64_t v, uint64_t a) { return a <= 1 ? v : (v + a - 
 
 struct field_desc {
   const clang::FieldDecl* decl = nullptr;
-  unsigned index = 0;        // declaration index
-  std::string name;          // "(anonymous)" for unnamed members
+  unsigned index = 0;  // declaration index
+  std::string name;    // "(anonymous)" for unnamed members
   std::string type;
-  uint64_t size = 0;         // sizeof the type, bytes (0: flexible array member)
-  uint64_t dsize = 0;        // bytes it occupies when potentially overlapping (data size)
-  uint64_t align = 1;        // effective alignment in this record, bytes
-  uint64_t type_align = 1;   // the type's own alignment, bytes (bit-field storage units)
+  uint64_t size = 0;        // sizeof the type, bytes (0: flexible array member)
+  uint64_t dsize = 0;       // bytes it occupies when potentially overlapping (data size)
+  uint64_t align = 1;       // effective alignment in this record, bytes
+  uint64_t type_align = 1;  // the type's own alignment, bytes (bit-field storage units)
   bool bitfield = false;
   unsigned width = 0;        // bit-field width
   bool nua = false;          // [[no_unique_address]]
   bool empty_class = false;  // the type is an empty class
   bool flexible = false;
   bool anonymous_record = false;
-  bool packed_field = false; // packed: no padding before it
+  bool packed_field = false;                  // packed: no padding before it
   const clang::CXXRecordDecl* cls = nullptr;  // class type (empty-subobject rule)
-  uint64_t ptrdata = 0;      // pointer prefix bytes of the type
-  uint64_t offset_bits = 0;  // Clang's offset in the record
+  uint64_t ptrdata = 0;                       // pointer prefix bytes of the type
+  uint64_t offset_bits = 0;                   // Clang's offset in the record
 };
 
 struct base_desc {
@@ -71,8 +71,8 @@ struct record_layout {
   std::string kind;  // struct, class, union
   uint64_t size = 0, align = 1, dsize = 0;
   bool is_union = false;
-  bool packed = false;         // __attribute__((packed)) or #pragma pack
-  bool has_vptr = false;       // owns a vtable pointer at offset 0
+  bool packed = false;    // __attribute__((packed)) or #pragma pack
+  bool has_vptr = false;  // owns a vtable pointer at offset 0
   uint64_t ptr_size = 8;
   std::vector<base_desc> bases;
   std::vector<field_desc> fields;
@@ -81,8 +81,8 @@ struct record_layout {
   // counts with its full size, up to a subobject placed in its tail padding.
   std::vector<hole> holes;
   uint64_t tail_padding = 0;
-  uint64_t padding = 0;        // holes + tail padding
-  uint64_t ptrdata = 0;        // pointer prefix of the fields in this order
+  uint64_t padding = 0;  // holes + tail padding
+  uint64_t ptrdata = 0;  // pointer prefix of the fields in this order
   unsigned cache_lines = 0;
 };
 

@@ -42,9 +42,7 @@ std::optional<unsigned> find_semicolon(const SourceManager& sm, const LangOption
     switch (tok.getKind()) {
       case tok::l_paren:
       case tok::l_brace:
-      case tok::l_square:
-        ++depth;
-        break;
+      case tok::l_square: ++depth; break;
       case tok::r_paren:
       case tok::r_brace:
       case tok::r_square:
@@ -54,8 +52,7 @@ std::optional<unsigned> find_semicolon(const SourceManager& sm, const LangOption
       case tok::semi:
         if (depth == 0) return sm.getFileOffset(tok.getLocation()) + 1;
         break;
-      default:
-        break;
+      default: break;
     }
   }
 }

@@ -23,7 +23,7 @@ struct edit {
 struct field_slots {
   clang::FileID file;
   std::vector<std::pair<unsigned, unsigned>> slots;  // [begin, end) per unit
-  std::vector<unsigned> decl_begin;                   // first token of each unit's declaration
+  std::vector<unsigned> decl_begin;                  // first token of each unit's declaration
 };
 
 // nullopt and `why` when the record's source cannot be rewritten safely
@@ -38,8 +38,8 @@ edit permute_slots(const clang::SourceManager& sm, clang::FileID file,
                    const std::vector<std::pair<unsigned, unsigned>>& slots, const std::vector<unsigned>& order);
 
 // Token range -> byte offsets in one file; nullopt for macro locations.
-std::optional<std::pair<unsigned, unsigned>> token_range_offsets(const clang::ASTContext& ctx,
-                                                                 clang::SourceRange r, clang::FileID& file);
+std::optional<std::pair<unsigned, unsigned>> token_range_offsets(const clang::ASTContext& ctx, clang::SourceRange r,
+                                                                 clang::FileID& file);
 
 // A `// gocxx:abi` mark on the record, or the lines just above it.
 bool has_abi_mark(const clang::ASTContext& ctx, const clang::RecordDecl* rd);

@@ -19,7 +19,7 @@ using namespace clang::ast_matchers;
 
 namespace clang::ast_matchers {
 // Not among Clang 19's matchers.
-const internal::VariadicDynCastAllOfMatcher<Stmt, CXXParenListInitExpr> layoutParenListInitExpr;
+const internal::VariadicDynCastAllOfMatcher<Stmt, CXXParenListInitExpr> paren_list_init_expr;
 }  // namespace clang::ast_matchers
 
 namespace gocxx::layout {
@@ -42,7 +42,7 @@ class padding_check : public layout_check_base {
     uses_.paren_inits.clear();
     uses_.bindings.clear();
     finder.addMatcher(initListExpr(unless(isExpansionInSystemHeader())).bind("init"), this);
-    finder.addMatcher(layoutParenListInitExpr(unless(isExpansionInSystemHeader())).bind("paren"), this);
+    finder.addMatcher(paren_list_init_expr(unless(isExpansionInSystemHeader())).bind("paren"), this);
     finder.addMatcher(decompositionDecl(unless(isExpansionInSystemHeader())).bind("binding"), this);
     uses_.extern_c.register_matchers(finder, this);
   }
@@ -57,8 +57,7 @@ class padding_check : public layout_check_base {
       QualType t = d->getType().getNonReferenceType();
       if (const RecordDecl* rd = canonical_record(t)) {
         auto bs = d->bindings();
-        if (!bs.empty() && bs.front()->getBinding() &&
-            isa<MemberExpr>(bs.front()->getBinding()->IgnoreParenImpCasts()))
+        if (!bs.empty() && bs.front()->getBinding() && isa<MemberExpr>(bs.front()->getBinding()->IgnoreParenImpCasts()))
           uses_.bindings[rd].push_back(d);
       }
     } else {
@@ -101,7 +100,7 @@ class padding_check : public layout_check_base {
     if (a.l.padding < min_bytes_) return;
     a.model = std::make_unique<layout_model>(ctx, a.l);
     if (a.model->valid() && a.model->size_lower_bound() + min_bytes_ <= a.l.size)
-      a.b = a.model->best_order(kMaxSearchNodes);
+      a.b = a.model->best_order(max_search_nodes);
     else
       a.model.reset();
   }
@@ -143,9 +142,9 @@ class padding_check : public layout_check_base {
       } else if (a == &lead && !fix_given) {
         fix_given = true;
         for (const edit& e : fix.edits)
-          fb.fix_replace(CharSourceRange::getCharRange(sm.getComposedLoc(e.file, e.begin),
-                                                       sm.getComposedLoc(e.file, e.end)),
-                         e.text);
+          fb.fix_replace(
+              CharSourceRange::getCharRange(sm.getComposedLoc(e.file, e.begin), sm.getComposedLoc(e.file, e.end)),
+              e.text);
       } else if (a != &lead) {
         fb.note(report_loc(ctx, a->rd), "the fix-it is given with '" + lead.l.name + "'");
       }
@@ -171,6 +170,8 @@ class padding_check : public layout_check_base {
 
 }  // namespace
 
-std::unique_ptr<check> make_padding_check(llvm::StringRef id, check_context& c) { return make_check<padding_check>(id, c); }
+std::unique_ptr<check> make_padding_check(llvm::StringRef id, check_context& c) {
+  return make_check<padding_check>(id, c);
+}
 
 }  // namespace gocxx::layout

@@ -241,8 +241,10 @@ class fix_planner {
     for (const unit& u : lead_.model->units()) unit_fields.push_back(u.fields);
     std::string why;
     std::optional<field_slots> slots = find_field_slots(ctx_, pattern_, unit_fields, why);
-    if (!slots) unsafe(why);
-    else fix_.edits.insert(fix_.edits.begin(), permute_slots(sm_, slots->file, slots->slots, lead_.b.unit_order));
+    if (!slots)
+      unsafe(why);
+    else
+      fix_.edits.insert(fix_.edits.begin(), permute_slots(sm_, slots->file, slots->slots, lead_.b.unit_order));
   }
 
   // Edits must not overlap (a constructor defined between the fields).
@@ -288,7 +290,7 @@ class fix_planner {
   const std::vector<padding_analysis*>& group_;
   const padding_analysis& lead_;
   const record_uses& uses_;
-  std::vector<unsigned> new_pos_;  // by field index: its position in the new order
+  std::vector<unsigned> new_pos_;                              // by field index: its position in the new order
   std::map<unsigned, std::vector<const Expr*>> initialisers_;  // by field index
   padding_fix fix_;
 };

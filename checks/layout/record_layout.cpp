@@ -38,32 +38,32 @@ record_layout describe_subobjects(ASTContext& ctx, const RecordDecl* rd, runtime
   l.name = record_name(ctx, rd);
   l.is_union = rd->isUnion();
   l.kind = rd->isUnion() ? "union" : rd->isClass() ? "class" : "struct";
-  const ASTRecordLayout& L = ctx.getASTRecordLayout(rd);
-  l.size = L.getSize().getQuantity();
-  l.align = L.getAlignment().getQuantity();
-  l.dsize = L.getDataSize().getQuantity();
+  const ASTRecordLayout& rl = ctx.getASTRecordLayout(rd);
+  l.size = rl.getSize().getQuantity();
+  l.align = rl.getAlignment().getQuantity();
+  l.dsize = rl.getDataSize().getQuantity();
   l.ptr_size = ctx.getTypeSize(ctx.VoidPtrTy) / 8;
   const bool record_packed = rd->hasAttr<PackedAttr>();
   const MaxFieldAlignmentAttr* max_field = rd->getAttr<MaxFieldAlignmentAttr>();
   l.packed = record_packed || max_field;
   const auto* crd = dyn_cast<CXXRecordDecl>(rd);
   if (crd) {
-    l.has_vptr = L.hasOwnVFPtr();
+    l.has_vptr = rl.hasOwnVFPtr();
     // One description for direct non-virtual bases and for virtual bases.
     auto add_base = [&](const CXXBaseSpecifier& b, bool is_virtual) {
       const CXXRecordDecl* brd = runtime_model::record_of(b.getType());
       if (!brd || !brd->getDefinition()) return;
-      const ASTRecordLayout& BL = ctx.getASTRecordLayout(brd);
+      const ASTRecordLayout& base_layout = ctx.getASTRecordLayout(brd);
       base_desc d;
       d.decl = brd;
       d.name = b.getType().getCanonicalType().getAsString(policy);
-      d.offset = (is_virtual ? L.getVBaseClassOffset(brd) : L.getBaseClassOffset(brd)).getQuantity();
-      d.size = BL.getNonVirtualSize().getQuantity();
-      d.align = BL.getNonVirtualAlignment().getQuantity();
+      d.offset = (is_virtual ? rl.getVBaseClassOffset(brd) : rl.getBaseClassOffset(brd)).getQuantity();
+      d.size = base_layout.getNonVirtualSize().getQuantity();
+      d.align = base_layout.getNonVirtualAlignment().getQuantity();
       d.full_size = align_to(d.size, d.align);
       d.empty = brd->isEmpty();
       d.is_virtual = is_virtual;
-      d.primary = L.getPrimaryBase() == brd && L.isPrimaryBaseVirtual() == is_virtual;
+      d.primary = rl.getPrimaryBase() == brd && rl.isPrimaryBaseVirtual() == is_virtual;
       l.bases.push_back(d);
     };
     for (const CXXBaseSpecifier& b : crd->bases())
@@ -75,7 +75,7 @@ record_layout describe_subobjects(ASTContext& ctx, const RecordDecl* rd, runtime
     field_desc fd;
     fd.decl = f;
     fd.index = i;
-    fd.offset_bits = L.getFieldOffset(i);
+    fd.offset_bits = rl.getFieldOffset(i);
     ++i;
     fd.name = f->getIdentifier() ? f->getName().str() : std::string("(anonymous)");
     fd.anonymous_record = f->isAnonymousStructOrUnion();
@@ -227,8 +227,10 @@ std::string render(const record_layout& l, std::optional<uint64_t> optimal, unsi
   };
   std::vector<line> lines;
   auto pad = [](std::string s, size_t w) {
-    if (s.size() < w) s.append(w - s.size(), ' ');
-    else s.push_back(' ');
+    if (s.size() < w)
+      s.append(w - s.size(), ' ');
+    else
+      s.push_back(' ');
     return s;
   };
   int order = 0;
@@ -259,8 +261,9 @@ std::string render(const record_layout& l, std::optional<uint64_t> optimal, unsi
   uint64_t sum_holes = 0;
   for (const hole& h : l.holes) {
     sum_holes += h.size;
-    lines.push_back({h.offset, order++, "    /* XXX " + std::to_string(h.size) + " byte" + (h.size == 1 ? "" : "s") +
-                                            " hole after " + h.after + " */"});
+    lines.push_back({h.offset, order++,
+                     "    /* XXX " + std::to_string(h.size) + " byte" + (h.size == 1 ? "" : "s") + " hole after " +
+                         h.after + " */"});
   }
   std::stable_sort(lines.begin(), lines.end(), [](const line& a, const line& b) { return a.offset < b.offset; });
   std::ostringstream os;
@@ -276,7 +279,8 @@ std::string render(const record_layout& l, std::optional<uint64_t> optimal, unsi
     prev = std::max(prev, ln.offset);
     os << ln.text << "\n";
   }
-  if (l.tail_padding) os << "    /* XXX " << l.tail_padding << " byte" << (l.tail_padding == 1 ? "" : "s") << " tail padding */\n";
+  if (l.tail_padding)
+    os << "    /* XXX " << l.tail_padding << " byte" << (l.tail_padding == 1 ? "" : "s") << " tail padding */\n";
   os << "    // size: " << l.size << ", cachelines: " << l.cache_lines << ", members: " << l.fields.size()
      << ", holes: " << l.holes.size() << " (" << sum_holes << " bytes), tail padding: " << l.tail_padding << "\n";
   os << "};";
@@ -298,8 +302,8 @@ nlohmann::json to_json(const record_layout& l, std::optional<uint64_t> optimal) 
   j["holes"] = holes;
   nlohmann::json fields = nlohmann::json::array();
   for (const field_desc& f : l.fields) {
-    nlohmann::json jf = {{"name", f.name}, {"type", f.type}, {"offset", f.offset_bits / 8}, {"size", f.size},
-                         {"align", f.align}};
+    nlohmann::json jf = {
+        {"name", f.name}, {"type", f.type}, {"offset", f.offset_bits / 8}, {"size", f.size}, {"align", f.align}};
     if (f.bitfield) {
       jf["bit_offset"] = f.offset_bits;
       jf["bit_width"] = f.width;
@@ -309,9 +313,12 @@ nlohmann::json to_json(const record_layout& l, std::optional<uint64_t> optimal) 
   j["fields"] = fields;
   nlohmann::json bases = nlohmann::json::array();
   for (const base_desc& b : l.bases) {
-    nlohmann::json jb = {{"name", b.name},         {"offset", b.offset},
-                         {"size", b.empty ? 0 : b.size}, {"virtual", b.is_virtual},
-                         {"empty", b.empty},       {"inner_holes", b.inner_holes},
+    nlohmann::json jb = {{"name", b.name},
+                         {"offset", b.offset},
+                         {"size", b.empty ? 0 : b.size},
+                         {"virtual", b.is_virtual},
+                         {"empty", b.empty},
+                         {"inner_holes", b.inner_holes},
                          {"inner_tail_padding", b.inner_tail_padding}};
     if (b.tail_reused_from) jb["tail_reused_from"] = b.tail_reused_from;
     bases.push_back(std::move(jb));

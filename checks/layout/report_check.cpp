@@ -42,7 +42,7 @@ class report_check : public layout_check_base {
     layout_model m(ctx, l);
     if (!m.valid()) return std::nullopt;
     if (m.size_lower_bound() >= l.size) return l.size;
-    auto b = m.best_order(kMaxSearchNodes, /*size_only=*/true);
+    auto b = m.best_order(max_search_nodes, /*size_only=*/true);
     exact = b.exact;
     return std::min(b.size, l.size);
   }
@@ -50,6 +50,8 @@ class report_check : public layout_check_base {
 
 }  // namespace
 
-std::unique_ptr<check> make_report_check(llvm::StringRef id, check_context& c) { return make_check<report_check>(id, c); }
+std::unique_ptr<check> make_report_check(llvm::StringRef id, check_context& c) {
+  return make_check<report_check>(id, c);
+}
 
 }  // namespace gocxx::layout

@@ -1,0 +1,1 @@
+int a; // gocxx:ignore[*]int b;int c;
