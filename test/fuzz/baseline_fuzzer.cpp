@@ -8,13 +8,11 @@
 #include <string>
 
 #include "baseline.hpp"
+#include "fuzz_input_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::string path = "/tmp/gocxx-baseline-fuzz-" + std::to_string(getpid()) + ".json";
-  FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) std::abort();
-  std::fwrite(data, 1, size, f);
-  std::fclose(f);
+  static const std::string path = fuzz_input_path("baseline") + ".json";
+  write_fuzz_input(path, data, size);
   gocxx::baseline known;
   std::string error;
   if (!known.load(path, error) && (error.empty() || error.find('\n') != std::string::npos)) {

@@ -11,18 +11,15 @@
 #include <llvm/Support/FileSystem.h>
 
 #include "compilation_database.hpp"
+#include "fuzz_input_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const std::string dir = [] {
-    std::string d = "/tmp/gocxx-cdb-fuzz-" + std::to_string(getpid());
+    std::string d = fuzz_input_path("cdb");
     llvm::sys::fs::create_directories(d);
     return d;
   }();
-  std::string path = dir + "/compile_commands.json";
-  FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) std::abort();
-  std::fwrite(data, 1, size, f);
-  std::fclose(f);
+  write_fuzz_input(dir + "/compile_commands.json", data, size);
   gocxx::compilation_database cdb;
   std::string error;
   if (!gocxx::load_compilation_database(dir, {}, cdb, error)) {

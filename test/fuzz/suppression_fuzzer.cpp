@@ -9,15 +9,13 @@
 #include <cstdlib>
 #include <string>
 
+#include "fuzz_input_file.hpp"
 #include "source_cache.hpp"
 #include "suppression.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const std::string path = "/tmp/gocxx-suppression-fuzz-" + std::to_string(getpid()) + ".cpp";
-  FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) std::abort();
-  std::fwrite(data, 1, size, f);
-  std::fclose(f);
+  static const std::string path = fuzz_input_path("suppression") + ".cpp";
+  write_fuzz_input(path, data, size);
   gocxx::source_cache sources;
   gocxx::suppressions ignores(sources);
   gocxx::finding finding;
