@@ -81,13 +81,15 @@ class config_reader {
     auto doc = stream_.begin();
     if (doc == stream_.end()) return !stream_.failed();
     llvm::yaml::Node* root = doc->getRoot();
-    if (stream_.failed()) return false;
+    // No root without a diagnostic: LLVM's parser gives up on some
+    // directives (`%hecks: ...`); the caller says "malformed YAML".
+    if (stream_.failed() || !root) return false;
     if (!llvm::isa<llvm::yaml::NullNode>(root) && !read_top(root, out, fail_on)) return false;
     // Further documents would be ignored: an error, unless empty (`---` at
     // the end).
     for (++doc; doc != stream_.end(); ++doc) {
       llvm::yaml::Node* next = doc->getRoot();
-      if (stream_.failed()) return false;
+      if (stream_.failed() || !next) return false;
       if (!llvm::isa<llvm::yaml::NullNode>(next)) return fail(next, "a second YAML document: a .gocxx.yaml holds one");
     }
     return !stream_.failed();
