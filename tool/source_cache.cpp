@@ -1,5 +1,6 @@
 #include "source_cache.hpp"
 
+#include <clang/Basic/Diagnostic.h>
 #include <clang/Basic/SourceManager.h>
 
 namespace gocxx {
@@ -16,9 +17,18 @@ source_cache::entry& source_cache::get(const std::string& file) {
     llvm::StringRef text = e.buffer->getBuffer();
     // Named plainly for its in-memory file system: only the text matters.
     e.sm = std::make_unique<clang::SourceManagerForFile>("source.cpp", text);
-    const clang::SourceManager& sm = e.sm->get();
+    clang::SourceManager& sm = e.sm->get();
+    // The engine SourceManagerForFile makes has no client, and clang reports
+    // a file it cannot read as text (a UTF-16 or UTF-32 byte order mark)
+    // through it: without one, a null dereference (found by fuzzing).
+    sm.getDiagnostics().setClient(new clang::IgnoringDiagConsumer(), /*ShouldOwnClient=*/true);
     clang::FileID fid = sm.getMainFileID();
-    unsigned count = sm.getLineNumber(fid, static_cast<unsigned>(text.size()));
+    bool invalid = false;
+    unsigned count = sm.getLineNumber(fid, static_cast<unsigned>(text.size()), &invalid);
+    if (invalid) {  // not text clang reads: no lines, no markers
+      e.sm.reset();
+      count = 0;
+    }
     for (unsigned n = 1; n <= count; ++n) {
       size_t begin = sm.getFileOffset(sm.translateLineCol(fid, n, 1));
       size_t end = text.find_first_of("\r\n", begin);
