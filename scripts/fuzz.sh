@@ -6,6 +6,9 @@
 # or out-of-memory (2 GB) fails the run, with the input saved in
 # build-fuzz/artifacts/.
 #   scripts/fuzz.sh [SECONDS]      scripts/test.sh runs it with 60
+# GOCXX_FUZZ_SEED (default 1) fixes libFuzzer's seed, so that the test run
+# explores the same inputs each time and a red CI run is reproducible; set
+# it to 0 for a random seed in a longer exploratory run.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
@@ -18,6 +21,7 @@ for target in config baseline compilation_database suppression; do
   echo "== fuzz: ${target}_fuzzer for ${seconds} s"
   if ! ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
        "build-fuzz/test/fuzz/${target}_fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+       -seed="${GOCXX_FUZZ_SEED:-1}" \
        -print_final_stats=1 -artifact_prefix="build-fuzz/artifacts/${target}-" "$work" \
        > "build-fuzz/${target}.log" 2>&1; then
     tail -n 40 "build-fuzz/${target}.log" >&2
