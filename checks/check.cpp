@@ -66,6 +66,16 @@ void options_view::store(option_map& out, llvm::StringRef key, bool value) const
 
 namespace {
 
+clang::LangOptions lexing_options() {
+  clang::LangOptions lo;
+  lo.CPlusPlus = lo.CPlusPlus11 = lo.CPlusPlus14 = lo.CPlusPlus17 = lo.CPlusPlus20 = true;
+  lo.LineComment = true;
+  lo.Bool = true;
+  return lo;
+}
+
+}  // namespace
+
 std::string absolute_name(const clang::SourceManager& sm, clang::FileID fid) {
   llvm::SmallString<256> path;
   if (auto ref = sm.getFileEntryRefForID(fid)) {
@@ -79,16 +89,6 @@ std::string absolute_name(const clang::SourceManager& sm, clang::FileID fid) {
   return std::string(path);
 }
 
-clang::LangOptions lexing_options() {
-  clang::LangOptions lo;
-  lo.CPlusPlus = lo.CPlusPlus11 = lo.CPlusPlus14 = lo.CPlusPlus17 = lo.CPlusPlus20 = true;
-  lo.LineComment = true;
-  lo.Bool = true;
-  return lo;
-}
-
-}  // namespace
-
 location make_location(const clang::SourceManager& sm, clang::SourceLocation loc) {
   location out;
   if (loc.isInvalid()) return out;
@@ -101,16 +101,33 @@ location make_location(const clang::SourceManager& sm, clang::SourceLocation loc
   return out;
 }
 
-finding_builder::finding_builder(finding_sink& sink, const clang::SourceManager& sm, finding f)
-    : sink_(&sink), sm_(&sm), f_(std::move(f)) {}
+finding_builder::finding_builder(finding_sink& sink, const clang::SourceManager& sm, finding f, header_filter* filter)
+    : sink_(&sink), sm_(&sm), filter_(filter), f_(std::move(f)) {}
 
 finding_builder::finding_builder(finding_builder&& other) noexcept
-    : sink_(other.sink_), sm_(other.sm_), f_(std::move(other.f_)) {
+    : sink_(other.sink_),
+      sm_(other.sm_),
+      filter_(other.filter_),
+      f_(std::move(other.f_)),
+      fix_outside_(std::move(other.fix_outside_)) {
   other.sink_ = nullptr;
 }
 
 finding_builder::~finding_builder() {
-  if (sink_) sink_->report(std::move(f_));
+  if (!sink_) return;
+  if (!fix_outside_.empty()) {
+    // Part of a fix would be lost: offer none of it.
+    f_.fixes.clear();
+    f_.notes.push_back(finding_note{f_.loc, "no fix offered: it would edit " + fix_outside_ +
+                                                ", which is outside the header filter (--header-filter)"});
+  }
+  sink_->report(std::move(f_));
+}
+
+bool finding_builder::may_edit(clang::FileID fid) {
+  if (!filter_ || filter_->allows(*sm_, fid)) return true;
+  if (fix_outside_.empty()) fix_outside_ = absolute_name(*sm_, fid);
+  return false;
 }
 
 finding_builder& finding_builder::note(clang::SourceLocation loc, llvm::StringRef message) {
@@ -129,6 +146,7 @@ finding_builder& finding_builder::fix_replace(clang::CharSourceRange range, llvm
   auto b = sm_->getDecomposedLoc(begin);
   auto e = sm_->getDecomposedLoc(end);
   if (b.first != e.first || e.second < b.second) return *this;  // spans files or macros: no fix
+  if (!may_edit(b.first)) return *this;
   f_.fixes.push_back(text_edit{absolute_name(*sm_, b.first), b.second, e.second - b.second, replacement.str()});
   return *this;
 }
@@ -136,6 +154,7 @@ finding_builder& finding_builder::fix_replace(clang::CharSourceRange range, llvm
 finding_builder& finding_builder::fix_insert(clang::SourceLocation loc, llvm::StringRef text) {
   if (loc.isInvalid()) return *this;
   auto d = sm_->getDecomposedLoc(sm_->getFileLoc(loc));
+  if (!may_edit(d.first)) return *this;
   f_.fixes.push_back(text_edit{absolute_name(*sm_, d.first), d.second, 0, text.str()});
   return *this;
 }
@@ -162,7 +181,10 @@ finding_builder check::diag(const clang::SourceManager& sm, clang::SourceLocatio
   f.loc = make_location(sm, loc);
   f.message = message.str();
   finding_sink* sink = context_.sink();
-  return finding_builder(sink ? *sink : none, sm, std::move(f));
+  header_filter* filter = context_.filter();
+  // Outside the header filter: built as usual, reported nowhere.
+  if (!sink || (filter && !filter->allows(sm, loc))) return finding_builder(none, sm, std::move(f), nullptr);
+  return finding_builder(*sink, sm, std::move(f), filter);
 }
 
 check_registry& check_registry::instance() {

@@ -25,6 +25,7 @@
 #include <llvm/ADT/StringRef.h>
 
 #include "finding.hpp"
+#include "header_filter.hpp"
 
 #include <climits>
 #include <functional>
@@ -48,14 +49,17 @@ class check_context {
  public:
   // `origin` names where the options came from (a .gocxx.yaml path) for
   // messages about them.
-  check_context(option_map options, std::string origin, finding_sink* sink = nullptr)
-      : options_(std::move(options)), origin_(std::move(origin)), sink_(sink) {}
+  // `filter`: which files findings may be in and fixes may edit; null:
+  // every file (a unit test, a host with a filter of its own).
+  check_context(option_map options, std::string origin, finding_sink* sink = nullptr, header_filter* filter = nullptr)
+      : options_(std::move(options)), origin_(std::move(origin)), sink_(sink), filter_(filter) {}
   check_context(const check_context&) = delete;
   check_context& operator=(const check_context&) = delete;
 
   const option_map& options() const { return options_; }
   const std::string& origin() const { return origin_; }
   finding_sink* sink() const { return sink_; }
+  header_filter* filter() const { return filter_; }
 
   // A malformed option value, and every full key a check looked up.
   void config_warning(std::string message) { warnings_.push_back(std::move(message)); }
@@ -79,6 +83,7 @@ class check_context {
   option_map options_;
   std::string origin_;
   finding_sink* sink_;
+  header_filter* filter_;
   std::vector<std::string> warnings_;
   std::set<std::string> keys_read_;
   std::map<const void*, std::shared_ptr<void>> data_;
@@ -112,10 +117,11 @@ class options_view {
   check_context* context_;
 };
 
-// Builds a finding from Clang source locations.
+// Builds a finding from Clang source locations. A fix that would edit a file
+// outside `filter` is dropped whole, with a note saying so.
 class finding_builder {
  public:
-  finding_builder(finding_sink& sink, const clang::SourceManager& sm, finding f);
+  finding_builder(finding_sink& sink, const clang::SourceManager& sm, finding f, header_filter* filter = nullptr);
   finding_builder(finding_builder&& other) noexcept;  // the moved-from builder reports nothing
   finding_builder& operator=(finding_builder&&) = delete;
   ~finding_builder();  // reports the finding
@@ -125,10 +131,18 @@ class finding_builder {
   finding_builder& data(nlohmann::json d);
 
  private:
+  bool may_edit(clang::FileID fid);
+
   finding_sink* sink_;
   const clang::SourceManager* sm_;
+  header_filter* filter_;
   finding f_;
+  std::string fix_outside_;  // the first file a fix would edit outside filter_
 };
+
+// The name of file `fid`, absolute and free of `.`/`..`; a buffer without a
+// file by its own name (<built-in>, <scratch space>).
+std::string absolute_name(const clang::SourceManager& sm, clang::FileID fid);
 
 // The file position of `loc` (macro locations: where the macro is expanded),
 // with `file` absolute and free of `.`/`..`.

@@ -178,4 +178,31 @@ std::vector<std::string> select_translation_units(const compilation_database& cd
   return out;
 }
 
+std::string project_root(const compilation_database& cdb) {
+  std::string common;
+  bool any = false;
+  for (const std::string& f : cdb.db->getAllFiles()) {
+    std::string dir = llvm::sys::path::parent_path(absolute(f)).str();
+    if (!any) {
+      common = dir;
+      any = true;
+      continue;
+    }
+    // Shorten `common` to the deepest directory holding `dir` too.
+    while (!common.empty() && !(dir == common || (llvm::StringRef(dir).starts_with(common) &&
+                                                  (llvm::sys::path::is_separator(common.back()) ||
+                                                   llvm::sys::path::is_separator(dir[common.size()])))))
+      common = llvm::sys::path::parent_path(common).str();
+  }
+  if (!any) return llvm::sys::path::parent_path(cdb.path).str();
+  for (llvm::StringRef dir = common; !dir.empty(); dir = llvm::sys::path::parent_path(dir)) {
+    for (const char* marker : {".git", ".hg", ".svn"}) {
+      llvm::SmallString<256> at(dir);
+      llvm::sys::path::append(at, marker);
+      if (entry_exists(at)) return dir.str();
+    }
+  }
+  return common;
+}
+
 }  // namespace gocxx

@@ -27,4 +27,12 @@ bool load_compilation_database(const std::optional<std::string>& build_dir, cons
 std::vector<std::string> select_translation_units(const compilation_database& cdb,
                                                   const std::vector<std::string>& files, std::vector<tu_error>& errors);
 
+// The project the database builds, for the default header filter
+// (header_filter.hpp): the deepest directory holding every source file of the
+// database, or, when that lies in a version-controlled tree (an ancestor
+// holds .git, .hg or .svn), that tree's root -- so that include/ beside src/
+// is in while /usr/include and a vendored SDK outside the repository are out.
+// With no sources: the database's own directory.
+std::string project_root(const compilation_database& cdb);
+
 }  // namespace gocxx

@@ -11,6 +11,7 @@
 
 #include <set>
 
+#include "header_filter.hpp"
 #include "report.hpp"
 
 namespace {
@@ -23,6 +24,8 @@ struct yaml_option_map {
 struct raw_config {
   std::optional<std::string> checks;
   std::optional<std::string> fail_on;
+  std::optional<std::string> header_filter;
+  std::optional<bool> system_headers;
   yaml_option_map check_options;
 };
 
@@ -42,6 +45,8 @@ struct MappingTraits<raw_config> {
   static void mapping(IO& io, raw_config& c) {
     io.mapOptional("Checks", c.checks);
     io.mapOptional("FailOn", c.fail_on);
+    io.mapOptional("HeaderFilterRegex", c.header_filter);
+    io.mapOptional("SystemHeaders", c.system_headers);
     io.mapOptional("CheckOptions", c.check_options);
   }
 };
@@ -128,16 +133,33 @@ class config_reader {
 
   bool read_top(llvm::yaml::Node* root, config& out, std::optional<std::string>& fail_on) {
     auto* map = llvm::dyn_cast<llvm::yaml::MappingNode>(root);
-    if (!map) return fail(root, "expected a mapping of Checks, FailOn and CheckOptions");
+    if (!map)
+      return fail(root, "expected a mapping of Checks, FailOn, HeaderFilterRegex, SystemHeaders and CheckOptions");
     std::set<std::string> seen;
     for (llvm::yaml::KeyValueNode& kv : *map) {
       std::string key;
       if (!key_of(kv, key)) return false;
       if (!seen.insert(key).second) return fail(kv.getKey(), "duplicated mapping key '" + key + "'");
-      if (key == "Checks" || key == "FailOn") {
+      if (key == "Checks" || key == "FailOn" || key == "HeaderFilterRegex" || key == "SystemHeaders") {
         std::string value;
         if (!string_of(kv.getValue(), kv.getKey(), key, value)) return false;
         if (value == "<none>") continue;  // clang-tidy's spelling of "not given"
+        if (key == "HeaderFilterRegex") {
+          std::string why = check_header_filter_regex(value);
+          if (!why.empty()) return fail(kv.getValue(), "HeaderFilterRegex: '" + value + "': " + why);
+          out.header_filter = value;
+          continue;
+        }
+        if (key == "SystemHeaders") {
+          llvm::StringRef v(value);
+          if (v == "true" || v == "True" || v == "TRUE" || v == "yes" || v == "on")
+            out.system_headers = true;
+          else if (v == "false" || v == "False" || v == "FALSE" || v == "no" || v == "off")
+            out.system_headers = false;
+          else
+            return fail(kv.getValue(), "SystemHeaders: '" + value + "' is not true or false");
+          continue;
+        }
         (key == "Checks" ? out.checks : fail_on.emplace()) = value;
       } else if (key == "CheckOptions") {
         if (!read_options(kv.getValue(), kv.getKey(), out.check_options)) return false;
@@ -228,6 +250,8 @@ std::string write_config(const config& cfg) {
   raw_config raw;
   raw.checks = cfg.checks;
   if (cfg.fail_on) raw.fail_on = std::string(severity_name(*cfg.fail_on));
+  raw.header_filter = cfg.header_filter;
+  raw.system_headers = cfg.system_headers;
   raw.check_options.values = cfg.check_options;
   std::string text;
   llvm::raw_string_ostream os(text);

@@ -2,11 +2,14 @@
 //
 //   Checks: '-*,gocxx-layout-*'        # appended to the subcommand's default
 //   FailOn: note                       # remark | note | warning | error
+//   HeaderFilterRegex: '/src/'         # headers whose findings are shown
+//   SystemHeaders: false               # system headers too
 //   CheckOptions:
 //     gocxx-layout-padding.MinBytes: 8
 //
 // The command line's --checks come after the file's Checks, its --fail-on
-// wins over FailOn.
+// wins over FailOn, its --header-filter over HeaderFilterRegex and
+// --system-headers over SystemHeaders.
 #pragma once
 #include <map>
 #include <memory>
@@ -22,6 +25,8 @@ struct config {
   std::string path;  // the .gocxx.yaml it came from; empty: none found
   std::string checks;
   std::optional<severity> fail_on;
+  std::optional<std::string> header_filter;  // a valid llvm::Regex
+  std::optional<bool> system_headers;
   std::map<std::string, std::string> check_options;
 };
 

@@ -123,6 +123,8 @@ int dump_config(const options& opts) {
   settings.default_checks = default_checks(opts.command);
   settings.cli_checks = opts.checks;
   settings.cli_fail_on = opts.fail_on;
+  settings.cli_header_filter = opts.header_filter;
+  settings.cli_system_headers = opts.system_headers;
   std::vector<std::string> warnings;
   llvm::outs() << dump_effective_config(settings, *cfg, warnings);
   for (const std::string& w : warnings) print_warning(w);
@@ -195,6 +197,9 @@ int drive(int argc, const char* const* argv, void (*register_extra_checks)(check
   settings.default_checks = default_checks(opts.command);
   settings.cli_checks = opts.checks;
   settings.cli_fail_on = opts.fail_on;
+  settings.cli_header_filter = opts.header_filter;
+  settings.cli_system_headers = opts.system_headers;
+  settings.project_root = project_root(*cdb);
   settings.jobs = opts.jobs;
   settings.unit_timeout = opts.unit_timeout;
   if (opts.command == subcommand::escape)

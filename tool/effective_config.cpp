@@ -67,6 +67,14 @@ effective_options_result effective_options(const std::vector<const check_registr
   return out;
 }
 
+std::optional<std::string> effective_header_filter(const run_settings& settings, const config& cfg) {
+  return settings.cli_header_filter ? settings.cli_header_filter : cfg.header_filter;
+}
+
+bool effective_system_headers(const run_settings& settings, const config& cfg) {
+  return settings.cli_system_headers || cfg.system_headers.value_or(false);
+}
+
 std::string dump_effective_config(const run_settings& settings, const config& cfg, std::vector<std::string>& warnings) {
   std::vector<const check_registry::entry*> enabled = enabled_checks(settings, cfg);
   effective_options_result options = effective_options(enabled, cfg, settings.extra_options);
@@ -74,6 +82,8 @@ std::string dump_effective_config(const run_settings& settings, const config& cf
   config effective;
   effective.checks = effective_checks_glob(settings, cfg);
   effective.fail_on = settings.cli_fail_on ? settings.cli_fail_on : cfg.fail_on.value_or(severity::warning);
+  effective.header_filter = effective_header_filter(settings, cfg);
+  effective.system_headers = effective_system_headers(settings, cfg);
   effective.check_options = std::move(options.options);
   return write_config(effective);
 }

@@ -18,9 +18,12 @@ struct run_settings {
   std::string default_checks;  // the subcommand's selection, before .gocxx.yaml and --checks
   std::string cli_checks;      // --checks
   std::optional<severity> cli_fail_on;
-  option_map extra_options;   // CheckOptions from the command line (-m)
-  unsigned jobs = 0;          // 0: every core
-  unsigned unit_timeout = 0;  // seconds per unit (--unit-timeout); 0: none
+  std::optional<std::string> cli_header_filter;  // --header-filter, a valid regex
+  bool cli_system_headers = false;               // --system-headers
+  std::string project_root;                      // the default header filter's root
+  option_map extra_options;                      // CheckOptions from the command line (-m)
+  unsigned jobs = 0;                             // 0: every core
+  unsigned unit_timeout = 0;                     // seconds per unit (--unit-timeout); 0: none
 };
 
 // The selection as one clang-tidy glob list, in the order it is applied.
@@ -40,6 +43,13 @@ struct effective_options_result {
 // name an enabled check but no option it reads, or no check at all.
 effective_options_result effective_options(const std::vector<const check_registry::entry*>& enabled, const config& cfg,
                                            const option_map& extra);
+
+// The header filter in effect: --header-filter, else HeaderFilterRegex,
+// else none (the default: the project's files).
+std::optional<std::string> effective_header_filter(const run_settings& settings, const config& cfg);
+// Whether system headers are filtered like others: --system-headers, else
+// SystemHeaders, else no.
+bool effective_system_headers(const run_settings& settings, const config& cfg);
 
 // gocxx --dump-config: the effective configuration as .gocxx.yaml text
 // (parse_config reads it back to the same configuration).

@@ -6,6 +6,8 @@
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/FileSystem.h>
 
+#include "header_filter.hpp"
+
 namespace gocxx {
 
 const char* const usage_text = R"(USAGE: gocxx [SUBCOMMAND] [OPTIONS] [FILES...]
@@ -27,6 +29,10 @@ Options:
   --checks=GLOBS          select checks like clang-tidy: -*,gocxx-layout-*
   --format=FMT            text | go | json | sarif (default: text; go for escape)
   --fail-on=SEVERITY      remark | note | warning | error (default: warning)
+  --header-filter=REGEX   show findings in (and fix) the headers whose absolute
+                          path REGEX matches (default: the headers below the
+                          project, not the runtime's; never system headers)
+  --system-headers        system headers too (with --header-filter: those it matches)
   --baseline=FILE         hide findings already in FILE (a previous JSON output)
   --export-fixes=FILE     write the fix-its as YAML for clang-apply-replacements
   --apply                 (fix) apply the fix-its to the files
@@ -204,6 +210,20 @@ bool parse_options(int argc, const char* const* argv, options& out, std::string&
         return false;
       }
       out.fail_on = s;
+      continue;
+    }
+    if (arg == "--system-headers") {
+      out.system_headers = true;
+      continue;
+    }
+    if ((r = value_of(arg, "--header-filter", value)) != 0) {
+      if (r < 0) return false;
+      std::string why = check_header_filter_regex(value);
+      if (!why.empty()) {
+        error = "--header-filter: '" + value + "': " + why;
+        return false;
+      }
+      out.header_filter = value;
       continue;
     }
     if ((r = value_of(arg, "--baseline", value)) != 0) {

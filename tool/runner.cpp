@@ -77,8 +77,9 @@ class error_collector final : public clang::DiagnosticConsumer {
 class checks_consumer final : public clang::ASTConsumer {
  public:
   checks_consumer(const std::vector<const check_registry::entry*>& enabled, const option_map& options,
-                  const std::string& origin, finding_sink& sink)
-      : context_(options, origin, &sink) {
+                  const std::string& origin, finding_sink& sink, const std::optional<std::string>& header_regex,
+                  const std::string& project_root, bool system_headers)
+      : filter_(header_regex, project_root, system_headers), context_(options, origin, &sink, &filter_) {
     for (const check_registry::entry* e : enabled) {
       checks_.push_back(e->make(e->id, context_));
       checks_.back()->register_matchers(finder_);
@@ -94,6 +95,7 @@ class checks_consumer final : public clang::ASTConsumer {
   }
 
  private:
+  header_filter filter_;
   check_context context_;
   std::vector<std::unique_ptr<check>> checks_;
   clang::ast_matchers::MatchFinder finder_;
@@ -104,13 +106,17 @@ struct unit_setup {
   option_map options;
   std::string origin;  // the .gocxx.yaml the options came from
   finding_sink* sink = nullptr;
+  std::optional<std::string> header_regex;  // none: the default filter
+  std::string project_root;
+  bool system_headers = false;
 };
 
 class checks_action final : public clang::ASTFrontendAction {
  public:
   explicit checks_action(const unit_setup& setup) : setup_(setup) {}
   std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance&, llvm::StringRef) override {
-    return std::make_unique<checks_consumer>(setup_.enabled, setup_.options, setup_.origin, *setup_.sink);
+    return std::make_unique<checks_consumer>(setup_.enabled, setup_.options, setup_.origin, *setup_.sink,
+                                             setup_.header_regex, setup_.project_root, setup_.system_headers);
   }
 
  private:
@@ -188,6 +194,9 @@ unit_result run_unit(const compilation_database& cdb, const std::string& file, c
   setup.options = cfg->check_options;
   for (const auto& [k, v] : settings.extra_options) setup.options[k] = v;
   setup.origin = cfg->path.empty() ? "the command line" : cfg->path;
+  setup.header_regex = effective_header_filter(settings, *cfg);
+  setup.project_root = settings.project_root;
+  setup.system_headers = effective_system_headers(settings, *cfg);
   out.warnings = effective_options(setup.enabled, *cfg, settings.extra_options).warnings;
 
   // A physical file system of its own: ClangTool changes the working

@@ -36,22 +36,15 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
 }
 
 layout_check_base::layout_check_base(llvm::StringRef id, check_context& context) : check(id, context) {
-  system_headers_ = options().get_bool("SystemHeaders", false);
   cache_line_ = static_cast<unsigned>(options().get_int("CacheLineSize", 64, /*min=*/8));
 }
 
-void layout_check_base::store_options(option_map& out) const {
-  options().store(out, "SystemHeaders", system_headers_);
-  options().store(out, "CacheLineSize", cache_line_);
-}
+void layout_check_base::store_options(option_map& out) const { options().store(out, "CacheLineSize", cache_line_); }
 
 void layout_check_base::register_matchers(MatchFinder& finder) {
   records_.clear();
   seen_.clear();
-  if (system_headers_)
-    finder.addMatcher(recordDecl(isDefinition()).bind("record"), this);
-  else
-    finder.addMatcher(recordDecl(isDefinition(), unless(isExpansionInSystemHeader())).bind("record"), this);
+  finder.addMatcher(recordDecl(isDefinition()).bind("record"), this);
   register_more(finder);
 }
 
@@ -74,8 +67,10 @@ bool layout_check_base::eligible(const ASTContext& ctx, const RecordDecl* rd) co
   const SourceManager& sm = ctx.getSourceManager();
   SourceLocation loc = sm.getExpansionLoc(rd->getLocation());
   if (loc.isInvalid()) return false;
-  if (!system_headers_ && sm.isInSystemHeader(loc)) return false;
-  return true;
+  // Records whose findings the header filter would drop are not laid out at
+  // all; with no filter (a host that filters itself), system headers' are not.
+  header_filter* filter = context().filter();
+  return filter ? filter->allows(sm, loc) : !sm.isInSystemHeader(loc);
 }
 
 std::vector<const RecordDecl*> layout_check_base::sorted_records(const ASTContext& ctx) const {

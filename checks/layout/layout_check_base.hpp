@@ -48,7 +48,6 @@ class layout_check_base : public check {
   // Where a finding about the record goes (the template, for instantiations).
   clang::SourceLocation report_loc(const clang::ASTContext& ctx, const clang::RecordDecl* rd) const;
 
-  bool system_headers_ = false;
   unsigned cache_line_ = 64;
 
  private:

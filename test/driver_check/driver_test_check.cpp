@@ -8,7 +8,9 @@
 // flag_note_*, flag_error_*, otherwise warning), a note at its body, a fix
 // that renames it to `fixed_*`, and {"name": ...} as data. A flag_twice_*
 // function is reported a second time with a fix to `other_*` that overlaps
-// the first one's (for fix --apply's conflict handling). A flag_crash_*
+// the first one's (for fix --apply's conflict handling). A flag_decl_*
+// function's fix also renames its first declaration, wherever that is (a
+// header outside the header filter, for its tests). A flag_crash_*
 // function makes the check crash (the runner's crash recovery). A function
 // named run_test_hook makes the check run the shell command
 // $GOCXX_TEST_DURING_ANALYSIS (to change a file that an earlier unit of the
@@ -61,6 +63,12 @@ class driver_test_check final : public check {
           .fix_replace(clang::CharSourceRange::getTokenRange(fn->getLocation()),
                        prefix_ + name.drop_front(strlen("flag_")).str())
           .data(nlohmann::json{{"name", name.str()}});
+      if (name.starts_with("flag_decl_") && fn->getFirstDecl() != fn)
+        diag(sm, fn->getLocation(), ("function '" + name + "' and its declaration are flagged").str(), sev)
+            .fix_replace(clang::CharSourceRange::getTokenRange(fn->getLocation()),
+                         prefix_ + name.drop_front(strlen("flag_")).str())
+            .fix_replace(clang::CharSourceRange::getTokenRange(fn->getFirstDecl()->getLocation()),
+                         prefix_ + name.drop_front(strlen("flag_")).str());
       if (name.starts_with("flag_twice_"))
         diag(sm, fn->getLocation(), ("function '" + name + "' is flagged again").str(), sev)
             .fix_replace(clang::CharSourceRange::getTokenRange(fn->getLocation()),

@@ -12,6 +12,7 @@
 #                      through; succeed iff it exits with status N (and within
 #                      the per-test timeout, --param timeout=SECONDS, default 60)
 #   %cxx, %gocxx_include   the C++ compiler and the runtime's include directory
+#   %gocxx_build       the build tree (cmake --install it for the package)
 #   FileCheck, not     LLVM's tools
 import os
 import lit.formats
@@ -53,6 +54,7 @@ config.substitutions += [
     ("%examples", config.gocxx_examples_dir),
     # Longest first: %gocxx is a prefix of the others.
     ("%gocxx_include", config.gocxx_runtime_include),
+    ("%gocxx_build", config.gocxx_obj_root),
     ("%gocxx_test", os.path.join(config.gocxx_obj_root, "test", "driver_check", "gocxx-driver-test")),
     ("%gocxx", os.path.join(config.gocxx_tools_dir, "gocxx")),
     ("%cdb", '"%s" "%s" --runtime-include "%s"' % (
