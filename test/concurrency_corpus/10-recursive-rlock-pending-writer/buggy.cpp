@@ -28,7 +28,7 @@ go::task<int> get_by_id(int id) {
 
 go::task<int> get_by_name(int id) {
   co_await mu.rlock();
-  co_await go::sleep(20ms);  // resolving the name; the refresher arrives now
+  co_await go::sleep(60ms);  // resolving the name; the refresher arrives now
   int v = co_await get_by_id(id);
   mu.runlock();
   co_return v;
@@ -38,7 +38,7 @@ int main() {
   return go::run([]() -> go::task<> {
     auto refreshed = go::make_chan<go::unit>();
     go::spawn([](go::chan<go::unit> refreshed) -> go::task<> {
-      co_await go::sleep(5ms);
+      co_await go::sleep(20ms);
       co_await mu.lock();  // the registry refresh takes the write lock
       ++version;
       mu.unlock();

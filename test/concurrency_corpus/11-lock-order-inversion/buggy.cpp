@@ -21,7 +21,7 @@ int version = 0, hooks_run = 0;
 
 go::task<> refresh() {
   co_await lock.lock();
-  co_await go::sleep(10ms);
+  co_await go::sleep(50ms);
   co_await hooks_lock.lock();
   ++version;
   hooks_lock.unlock();
@@ -31,7 +31,7 @@ go::task<> refresh() {
 
 go::task<> run_hooks() {
   co_await hooks_lock.lock();
-  co_await go::sleep(10ms);
+  co_await go::sleep(50ms);
   co_await lock.lock();
   hooks_run += version;
   lock.unlock();

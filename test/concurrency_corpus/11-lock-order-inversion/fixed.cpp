@@ -20,7 +20,7 @@ int version = 0, hooks_run = 0;
 
 go::task<> refresh() {
   co_await lock.lock();
-  co_await go::sleep(10ms);
+  co_await go::sleep(50ms);
   co_await hooks_lock.lock();
   ++version;
   hooks_lock.unlock();
@@ -30,7 +30,7 @@ go::task<> refresh() {
 
 go::task<> run_hooks() {
   co_await lock.lock();  // lock before hooks_lock, as everywhere
-  co_await go::sleep(10ms);
+  co_await go::sleep(50ms);
   co_await hooks_lock.lock();
   hooks_run += version;
   lock.unlock();

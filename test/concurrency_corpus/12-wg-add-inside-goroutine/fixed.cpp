@@ -17,7 +17,7 @@ using namespace std::chrono_literals;
 go::wait_group wg;
 
 go::task<> worker(int i, go::send_chan<int> results) {
-  co_await go::sleep(10ms);  // the goroutine is slow to get going
+  co_await go::sleep(30ms);  // the goroutine is slow to get going
   go::defer done([] { wg.done(); });
   co_await results.send(i * i);
 }
@@ -34,6 +34,6 @@ int main() {
     int n = 0;
     while (co_await results.next()) ++n;
     std::printf("collected %d of 3 results\n", n);
-    co_await go::sleep(30ms);
+    co_await go::sleep(100ms);
   });
 }

@@ -19,7 +19,7 @@ go::wait_group start_wg;
 
 go::task<> start_server(int id, go::send_chan<go::error> errs) {
   start_wg.done();  // "started"
-  co_await go::sleep(10ms);  // binding the listener
+  co_await go::sleep(50ms);  // binding the listener
   if (id == 2) {
     co_await errs.send(go::errorf("server %d: address in use", id));
   }
@@ -36,6 +36,6 @@ int main() {
     errs.close();
     while (auto err = co_await errs.next()) std::printf("%s\n", err->message().c_str());
     std::printf("all servers started\n");
-    co_await go::sleep(30ms);
+    co_await go::sleep(100ms);
   });
 }

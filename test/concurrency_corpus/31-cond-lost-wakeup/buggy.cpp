@@ -27,7 +27,7 @@ int main() {
   return go::run([]() -> go::task<> {
     co_await mu.lock();
     go::spawn(on_started);
-    co_await go::sleep(10ms);  // main is slow to reach the wait
+    co_await go::sleep(50ms);  // main is slow to reach the wait
     co_await started_cond.wait();
     mu.unlock();
     std::printf("process started: %s\n", started ? "yes" : "not recorded");

@@ -35,16 +35,16 @@ go::task<> unlock_key(int k) {
   locked[k] = false;
   cond.broadcast();
   mu.unlock();
-  co_await go::sleep(5ms);
+  co_await go::sleep(20ms);
 }
 
 int main() {
   return go::run([]() -> go::task<> {
     wg.add(2);
     go::spawn(lock_key, 0);
-    co_await go::sleep(5ms);
+    co_await go::sleep(20ms);
     go::spawn(lock_key, 1);
-    co_await go::sleep(5ms);
+    co_await go::sleep(20ms);
     co_await unlock_key(1);
     co_await unlock_key(0);
     co_await wg.wait();

@@ -25,7 +25,7 @@ go::task<go::error> stream() {
     }, done_chan);
   }
   go::spawn([](go::send_chan<go::error> errc) -> go::task<> {
-    co_await go::sleep(20ms);  // the error stream is read last
+    co_await go::sleep(60ms);  // the error stream is read last
     co_await errc.send(go::errorf("error executing remote command"));
   }, error_chan);
   for (int completed = 0; completed < 2;) {
