@@ -12,6 +12,9 @@ void register_all_checks(check_registry& registry) {
 #ifdef GOCXX_HAVE_ESCAPE_CHECKS
   register_escape_checks(registry);
 #endif
+#ifdef GOCXX_HAVE_CONCURRENCY_CHECKS
+  register_concurrency_checks(registry);
+#endif
   (void)registry;
 }
 

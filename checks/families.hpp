@@ -8,8 +8,9 @@ namespace gocxx {
 
 class check_registry;
 
-void register_layout_checks(check_registry& registry);  // checks/layout/register.cpp
-void register_escape_checks(check_registry& registry);  // checks/escape/register.cpp
+void register_layout_checks(check_registry& registry);       // checks/layout/register.cpp
+void register_escape_checks(check_registry& registry);       // checks/escape/register.cpp
+void register_concurrency_checks(check_registry& registry);  // checks/concurrency/register.cpp
 
 // Every family that is built (checks/CMakeLists.txt defines
 // GOCXX_HAVE_<FAMILY>_CHECKS for each checks/<family>/register.cpp present).

@@ -1,0 +1,770 @@
+// The interleaving search of explorer.hpp.
+//
+// Invariants:
+// - A goroutine is always either done or at an operation (settle() moves it
+//   through the blocks that have none, taking their branches).
+// - An object index, once given, is never reused; goroutines are never
+//   removed (a done goroutine keeps its index: mutex holders refer to it).
+// - An operation on an unknown object is always enabled and changes nothing
+//   but the goroutine's position.
+#include "explorer.hpp"
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <unordered_map>
+
+namespace gocxx::concurrency {
+
+namespace {
+
+struct object_state {
+  object_kind kind = object_kind::chan;
+  bool unknown = false;
+  bool nil = false;
+  bool closed = false;
+  bool timer = false;
+  bool shared = false;  // held by a second goroutine at some point
+  int cap = 0;
+  int count = 0;    // channel: buffered values; wait group: the counter
+  int holder = -1;  // mutex: the goroutine holding it
+};
+
+struct goroutine {
+  int body = 0;
+  int block = 0;
+  size_t index = 0;
+  bool done = false;
+  std::vector<int> env;                    // per slot: an object index; -1: unknown or unbound
+  std::vector<std::pair<int, int>> loops;  // counted loops: (header block, iterations so far)
+  int last_ok = -1;                        // the last next()/recv_ok(): 1 a value, 0 closed, -1 unknown
+  int last_select = -2;                    // the last select's case (-1: default)
+  clang::SourceLocation spawned_at;
+};
+
+struct state {
+  std::vector<object_state> objs;
+  std::vector<goroutine> gs;
+  // The path here completed a blocking operation on an unknown object: that
+  // it could is an assumption, so nothing found from here is reported.
+  bool assumed = false;
+};
+
+void put(std::string& out, long v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
+
+std::string encode(const state& s) {
+  std::string out;
+  out.reserve(64 + s.objs.size() * 16 + s.gs.size() * 48);
+  put(out, s.assumed);
+  put(out, static_cast<long>(s.objs.size()));
+  for (const object_state& o : s.objs) {
+    put(out, (static_cast<long>(o.kind) << 8) | (o.unknown << 0) | (o.nil << 1) | (o.closed << 2) | (o.timer << 3) |
+                 (o.shared << 4));
+    put(out, (static_cast<long>(o.cap) << 32) ^ static_cast<unsigned>(o.count));
+    put(out, o.holder);
+  }
+  put(out, static_cast<long>(s.gs.size()));
+  for (const goroutine& g : s.gs) {
+    put(out, g.done
+                 ? -1
+                 : (static_cast<long>(g.body) << 40) | (static_cast<long>(g.block) << 20) | static_cast<long>(g.index));
+    if (g.done) continue;
+    put(out, (static_cast<long>(g.last_ok + 1) << 32) | static_cast<unsigned>(g.last_select + 2));
+    put(out, static_cast<long>(g.env.size()));
+    for (int e : g.env) put(out, e);
+    put(out, static_cast<long>(g.loops.size()));
+    for (auto [b, n] : g.loops) put(out, (static_cast<long>(b) << 32) | static_cast<unsigned>(n));
+  }
+  return out;
+}
+
+struct transition {
+  state next;
+  std::vector<path_step> steps;
+  std::optional<finding> panic;  // the transition panics: a finding, not a state
+};
+
+class explorer {
+ public:
+  explorer(const program& prog, const explore_limits& limits) : prog_(prog), limits_(limits) { find_tainted_slots(); }
+
+  explore_result run() {
+    state init;
+    goroutine root;
+    root.body = 0;
+    root.block = prog_.bodies[0].entry;
+    root.env.assign(prog_.bodies[0].slots.size(), -1);
+    init.gs.push_back(root);
+    std::vector<goroutine> settled = settle(init.gs[0]);
+    for (goroutine& g : settled) {
+      state s = init;
+      s.gs[0] = std::move(g);
+      add(std::move(s), -1, {});
+    }
+    while (!queue_.empty() && result_.complete) {
+      size_t at = queue_.front();
+      queue_.pop_front();
+      expand(at);
+    }
+    result_.states = nodes_.size();
+    for (auto& [key, f] : findings_) result_.findings.push_back(std::move(f));
+    return std::move(result_);
+  }
+
+ private:
+  struct node {
+    state s;
+    long parent;
+    std::vector<path_step> steps;  // from the parent
+  };
+
+  void add(state s, long parent, std::vector<path_step> steps) {
+    std::string key = encode(s);
+    if (visited_.count(key)) return;
+    if (nodes_.size() >= limits_.max_states) {
+      incomplete("more than " + std::to_string(limits_.max_states) + " states");
+      return;
+    }
+    visited_.emplace(std::move(key), nodes_.size());
+    nodes_.push_back(node{std::move(s), parent, std::move(steps)});
+    queue_.push_back(nodes_.size() - 1);
+  }
+
+  void incomplete(std::string why) {
+    if (!result_.complete) return;
+    result_.complete = false;
+    result_.why_incomplete = std::move(why);
+  }
+
+  // Slots that an operation of unknown multiplicity uses: an object bound to
+  // one becomes unknown.
+  void find_tainted_slots() {
+    tainted_.resize(prog_.bodies.size());
+    for (size_t b = 0; b < prog_.bodies.size(); ++b) {
+      const body& bd = prog_.bodies[b];
+      tainted_[b].assign(bd.slots.size(), false);
+      for (const block& bl : bd.blocks)
+        for (const op& o : bl.ops) {
+          if (!o.imprecise) continue;
+          auto mark = [&](int slot) {
+            if (slot >= 0 && static_cast<size_t>(slot) < tainted_[b].size()) tainted_[b][slot] = true;
+          };
+          mark(o.slot);
+          for (const select_case& c : o.cases) mark(c.slot);
+          for (auto [to, from] : o.bindings) mark(from);
+        }
+    }
+  }
+
+  // --- goroutine positions -------------------------------------------------
+
+  const op& current(const goroutine& g) const { return prog_.bodies[g.body].blocks[g.block].ops[g.index]; }
+
+  // Moves g to its next operation (or its end) through the blocks without
+  // operations; one result per branch the model cannot decide.
+  std::vector<goroutine> settle(goroutine g) const {
+    std::vector<goroutine> out;
+    std::vector<std::pair<goroutine, int>> work{{std::move(g), 0}};
+    const body& bd = prog_.bodies[work.front().first.body];
+    const int limit = 4 * static_cast<int>(bd.blocks.size()) + 16;
+    // Positions already taken: branches the model cannot decide would
+    // otherwise multiply along a loop without operations.
+    std::set<std::string> seen;
+    while (!work.empty()) {
+      auto [cur, steps] = std::move(work.back());
+      work.pop_back();
+      std::string at;
+      put(at, (static_cast<long>(cur.block) << 32) | static_cast<long>(cur.index));
+      put(at, (static_cast<long>(cur.last_ok + 1) << 32) | static_cast<unsigned>(cur.last_select + 2));
+      for (auto [b, n] : cur.loops) put(at, (static_cast<long>(b) << 32) | static_cast<unsigned>(n));
+      if (!seen.insert(std::move(at)).second) continue;
+      const block& b = bd.blocks[cur.block];
+      if (cur.index < b.ops.size()) {
+        out.push_back(std::move(cur));
+        continue;
+      }
+      if (cur.block == bd.exit || b.succs.empty() || steps > limit) {
+        // The end, or a loop without operations that never ends: either
+        // way nothing more happens in this goroutine.
+        finish(cur);
+        out.push_back(std::move(cur));
+        continue;
+      }
+      for (int s : successors(cur, b)) {
+        goroutine next = cur;
+        next.block = s;
+        next.index = 0;
+        work.push_back({std::move(next), steps + 1});
+      }
+    }
+    return out;
+  }
+
+  static void finish(goroutine& g) {
+    g.done = true;
+    g.env.clear();
+    g.loops.clear();
+    g.last_ok = -1;
+    g.last_select = -2;
+  }
+
+  // The successors block b lets g take (updating g's loop counters).
+  static std::vector<int> successors(goroutine& g, const block& b) {
+    auto live = [&](std::initializer_list<int> which) {
+      std::vector<int> out;
+      for (int i : which)
+        if (i >= 0 && static_cast<size_t>(i) < b.succs.size() && b.succs[i] >= 0) out.push_back(b.succs[i]);
+      return out;
+    };
+    auto all = [&] {
+      std::vector<int> out;
+      for (int s : b.succs)
+        if (s >= 0) out.push_back(s);
+      return out;
+    };
+    switch (b.branch) {
+      case branch_kind::none: return live({0});
+      case branch_kind::constant: return live({b.taken});
+      case branch_kind::counted: {
+        int block_id = g.block;
+        for (auto it = g.loops.begin(); it != g.loops.end(); ++it) {
+          if (it->first != block_id) continue;
+          if (it->second < b.trips) {
+            ++it->second;
+            return live({0});
+          }
+          g.loops.erase(it);
+          return live({1});
+        }
+        if (b.trips > 0) {
+          g.loops.push_back({block_id, 1});
+          return live({0});
+        }
+        return live({1});
+      }
+      case branch_kind::last_ok:
+        if (g.last_ok < 0) return all();
+        return live({g.last_ok == 1 ? 0 : 1});
+      case branch_kind::last_not_ok:
+        if (g.last_ok < 0) return all();
+        return live({g.last_ok == 1 ? 1 : 0});
+      case branch_kind::select_switch: {
+        if (g.last_select == -2) return all();
+        for (auto [value, succ] : b.case_succ)
+          if (value == g.last_select && succ >= 0) return {succ};
+        if (b.default_succ >= 0) return {b.default_succ};
+        return all();
+      }
+      case branch_kind::any: return all();
+    }
+    return all();
+  }
+
+  // --- objects ---------------------------------------------------------------
+
+  int object_of(const goroutine& g, int slot) const {
+    if (slot < 0 || static_cast<size_t>(slot) >= g.env.size()) return -1;
+    return g.env[slot];
+  }
+  static bool is_unknown(const state& s, int o) { return o < 0 || s.objs[o].unknown; }
+
+  void bind(state& s, goroutine& g, int slot, int o) const {
+    if (slot < 0 || static_cast<size_t>(slot) >= g.env.size()) return;
+    g.env[slot] = o;
+    if (o >= 0 && tainted_[g.body][slot]) s.objs[o].unknown = true;
+  }
+
+  int make_object(state& s, object_kind k) const {
+    object_state o;
+    o.kind = k;
+    s.objs.push_back(o);
+    return static_cast<int>(s.objs.size() - 1);
+  }
+
+  // Whether an operation of g on object o cannot interact with any other
+  // goroutine: no other live goroutine holds o.
+  bool exclusive(const state& s, size_t gi, int o) const {
+    if (is_unknown(s, o)) return true;
+    for (size_t h = 0; h < s.gs.size(); ++h) {
+      if (h == gi || s.gs[h].done) continue;
+      for (int e : s.gs[h].env)
+        if (e == o) return false;
+    }
+    return true;
+  }
+
+  bool is_local(const state& s, size_t gi) const {
+    const goroutine& g = s.gs[gi];
+    const op& o = current(g);
+    switch (o.kind) {
+      case op_kind::make_chan:
+      case op_kind::make_nil:
+      case op_kind::make_timer:
+      case op_kind::make_wait_group:
+      case op_kind::make_mutex:
+      case op_kind::make_unknown:
+      case op_kind::copy:
+      case op_kind::escape:
+      case op_kind::spawn: return true;
+      case op_kind::select:
+        for (const select_case& c : o.cases)
+          if (!exclusive(s, gi, object_of(g, c.slot))) return false;
+        return true;
+      default: return exclusive(s, gi, object_of(g, o.slot));
+    }
+  }
+
+  // --- names -------------------------------------------------------------------
+
+  std::string who(const state& s, size_t gi) const {
+    if (gi == 0) return prog_.bodies[0].name;
+    (void)s;
+    return "goroutine " + std::to_string(gi);
+  }
+  static std::string quoted(const op& o) { return o.text.empty() ? "a channel" : "'" + o.text + "'"; }
+  std::string case_name(const goroutine& g, const select_case& c) const {
+    const body& bd = prog_.bodies[g.body];
+    if (c.slot < 0 || static_cast<size_t>(c.slot) >= bd.slot_names.size()) return "a channel";
+    return "'" + bd.slot_names[c.slot] + "'";
+  }
+
+  // --- transitions ---------------------------------------------------------------
+
+  // Advances goroutine gi of `s` past its current operation: one transition
+  // per branch it may then take.
+  void advance(const state& s, size_t gi, const std::vector<path_step>& steps, std::vector<transition>& out,
+               const std::function<void(goroutine&)>& update = nullptr, bool assumes = false) const {
+    goroutine g = s.gs[gi];
+    if (update) update(g);
+    ++g.index;
+    for (goroutine& next : settle(std::move(g))) {
+      transition t;
+      t.next = s;
+      t.next.gs[gi] = std::move(next);
+      t.next.assumed = s.assumed || assumes;
+      t.steps = steps;
+      out.push_back(std::move(t));
+    }
+  }
+
+  void panic(const op& o, finding_kind k, std::string message, std::vector<path_step> steps,
+             std::vector<transition>& out) const {
+    transition t;
+    finding f;
+    f.kind = k;
+    f.loc = o.loc;
+    f.message = std::move(message);
+    t.steps = std::move(steps);
+    t.panic = std::move(f);
+    out.push_back(std::move(t));
+  }
+
+  // The goroutines other than gi waiting to take a value from (receive) or
+  // give one to (send) unbuffered object obj, with the select case they
+  // would use (-1: not a select).
+  std::vector<std::pair<size_t, int>> partners(const state& s, size_t gi, int obj, bool want_receiver) const {
+    std::vector<std::pair<size_t, int>> out;
+    for (size_t h = 0; h < s.gs.size(); ++h) {
+      if (h == gi || s.gs[h].done) continue;
+      const goroutine& g = s.gs[h];
+      const op& o = current(g);
+      if (o.kind == op_kind::select) {
+        for (size_t c = 0; c < o.cases.size(); ++c)
+          if (o.cases[c].is_send != want_receiver && object_of(g, o.cases[c].slot) == obj)
+            out.push_back({h, static_cast<int>(c)});
+        continue;
+      }
+      bool receives = o.kind == op_kind::recv || o.kind == op_kind::next;
+      bool sends = o.kind == op_kind::send;
+      if ((want_receiver ? receives : sends) && object_of(g, o.slot) == obj) out.push_back({h, -1});
+    }
+    return out;
+  }
+
+  // The rendezvous of sender gi (case sc, -1: a send) with each receiver of
+  // unbuffered obj.
+  void rendezvous(const state& s, size_t gi, int sc, int obj, const std::vector<path_step>& steps,
+                  std::vector<transition>& out) const {
+    for (auto [h, rc] : partners(s, gi, obj, /*want_receiver=*/true)) {
+      const goroutine& rg = s.gs[h];
+      const op& ro = current(rg);
+      std::vector<path_step> both = steps;
+      both.push_back({rc >= 0 ? ro.cases[rc].loc : ro.loc,
+                      who(s, h) + " receives from " + (rc >= 0 ? case_name(rg, ro.cases[rc]) : quoted(ro))});
+      std::vector<transition> senders;
+      advance(s, gi, both, senders, [&](goroutine& g) {
+        if (sc >= 0) g.last_select = sc;
+      });
+      for (transition& t : senders) {
+        std::vector<transition> joint;
+        advance(t.next, h, t.steps, joint, [&](goroutine& g) {
+          g.last_ok = 1;
+          if (rc >= 0) g.last_select = rc;
+        });
+        for (transition& j : joint) out.push_back(std::move(j));
+      }
+    }
+  }
+
+  void transitions(const state& s, size_t gi, std::vector<transition>& out) const {
+    const goroutine& g = s.gs[gi];
+    const op& o = current(g);
+    const std::string me = who(s, gi);
+    int obj = object_of(g, o.slot);
+    bool unknown = is_unknown(s, obj);
+    auto step = [&](const std::string& text) { return std::vector<path_step>{{o.loc, me + " " + text}}; };
+    switch (o.kind) {
+      case op_kind::make_chan:
+      case op_kind::make_nil:
+      case op_kind::make_timer:
+      case op_kind::make_wait_group:
+      case op_kind::make_mutex: {
+        state next = s;
+        object_kind k = o.kind == op_kind::make_wait_group ? object_kind::wait_group
+                        : o.kind == op_kind::make_mutex    ? object_kind::mutex
+                                                           : object_kind::chan;
+        int made = make_object(next, k);
+        object_state& m = next.objs[made];
+        if (o.kind == op_kind::make_chan) m.cap = o.capacity;
+        if (o.kind == op_kind::make_nil) m.nil = true;
+        if (o.kind == op_kind::make_timer) {
+          // The runtime's timer holds it and sends once, some time later.
+          m.timer = m.shared = true;
+          m.cap = m.count = 1;
+        }
+        bind(next, next.gs[gi], o.slot, made);
+        advance(next, gi, {}, out);
+        return;
+      }
+      case op_kind::make_unknown: {
+        state next = s;
+        bind(next, next.gs[gi], o.slot, -1);
+        advance(next, gi, {}, out);
+        return;
+      }
+      case op_kind::copy: {
+        state next = s;
+        bind(next, next.gs[gi], o.slot, object_of(g, o.other));
+        advance(next, gi, {}, out);
+        return;
+      }
+      case op_kind::escape: {
+        state next = s;
+        if (obj >= 0) next.objs[obj].unknown = true;
+        advance(next, gi, {}, out);
+        return;
+      }
+      case op_kind::send: return send(s, gi, o, obj, -1, step("sends on " + quoted(o)), out);
+      case op_kind::recv:
+      case op_kind::next: {
+        auto steps = step((o.kind == op_kind::next ? "takes the next value of " : "receives from ") + quoted(o));
+        if (unknown) {
+          bool tested = o.kind == op_kind::next || o.amount == 1;
+          if (!tested) return advance(s, gi, steps, out, nullptr, true);
+          advance(s, gi, steps, out, [](goroutine& x) { x.last_ok = 1; }, true);
+          advance(s, gi, steps, out, [](goroutine& x) { x.last_ok = 0; }, true);
+          return;
+        }
+        return receive(s, gi, obj, -1, steps, out);
+      }
+      case op_kind::close: {
+        if (unknown) return advance(s, gi, step("closes " + quoted(o)), out);
+        const object_state& c = s.objs[obj];
+        if (c.nil)
+          return panic(o, finding_kind::close_nil, "close of nil channel " + quoted(o) + " panics",
+                       step("closes " + quoted(o)), out);
+        if (c.closed)
+          return panic(o, finding_kind::close_closed, "close of closed channel " + quoted(o) + " panics",
+                       step("closes " + quoted(o) + " again"), out);
+        state next = s;
+        next.objs[obj].closed = true;
+        return advance(next, gi, step("closes " + quoted(o)), out);
+      }
+      case op_kind::select: return select(s, gi, o, out);
+      case op_kind::spawn: return spawn(s, gi, o, out);
+      case op_kind::wg_add:
+      case op_kind::wg_done: {
+        int delta = o.kind == op_kind::wg_done ? -1 : o.amount;
+        auto steps = step(o.kind == op_kind::wg_done ? "calls " + quoted(o) + ".done()"
+                                                     : "adds " + std::to_string(delta) + " to " + quoted(o));
+        if (unknown) return advance(s, gi, steps, out);
+        if (s.objs[obj].count + delta < 0)
+          return panic(o, finding_kind::wait_group_negative,
+                       "the counter of wait group " + quoted(o) + " goes negative here: the program panics", steps,
+                       out);
+        state next = s;
+        next.objs[obj].count += delta;
+        return advance(next, gi, steps, out);
+      }
+      case op_kind::wg_wait:
+        if (unknown || s.objs[obj].count == 0)
+          return advance(s, gi, step("waits on " + quoted(o)), out, nullptr, unknown);
+        return;
+      case op_kind::lock: {
+        if (unknown) return advance(s, gi, step("locks " + quoted(o)), out, nullptr, true);
+        if (s.objs[obj].holder >= 0) return;
+        state next = s;
+        next.objs[obj].holder = static_cast<int>(gi);
+        return advance(next, gi, step("locks " + quoted(o)), out);
+      }
+      case op_kind::unlock: {
+        if (unknown) return advance(s, gi, step("unlocks " + quoted(o)), out);
+        if (s.objs[obj].holder < 0)
+          return panic(o, finding_kind::unlock_unlocked, "unlock of unlocked mutex " + quoted(o) + " panics",
+                       step("unlocks " + quoted(o)), out);
+        state next = s;
+        next.objs[obj].holder = -1;
+        return advance(next, gi, step("unlocks " + quoted(o)), out);
+      }
+    }
+  }
+
+  // A send by gi (select case sc, -1: a plain send) on obj.
+  void send(const state& s, size_t gi, const op& o, int obj, int sc, std::vector<path_step> steps,
+            std::vector<transition>& out) const {
+    auto chosen = [sc](goroutine& g) {
+      if (sc >= 0) g.last_select = sc;
+    };
+    if (is_unknown(s, obj)) return advance(s, gi, steps, out, chosen, true);
+    const object_state& c = s.objs[obj];
+    if (c.nil) return;
+    if (c.closed) {
+      std::string name = sc >= 0 ? case_name(s.gs[gi], o.cases[sc]) : quoted(o);
+      finding_kind k = finding_kind::send_closed;
+      transition t;
+      finding f;
+      f.kind = k;
+      f.loc = sc >= 0 ? o.cases[sc].loc : o.loc;
+      f.message = "send on closed channel " + name + " panics";
+      t.steps = std::move(steps);
+      t.panic = std::move(f);
+      out.push_back(std::move(t));
+      return;
+    }
+    if (c.cap > 0) {
+      if (c.count >= c.cap) return;
+      state next = s;
+      ++next.objs[obj].count;
+      return advance(next, gi, steps, out, chosen);
+    }
+    rendezvous(s, gi, sc, obj, steps, out);
+  }
+
+  // A receive by gi (select case rc, -1: recv or next) from obj; the
+  // rendezvous with an unbuffered sender is generated from the sender's side.
+  void receive(const state& s, size_t gi, int obj, int rc, const std::vector<path_step>& steps,
+               std::vector<transition>& out) const {
+    if (is_unknown(s, obj)) {
+      return advance(
+          s, gi, steps, out,
+          [rc](goroutine& g) {
+            if (rc >= 0) g.last_select = rc;
+          },
+          true);
+    }
+    const object_state& c = s.objs[obj];
+    if (c.nil) return;
+    if (c.count > 0) {
+      state next = s;
+      --next.objs[obj].count;
+      return advance(next, gi, steps, out, [rc](goroutine& g) {
+        g.last_ok = 1;
+        if (rc >= 0) g.last_select = rc;
+      });
+    }
+    if (c.closed) {
+      return advance(s, gi, steps, out, [rc](goroutine& g) {
+        g.last_ok = 0;
+        if (rc >= 0) g.last_select = rc;
+      });
+    }
+  }
+
+  void select(const state& s, size_t gi, const op& o, std::vector<transition>& out) const {
+    const goroutine& g = s.gs[gi];
+    size_t before = out.size();
+    for (size_t c = 0; c < o.cases.size(); ++c) {
+      const select_case& sc = o.cases[c];
+      int obj = object_of(g, sc.slot);
+      std::vector<path_step> steps{
+          {sc.loc, who(s, gi) + (sc.is_send ? " sends on " : " receives from ") + case_name(g, sc) + " in a select"}};
+      if (sc.is_send)
+        send(s, gi, o, obj, static_cast<int>(c), steps, out);
+      else
+        receive(s, gi, obj, static_cast<int>(c), steps, out);
+    }
+    // The receiving side of a rendezvous is generated by the sender; it
+    // still counts as a ready case, so default is not taken.
+    bool ready = out.size() > before;
+    for (size_t c = 0; c < o.cases.size() && !ready; ++c) {
+      const select_case& sc = o.cases[c];
+      int obj = object_of(g, sc.slot);
+      if (!sc.is_send && !is_unknown(s, obj) && !s.objs[obj].nil && s.objs[obj].cap == 0 &&
+          !partners(s, gi, obj, /*want_receiver=*/false).empty())
+        ready = true;
+    }
+    if (!ready && o.has_default)
+      advance(s, gi, {{o.loc, who(s, gi) + " takes the select's default"}}, out,
+              [](goroutine& x) { x.last_select = -1; });
+  }
+
+  void spawn(const state& s, size_t gi, const op& o, std::vector<transition>& out) const {
+    if (s.gs.size() >= limits_.max_goroutines) {
+      const_cast<explorer*>(this)->incomplete("more than " + std::to_string(limits_.max_goroutines) + " goroutines");
+      return;
+    }
+    state next = s;
+    goroutine child;
+    child.body = o.callee;
+    const body& cb = prog_.bodies[o.callee];
+    child.block = cb.entry;
+    child.env.assign(cb.slots.size(), -1);
+    child.spawned_at = o.loc;
+    for (auto [to, from] : o.bindings) {
+      int obj = object_of(s.gs[gi], from);
+      if (obj >= 0) next.objs[obj].shared = true;
+      bind(next, child, to, obj);
+    }
+    size_t ci = next.gs.size();
+    std::vector<path_step> steps{{o.loc, who(s, gi) + " spawns goroutine " + std::to_string(ci)}};
+    for (goroutine& settled : settle(std::move(child))) {
+      state with_child = next;
+      with_child.gs.push_back(std::move(settled));
+      advance(with_child, gi, steps, out);
+    }
+  }
+
+  // --- the search ----------------------------------------------------------------
+
+  void expand(size_t at) {
+    const state s = nodes_[at].s;
+    std::vector<transition> out;
+    // Partial-order reduction: a goroutine whose operation no other one can
+    // see goes alone, if it can go at all.
+    for (size_t gi = 0; gi < s.gs.size() && out.empty(); ++gi)
+      if (!s.gs[gi].done && is_local(s, gi)) transitions(s, gi, out);
+    if (out.empty())
+      for (size_t gi = 0; gi < s.gs.size(); ++gi)
+        if (!s.gs[gi].done) transitions(s, gi, out);
+    if (out.empty()) return blocked(at);
+    for (transition& t : out) {
+      if (t.panic) {
+        report(std::move(*t.panic), at, t.steps);
+        continue;
+      }
+      add(std::move(t.next), static_cast<long>(at), std::move(t.steps));
+    }
+  }
+
+  // No goroutine can move: every one not done blocks forever.
+  void blocked(size_t at) {
+    const state& s = nodes_[at].s;
+    for (size_t gi = 0; gi < s.gs.size(); ++gi) {
+      const goroutine& g = s.gs[gi];
+      if (g.done) continue;
+      const op& o = current(g);
+      finding f;
+      f.loc = o.loc;
+      std::string me = who(s, gi);
+      int obj = object_of(g, o.slot);
+      switch (o.kind) {
+        case op_kind::send:
+        case op_kind::recv:
+        case op_kind::next: {
+          bool sending = o.kind == op_kind::send;
+          const object_state& c = s.objs[obj];
+          if (c.nil) {
+            f.kind = finding_kind::blocked_nil;
+            f.message =
+                me + " blocks forever " + (sending ? "sending on " : "receiving from ") + quoted(o) + ", a nil channel";
+          } else if (!c.shared) {
+            f.kind = finding_kind::blocked_self;
+            f.message = me + " blocks forever " + (sending ? "sending on " : "receiving from ") + quoted(o) +
+                        ": no other goroutine holds it";
+          } else if (sending) {
+            f.kind = finding_kind::blocked_send;
+            f.message = me + " blocks forever sending on " + quoted(o) + ": no goroutine will receive from it";
+          } else if (o.kind == op_kind::next) {
+            f.kind = finding_kind::blocked_next;
+            f.message = me + " waits forever for the next value of " + quoted(o) + ": no goroutine closes it";
+          } else {
+            f.kind = finding_kind::blocked_recv;
+            f.message =
+                me + " blocks forever receiving from " + quoted(o) + ": no goroutine will send on it or close it";
+          }
+          break;
+        }
+        case op_kind::select:
+          f.kind = finding_kind::blocked_select;
+          f.message = me + " blocks forever in this select: none of its cases can proceed";
+          break;
+        case op_kind::wg_wait:
+          f.kind = finding_kind::blocked_wait;
+          f.message = me + " blocks forever waiting on " + quoted(o) + ": its counter stays at " +
+                      std::to_string(s.objs[obj].count);
+          break;
+        case op_kind::lock: {
+          int holder = s.objs[obj].holder;
+          if (holder == static_cast<int>(gi)) {
+            f.kind = finding_kind::double_lock;
+            f.message = me + " locks " + quoted(o) + " again while holding it: it blocks forever";
+          } else {
+            f.kind = finding_kind::blocked_lock;
+            f.message = me + " blocks forever locking " + quoted(o) + ": " + who(s, static_cast<size_t>(holder)) +
+                        " holds it and never unlocks it";
+          }
+          break;
+        }
+        default: continue;  // cannot block
+      }
+      report(std::move(f), at, {});
+    }
+  }
+
+  void report(finding f, size_t at, const std::vector<path_step>& last) {
+    if (nodes_[at].s.assumed) return;
+    auto key = std::make_pair(static_cast<int>(f.kind), f.loc.getRawEncoding());
+    if (findings_.count(key)) return;
+    std::vector<std::vector<path_step>> chain;
+    if (!last.empty()) chain.push_back(last);
+    for (long n = static_cast<long>(at); n >= 0; n = nodes_[n].parent)
+      if (!nodes_[n].steps.empty()) chain.push_back(nodes_[n].steps);
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it)
+      for (const path_step& p : *it) f.path.push_back(p);
+    // Spawn sites of the goroutines named, first.
+    const state& s = nodes_[at].s;
+    std::vector<path_step> spawns;
+    for (size_t gi = 1; gi < s.gs.size(); ++gi)
+      if (f.message.find("goroutine " + std::to_string(gi)) != std::string::npos)
+        spawns.push_back({s.gs[gi].spawned_at, "goroutine " + std::to_string(gi) + " is spawned here"});
+    constexpr size_t max_path = 24;
+    if (f.path.size() > max_path) f.path.erase(f.path.begin(), f.path.end() - max_path);
+    f.path.insert(f.path.begin(), spawns.begin(), spawns.end());
+    findings_.emplace(key, std::move(f));
+  }
+
+  const program& prog_;
+  explore_limits limits_;
+  std::vector<std::vector<bool>> tainted_;
+  std::vector<node> nodes_;
+  std::unordered_map<std::string, size_t> visited_;
+  std::deque<size_t> queue_;
+  std::map<std::pair<int, unsigned>, finding> findings_;
+  explore_result result_;
+};
+
+}  // namespace
+
+explore_result explore(const program& prog, const explore_limits& limits) {
+  if (!prog.usable || prog.bodies.empty()) {
+    explore_result r;
+    r.complete = false;
+    r.why_incomplete = prog.why_not;
+    return r;
+  }
+  return explorer(prog, limits).run();
+}
+
+}  // namespace gocxx::concurrency

@@ -1,0 +1,76 @@
+// Explores every interleaving of a program (sync_model.hpp): an explicit-
+// state breadth-first search over the goroutines' positions and the objects'
+// states (exact buffer counts, closed and nil channels, wait-group counters,
+// mutex holders), so that each finding is a reachable state and its path the
+// shortest one there.
+//
+// - Partial-order reduction: when a goroutine's next operation touches only
+//   objects no other goroutine holds (or none: a make, a spawn), it alone is
+//   explored from that state -- every other interleaving of it reaches the
+//   same states.
+// - Loops: a counted loop runs its trip count; a loop whose exit the model
+//   cannot evaluate runs any number of times, and its objects are unknown.
+// - Budget: at most max_states states and max_goroutines goroutines; beyond,
+//   the function is not analysed (result::complete is false) and reports
+//   nothing.
+//
+// Findings:
+// - blocked: a state where no goroutine can move and some goroutine has not
+//   finished: each blocked operation blocks forever (a leak, or the function
+//   itself never returns);
+// - panics: close of a nil or closed channel, send on a closed channel, a
+//   negative wait-group counter, unlock of an unlocked mutex.
+#pragma once
+#include <clang/Basic/SourceLocation.h>
+
+#include <string>
+#include <vector>
+
+#include "sync_model.hpp"
+
+namespace gocxx::concurrency {
+
+enum class finding_kind {
+  blocked_send,
+  blocked_recv,
+  blocked_next,  // next() on a channel that is never closed
+  blocked_select,
+  blocked_nil,   // send or receive on a nil channel
+  blocked_self,  // send or receive on a channel no other goroutine holds
+  blocked_wait,  // wait_group::wait
+  blocked_lock,  // mutex held by another goroutine that never unlocks it
+  double_lock,   // mutex held by the goroutine itself
+  close_nil,
+  close_closed,
+  send_closed,
+  wait_group_negative,
+  unlock_unlocked,
+};
+
+struct path_step {
+  clang::SourceLocation loc;
+  std::string text;
+};
+
+struct finding {
+  finding_kind kind;
+  clang::SourceLocation loc;
+  std::string message;
+  std::vector<path_step> path;  // how the state is reached, in order
+};
+
+struct explore_limits {
+  size_t max_states = 20000;
+  size_t max_goroutines = 16;
+};
+
+struct explore_result {
+  bool complete = true;
+  std::string why_incomplete;
+  size_t states = 0;
+  std::vector<finding> findings;  // one per (kind, location)
+};
+
+explore_result explore(const program& prog, const explore_limits& limits = {});
+
+}  // namespace gocxx::concurrency

@@ -1,0 +1,57 @@
+// Registers the concurrency families, gocxx-leak-* and gocxx-chan-*
+// (checks/families.hpp). Each check reports the analysis' findings of the
+// kinds listed here (explorer.hpp).
+#include "check.hpp"
+#include "concurrency/concurrency_checks.hpp"
+#include "families.hpp"
+
+namespace gocxx {
+
+namespace {
+
+using concurrency::finding_kind;
+
+check_registry::factory reporting(std::vector<finding_kind> kinds) {
+  return [kinds](llvm::StringRef id, check_context& context) -> std::unique_ptr<check> {
+    return std::make_unique<concurrency::concurrency_check>(id, context, kinds);
+  };
+}
+
+}  // namespace
+
+void register_concurrency_checks(check_registry& registry) {
+  registry.add("gocxx-leak-blocked-send",
+               "a goroutine that can block forever sending on a channel nobody receives from",
+               reporting({finding_kind::blocked_send}));
+  registry.add("gocxx-leak-blocked-recv",
+               "a goroutine that can block forever receiving from a channel nobody sends on or closes",
+               reporting({finding_kind::blocked_recv}));
+  registry.add("gocxx-leak-range-never-closed",
+               "a loop over a channel's next() values that can wait forever: nobody closes the channel",
+               reporting({finding_kind::blocked_next}));
+  registry.add("gocxx-leak-blocked-select",
+               "a goroutine that can block forever in a select none of whose cases proceeds",
+               reporting({finding_kind::blocked_select}));
+  registry.add("gocxx-leak-wait-group",
+               "wait-group misuse: a wait whose counter can never reach zero, a counter that goes negative",
+               reporting({finding_kind::blocked_wait, finding_kind::wait_group_negative}));
+  registry.add("gocxx-leak-mutex-not-unlocked", "a goroutine that can block forever on a mutex another never unlocks",
+               reporting({finding_kind::blocked_lock, finding_kind::unlock_unlocked}));
+  registry.add("gocxx-leak-double-lock", "a goroutine that locks a mutex it already holds",
+               reporting({finding_kind::double_lock}));
+  registry.add("gocxx-leak-not-analysed",
+               "a function the leak and channel checks could not explore within their budget (a remark)",
+               &make_check<concurrency::not_analysed_check>);
+  registry.add("gocxx-chan-close-nil", "close of a nil channel", reporting({finding_kind::close_nil}));
+  registry.add("gocxx-chan-close-closed", "close of a channel that can already be closed",
+               reporting({finding_kind::close_closed}));
+  registry.add("gocxx-chan-send-after-close", "a send on a channel that can already be closed",
+               reporting({finding_kind::send_closed}));
+  registry.add("gocxx-chan-nil-op", "a send or receive on a nil channel outside a select: it blocks forever",
+               reporting({finding_kind::blocked_nil}));
+  registry.add("gocxx-chan-self-deadlock",
+               "a send or receive on a channel no other goroutine holds: it can never complete",
+               reporting({finding_kind::blocked_self}));
+}
+
+}  // namespace gocxx
