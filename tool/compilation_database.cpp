@@ -1,5 +1,7 @@
 #include "compilation_database.hpp"
 
+#include "finding.hpp"
+
 #include <clang/Tooling/JSONCompilationDatabase.h>
 #include <llvm/ADT/SmallString.h>
 #include <llvm/Support/FileSystem.h>
@@ -117,8 +119,10 @@ bool load_file(const std::string& json, compilation_database& out, std::string& 
 
 }  // namespace
 
-bool load_compilation_database(const std::optional<std::string>& build_dir, const std::vector<std::string>& files,
-                               compilation_database& out, std::string& error) {
+namespace {
+
+bool load_database(const std::optional<std::string>& build_dir, const std::vector<std::string>& files,
+                   compilation_database& out, std::string& error) {
   if (build_dir) {
     std::string dir = absolute(*build_dir);
     if (llvm::sys::path::filename(dir) == "compile_commands.json" && entry_exists(dir) &&
@@ -145,6 +149,17 @@ bool load_compilation_database(const std::optional<std::string>& build_dir, cons
     if (entry_exists(json)) return load_file(std::string(json), out, error);
   }
   error = "no compile_commands.json found in " + start + " or its parents (pass -p BUILD_DIR)";
+  return false;
+}
+
+}  // namespace
+
+bool load_compilation_database(const std::optional<std::string>& build_dir, const std::vector<std::string>& files,
+                               compilation_database& out, std::string& error) {
+  if (load_database(build_dir, files, out, error)) return true;
+  // Messages quote file names and paths, which may hold any byte (found by
+  // the fuzzer: a "file" with an escaped newline split the error line).
+  error = one_line(error);
   return false;
 }
 
