@@ -37,10 +37,11 @@ struct goroutine {
   int block = 0;
   size_t index = 0;
   bool done = false;
-  std::vector<int> env;                    // per slot: an object index; -1: unknown or unbound
-  std::vector<std::pair<int, int>> loops;  // counted loops: (header block, iterations so far)
-  int last_ok = -1;                        // the last next()/recv_ok(): 1 a value, 0 closed, -1 unknown
-  int last_select = -2;                    // the last select's case (-1: default)
+  std::vector<int> env;                     // per slot: an object index; -1: unknown or unbound
+  std::vector<std::pair<int, int>> loops;   // counted loops: (header block, iterations so far)
+  int last_ok = -1;                         // the last next()/recv_ok(): 1 a value, 0 closed, -1 unknown
+  int last_select = -2;                     // the last select's case (-1: default)
+  std::vector<std::pair<int, bool>> facts;  // (body::cond_vars index, its truth) decided on this path
   clang::SourceLocation spawned_at;
 };
 
@@ -76,6 +77,8 @@ std::string encode(const state& s) {
     for (int e : g.env) put(out, e);
     put(out, static_cast<long>(g.loops.size()));
     for (auto [b, n] : g.loops) put(out, (static_cast<long>(b) << 32) | static_cast<unsigned>(n));
+    put(out, static_cast<long>(g.facts.size()));
+    for (auto [k, v] : g.facts) put(out, (static_cast<long>(k) << 1) | v);
   }
   return out;
 }
@@ -179,6 +182,7 @@ class explorer {
       put(at, (static_cast<long>(cur.block) << 32) | static_cast<long>(cur.index));
       put(at, (static_cast<long>(cur.last_ok + 1) << 32) | static_cast<unsigned>(cur.last_select + 2));
       for (auto [b, n] : cur.loops) put(at, (static_cast<long>(b) << 32) | static_cast<unsigned>(n));
+      for (auto [k, v] : cur.facts) put(at, (static_cast<long>(k) << 1) | v);
       if (!seen.insert(std::move(at)).second) continue;
       const block& b = bd.blocks[cur.block];
       if (cur.index < b.ops.size()) {
@@ -190,6 +194,23 @@ class explorer {
         // way nothing more happens in this goroutine.
         finish(cur);
         out.push_back(std::move(cur));
+        continue;
+      }
+      if (b.branch == branch_kind::any && b.cond_key >= 0 && b.succs.size() == 2) {
+        // A test of a variable that keeps its value: as decided before on
+        // this path, or either way, remembered.
+        const bool* known = nullptr;
+        for (const auto& [k, v] : cur.facts)
+          if (k == b.cond_key) known = &v;
+        for (int i = 0; i < 2; ++i) {
+          bool value = (i == 0) != b.cond_negated;
+          if (b.succs[i] < 0 || (known && *known != value)) continue;
+          goroutine next = cur;
+          if (!known) next.facts.push_back({b.cond_key, value});
+          next.block = b.succs[i];
+          next.index = 0;
+          work.push_back({std::move(next), steps + 1});
+        }
         continue;
       }
       for (int s : successors(cur, b)) {
@@ -206,6 +227,7 @@ class explorer {
     g.done = true;
     g.env.clear();
     g.loops.clear();
+    g.facts.clear();
     g.last_ok = -1;
     g.last_select = -2;
   }
@@ -487,7 +509,7 @@ class explorer {
       case op_kind::wg_add:
       case op_kind::wg_done: {
         int delta = o.kind == op_kind::wg_done ? -1 : o.amount;
-        auto steps = step(o.kind == op_kind::wg_done ? "calls " + quoted(o) + ".done()"
+        auto steps = step(o.kind == op_kind::wg_done ? "calls done() on " + quoted(o)
                                                      : "adds " + std::to_string(delta) + " to " + quoted(o));
         if (unknown) return advance(s, gi, steps, out);
         if (s.objs[obj].count + delta < 0)

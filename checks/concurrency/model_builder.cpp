@@ -16,6 +16,7 @@
 #include <clang/AST/StmtCXX.h>
 #include <clang/Analysis/CFG.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -157,7 +158,9 @@ class body_builder {
     std::unique_ptr<CFG> cfg = CFG::buildCFG(fn, fn->getBody(), &ctx_, options);
     if (!cfg) return fail(at, "no CFG for " + b.name);
     body_ = &b;
+    fn_body_ = fn->getBody();
     find_deferred(fn->getBody());
+    settle_guards();
     read_cfg(*cfg, fn);
     settle_uses();
     taint_unknown_loops();
@@ -263,23 +266,26 @@ class body_builder {
     emit(init_op(t, v->getInit(), slot, loc));
   }
 
-  // `auto g = co_await mu.scoped();`: the lock was read at the co_await; the
-  // unlock runs where g is destroyed, unless g is used again (g.unlock(),
-  // moved away): then the mutex is unknown from here on.
-  void read_guard(const VarDecl* v) {
-    const auto* a = dyn_cast<CoawaitExpr>(v->getInit()->IgnoreImplicit());
-    if (!a) {
-      if (const auto* ewc = dyn_cast<ExprWithCleanups>(v->getInit()))
-        a = dyn_cast<CoawaitExpr>(ewc->getSubExpr()->IgnoreImplicit());
-    }
+  // `auto g = co_await mu.scoped();`: the mutex g unlocks where it is
+  // destroyed.
+  static const ValueDecl* guarded_mutex(const VarDecl* v) {
+    const Expr* init = v->getInit();
+    if (const auto* ewc = dyn_cast_or_null<ExprWithCleanups>(init)) init = ewc->getSubExpr();
+    const auto* a = dyn_cast_or_null<CoawaitExpr>(init ? init->IgnoreImplicit() : nullptr);
     const auto* call = a ? dyn_cast_or_null<CXXMemberCallExpr>(strip(awaited(a))) : nullptr;
-    const ValueDecl* mu = call ? tracked_var(call->getImplicitObjectArgument()) : nullptr;
-    if (!mu) return;
-    if (guard_refs_.count(v)) {
-      emit(make_op(op_kind::escape, v->getLocation(), slot_of(mu)));
-      return;
-    }
-    guard_unlock_.emplace(v, make_op(op_kind::unlock, v->getLocation(), slot_of(mu)));
+    return call ? tracked_var(call->getImplicitObjectArgument()) : nullptr;
+  }
+
+  // After find_deferred: a guard that is not used again (g.unlock(), moved
+  // away) unlocks at each of its destructors; one that is makes its mutex
+  // unknown where it is declared (read_guard).
+  void settle_guards() {
+    for (auto [v, mu] : guards_)
+      if (!guard_refs_.count(v)) guard_unlock_.emplace(v, make_op(op_kind::unlock, v->getLocation(), slot_of(mu)));
+  }
+
+  void read_guard(const VarDecl* v) {
+    if (guard_refs_.count(v)) emit(make_op(op_kind::escape, v->getLocation(), slot_of(guards_.at(v))));
   }
 
   // What `slot = init` makes the slot hold.
@@ -341,7 +347,7 @@ class body_builder {
     if (!rd || !runtime_model::in_top_namespace(rd, "go") || !v->getInit()) return;
     llvm::StringRef name = runtime_model::record_or_template_name(rd);
     if (name == "mutex_guard") {
-      guards_.insert(v);
+      if (const ValueDecl* mu = guarded_mutex(v)) guards_[v] = mu;
       return;
     }
     if (name != "defer") return;
@@ -502,32 +508,31 @@ class body_builder {
     op o = make_op(op_kind::spawn, call->getBeginLoc());
     if (call->getNumArgs() < 1) return;
     const Expr* fn_expr = strip(call->getArg(0));
+    const auto* lambda = dyn_cast<LambdaExpr>(fn_expr);
     const FunctionDecl* callee = nullptr;
-    if (const auto* lambda = dyn_cast<LambdaExpr>(fn_expr)) {
+    if (lambda)
       callee = lambda->getCallOperator();
-      for (unsigned i = 0; i < lambda->capture_size(); ++i) {
-        const LambdaCapture& cap = lambda->capture_begin()[i];
-        if (!cap.capturesVariable()) continue;
-        const auto* var = dyn_cast<VarDecl>(cap.getCapturedVar());
-        if (!var || type_of(var->getType()) == sync_type::none) continue;
-        const Expr* init = lambda->capture_init_begin()[i];
-        if (var->isInitCapture()) {
-          const ValueDecl* from = tracked_var(var->getInit());
-          if (!from) continue;
-          consume(var->getInit());
-          capture_pairs_.push_back({var, slot_of(from)});
-        } else {
-          if (init) consume(init);
-          capture_pairs_.push_back({var, slot_of(var)});
-        }
-      }
-    } else if (const auto* r = dyn_cast<DeclRefExpr>(fn_expr)) {
+    else if (const auto* r = dyn_cast<DeclRefExpr>(fn_expr))
       callee = dyn_cast<FunctionDecl>(r->getDecl());
-    }
     if (callee) callee = callee->getDefinition();
-    if (!callee || !callee->hasBody() || callee->isDependentContext() || depth_ >= max_spawn_depth) {
-      capture_pairs_.clear();
-      return;  // an unknown goroutine: what it is given escapes
+    // An unknown goroutine: nothing it is given is consumed, so it escapes.
+    if (!callee || !callee->hasBody() || callee->isDependentContext() || depth_ >= max_spawn_depth) return;
+    std::vector<std::pair<const ValueDecl*, int>> captures;
+    for (unsigned i = 0; lambda && i < lambda->capture_size(); ++i) {
+      const LambdaCapture& cap = lambda->capture_begin()[i];
+      if (!cap.capturesVariable()) continue;
+      const auto* var = dyn_cast<VarDecl>(cap.getCapturedVar());
+      if (!var || type_of(var->getType()) == sync_type::none) continue;
+      const Expr* init = lambda->capture_init_begin()[i];
+      if (var->isInitCapture()) {
+        const ValueDecl* from = tracked_var(var->getInit());
+        if (!from) continue;
+        consume(var->getInit());
+        captures.push_back({var, slot_of(from)});
+      } else {
+        if (init) consume(init);
+        captures.push_back({var, slot_of(var)});
+      }
     }
     // Spawn arguments are copied into the goroutine: bind the callee's
     // handle parameters to the objects the arguments hold.
@@ -540,8 +545,6 @@ class body_builder {
       consume(call->getArg(i));
       params.push_back({p, slot_of(from)});
     }
-    std::vector<std::pair<const ValueDecl*, int>> captures = std::move(capture_pairs_);
-    capture_pairs_.clear();
     int idx = body_builder(ctx_, prog_, index_, depth_ + 1).build(callee);
     o.callee = idx;
     const body& cb = prog_.bodies[idx];
@@ -598,8 +601,35 @@ class body_builder {
     }
     if (cond) {
       bool negated = false;
-      if (is_last_result_test(cond, negated)) out.branch = negated ? branch_kind::last_not_ok : branch_kind::last_ok;
+      if (is_last_result_test(cond, negated)) {
+        out.branch = negated ? branch_kind::last_not_ok : branch_kind::last_ok;
+        return;
+      }
+      negated = false;
+      if (const ValueDecl* v = stable_condition(cond, negated)) {
+        auto& vars = body_->cond_vars;
+        auto it = std::find(vars.begin(), vars.end(), v);
+        out.cond_key = static_cast<int>(it - vars.begin());
+        if (it == vars.end()) vars.push_back(v);
+        out.cond_negated = negated;
+      }
     }
+  }
+
+  // `b` or `!b` where b is a parameter or local that is never assigned after
+  // its initialisation (nor its address taken): every test of it agrees.
+  const ValueDecl* stable_condition(const Expr* cond, bool& negated) const {
+    const Expr* e = cond->IgnoreParenImpCasts();
+    while (const auto* u = dyn_cast<UnaryOperator>(e)) {
+      if (u->getOpcode() != UO_LNot) return nullptr;
+      negated = !negated;
+      e = u->getSubExpr()->IgnoreParenImpCasts();
+    }
+    const auto* r = dyn_cast<DeclRefExpr>(e);
+    const auto* v = r ? dyn_cast<VarDecl>(r->getDecl()) : nullptr;
+    if (!v || !v->getType()->isScalarType() || v->getType().isVolatileQualified()) return nullptr;
+    if (!v->isLocalVarDeclOrParm() || v->getType()->isReferenceType()) return nullptr;
+    return assigned_in(fn_body_, v) ? nullptr : v;
   }
 
   // `for (int i = C0; i < N; ++i)` with constants: N - C0 trips.
@@ -765,6 +795,11 @@ class body_builder {
     for (size_t b = 0; b < n; ++b) reaches[b] = reach(static_cast<int>(b));
     for (size_t b = 0; b < n; ++b) {
       if (blocks[b].branch != branch_kind::any || !reaches[b][b]) continue;
+      // Only a branch that can leave the loop decides its trip count; an
+      // `if` inside the body keeps both ways in it.
+      bool exits = false;
+      for (int s : blocks[b].succs) exits = exits || (s >= 0 && !reaches[s][b]);
+      if (!exits) continue;
       for (size_t x = 0; x < n; ++x)
         if (reaches[b][x] && reaches[x][b])
           for (op& o : body_->blocks[x].ops) o.imprecise = true;
@@ -776,15 +811,15 @@ class body_builder {
   std::map<const Decl*, int>& index_;
   int depth_;
   body* body_ = nullptr;
+  const Stmt* fn_body_ = nullptr;
   int cur_ = 0;
   std::vector<pending_use> uses_;
   std::set<const DeclRefExpr*> consumed_;
   std::vector<pending_call> unawaited_;
   std::set<const CXXMemberCallExpr*> awaited_calls_;
   std::set<const CXXConstructExpr*> select_ops_;
-  std::vector<std::pair<const ValueDecl*, int>> capture_pairs_;
   std::map<const VarDecl*, std::vector<op>> deferred_;
-  std::set<const VarDecl*> guards_;
+  std::map<const VarDecl*, const ValueDecl*> guards_;  // guard -> its mutex
   std::set<const ValueDecl*> guard_refs_;
   std::map<const VarDecl*, op> guard_unlock_;
 };

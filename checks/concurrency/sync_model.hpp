@@ -90,6 +90,11 @@ struct block {
   int trips = 0;                               // counted
   std::vector<std::pair<int, int>> case_succ;  // select_switch: (case index, successor); -1 index: default
   int default_succ = -1;                       // select_switch: the switch's default label
+  // any: the condition tests a variable that keeps its value (a parameter
+  // or a local never assigned again): body::cond_vars[cond_key], negated
+  // or not; branches on the same variable agree along a path.
+  int cond_key = -1;
+  bool cond_negated = false;
 };
 
 struct body {
@@ -100,6 +105,7 @@ struct body {
   int exit = 0;
   std::vector<const clang::ValueDecl*> slots;  // the variables behind the slots
   std::vector<std::string> slot_names;
+  std::vector<const clang::ValueDecl*> cond_vars;  // block::cond_key
 };
 
 // A root function and every body it can spawn (transitively).
