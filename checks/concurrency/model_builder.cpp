@@ -58,16 +58,28 @@ bool is_go_function(const FunctionDecl* f, llvm::StringRef name) {
   return f && f->getIdentifier() && f->getName() == name && runtime_model::in_top_namespace(f, "go");
 }
 
-// Looks through what does not change which object a handle expression
-// denotes: casts, temporaries, copies and conversions between handle types.
-const Expr* strip(const Expr* e) {
+// Looks through parentheses, implicit casts, temporaries and functional
+// casts: what never changes the value (`go::select(a)` with one case is a
+// functional cast, with several a temporary object).
+const Expr* strip_temporaries(const Expr* e) {
   while (e) {
     const Expr* before = e;
     e = e->IgnoreParenImpCasts();
     if (const auto* m = dyn_cast<MaterializeTemporaryExpr>(e)) e = m->getSubExpr();
     if (const auto* b = dyn_cast<CXXBindTemporaryExpr>(e)) e = b->getSubExpr();
-    if (const auto* o = dyn_cast<OpaqueValueExpr>(e); o && o->getSourceExpr()) e = o->getSourceExpr();
     if (const auto* f = dyn_cast<CXXFunctionalCastExpr>(e)) e = f->getSubExpr();
+    if (e == before) return e;
+  }
+  return e;
+}
+
+// Looks through what does not change which object a handle expression
+// denotes: the above, addresses, copies and conversions between handle types.
+const Expr* strip(const Expr* e) {
+  while (e) {
+    const Expr* before = e;
+    e = strip_temporaries(e);
+    if (const auto* o = dyn_cast<OpaqueValueExpr>(e); o && o->getSourceExpr()) e = o->getSourceExpr();
     if (const auto* u = dyn_cast<UnaryOperator>(e); u && u->getOpcode() == UO_AddrOf) e = u->getSubExpr();
     if (const auto* c = dyn_cast<CXXConstructExpr>(e); c && c->getNumArgs() >= 1 && !isa<CXXTemporaryObjectExpr>(c)) {
       // A copy, move or conversion (send_chan from chan); spawn_callable from
@@ -106,16 +118,7 @@ bool is_blocking_method(sync_type on, llvm::StringRef name) {
 
 // go::select(...) as constructed (class template argument deduction).
 const CXXConstructExpr* as_select(const Expr* e) {
-  // `go::select(a)` with one case is a functional cast; with several, a
-  // temporary object; either may be materialised and bound.
-  while (e) {
-    const Expr* before = e;
-    e = e->IgnoreParenImpCasts();
-    if (const auto* m = dyn_cast<MaterializeTemporaryExpr>(e)) e = m->getSubExpr();
-    if (const auto* b = dyn_cast<CXXBindTemporaryExpr>(e)) e = b->getSubExpr();
-    if (const auto* f = dyn_cast<CXXFunctionalCastExpr>(e)) e = f->getSubExpr();
-    if (e == before) break;
-  }
+  e = strip_temporaries(e);
   const auto* c = dyn_cast_or_null<CXXConstructExpr>(e);
   if (!c) return nullptr;
   const CXXRecordDecl* rd = c->getConstructor()->getParent();
