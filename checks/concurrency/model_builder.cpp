@@ -15,6 +15,7 @@
 #include <clang/AST/RecursiveASTVisitor.h>
 #include <clang/AST/StmtCXX.h>
 #include <clang/Analysis/CFG.h>
+#include <clang/Basic/SourceManager.h>
 
 #include <algorithm>
 #include <map>
@@ -178,8 +179,13 @@ class body_builder {
     return at;
   }
 
-  static std::string describe(const FunctionDecl* fn) {
-    if (const auto* m = dyn_cast<CXXMethodDecl>(fn); m && m->getParent()->isLambda()) return "the function literal";
+  // How messages name the body: 'f', or the function literal by its line
+  // (a go::run lambda has no other name).
+  std::string describe(const FunctionDecl* fn) const {
+    if (const auto* m = dyn_cast<CXXMethodDecl>(fn); m && m->getParent()->isLambda()) {
+      const SourceManager& sm = ctx_.getSourceManager();
+      return "the function literal at line " + std::to_string(sm.getExpansionLineNumber(m->getParent()->getLocation()));
+    }
     return "'" + fn->getNameAsString() + "'";
   }
 
