@@ -64,7 +64,10 @@ class hchan final : public hchan_base {
       gc_cancel_finalizer(mem);
       throw;
     }
-    return new (mem) hchan(cap, buf);
+    // An unbuffered channel keeps no pointer to its (empty) buffer: that
+    // would point one past the object, into the next one on the heap, and
+    // the conservative collector would keep that object alive with it.
+    return new (mem) hchan(cap, cap ? buf : nullptr);
   }
 
  private:
