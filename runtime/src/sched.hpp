@@ -163,5 +163,9 @@ const char* gstatus_string(gstatus s) noexcept;
 // A blank line and gp's block of the reports: "goroutine N [status]:", where
 // it is blocked, where it was created. Takes no lock (see throw.hpp).
 void print_goroutine(const g* gp) noexcept;
+// The lines after the heading of such a block: "\tblocked at F at FILE:L:C"
+// (when wait_site is given) and "\tcreated by F at FILE:L:C".
+void print_goroutine_sites(const std::source_location* wait_site, const std::source_location& spawn_site,
+                           const char* creator) noexcept;
 
 }  // namespace go::detail

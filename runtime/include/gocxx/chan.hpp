@@ -91,7 +91,7 @@ class send_awaiter {
   }
   bool await_ready() { return c_ && c_->try_send(&value_, where_); }
   void await_suspend(std::coroutine_handle<> h) noexcept {
-    if (!c_) return park_current(h, wait_reason::chan_send_nil, where_);
+    if (!c_) return park_current(h, wait_reason::chan_send_nil, where_, wait_target{});
     c_->park_send(&s_, &value_, h, where_);
   }
   void await_resume() {
@@ -117,7 +117,7 @@ class recv_awaiter {
   }
   bool await_ready() noexcept { return c_ && c_->try_recv(&value_, &ok_); }
   void await_suspend(std::coroutine_handle<> h) noexcept {
-    if (!c_) return park_current(h, wait_reason::chan_receive_nil, where_);
+    if (!c_) return park_current(h, wait_reason::chan_receive_nil, where_, wait_target{});
     c_->park_recv(&s_, &value_, h, where_);
   }
   auto await_resume() {
