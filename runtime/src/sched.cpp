@@ -30,6 +30,7 @@ namespace go::detail {
 scheduler* sched = nullptr;
 thread_local m* tl_m = nullptr;
 thread_local g* tl_g = nullptr;
+thread_local std::uint64_t tl_scope = 0;
 
 namespace {
 
@@ -416,6 +417,7 @@ void init_g(g* gp, std::coroutine_handle<> root, g** gp_slot, const std::source_
   gp->id.store(id, std::memory_order_relaxed);
   gp->spawn_site.store(site, std::memory_order_relaxed);
   gp->creator.store(creator, std::memory_order_relaxed);
+  gp->scope.store(current_scope(), std::memory_order_relaxed);
   gp->param = nullptr;
   gp->reason.store(wait_reason::none, std::memory_order_relaxed);
   casgstatus(gp, gstatus::dead, gstatus::runnable, "newproc: bad g status");
@@ -575,6 +577,18 @@ void park_current(std::coroutine_handle<> resume_at, wait_reason why, const std:
   gp->wait_cases.store(on.cases, std::memory_order_relaxed);
   gp->wait_ncases.store(on.ncases, std::memory_order_relaxed);
   casgstatus(gp, gstatus::running, gstatus::waiting, "gopark: bad g status", std::memory_order_release);
+}
+
+std::uint64_t current_scope() noexcept {
+  const g* gp = tl_g;
+  return gp ? gp->scope.load(std::memory_order_relaxed) : tl_scope;
+}
+
+void set_current_scope(std::uint64_t scope) noexcept {
+  if (g* gp = tl_g)
+    gp->scope.store(scope, std::memory_order_relaxed);
+  else
+    tl_scope = scope;
 }
 
 void globrunq_put_locked(g* gp) noexcept {

@@ -129,6 +129,11 @@ extern scheduler* sched;
 extern thread_local m* tl_m;
 extern thread_local g* tl_g;
 
+// The go::testing::scope of the calling goroutine, or of the calling thread
+// outside goroutines; new goroutines inherit it.
+std::uint64_t current_scope() noexcept;
+void set_current_scope(std::uint64_t scope) noexcept;
+
 // Go's casgstatus, without the compare-and-swap: only the thread that owns
 // gp changes its status (see gstatus), so a load and a store suffice, and
 // the load checks that gp is where the caller believes it is. Any other

@@ -86,12 +86,16 @@ struct g {
   std::coroutine_handle<> resume;  // innermost suspended coroutine of this goroutine
   std::coroutine_handle<> root;    // the goroutine's outermost frame (owns the rest)
   g* schedlink = nullptr;          // link in the global run queue or a free list
-  // Who it is: set when it is spawned, read by reports and by the leak
-  // detector while other goroutines run, hence atomic; a descriptor is
-  // reused for a new goroutine once its goroutine is dead.
+  // Who it is: set when it is spawned, read by reports, the leak detector
+  // and the test helpers (go::testing) while other goroutines run, hence
+  // atomic; a descriptor is reused for a new goroutine once its goroutine
+  // is dead.
   std::atomic<std::uint64_t> id{0};
   std::atomic<std::source_location> spawn_site{};
   std::atomic<const char*> creator{"go::spawn"};
+  // The go::testing::scope it belongs to, inherited from the goroutine (or
+  // the thread) that spawned it; 0 for none.
+  std::atomic<std::uint64_t> scope{0};
   std::atomic<gstatus> status{gstatus::dead};  // dead until spawned
   std::atomic<wait_reason> reason{wait_reason::none};
   // Its wait_target while parked: written before the status turns waiting
