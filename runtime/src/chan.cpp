@@ -153,7 +153,7 @@ void hchan_base::park_send(sudog* s, void* src, std::coroutine_handle<> h,
   s->is_select = false;
   s->is_send = true;
   s->success = false;
-  park_current(h, wait_reason::chan_send, where);
+  park_current(h, wait_reason::chan_send, where, wait_target{.obj = this});
   sendq_.enqueue(s);
   lock_.unlock();  // last touch: the goroutine may run (and finish) from here on
 }
@@ -166,7 +166,7 @@ void hchan_base::park_recv(sudog* s, void* dst, std::coroutine_handle<> h,
   s->is_select = false;
   s->is_send = false;
   s->success = false;
-  park_current(h, wait_reason::chan_receive, where);
+  park_current(h, wait_reason::chan_receive, where, wait_target{.obj = this});
   recvq_.enqueue(s);
   lock_.unlock();
 }

@@ -20,7 +20,7 @@ class cond::ticket_awaiter {
       return false;
     }
     w_.gp = detail::current_g();
-    detail::park_current(h, detail::wait_reason::cond_wait, where_);
+    detail::park_current(h, detail::wait_reason::cond_wait, where_, detail::wait_target{.obj = c_});
     w_.queued = true;
     if (c_->tail_) c_->tail_->next = &w_;
     else c_->head_ = &w_;

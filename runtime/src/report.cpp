@@ -73,21 +73,23 @@ void print_site(const char* what, const char* function, const std::source_locati
   print_err(":%u:%u\n", static_cast<unsigned>(at.line()), static_cast<unsigned>(at.column()));
 }
 
-void print_creator(const g* gp) noexcept {
-  const bool by_run = std::strcmp(gp->creator, "go::run") == 0;
-  print_site("created by", by_run ? "go::run" : gp->spawn_site.function_name(), gp->spawn_site);
-}
-
 }  // namespace
+
+void print_goroutine_sites(const std::source_location* wait_site, const std::source_location& spawn_site,
+                           const char* creator) noexcept {
+  if (wait_site) print_site("blocked at", wait_site->function_name(), *wait_site);
+  const bool by_run = std::strcmp(creator, "go::run") == 0;
+  print_site("created by", by_run ? "go::run" : spawn_site.function_name(), spawn_site);
+}
 
 // A blank line, then the goroutine's block (Go separates them so).
 void print_goroutine(const g* gp) noexcept {
-  print_err("\ngoroutine %llu [%s]:\n", static_cast<unsigned long long>(gp->id), status_string(gp));
-  if (gp->status.load(std::memory_order_relaxed) == gstatus::waiting) {
-    std::source_location at = gp->wait_site.load(std::memory_order_relaxed);
-    print_site("blocked at", at.function_name(), at);
-  }
-  print_creator(gp);
+  print_err("\ngoroutine %llu [%s]:\n", static_cast<unsigned long long>(gp->id.load(std::memory_order_relaxed)),
+            status_string(gp));
+  const std::source_location wait_site = gp->wait_site.load(std::memory_order_relaxed);
+  const bool waiting = gp->status.load(std::memory_order_relaxed) == gstatus::waiting;
+  print_goroutine_sites(waiting ? &wait_site : nullptr, gp->spawn_site.load(std::memory_order_relaxed),
+                        gp->creator.load(std::memory_order_relaxed));
 }
 
 namespace {
@@ -100,7 +102,9 @@ std::vector<const g*> all_goroutines() {
     for (const g* gp : sched->allg)
       if (gp->status.load(std::memory_order_relaxed) != gstatus::dead) out.push_back(gp);
   }
-  std::sort(out.begin(), out.end(), [](const g* a, const g* b) { return a->id < b->id; });
+  std::sort(out.begin(), out.end(), [](const g* a, const g* b) {
+    return a->id.load(std::memory_order_relaxed) < b->id.load(std::memory_order_relaxed);
+  });
   return out;
 }
 

@@ -30,6 +30,7 @@ namespace go::detail {
 scheduler* sched = nullptr;
 thread_local m* tl_m = nullptr;
 thread_local g* tl_g = nullptr;
+thread_local std::uint64_t tl_scope = 0;
 
 namespace {
 
@@ -413,9 +414,10 @@ void init_g(g* gp, std::coroutine_handle<> root, g** gp_slot, const std::source_
             const char* creator, std::uint64_t id) noexcept {
   gp->root = root;
   gp->resume = root;
-  gp->id = id;
-  gp->spawn_site = site;
-  gp->creator = creator;
+  gp->id.store(id, std::memory_order_relaxed);
+  gp->spawn_site.store(site, std::memory_order_relaxed);
+  gp->creator.store(creator, std::memory_order_relaxed);
+  gp->scope.store(current_scope(), std::memory_order_relaxed);
   gp->param = nullptr;
   gp->reason.store(wait_reason::none, std::memory_order_relaxed);
   casgstatus(gp, gstatus::dead, gstatus::runnable, "newproc: bad g status");
@@ -526,20 +528,67 @@ g* current_g() noexcept { return tl_g; }
 
 void bad_gstatus(const g* gp, gstatus want, const char* what) noexcept {
   begin_fatal("%s", what);
-  print_err("runtime: goroutine %llu is %s, want %s\n", static_cast<unsigned long long>(gp->id),
+  print_err("runtime: goroutine %llu is %s, want %s\n",
+            static_cast<unsigned long long>(gp->id.load(std::memory_order_relaxed)),
             gstatus_string(gp->status.load(std::memory_order_relaxed)), gstatus_string(want));
   end_fatal(tl_g);
 }
 
-void park_current(std::coroutine_handle<> resume_at, wait_reason why,
-                  const std::source_location& where) noexcept {
+namespace {
+
+// Whether `on` has the form wait_target prescribes for `why`.
+bool wait_target_fits(wait_reason why, const wait_target& on) noexcept {
+  switch (why) {
+    case wait_reason::chan_receive:
+    case wait_reason::chan_send:
+    case wait_reason::mutex_lock:
+    case wait_reason::rwmutex_lock:
+    case wait_reason::rwmutex_rlock:
+    case wait_reason::wait_group_wait:
+    case wait_reason::cond_wait:
+    case wait_reason::semacquire: return on.obj && !on.cases;
+    case wait_reason::select: return !on.obj && on.cases && on.ncases > 0;
+    case wait_reason::none: return false;
+    case wait_reason::chan_receive_nil:
+    case wait_reason::chan_send_nil:
+    case wait_reason::select_no_cases:
+    case wait_reason::sleep: return !on.obj && !on.cases;
+  }
+  return false;
+}
+
+}  // namespace
+
+// The status turns waiting last, with release order: a collector that sees
+// the goroutine waiting (and has claimed it, or stopped the world) sees
+// where it resumes and what it waits on, and the goroutine cannot change
+// them before it runs again.
+void park_current(std::coroutine_handle<> resume_at, wait_reason why, const std::source_location& where,
+                  const wait_target& on) noexcept {
   g* gp = tl_g;
   if (!gp) [[unlikely]]
     throw_fatal("gopark: not on a goroutine");
-  casgstatus(gp, gstatus::running, gstatus::waiting, "gopark: bad g status");
+  if (!wait_target_fits(why, on)) [[unlikely]]
+    throw_fatal("gopark: bad wait target for %s", wait_reason_string(why));
   gp->resume = resume_at;
   gp->reason.store(why, std::memory_order_relaxed);
   gp->wait_site.store(where, std::memory_order_relaxed);
+  gp->wait_obj.store(on.obj, std::memory_order_relaxed);
+  gp->wait_cases.store(on.cases, std::memory_order_relaxed);
+  gp->wait_ncases.store(on.ncases, std::memory_order_relaxed);
+  casgstatus(gp, gstatus::running, gstatus::waiting, "gopark: bad g status", std::memory_order_release);
+}
+
+std::uint64_t current_scope() noexcept {
+  const g* gp = tl_g;
+  return gp ? gp->scope.load(std::memory_order_relaxed) : tl_scope;
+}
+
+void set_current_scope(std::uint64_t scope) noexcept {
+  if (g* gp = tl_g)
+    gp->scope.store(scope, std::memory_order_relaxed);
+  else
+    tl_scope = scope;
 }
 
 void globrunq_put_locked(g* gp) noexcept {
@@ -627,7 +676,7 @@ void start_goroutine(std::coroutine_handle<> root, g** gp_slot, const std::sourc
 }
 
 void goexit(g* gp) noexcept {
-  const bool is_main = gp->id == 1;
+  const bool is_main = gp->id.load(std::memory_order_relaxed) == 1;
   p* pp = tl_m->pp;
   gp->root.destroy();
   casgstatus(gp, gstatus::running, gstatus::dead, "goexit: bad g status");

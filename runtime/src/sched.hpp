@@ -129,6 +129,11 @@ extern scheduler* sched;
 extern thread_local m* tl_m;
 extern thread_local g* tl_g;
 
+// The go::testing::scope of the calling goroutine, or of the calling thread
+// outside goroutines; new goroutines inherit it.
+std::uint64_t current_scope() noexcept;
+void set_current_scope(std::uint64_t scope) noexcept;
+
 // Go's casgstatus, without the compare-and-swap: only the thread that owns
 // gp changes its status (see gstatus), so a load and a store suffice, and
 // the load checks that gp is where the caller believes it is. Any other
@@ -163,5 +168,9 @@ const char* gstatus_string(gstatus s) noexcept;
 // A blank line and gp's block of the reports: "goroutine N [status]:", where
 // it is blocked, where it was created. Takes no lock (see throw.hpp).
 void print_goroutine(const g* gp) noexcept;
+// The lines after the heading of such a block: "\tblocked at F at FILE:L:C"
+// (when wait_site is given) and "\tcreated by F at FILE:L:C".
+void print_goroutine_sites(const std::source_location* wait_site, const std::source_location& spawn_site,
+                           const char* creator) noexcept;
 
 }  // namespace go::detail

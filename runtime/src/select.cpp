@@ -81,7 +81,8 @@ void select_park(select_state& st, std::coroutine_handle<> h, const std::source_
   g* gp = current_g();
   gp->select_done.store(0, std::memory_order_relaxed);
   gp->param = nullptr;
-  park_current(h, wait_reason::select, where);
+  park_current(h, wait_reason::select, where,
+               wait_target{.cases = st.cases, .ncases = static_cast<std::uint32_t>(st.ncases)});
   st.parked = true;
   for (int k = 0; k < st.nactive; ++k) {
     const int i = st.lockorder[k];

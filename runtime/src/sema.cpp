@@ -24,7 +24,7 @@ bool sema::park(sema_waiter* w, bool lifo, std::coroutine_handle<> h, wait_reaso
     return false;  // resume at once
   }
   w->gp = current_g();
-  park_current(h, why, where);
+  park_current(h, why, where, wait_target{.obj = this});
   w->queued = true;
   if (lifo && first_) {
     w->prev = nullptr;

@@ -16,7 +16,7 @@ std::int64_t when_after(duration d) noexcept {
 
 void sleep_awaiter::await_suspend(std::coroutine_handle<> h) noexcept {
   node_.gp = current_g();
-  park_current(h, wait_reason::sleep, where_);
+  park_current(h, wait_reason::sleep, where_, wait_target{});
   node_.when = when_after(d_);
   // The node lives in the sleeping frame, which may be gone once the
   // goroutine is readied: fire touches nothing after ready().

@@ -81,8 +81,8 @@ struct park_twice {
   bool await_ready() const noexcept { return false; }
   void await_suspend(std::coroutine_handle<> h) const noexcept {
     const auto here = std::source_location::current();
-    go::detail::park_current(h, go::detail::wait_reason::sleep, here);
-    go::detail::park_current(h, go::detail::wait_reason::sleep, here);
+    go::detail::park_current(h, go::detail::wait_reason::sleep, here, go::detail::wait_target{});
+    go::detail::park_current(h, go::detail::wait_reason::sleep, here, go::detail::wait_target{});
   }
   void await_resume() const noexcept {}
 };
@@ -141,8 +141,8 @@ TEST_F(ThrowDeathTest, ParkOfAParkedGoroutineIsFatal) {
 
 TEST_F(ThrowDeathTest, ParkOffGoroutinesIsFatal) {
   auto park_here = [] {
-    go::detail::park_current(std::noop_coroutine(), go::detail::wait_reason::sleep,
-                             std::source_location::current());
+    go::detail::park_current(std::noop_coroutine(), go::detail::wait_reason::sleep, std::source_location::current(),
+                             go::detail::wait_target{});
     std::_Exit(0);
   };
   EXPECT_EXIT(park_here(), testing::ExitedWithCode(2),

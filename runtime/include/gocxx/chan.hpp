@@ -64,7 +64,10 @@ class hchan final : public hchan_base {
       gc_cancel_finalizer(mem);
       throw;
     }
-    return new (mem) hchan(cap, buf);
+    // An unbuffered channel keeps no pointer to its (empty) buffer: that
+    // would point one past the object, into the next one on the heap, and
+    // the conservative collector would keep that object alive with it.
+    return new (mem) hchan(cap, cap ? buf : nullptr);
   }
 
  private:
@@ -88,7 +91,7 @@ class send_awaiter {
   }
   bool await_ready() { return c_ && c_->try_send(&value_, where_); }
   void await_suspend(std::coroutine_handle<> h) noexcept {
-    if (!c_) return park_current(h, wait_reason::chan_send_nil, where_);
+    if (!c_) return park_current(h, wait_reason::chan_send_nil, where_, wait_target{});
     c_->park_send(&s_, &value_, h, where_);
   }
   void await_resume() {
@@ -114,7 +117,7 @@ class recv_awaiter {
   }
   bool await_ready() noexcept { return c_ && c_->try_recv(&value_, &ok_); }
   void await_suspend(std::coroutine_handle<> h) noexcept {
-    if (!c_) return park_current(h, wait_reason::chan_receive_nil, where_);
+    if (!c_) return park_current(h, wait_reason::chan_receive_nil, where_, wait_target{});
     c_->park_recv(&s_, &value_, h, where_);
   }
   auto await_resume() {

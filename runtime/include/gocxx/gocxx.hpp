@@ -8,6 +8,7 @@
 #include "gocxx/context.hpp"
 #include "gocxx/error.hpp"
 #include "gocxx/gc.hpp"
+#include "gocxx/leak_profile.hpp"
 #include "gocxx/map.hpp"
 #include "gocxx/mutex.hpp"
 #include "gocxx/once.hpp"

@@ -88,8 +88,13 @@ class select_awaiter {
     return chosen_ != select_must_block && chosen_ != select_blocks_forever;
   }
   void await_suspend(std::coroutine_handle<> h) noexcept {
-    if (chosen_ == select_blocks_forever)
-      return park_current(h, N == 0 ? wait_reason::select_no_cases : wait_reason::select, where_);
+    // Every channel is nil (or there are no cases): nothing can complete it.
+    if (chosen_ == select_blocks_forever) {
+      if constexpr (N == 0)
+        return park_current(h, wait_reason::select_no_cases, where_, wait_target{});
+      else
+        return park_current(h, wait_reason::select, where_, wait_target{.cases = scases_.data(), .ncases = N});
+    }
     select_park(st_, h, where_);
   }
   int await_resume() {

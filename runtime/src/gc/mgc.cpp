@@ -16,6 +16,13 @@
 // Only phases 2 and 4 stop the world, and neither does work proportional to
 // the heap.
 //
+// A leak-finding cycle (go::leak_profile, GOCXXDEBUG=goroutineleak=1) is the
+// same cycle with fewer goroutines among the roots at first (mgcleak.cpp):
+// phase 3 repeats its passes over the goroutines until none joins the roots,
+// phase 4 restarts the world while one may still join, and its final pause
+// records the leaked goroutines and then marks their frames. That pause may
+// scan what only goroutines joining the roots late reach.
+//
 // Pacing (Go's GOGC): the next cycle's goal is the live heap marked by this
 // one plus gc_percent percent; a cycle starts when the heap reaches
 // kTriggerFraction of the way there, so that it can finish by the goal. A
@@ -32,14 +39,19 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
+#include "debug.hpp"
 #include "gc_critical.hpp"
 #include "gc_threads.hpp"
 #include "gocxx/gc.hpp"
+#include "gocxx/leak_profile.hpp"
 #include "gocxx/ptr.hpp"
 #include "mcache.hpp"
+#include "mgcleak.hpp"
 #include "mgcmark.hpp"
 #include "mheap.hpp"
 #include "sched.hpp"
@@ -88,6 +100,9 @@ struct collector {
   std::uint32_t completed = 0;      // cycles finished, sweep included
   std::uint32_t requested = 0;      // cycles asked for by go::gc and the limit
   bool triggered = false;           // the pacer asked for a cycle
+  std::uint32_t leaks_requested = 0;  // cycles up to this one find leaks (go::leak_profile)
+  std::uint32_t leaks_cycle = 0;      // the last cycle that found leaks, and what it found
+  std::vector<leaked_goroutine> leaks;
 
   std::atomic<std::int64_t> gc_percent{parse_gogc()};
   std::atomic<std::int64_t> memory_limit{parse_gomemlimit()};
@@ -178,10 +193,12 @@ void collector::set_goal_initial() { set_goal(*this, 0); }
 
 // --- One cycle -------------------------------------------------------------
 
-void run_cycle(collector& c) {
+// Runs one cycle; with find_leaks, also returns the leaked goroutines it found.
+std::vector<leaked_goroutine> run_cycle(collector& c, bool find_leaks) {
   // Goroutines (and their frames) are read by the marker: the scheduler
   // must not be torn down mid-cycle.
   std::lock_guard sched_guard(gc_sched_mu);
+  std::vector<leaked_goroutine> leaks;
   finish_sweep();
   gc_work& gcw = [&]() -> gc_work& {
     critical_section cs;
@@ -211,7 +228,12 @@ void run_cycle(collector& c) {
   mark_registered_roots(gcw);
   bool goroutines_done = false;
   for (int attempt = 0, rounds = 0;; ++rounds) {
-    if (!goroutines_done) goroutines_done = mark_goroutines_concurrently(gcw);
+    if (!goroutines_done) {
+      const goroutine_pass pass = mark_goroutines_concurrently(gcw, find_leaks);
+      // Finding leaks, a goroutine just scanned may reach the wait target
+      // of one left out: pass again, after the drain, until one scans none.
+      goroutines_done = !pass.running_left && (!find_leaks || pass.scanned == 0);
+    }
     for (;;) {
       critical_section cs;
       if (!mark_drain(gcw, 1 << 20)) break;
@@ -249,6 +271,10 @@ void run_cycle(collector& c) {
       critical_section cs;
       done = !mark_drain(gcw, kStoppedDrainBudget);
     }
+    // A goroutine left out of the roots was woken, or one of its targets
+    // was marked: scan it, and what it reaches, with the program running.
+    if (find_leaks && done && leak_candidates_resolved_stopped()) done = false;
+    if (find_leaks && !done) goroutines_done = false;
     if (!done && attempt < kMaxTerminationAttempts) {
       const std::int64_t pause = nanotime() - t0;
       start_the_world();
@@ -265,7 +291,7 @@ void run_cycle(collector& c) {
       mark_roots_stopped(gcw);
       std::int64_t t2 = nanotime();
       term_roots = t2 - t1;
-      mark_goroutines_stopped(gcw);
+      mark_goroutines_stopped(gcw, find_leaks);
       t1 = nanotime();
       term_goroutines = t1 - t2;
       while (mark_drain(gcw, INT64_MAX)) {
@@ -273,6 +299,7 @@ void run_cycle(collector& c) {
       flush_all_gc_work_stopped();
       while (mark_drain(gcw, INT64_MAX)) {
       }
+      if (find_leaks) find_leaks_stopped(gcw);
       t2 = nanotime();
       term_drain = t2 - t1;
       t1 = t2;
@@ -287,16 +314,22 @@ void run_cycle(collector& c) {
     const std::int64_t term_pause = nanotime() - t0;
     start_the_world();
     record_pause(c, term_pause);
+    if (find_leaks) {
+      leaks = leak_records();
+      if (gocxxdebug().goroutineleak) print_new_leaks();
+    }
     counters.marked_bytes.store(marked, std::memory_order_relaxed);
     set_goal(c, marked);
     if (gctrace_enabled()) {
-      // Go's GODEBUG=gctrace=1, in our terms (all times in microseconds).
+      // Go's GODEBUG=gctrace=1, in our terms (all times in microseconds);
+      // a leak-finding cycle adds how many goroutines it found leaked.
       std::fprintf(stderr,
                    "gc %u: start %.0f (stop %.0f) | term %.0f (stop %.0f, stacks %.0f, goroutines %.0f, drain %.0f, "
-                   "flush %.0f) after %d attempts | marked %.1f MB, goal %.1f MB\n",
+                   "flush %.0f) after %d attempts | marked %.1f MB, goal %.1f MB%s%s\n",
                    gc_cycle.load(std::memory_order_relaxed), start_pause / 1e3, start_stop / 1e3, term_pause / 1e3,
                    term_stop / 1e3, term_roots / 1e3, term_goroutines / 1e3, term_drain / 1e3, term_flush / 1e3,
-                   attempt, marked / 1e6, c.next_gc.load(std::memory_order_relaxed) / 1e6);
+                   attempt, marked / 1e6, c.next_gc.load(std::memory_order_relaxed) / 1e6,
+                   find_leaks ? " | leaked goroutines " : "", find_leaks ? std::to_string(leaks.size()).c_str() : "");
     }
     break;
   }
@@ -310,6 +343,7 @@ void run_cycle(collector& c) {
   const std::uint64_t live = heap_live();
   const std::uint64_t keep = goal == UINT64_MAX ? 64u << 20 : goal + goal / 10 - std::min(goal, live);
   heap_scavenge(static_cast<std::size_t>(keep));
+  return leaks;
 }
 
 thread_local bool tl_is_collector = false;
@@ -327,11 +361,16 @@ void collector_main() {
       continue;
     }
     const bool forced = c.requested > c.started;
-    ++c.started;
+    const std::uint32_t cycle = ++c.started;
+    const bool find_leaks = c.leaks_requested >= cycle || gocxxdebug().goroutineleak;
     c.triggered = false;
     lk.unlock();
-    run_cycle(c);
+    std::vector<leaked_goroutine> leaks = run_cycle(c, find_leaks);
     lk.lock();
+    if (find_leaks) {
+      c.leaks = std::move(leaks);
+      c.leaks_cycle = cycle;
+    }
     ++c.completed;
     c.cycle_pauses[c.num_gc % 256] = c.this_cycle_pauses;
     c.this_cycle_pauses = 0;
@@ -380,6 +419,24 @@ std::mutex gc_sched_mu;
 constinit std::atomic<std::int64_t> gc_limit_bytes{0};
 
 void gc_collect() { collect_blocking(); }
+
+// Waits for a leak-finding cycle that starts after the call.
+std::vector<leaked_goroutine> collect_leaks() {
+  collector& c = gc_state();
+  std::unique_lock lk(c.mu);
+  ensure_collector_locked(c);
+  if (c.exiting) return {};
+  const std::uint32_t want = c.started + 1;
+  if (c.requested < want) c.requested = want;
+  if (c.leaks_requested < want) c.leaks_requested = want;
+  c.work_cv.notify_all();
+  gc_enter_blocking();
+  c.done_cv.wait(lk, [&] { return c.leaks_cycle >= want || c.exiting; });
+  lk.unlock();
+  gc_leave_blocking();
+  lk.lock();
+  return c.leaks;
+}
 
 void gc_maybe_trigger(std::uint64_t live) noexcept {
   collector& c = gc_state();
@@ -436,6 +493,8 @@ void panic_nil_deref() { panic_runtime("runtime error: invalid memory address or
 namespace go {
 
 void gc() { detail::gc_collect(); }
+
+std::vector<leaked_goroutine> leak_profile() { return detail::collect_leaks(); }
 
 mem_stats_t mem_stats() {
   using namespace detail;

@@ -18,6 +18,11 @@
 //     world stopped at the end; a goroutine's frames are black once scanned;
 //   * handles registered as roots (gc_roots.cpp), read concurrently: their
 //     stores and destruction run the barrier.
+// In a leak-finding cycle (mgcleak.cpp) a goroutine parked on a channel,
+// select or sync primitive is left out of the roots until one of its wait
+// targets is marked; the passes over the goroutines repeat until none
+// changes side, and the goroutines left out then are recorded as leaked
+// and scanned last, with the world stopped.
 //
 // Everything is scanned conservatively: any word that points into an
 // allocated object keeps it alive.
@@ -33,6 +38,7 @@
 #include "gocxx/detail/spinlock.hpp"
 #include "mcache.hpp"
 #include "mgc.hpp"
+#include "mgcleak.hpp"
 #include "mgcmark.hpp"
 #include "mheap.hpp"
 #include "throw.hpp"
@@ -337,7 +343,10 @@ void gc_track_goroutine(g* gp) noexcept {
   gc_allg_lock.unlock();
 }
 
-void gc_forget_goroutines() noexcept { gc_nallg.store(0, std::memory_order_release); }
+void gc_forget_goroutines() noexcept {
+  gc_nallg.store(0, std::memory_order_release);
+  forget_printed_leaks();
+}
 
 template <class F>
 void for_each_goroutine(F&& fn) {
@@ -345,14 +354,33 @@ void for_each_goroutine(F&& fn) {
   for (std::size_t i = 0; i < n; ++i) fn(gc_allg[i].load(std::memory_order_relaxed));
 }
 
-bool mark_goroutines_concurrently(gc_work& gcw) noexcept {
+namespace {
+
+// Whether gp, which the collector has claimed or the world is stopped, is
+// parked on wait targets nobody reached yet (a leak-finding cycle leaves
+// it out of the roots for now).
+bool left_out(const g* gp) noexcept {
+  return gp->status.load(std::memory_order_seq_cst) == gstatus::waiting && leak_candidate(gp);
+}
+
+bool scanned_this_cycle(const g* gp, std::uint32_t cycle) noexcept {
+  return gp->gcscan_cycle.load(std::memory_order_relaxed) == cycle ||
+         gp->status.load(std::memory_order_relaxed) == gstatus::dead;
+}
+
+}  // namespace
+
+goroutine_pass mark_goroutines_concurrently(gc_work& gcw, bool find_leaks) noexcept {
   const std::uint32_t cycle = gc_cycle.load(std::memory_order_relaxed);
-  bool all_done = true;
+  goroutine_pass pass;
   for_each_goroutine([&](g* gp) {
-    if (gp->gcscan_cycle.load(std::memory_order_relaxed) == cycle) return;
-    if (gp->status.load(std::memory_order_relaxed) == gstatus::dead) return;
+    if (scanned_this_cycle(gp, cycle)) return;
     if (!claim_goroutine(gp)) {
-      all_done = false;
+      pass.running_left = true;
+      return;
+    }
+    if (find_leaks && left_out(gp)) {
+      release_goroutine(gp);
       return;
     }
     {
@@ -360,17 +388,56 @@ bool mark_goroutines_concurrently(gc_work& gcw) noexcept {
       scan_goroutine_frames(gp, gcw);
     }
     release_goroutine(gp);
+    ++pass.scanned;
   });
-  return all_done;
+  return pass;
 }
 
-void mark_goroutines_stopped(gc_work& gcw) noexcept {
+std::size_t mark_goroutines_stopped(gc_work& gcw, bool leave_out_candidates) noexcept {
   const std::uint32_t cycle = gc_cycle.load(std::memory_order_relaxed);
+  std::size_t scanned = 0;
   for_each_goroutine([&](g* gp) {
-    if (gp->gcscan_cycle.load(std::memory_order_relaxed) == cycle) return;
-    if (gp->status.load(std::memory_order_relaxed) == gstatus::dead) return;
+    if (scanned_this_cycle(gp, cycle)) return;
+    if (leave_out_candidates && left_out(gp)) return;
     scan_goroutine_frames(gp, gcw);
+    ++scanned;
   });
+  return scanned;
+}
+
+bool leak_candidates_resolved_stopped() noexcept {
+  const std::uint32_t cycle = gc_cycle.load(std::memory_order_relaxed);
+  bool resolved = false;
+  for_each_goroutine([&](g* gp) {
+    if (resolved || scanned_this_cycle(gp, cycle)) return;
+    const gstatus st = gp->status.load(std::memory_order_relaxed);
+    // Running ones are scanned in the final pause anyway.
+    if (st == gstatus::running || st == gstatus::syscall) return;
+    resolved = !left_out(gp);
+  });
+  return resolved;
+}
+
+void find_leaks_stopped(gc_work& gcw) noexcept {
+  // The fixpoint: each goroutine scanned may reach another's target.
+  while (mark_goroutines_stopped(gcw, true) != 0) {
+    while (drain(gcw, INT64_MAX)) {
+    }
+  }
+  const std::uint32_t cycle = gc_cycle.load(std::memory_order_relaxed);
+  leak_records_clear();
+  for_each_goroutine([&](g* gp) {
+    if (scanned_this_cycle(gp, cycle)) return;
+    // Every goroutine not left out was scanned by the last pass.
+    if (!left_out(gp)) [[unlikely]]
+      throw_fatal("findleaks: goroutine %llu is neither scanned nor leaked",
+                  static_cast<unsigned long long>(gp->id.load(std::memory_order_relaxed)));
+    record_leak_stopped(gp);
+  });
+  // Leaked goroutines keep what their frames reach, as in an ordinary cycle.
+  mark_goroutines_stopped(gcw, false);
+  while (drain(gcw, INT64_MAX)) {
+  }
 }
 
 bool mark_drain(gc_work& gcw, std::int64_t budget) noexcept { return drain(gcw, budget); }

@@ -2,6 +2,7 @@
 // marking and the write barrier (mbarrier.cpp) share.
 #pragma once
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 #include "mgcwork.hpp"
@@ -33,11 +34,26 @@ void mark_roots_stopped(gc_work& gcw) noexcept;
 // Concurrent: handles registered as roots.
 void mark_registered_roots(gc_work& gcw) noexcept;
 // Concurrent: the frames of every goroutine not scanned yet this cycle and
-// not running; false if some were running (they are retried, and scanned
-// with the world stopped at the end if they never rest).
-bool mark_goroutines_concurrently(gc_work& gcw) noexcept;
-// World stopped: every goroutine not scanned yet this cycle.
-void mark_goroutines_stopped(gc_work& gcw) noexcept;
+// not running. Goroutines found running are retried, and scanned with the
+// world stopped at the end if they never rest. With find_leaks, goroutines
+// parked on wait targets nobody reached yet are left out (mgcleak.cpp).
+struct goroutine_pass {
+  bool running_left = false;  // some could not be scanned: running or in go::blocking
+  std::size_t scanned = 0;    // goroutines scanned by this pass
+};
+goroutine_pass mark_goroutines_concurrently(gc_work& gcw, bool find_leaks) noexcept;
+// World stopped: every goroutine not scanned yet this cycle, except, with
+// leave_out_candidates, those parked on wait targets nobody reached yet.
+// Returns how many it scanned.
+std::size_t mark_goroutines_stopped(gc_work& gcw, bool leave_out_candidates) noexcept;
+// Leak-finding cycles, world stopped. Whether some goroutine left out of
+// the roots may join them now (woken, or a wait target marked since): the
+// cycle then marks on with the program running.
+bool leak_candidates_resolved_stopped() noexcept;
+// The end of a leak-finding cycle's marking, after mark_goroutines_stopped
+// and a full drain: repeats both until no left-out goroutine joins the
+// roots, records the goroutines left out as leaked, then scans them.
+void find_leaks_stopped(gc_work& gcw) noexcept;
 // Scans grey objects until `budget` bytes were scanned (true) or no work is
 // left (false).
 bool mark_drain(gc_work& gcw, std::int64_t budget) noexcept;

@@ -15,6 +15,12 @@
 //      and calls ready(g) after releasing the lock.
 // Each park has exactly one waker: a record is on at most one queue, except in
 // select, where the goroutine's select_done flag decides which channel wins.
+//
+// Every park also says what the goroutine can be woken through (wait_target):
+// the channel, sema or cond whose queue it joins, or the channels of its
+// select. The leak detector (gc/mgcleak.cpp) reads it while the goroutine is
+// parked: a goroutine can never run again if nothing that is still running
+// can reach any of its targets.
 #pragma once
 #include <atomic>
 #include <coroutine>
@@ -43,6 +49,25 @@ enum class wait_reason : std::uint8_t {
 
 const char* wait_reason_string(wait_reason r) noexcept;
 
+struct scase;
+
+// What a parking goroutine can be woken through, recorded with its wait
+// reason. The reasons say which form applies:
+//   * chan_receive, chan_send, mutex_lock, rwmutex_*, wait_group_wait,
+//     cond_wait, semacquire: obj, the channel, sema or cond whose queue the
+//     goroutine joins (a sema's address lies inside its mutex, rwmutex or
+//     wait_group);
+//   * select: cases, the select's ncases cases; a nil channel's case never
+//     fires;
+//   * chan_*_nil, select_no_cases: nothing, it can never be woken;
+//   * sleep: nothing, a timer wakes it.
+// park_current checks that the form fits the reason.
+struct wait_target {
+  const void* obj = nullptr;
+  const scase* cases = nullptr;
+  std::uint32_t ncases = 0;
+};
+
 // A goroutine's status (Go's _Grunnable, ...). The transitions, each made
 // by the one thread that owns the goroutine at that moment (sched.cpp,
 // casgstatus):
@@ -61,11 +86,23 @@ struct g {
   std::coroutine_handle<> resume;  // innermost suspended coroutine of this goroutine
   std::coroutine_handle<> root;    // the goroutine's outermost frame (owns the rest)
   g* schedlink = nullptr;          // link in the global run queue or a free list
-  std::uint64_t id = 0;
-  std::source_location spawn_site;
-  const char* creator = "go::spawn";
+  // Who it is: set when it is spawned, read by reports, the leak detector
+  // and the test helpers (go::testing) while other goroutines run, hence
+  // atomic; a descriptor is reused for a new goroutine once its goroutine
+  // is dead.
+  std::atomic<std::uint64_t> id{0};
+  std::atomic<std::source_location> spawn_site{};
+  std::atomic<const char*> creator{"go::spawn"};
+  // The go::testing::scope it belongs to, inherited from the goroutine (or
+  // the thread) that spawned it; 0 for none.
+  std::atomic<std::uint64_t> scope{0};
   std::atomic<gstatus> status{gstatus::dead};  // dead until spawned
   std::atomic<wait_reason> reason{wait_reason::none};
+  // Its wait_target while parked: written before the status turns waiting
+  // (release), so whoever sees it waiting sees what it waits on.
+  std::atomic<const void*> wait_obj{nullptr};
+  std::atomic<const scase*> wait_cases{nullptr};
+  std::atomic<std::uint32_t> wait_ncases{0};
   // select: set to 1 by the one waker that wins this goroutine's select.
   std::atomic<std::uint32_t> select_done{0};
   std::atomic<std::source_location> wait_site{};
@@ -81,9 +118,11 @@ struct g {
 g* current_g() noexcept;
 
 // Step 1 of the parking protocol for the current goroutine, which must be
-// running (else a fatal error: "gopark: bad g status").
-void park_current(std::coroutine_handle<> resume_at, wait_reason why,
-                  const std::source_location& where) noexcept;
+// running (else a fatal error: "gopark: bad g status"). `on` must have the
+// form `why` asks for (see wait_target; else a fatal error: "gopark: bad
+// wait target").
+void park_current(std::coroutine_handle<> resume_at, wait_reason why, const std::source_location& where,
+                  const wait_target& on) noexcept;
 
 // Makes a parked goroutine runnable. Callable from any thread; from a worker
 // that holds a P the goroutine goes to that P's runnext slot, as in Go.
