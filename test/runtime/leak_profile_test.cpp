@@ -85,7 +85,11 @@ go::task<> churn() {
 
 // Profiles until every id in `want` is reported, at most `attempts` times;
 // returns the last profile.
-go::task<std::vector<go::leaked_goroutine>> profile_until_found(std::vector<std::uint64_t> want, int attempts = 12) {
+// Up to 60 profiles: a stale copy of a pointer in a dead stack slot or a
+// register spill (conservatively scanned) can keep a primitive reachable for
+// a while; under load (2 cores, other suites running) 12 attempts once
+// missed a wait group that had become unreachable.
+go::task<std::vector<go::leaked_goroutine>> profile_until_found(std::vector<std::uint64_t> want, int attempts = 60) {
   std::vector<go::leaked_goroutine> leaks;
   for (int i = 0; i < attempts; ++i) {
     leaks = go::leak_profile();
