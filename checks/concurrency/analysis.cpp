@@ -12,7 +12,7 @@ namespace {
 
 class function_collector : public clang::RecursiveASTVisitor<function_collector> {
  public:
-  bool shouldVisitLambdaBodies() const { return true; }
+  bool shouldVisitLambdaBody() const { return true; }
   bool shouldVisitTemplateInstantiations() const { return false; }
   bool VisitFunctionDecl(clang::FunctionDecl* fn) {
     if (fn->doesThisDeclarationHaveABody() && !fn->isDependentContext()) functions.push_back(fn);

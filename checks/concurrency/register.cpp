@@ -11,7 +11,7 @@ namespace {
 
 using concurrency::finding_kind;
 
-check_registry::factory reporting(std::vector<finding_kind> kinds) {
+check_registry::factory reporting(const std::vector<finding_kind>& kinds) {
   return [kinds](llvm::StringRef id, check_context& context) -> std::unique_ptr<check> {
     return std::make_unique<concurrency::concurrency_check>(id, context, kinds);
   };
