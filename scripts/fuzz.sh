@@ -29,7 +29,7 @@ for target in config baseline compilation_database suppression; do
     rm -rf "$work"
     exit 1
   fi
-  grep -E "DONE|stat::number_of_executed_units" "build-fuzz/${target}.log" | sed "s/^/   /"
+  grep -a -E "DONE|stat::number_of_executed_units" "build-fuzz/${target}.log" | sed "s/^/   /"
   rm -rf "$work"
 done
 echo "== fuzz: no crash"
