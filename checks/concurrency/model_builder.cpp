@@ -128,6 +128,9 @@ const CXXConstructExpr* as_select(const Expr* e) {
   return c;
 }
 
+// `e` as a co_await (IgnoreImplicit also looks through ExprWithCleanups).
+const CoawaitExpr* as_await(const Expr* e) { return dyn_cast_or_null<CoawaitExpr>(e ? e->IgnoreImplicit() : nullptr); }
+
 // The awaited expression of a co_await, as written.
 const Expr* awaited(const CoawaitExpr* e) { return e->getOperand(); }
 
@@ -278,9 +281,7 @@ class body_builder {
   // `auto g = co_await mu.scoped();`: the mutex g unlocks where it is
   // destroyed.
   static const ValueDecl* guarded_mutex(const VarDecl* v) {
-    const Expr* init = v->getInit();
-    if (const auto* ewc = dyn_cast_or_null<ExprWithCleanups>(init)) init = ewc->getSubExpr();
-    const auto* a = dyn_cast_or_null<CoawaitExpr>(init ? init->IgnoreImplicit() : nullptr);
+    const CoawaitExpr* a = as_await(v->getInit());
     const auto* call = a ? dyn_cast_or_null<CXXMemberCallExpr>(strip(awaited(a))) : nullptr;
     return call ? tracked_var(call->getImplicitObjectArgument()) : nullptr;
   }
@@ -443,8 +444,6 @@ class body_builder {
         } else if (const auto* inner = dyn_cast<CallExpr>(strip(ch));
                    inner && is_go_function(inner->getDirectCallee(), "after")) {
           // go::on_recv(go::after(d)): a timer of its own, made just before.
-          const ValueDecl* none = nullptr;
-          (void)none;
           body_->slots.push_back(nullptr);
           body_->slot_names.push_back("go::after(...)");
           c.slot = static_cast<int>(body_->slots.size() - 1);
@@ -453,7 +452,6 @@ class body_builder {
       }
       o.cases.push_back(c);
     }
-    select_ops_.insert(sel);
     emit(o);
   }
 
@@ -707,12 +705,7 @@ class body_builder {
       if (!dd || bd->getName() != "ok") return false;
       init = dd->getInit();
     }
-    if (!init) return false;
-    const auto* a = dyn_cast<CoawaitExpr>(init->IgnoreImplicit());
-    if (!a) {
-      if (const auto* ewc = dyn_cast<ExprWithCleanups>(init))
-        a = dyn_cast<CoawaitExpr>(ewc->getSubExpr()->IgnoreImplicit());
-    }
+    const CoawaitExpr* a = as_await(init);
     if (!a) return false;
     const auto* call = dyn_cast_or_null<CXXMemberCallExpr>(strip(awaited(a)));
     sync_type on = sync_type::none;
@@ -724,13 +717,11 @@ class body_builder {
     out.branch = branch_kind::any;
     const Expr* cond = sw.getCond();
     bool on_select = false;
-    if (const auto* a = dyn_cast_or_null<CoawaitExpr>(cond ? cond->IgnoreImplicit() : nullptr))
-      on_select = as_select(awaited(a)) != nullptr;
+    if (const CoawaitExpr* a = as_await(cond)) on_select = as_select(awaited(a)) != nullptr;
     if (!on_select) {
       if (const auto* r = dyn_cast_or_null<DeclRefExpr>(cond ? cond->IgnoreParenImpCasts() : nullptr))
-        if (const auto* v = dyn_cast<VarDecl>(r->getDecl()); v && v->getInit())
-          if (const auto* a = dyn_cast<CoawaitExpr>(v->getInit()->IgnoreImplicit()))
-            on_select = as_select(awaited(a)) != nullptr;
+        if (const auto* v = dyn_cast<VarDecl>(r->getDecl()))
+          if (const CoawaitExpr* a = as_await(v->getInit())) on_select = as_select(awaited(a)) != nullptr;
     }
     if (!on_select) return;
     out.branch = branch_kind::select_switch;
@@ -826,7 +817,6 @@ class body_builder {
   std::set<const DeclRefExpr*> consumed_;
   std::vector<pending_call> unawaited_;
   std::set<const CXXMemberCallExpr*> awaited_calls_;
-  std::set<const CXXConstructExpr*> select_ops_;
   std::map<const VarDecl*, std::vector<op>> deferred_;
   std::map<const VarDecl*, const ValueDecl*> guards_;  // guard -> its mutex
   std::set<const ValueDecl*> guard_refs_;
