@@ -135,7 +135,8 @@ class explorer {
     queue_.push_back(nodes_.size() - 1);
   }
 
-  void incomplete(std::string why) {
+  // Const: a transition may find the budget exceeded.
+  void incomplete(std::string why) const {
     if (!result_.complete) return;
     result_.complete = false;
     result_.why_incomplete = std::move(why);
@@ -371,12 +372,13 @@ class explorer {
     }
   }
 
-  void panic(const op& o, finding_kind k, std::string message, std::vector<path_step> steps,
-             std::vector<transition>& out) const {
+  // A transition that panics at `loc` (an operation, or a select's case).
+  static void panic(clang::SourceLocation loc, finding_kind k, std::string message, std::vector<path_step> steps,
+                    std::vector<transition>& out) {
     transition t;
     finding f;
     f.kind = k;
-    f.loc = o.loc;
+    f.loc = loc;
     f.message = std::move(message);
     t.steps = std::move(steps);
     t.panic = std::move(f);
@@ -495,10 +497,10 @@ class explorer {
         if (unknown) return advance(s, gi, step("closes " + quoted(o)), out);
         const object_state& c = s.objs[obj];
         if (c.nil)
-          return panic(o, finding_kind::close_nil, "close of nil channel " + quoted(o) + " panics",
+          return panic(o.loc, finding_kind::close_nil, "close of nil channel " + quoted(o) + " panics",
                        step("closes " + quoted(o)), out);
         if (c.closed)
-          return panic(o, finding_kind::close_closed, "close of closed channel " + quoted(o) + " panics",
+          return panic(o.loc, finding_kind::close_closed, "close of closed channel " + quoted(o) + " panics",
                        step("closes " + quoted(o) + " again"), out);
         state next = s;
         next.objs[obj].closed = true;
@@ -513,7 +515,7 @@ class explorer {
                                                      : "adds " + std::to_string(delta) + " to " + quoted(o));
         if (unknown) return advance(s, gi, steps, out);
         if (s.objs[obj].count + delta < 0)
-          return panic(o, finding_kind::wait_group_negative,
+          return panic(o.loc, finding_kind::wait_group_negative,
                        "the counter of wait group " + quoted(o) + " goes negative here: the program panics", steps,
                        out);
         state next = s;
@@ -534,7 +536,7 @@ class explorer {
       case op_kind::unlock: {
         if (unknown) return advance(s, gi, step("unlocks " + quoted(o)), out);
         if (s.objs[obj].holder < 0)
-          return panic(o, finding_kind::unlock_unlocked, "unlock of unlocked mutex " + quoted(o) + " panics",
+          return panic(o.loc, finding_kind::unlock_unlocked, "unlock of unlocked mutex " + quoted(o) + " panics",
                        step("unlocks " + quoted(o)), out);
         state next = s;
         next.objs[obj].holder = -1;
@@ -554,16 +556,8 @@ class explorer {
     if (c.nil) return;
     if (c.closed) {
       std::string name = sc >= 0 ? case_name(s.gs[gi], o.cases[sc]) : quoted(o);
-      finding_kind k = finding_kind::send_closed;
-      transition t;
-      finding f;
-      f.kind = k;
-      f.loc = sc >= 0 ? o.cases[sc].loc : o.loc;
-      f.message = "send on closed channel " + name + " panics";
-      t.steps = std::move(steps);
-      t.panic = std::move(f);
-      out.push_back(std::move(t));
-      return;
+      return panic(sc >= 0 ? o.cases[sc].loc : o.loc, finding_kind::send_closed,
+                   "send on closed channel " + name + " panics", std::move(steps), out);
     }
     if (c.cap > 0) {
       if (c.count >= c.cap) return;
@@ -634,7 +628,7 @@ class explorer {
 
   void spawn(const state& s, size_t gi, const op& o, std::vector<transition>& out) const {
     if (s.gs.size() >= limits_.max_goroutines) {
-      const_cast<explorer*>(this)->incomplete("more than " + std::to_string(limits_.max_goroutines) + " goroutines");
+      incomplete("more than " + std::to_string(limits_.max_goroutines) + " goroutines");
       return;
     }
     state next = s;
@@ -759,7 +753,8 @@ class explorer {
     const state& s = nodes_[at].s;
     std::vector<path_step> spawns;
     for (size_t gi = 1; gi < s.gs.size(); ++gi)
-      if (f.message.find("goroutine " + std::to_string(gi)) != std::string::npos)
+      // "goroutine 1 " so that goroutine 12 is not taken for goroutine 1.
+      if (f.message.find("goroutine " + std::to_string(gi) + " ") != std::string::npos)
         spawns.push_back({s.gs[gi].spawned_at, "goroutine " + std::to_string(gi) + " is spawned here"});
     constexpr size_t max_path = 24;
     if (f.path.size() > max_path) f.path.erase(f.path.begin(), f.path.end() - max_path);
@@ -774,7 +769,7 @@ class explorer {
   std::unordered_map<std::string, size_t> visited_;
   std::deque<size_t> queue_;
   std::map<std::pair<int, unsigned>, finding> findings_;
-  explore_result result_;
+  mutable explore_result result_;  // incomplete() marks it from const transitions
 };
 
 }  // namespace
