@@ -108,6 +108,18 @@ void write_output(const options& opts, const std::vector<finding>& findings, con
   os.flush();
 }
 
+// What the command line says about the configuration (the selection,
+// FailOn, the header filter): shared by --dump-config and the run.
+run_settings configuration_settings(const options& opts) {
+  run_settings settings;
+  settings.default_checks = default_checks(opts.command);
+  settings.cli_checks = opts.checks;
+  settings.cli_fail_on = opts.fail_on;
+  settings.cli_header_filter = opts.header_filter;
+  settings.cli_system_headers = opts.system_headers;
+  return settings;
+}
+
 // gocxx --dump-config [FILE]: the configuration in effect for FILE (default:
 // a file in the current directory).
 int dump_config(const options& opts) {
@@ -119,12 +131,7 @@ int dump_config(const options& opts) {
   std::string error;
   std::shared_ptr<const config> cfg = configs.for_file(std::string(file), error);
   if (!cfg) return usage_error(error);
-  run_settings settings;
-  settings.default_checks = default_checks(opts.command);
-  settings.cli_checks = opts.checks;
-  settings.cli_fail_on = opts.fail_on;
-  settings.cli_header_filter = opts.header_filter;
-  settings.cli_system_headers = opts.system_headers;
+  run_settings settings = configuration_settings(opts);
   std::vector<std::string> warnings;
   llvm::outs() << dump_effective_config(settings, *cfg, warnings);
   for (const std::string& w : warnings) print_warning(w);
@@ -193,12 +200,7 @@ int drive(int argc, const char* const* argv, void (*register_extra_checks)(check
   std::vector<tu_error> errors;
   std::vector<std::string> units = select_translation_units(*cdb, opts.files, errors);
 
-  run_settings settings;
-  settings.default_checks = default_checks(opts.command);
-  settings.cli_checks = opts.checks;
-  settings.cli_fail_on = opts.fail_on;
-  settings.cli_header_filter = opts.header_filter;
-  settings.cli_system_headers = opts.system_headers;
+  run_settings settings = configuration_settings(opts);
   settings.project_root = project_root(*cdb);
   settings.jobs = opts.jobs;
   settings.unit_timeout = opts.unit_timeout;
