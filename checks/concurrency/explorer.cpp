@@ -9,6 +9,9 @@
 //   but the goroutine's position.
 #include "explorer.hpp"
 
+#include "explorer_state.hpp"
+#include "goroutine_position.hpp"
+
 #include <deque>
 #include <functional>
 #include <map>
@@ -19,69 +22,6 @@
 namespace gocxx::concurrency {
 
 namespace {
-
-struct object_state {
-  object_kind kind = object_kind::chan;
-  bool unknown = false;
-  bool nil = false;
-  bool closed = false;
-  bool timer = false;
-  bool shared = false;  // held by a second goroutine at some point
-  int cap = 0;
-  int count = 0;    // channel: buffered values; wait group: the counter
-  int holder = -1;  // mutex: the goroutine holding it
-};
-
-struct goroutine {
-  int body = 0;
-  int block = 0;
-  size_t index = 0;
-  bool done = false;
-  std::vector<int> env;                     // per slot: an object index; -1: unknown or unbound
-  std::vector<std::pair<int, int>> loops;   // counted loops: (header block, iterations so far)
-  int last_ok = -1;                         // the last next()/recv_ok(): 1 a value, 0 closed, -1 unknown
-  int last_select = -2;                     // the last select's case (-1: default)
-  std::vector<std::pair<int, bool>> facts;  // (body::cond_vars index, its truth) decided on this path
-  clang::SourceLocation spawned_at;
-};
-
-struct state {
-  std::vector<object_state> objs;
-  std::vector<goroutine> gs;
-  // The path here completed a blocking operation on an unknown object: that
-  // it could is an assumption, so nothing found from here is reported.
-  bool assumed = false;
-};
-
-void put(std::string& out, long v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
-
-std::string encode(const state& s) {
-  std::string out;
-  out.reserve(64 + s.objs.size() * 16 + s.gs.size() * 48);
-  put(out, s.assumed);
-  put(out, static_cast<long>(s.objs.size()));
-  for (const object_state& o : s.objs) {
-    put(out, (static_cast<long>(o.kind) << 8) | (o.unknown << 0) | (o.nil << 1) | (o.closed << 2) | (o.timer << 3) |
-                 (o.shared << 4));
-    put(out, (static_cast<long>(o.cap) << 32) ^ static_cast<unsigned>(o.count));
-    put(out, o.holder);
-  }
-  put(out, static_cast<long>(s.gs.size()));
-  for (const goroutine& g : s.gs) {
-    put(out, g.done
-                 ? -1
-                 : (static_cast<long>(g.body) << 40) | (static_cast<long>(g.block) << 20) | static_cast<long>(g.index));
-    if (g.done) continue;
-    put(out, (static_cast<long>(g.last_ok + 1) << 32) | static_cast<unsigned>(g.last_select + 2));
-    put(out, static_cast<long>(g.env.size()));
-    for (int e : g.env) put(out, e);
-    put(out, static_cast<long>(g.loops.size()));
-    for (auto [b, n] : g.loops) put(out, (static_cast<long>(b) << 32) | static_cast<unsigned>(n));
-    put(out, static_cast<long>(g.facts.size()));
-    for (auto [k, v] : g.facts) put(out, (static_cast<long>(k) << 1) | v);
-  }
-  return out;
-}
 
 struct transition {
   state next;
@@ -100,7 +40,7 @@ class explorer {
     root.block = prog_.bodies[0].entry;
     root.env.assign(prog_.bodies[0].slots.size(), -1);
     init.gs.push_back(root);
-    std::vector<goroutine> settled = settle(init.gs[0]);
+    std::vector<goroutine> settled = settle(prog_, init.gs[0]);
     for (goroutine& g : settled) {
       state s = init;
       s.gs[0] = std::move(g);
@@ -165,125 +105,6 @@ class explorer {
   // --- goroutine positions -------------------------------------------------
 
   const op& current(const goroutine& g) const { return prog_.bodies[g.body].blocks[g.block].ops[g.index]; }
-
-  // Moves g to its next operation (or its end) through the blocks without
-  // operations; one result per branch the model cannot decide.
-  std::vector<goroutine> settle(goroutine g) const {
-    std::vector<goroutine> out;
-    std::vector<std::pair<goroutine, int>> work{{std::move(g), 0}};
-    const body& bd = prog_.bodies[work.front().first.body];
-    const int limit = 4 * static_cast<int>(bd.blocks.size()) + 16;
-    // Positions already taken: branches the model cannot decide would
-    // otherwise multiply along a loop without operations.
-    std::set<std::string> seen;
-    while (!work.empty()) {
-      auto [cur, steps] = std::move(work.back());
-      work.pop_back();
-      std::string at;
-      put(at, (static_cast<long>(cur.block) << 32) | static_cast<long>(cur.index));
-      put(at, (static_cast<long>(cur.last_ok + 1) << 32) | static_cast<unsigned>(cur.last_select + 2));
-      for (auto [b, n] : cur.loops) put(at, (static_cast<long>(b) << 32) | static_cast<unsigned>(n));
-      for (auto [k, v] : cur.facts) put(at, (static_cast<long>(k) << 1) | v);
-      if (!seen.insert(std::move(at)).second) continue;
-      const block& b = bd.blocks[cur.block];
-      if (cur.index < b.ops.size()) {
-        out.push_back(std::move(cur));
-        continue;
-      }
-      if (cur.block == bd.exit || b.succs.empty() || steps > limit) {
-        // The end, or a loop without operations that never ends: either
-        // way nothing more happens in this goroutine.
-        finish(cur);
-        out.push_back(std::move(cur));
-        continue;
-      }
-      if (b.branch == branch_kind::any && b.cond_key >= 0 && b.succs.size() == 2) {
-        // A test of a variable that keeps its value: as decided before on
-        // this path, or either way, remembered.
-        const bool* known = nullptr;
-        for (const auto& [k, v] : cur.facts)
-          if (k == b.cond_key) known = &v;
-        for (int i = 0; i < 2; ++i) {
-          bool value = (i == 0) != b.cond_negated;
-          if (b.succs[i] < 0 || (known && *known != value)) continue;
-          goroutine next = cur;
-          if (!known) next.facts.push_back({b.cond_key, value});
-          next.block = b.succs[i];
-          next.index = 0;
-          work.push_back({std::move(next), steps + 1});
-        }
-        continue;
-      }
-      for (int s : successors(cur, b)) {
-        goroutine next = cur;
-        next.block = s;
-        next.index = 0;
-        work.push_back({std::move(next), steps + 1});
-      }
-    }
-    return out;
-  }
-
-  static void finish(goroutine& g) {
-    g.done = true;
-    g.env.clear();
-    g.loops.clear();
-    g.facts.clear();
-    g.last_ok = -1;
-    g.last_select = -2;
-  }
-
-  // The successors block b lets g take (updating g's loop counters).
-  static std::vector<int> successors(goroutine& g, const block& b) {
-    auto live = [&](std::initializer_list<int> which) {
-      std::vector<int> out;
-      for (int i : which)
-        if (i >= 0 && static_cast<size_t>(i) < b.succs.size() && b.succs[i] >= 0) out.push_back(b.succs[i]);
-      return out;
-    };
-    auto all = [&] {
-      std::vector<int> out;
-      for (int s : b.succs)
-        if (s >= 0) out.push_back(s);
-      return out;
-    };
-    switch (b.branch) {
-      case branch_kind::none: return live({0});
-      case branch_kind::constant: return live({b.taken});
-      case branch_kind::counted: {
-        int block_id = g.block;
-        for (auto it = g.loops.begin(); it != g.loops.end(); ++it) {
-          if (it->first != block_id) continue;
-          if (it->second < b.trips) {
-            ++it->second;
-            return live({0});
-          }
-          g.loops.erase(it);
-          return live({1});
-        }
-        if (b.trips > 0) {
-          g.loops.push_back({block_id, 1});
-          return live({0});
-        }
-        return live({1});
-      }
-      case branch_kind::last_ok:
-        if (g.last_ok < 0) return all();
-        return live({g.last_ok == 1 ? 0 : 1});
-      case branch_kind::last_not_ok:
-        if (g.last_ok < 0) return all();
-        return live({g.last_ok == 1 ? 1 : 0});
-      case branch_kind::select_switch: {
-        if (g.last_select == -2) return all();
-        for (auto [value, succ] : b.case_succ)
-          if (value == g.last_select && succ >= 0) return {succ};
-        if (b.default_succ >= 0) return {b.default_succ};
-        return all();
-      }
-      case branch_kind::any: return all();
-    }
-    return all();
-  }
 
   // --- objects ---------------------------------------------------------------
 
@@ -362,7 +183,7 @@ class explorer {
     goroutine g = s.gs[gi];
     if (update) update(g);
     ++g.index;
-    for (goroutine& next : settle(std::move(g))) {
+    for (goroutine& next : settle(prog_, std::move(g))) {
       transition t;
       t.next = s;
       t.next.gs[gi] = std::move(next);
@@ -645,7 +466,7 @@ class explorer {
     }
     size_t ci = next.gs.size();
     std::vector<path_step> steps{{o.loc, who(s, gi) + " spawns goroutine " + std::to_string(ci)}};
-    for (goroutine& settled : settle(std::move(child))) {
+    for (goroutine& settled : settle(prog_, std::move(child))) {
       state with_child = next;
       with_child.gs.push_back(std::move(settled));
       advance(with_child, gi, steps, out);

@@ -22,6 +22,8 @@
 #include <memory>
 #include <set>
 
+#include "branch_reader.hpp"
+#include "handle_exprs.hpp"
 #include "runtime_model/runtime_model.hpp"
 
 namespace gocxx::concurrency {
@@ -32,118 +34,6 @@ namespace {
 
 // Spawns nested deeper than this are not followed (the program is unusable).
 constexpr int max_spawn_depth = 6;
-// A counted loop runs at most this many times in the model; a longer one is
-// a loop of unknown trip count.
-constexpr int max_unrolled_trips = 8;
-
-enum class sync_type { none, chan, wait_group, mutex };
-
-// The synchronisation object a value, reference or pointer of type t holds
-// or denotes (a `go::mutex*` parameter denotes the caller's mutex).
-sync_type type_of(QualType t) {
-  t = t.getNonReferenceType();
-  if (const auto* p = t->getAs<PointerType>()) t = p->getPointeeType();
-  const CXXRecordDecl* rd = runtime_model::record_of(t);
-  if (!rd) return sync_type::none;
-  llvm::StringRef name = runtime_model::record_or_template_name(rd);
-  if (name == "chan" || name == "send_chan" || name == "recv_chan") {
-    if (runtime_model::in_top_namespace(rd, "go")) return sync_type::chan;
-  }
-  if (name == "chan_ref" && runtime_model::is_go_handle_type(t.getNonReferenceType())) return sync_type::chan;
-  if (name == "wait_group" && runtime_model::in_top_namespace(rd, "go")) return sync_type::wait_group;
-  if (name == "mutex" && runtime_model::in_top_namespace(rd, "go")) return sync_type::mutex;
-  return sync_type::none;
-}
-
-bool is_go_function(const FunctionDecl* f, llvm::StringRef name) {
-  return f && f->getIdentifier() && f->getName() == name && runtime_model::in_top_namespace(f, "go");
-}
-
-// Looks through parentheses, implicit casts, temporaries and functional
-// casts: what never changes the value (`go::select(a)` with one case is a
-// functional cast, with several a temporary object).
-const Expr* strip_temporaries(const Expr* e) {
-  while (e) {
-    const Expr* before = e;
-    e = e->IgnoreParenImpCasts();
-    if (const auto* m = dyn_cast<MaterializeTemporaryExpr>(e)) e = m->getSubExpr();
-    if (const auto* b = dyn_cast<CXXBindTemporaryExpr>(e)) e = b->getSubExpr();
-    if (const auto* f = dyn_cast<CXXFunctionalCastExpr>(e)) e = f->getSubExpr();
-    if (e == before) return e;
-  }
-  return e;
-}
-
-// Looks through what does not change which object a handle expression
-// denotes: the above, addresses, copies and conversions between handle types.
-const Expr* strip(const Expr* e) {
-  while (e) {
-    const Expr* before = e;
-    e = strip_temporaries(e);
-    if (const auto* o = dyn_cast<OpaqueValueExpr>(e); o && o->getSourceExpr()) e = o->getSourceExpr();
-    if (const auto* u = dyn_cast<UnaryOperator>(e); u && u->getOpcode() == UO_AddrOf) e = u->getSubExpr();
-    if (const auto* c = dyn_cast<CXXConstructExpr>(e); c && c->getNumArgs() >= 1 && !isa<CXXTemporaryObjectExpr>(c)) {
-      // A copy, move or conversion (send_chan from chan); spawn_callable from
-      // a callable. Not a default construction.
-      if (c->getNumArgs() == 1 || c->getArg(1)->isDefaultArgument()) e = c->getArg(0);
-    }
-    if (e == before) return e;
-  }
-  return e;
-}
-
-const DeclRefExpr* as_ref(const Expr* e) { return dyn_cast_or_null<DeclRefExpr>(strip(e)); }
-
-// The variable of a handle expression, if it is one the model follows.
-const ValueDecl* tracked_var(const Expr* e) {
-  const DeclRefExpr* r = as_ref(e);
-  if (!r) return nullptr;
-  const ValueDecl* d = r->getDecl();
-  if (!isa<VarDecl>(d)) return nullptr;
-  return type_of(d->getType()) != sync_type::none ? d : nullptr;
-}
-
-const CXXMethodDecl* method_of(const CXXMemberCallExpr* call, sync_type& on) {
-  const CXXMethodDecl* m = call->getMethodDecl();
-  if (!m || !m->getIdentifier()) return nullptr;
-  on = type_of(call->getImplicitObjectArgument()->getType());
-  return on == sync_type::none ? nullptr : m;
-}
-
-bool is_blocking_method(sync_type on, llvm::StringRef name) {
-  if (on == sync_type::chan) return name == "send" || name == "recv" || name == "recv_ok" || name == "next";
-  if (on == sync_type::wait_group) return name == "wait";
-  if (on == sync_type::mutex) return name == "lock" || name == "scoped";
-  return false;
-}
-
-// go::select(...) as constructed (class template argument deduction).
-const CXXConstructExpr* as_select(const Expr* e) {
-  e = strip_temporaries(e);
-  const auto* c = dyn_cast_or_null<CXXConstructExpr>(e);
-  if (!c) return nullptr;
-  const CXXRecordDecl* rd = c->getConstructor()->getParent();
-  if (runtime_model::record_or_template_name(rd) != "select" || !runtime_model::in_top_namespace(rd, "go"))
-    return nullptr;
-  return c;
-}
-
-// `e` as a co_await (IgnoreImplicit also looks through ExprWithCleanups).
-const CoawaitExpr* as_await(const Expr* e) { return dyn_cast_or_null<CoawaitExpr>(e ? e->IgnoreImplicit() : nullptr); }
-
-// The awaited expression of a co_await, as written.
-const Expr* awaited(const CoawaitExpr* e) { return e->getOperand(); }
-
-std::string var_name(const ValueDecl* d) { return d->getIdentifier() ? d->getName().str() : "<unnamed>"; }
-
-std::optional<int> constant_int(const Expr* e, const ASTContext& ctx) {
-  if (!e || e->isValueDependent()) return std::nullopt;
-  Expr::EvalResult r;
-  if (!e->EvaluateAsInt(r, ctx)) return std::nullopt;
-  llvm::APSInt v = r.Val.getInt();
-  if (v.getSignificantBits() > 31) return std::nullopt;
-  return static_cast<int>(v.getExtValue());
-}
 
 class body_builder {
  public:
@@ -170,7 +60,7 @@ class body_builder {
     settle_guards();
     read_cfg(*cfg, fn);
     settle_uses();
-    taint_unknown_loops();
+    taint_unknown_loops(b);
     prog_.bodies[at] = std::move(b);
     return at;
   }
@@ -235,7 +125,7 @@ class body_builder {
         if (auto s = el.getAs<CFGStmt>()) read_stmt(s->getStmt());
         if (auto d = el.getAs<CFGAutomaticObjDtor>()) run_deferred(d->getVarDecl());
       }
-      read_branch(*b);
+      branch_reader(ctx_, *body_, fn_body_).read(*b, body_->blocks[cur_]);
     }
   }
 
@@ -567,178 +457,6 @@ class body_builder {
     emit(o);
   }
 
-  // Which successor a block with several takes.
-  void read_branch(const CFGBlock& b) {
-    block& out = body_->blocks[cur_];
-    for (const CFGBlock::AdjacentBlock& s : b.succs())
-      out.succs.push_back(s.getReachableBlock() ? static_cast<int>(s.getReachableBlock()->getBlockID()) : -1);
-    int live = 0;
-    for (int s : out.succs) live += s >= 0;
-    if (live <= 1) {
-      out.branch = branch_kind::none;
-      // Keep only the live successor first.
-      std::vector<int> keep;
-      for (int s : out.succs)
-        if (s >= 0) keep.push_back(s);
-      out.succs = keep;
-      return;
-    }
-    const Stmt* term = b.getTerminatorStmt();
-    if (const auto* sw = dyn_cast_or_null<SwitchStmt>(term)) return read_switch(b, *sw, out);
-    const Expr* cond =
-        b.getTerminatorCondition(/*StripParens=*/true) ? dyn_cast<Expr>(b.getTerminatorCondition(true)) : nullptr;
-    out.branch = branch_kind::any;
-    if (out.succs.size() != 2) return;
-    if (cond && !cond->isValueDependent()) {
-      bool value = false;
-      if (cond->EvaluateAsBooleanCondition(value, ctx_)) {
-        out.branch = branch_kind::constant;
-        out.taken = value ? 0 : 1;
-        return;
-      }
-    }
-    if (const auto* f = dyn_cast_or_null<ForStmt>(term)) {
-      if (std::optional<int> trips = counted_trips(*f)) {
-        if (*trips <= max_unrolled_trips) {
-          out.branch = branch_kind::counted;
-          out.trips = *trips;
-        }
-        return;
-      }
-    }
-    if (cond) {
-      bool negated = false;
-      if (is_last_result_test(cond, negated)) {
-        out.branch = negated ? branch_kind::last_not_ok : branch_kind::last_ok;
-        return;
-      }
-      negated = false;
-      if (const ValueDecl* v = stable_condition(cond, negated)) {
-        auto& vars = body_->cond_vars;
-        auto it = std::find(vars.begin(), vars.end(), v);
-        out.cond_key = static_cast<int>(it - vars.begin());
-        if (it == vars.end()) vars.push_back(v);
-        out.cond_negated = negated;
-      }
-    }
-  }
-
-  // `b` or `!b` where b is a parameter or local that is never assigned after
-  // its initialisation (nor its address taken): every test of it agrees.
-  const ValueDecl* stable_condition(const Expr* cond, bool& negated) const {
-    const Expr* e = cond->IgnoreParenImpCasts();
-    while (const auto* u = dyn_cast<UnaryOperator>(e)) {
-      if (u->getOpcode() != UO_LNot) return nullptr;
-      negated = !negated;
-      e = u->getSubExpr()->IgnoreParenImpCasts();
-    }
-    const auto* r = dyn_cast<DeclRefExpr>(e);
-    const auto* v = r ? dyn_cast<VarDecl>(r->getDecl()) : nullptr;
-    if (!v || !v->getType()->isScalarType() || v->getType().isVolatileQualified()) return nullptr;
-    if (!v->isLocalVarDeclOrParm() || v->getType()->isReferenceType()) return nullptr;
-    return assigned_in(fn_body_, v) ? nullptr : v;
-  }
-
-  // `for (int i = C0; i < N; ++i)` with constants: N - C0 trips.
-  std::optional<int> counted_trips(const ForStmt& f) {
-    const auto* init = dyn_cast_or_null<DeclStmt>(f.getInit());
-    if (!init || !init->isSingleDecl()) return std::nullopt;
-    const auto* i = dyn_cast<VarDecl>(init->getSingleDecl());
-    if (!i || !i->getType()->isIntegerType() || !i->getInit()) return std::nullopt;
-    std::optional<int> from = constant_int(i->getInit(), ctx_);
-    const auto* cond = dyn_cast_or_null<BinaryOperator>(f.getCond() ? f.getCond()->IgnoreParenImpCasts() : nullptr);
-    if (!from || !cond) return std::nullopt;
-    const auto* lhs = dyn_cast<DeclRefExpr>(cond->getLHS()->IgnoreParenImpCasts());
-    std::optional<int> to = constant_int(cond->getRHS(), ctx_);
-    if (!lhs || lhs->getDecl() != i || !to) return std::nullopt;
-    const auto* inc = dyn_cast_or_null<UnaryOperator>(f.getInc() ? f.getInc()->IgnoreParenImpCasts() : nullptr);
-    if (!inc || !inc->isIncrementOp()) return std::nullopt;
-    const auto* inc_var = dyn_cast<DeclRefExpr>(inc->getSubExpr()->IgnoreParenImpCasts());
-    if (!inc_var || inc_var->getDecl() != i || assigned_in(f.getBody(), i)) return std::nullopt;
-    int trips = 0;
-    switch (cond->getOpcode()) {
-      case BO_LT:
-      case BO_NE: trips = *to - *from; break;
-      case BO_LE: trips = *to - *from + 1; break;
-      default: return std::nullopt;
-    }
-    return trips < 0 ? 0 : trips;
-  }
-
-  static bool assigned_in(const Stmt* s, const VarDecl* v) {
-    if (!s) return false;
-    if (const auto* b = dyn_cast<BinaryOperator>(s); b && b->isAssignmentOp())
-      if (const auto* r = dyn_cast<DeclRefExpr>(b->getLHS()->IgnoreParenImpCasts()); r && r->getDecl() == v)
-        return true;
-    if (const auto* u = dyn_cast<UnaryOperator>(s); u && (u->isIncrementDecrementOp() || u->getOpcode() == UO_AddrOf))
-      if (const auto* r = dyn_cast<DeclRefExpr>(u->getSubExpr()->IgnoreParenImpCasts()); r && r->getDecl() == v)
-        return true;
-    for (const Stmt* c : s->children())
-      if (assigned_in(c, v)) return true;
-    return false;
-  }
-
-  // `x` (the variable a co_await next() initialised), `!x`, `x.has_value()`,
-  // `ok` (recv_ok's), `r.ok`.
-  bool is_last_result_test(const Expr* cond, bool& negated) {
-    const Expr* e = cond->IgnoreParenImpCasts();
-    while (const auto* u = dyn_cast<UnaryOperator>(e)) {
-      if (u->getOpcode() != UO_LNot) return false;
-      negated = !negated;
-      e = u->getSubExpr()->IgnoreParenImpCasts();
-    }
-    if (const auto* m = dyn_cast<CXXMemberCallExpr>(e)) {
-      const CXXMethodDecl* md = m->getMethodDecl();
-      if (!md || !(isa<CXXConversionDecl>(md) || (md->getIdentifier() && md->getName() == "has_value"))) return false;
-      e = m->getImplicitObjectArgument()->IgnoreParenImpCasts();
-    }
-    if (const auto* me = dyn_cast<MemberExpr>(e)) {
-      if (!me->getMemberDecl()->getIdentifier() || me->getMemberDecl()->getName() != "ok") return false;
-      e = me->getBase()->IgnoreParenImpCasts();
-    }
-    const auto* r = dyn_cast<DeclRefExpr>(e);
-    if (!r) return false;
-    const Expr* init = nullptr;
-    if (const auto* v = dyn_cast<VarDecl>(r->getDecl())) init = v->getInit();
-    if (const auto* bd = dyn_cast<BindingDecl>(r->getDecl())) {
-      const auto* dd = dyn_cast_or_null<VarDecl>(bd->getDecomposedDecl());
-      if (!dd || bd->getName() != "ok") return false;
-      init = dd->getInit();
-    }
-    const CoawaitExpr* a = as_await(init);
-    if (!a) return false;
-    const auto* call = dyn_cast_or_null<CXXMemberCallExpr>(strip(awaited(a)));
-    sync_type on = sync_type::none;
-    const CXXMethodDecl* m = call ? method_of(call, on) : nullptr;
-    return m && on == sync_type::chan && (m->getName() == "next" || m->getName() == "recv_ok");
-  }
-
-  void read_switch(const CFGBlock& b, const SwitchStmt& sw, block& out) {
-    out.branch = branch_kind::any;
-    const Expr* cond = sw.getCond();
-    bool on_select = false;
-    if (const CoawaitExpr* a = as_await(cond)) on_select = as_select(awaited(a)) != nullptr;
-    if (!on_select) {
-      if (const auto* r = dyn_cast_or_null<DeclRefExpr>(cond ? cond->IgnoreParenImpCasts() : nullptr))
-        if (const auto* v = dyn_cast<VarDecl>(r->getDecl()))
-          if (const CoawaitExpr* a = as_await(v->getInit())) on_select = as_select(awaited(a)) != nullptr;
-    }
-    if (!on_select) return;
-    out.branch = branch_kind::select_switch;
-    int k = 0;
-    for (const CFGBlock::AdjacentBlock& s : b.succs()) {
-      const CFGBlock* target = s.getReachableBlock();
-      int succ = out.succs[k++];
-      if (!target) continue;
-      const Stmt* label = target->getLabel();
-      if (const auto* cs = dyn_cast_or_null<CaseStmt>(label)) {
-        if (std::optional<int> v = constant_int(cs->getLHS(), ctx_)) out.case_succ.push_back({*v, succ});
-      } else {
-        out.default_succ = succ;  // `default:` or past the switch
-      }
-    }
-  }
-
   struct pending_use {
     int block;
     size_t index;
@@ -768,41 +486,6 @@ class body_builder {
     for (auto& [at, o] : inserts) {
       auto& ops = body_->blocks[at.first].ops;
       ops.insert(ops.begin() + static_cast<long>(at.second), std::move(o));
-    }
-  }
-
-  // A loop left by a condition the model does not evaluate runs an unknown
-  // number of times: its operations are imprecise (their objects become
-  // unknown when bound: explorer.cpp).
-  void taint_unknown_loops() {
-    const auto& blocks = body_->blocks;
-    size_t n = blocks.size();
-    auto reach = [&](int from) {
-      std::vector<bool> seen(n, false);
-      std::vector<int> work{from};
-      while (!work.empty()) {
-        int b = work.back();
-        work.pop_back();
-        for (int s : blocks[b].succs)
-          if (s >= 0 && !seen[s]) {
-            seen[s] = true;
-            work.push_back(s);
-          }
-      }
-      return seen;
-    };
-    std::vector<std::vector<bool>> reaches(n);
-    for (size_t b = 0; b < n; ++b) reaches[b] = reach(static_cast<int>(b));
-    for (size_t b = 0; b < n; ++b) {
-      if (blocks[b].branch != branch_kind::any || !reaches[b][b]) continue;
-      // Only a branch that can leave the loop decides its trip count; an
-      // `if` inside the body keeps both ways in it.
-      bool exits = false;
-      for (int s : blocks[b].succs) exits = exits || (s >= 0 && !reaches[s][b]);
-      if (!exits) continue;
-      for (size_t x = 0; x < n; ++x)
-        if (reaches[b][x] && reaches[x][b])
-          for (op& o : body_->blocks[x].ops) o.imprecise = true;
     }
   }
 

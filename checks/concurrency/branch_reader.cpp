@@ -1,0 +1,230 @@
+// How a CFG block's terminator becomes a branch of the model
+// (sync_model.hpp branch_kind), and which loops run an unknown number of
+// times.
+#include "branch_reader.hpp"
+
+#include <clang/AST/ExprCXX.h>
+#include <clang/AST/StmtCXX.h>
+
+#include <algorithm>
+
+#include "handle_exprs.hpp"
+
+namespace gocxx::concurrency {
+
+using namespace clang;
+
+namespace {
+
+// A counted loop runs at most this many times in the model; a longer one is
+// a loop of unknown trip count.
+constexpr int max_unrolled_trips = 8;
+
+}  // namespace
+
+// Which successor a block with several takes.
+void branch_reader::read(const CFGBlock& b, block& out) {
+  for (const CFGBlock::AdjacentBlock& s : b.succs())
+    out.succs.push_back(s.getReachableBlock() ? static_cast<int>(s.getReachableBlock()->getBlockID()) : -1);
+  int live = 0;
+  for (int s : out.succs) live += s >= 0;
+  if (live <= 1) {
+    out.branch = branch_kind::none;
+    // Keep only the live successor first.
+    std::vector<int> keep;
+    for (int s : out.succs)
+      if (s >= 0) keep.push_back(s);
+    out.succs = keep;
+    return;
+  }
+  const Stmt* term = b.getTerminatorStmt();
+  if (const auto* sw = dyn_cast_or_null<SwitchStmt>(term)) return read_switch(b, *sw, out);
+  const Expr* cond =
+      b.getTerminatorCondition(/*StripParens=*/true) ? dyn_cast<Expr>(b.getTerminatorCondition(true)) : nullptr;
+  out.branch = branch_kind::any;
+  if (out.succs.size() != 2) return;
+  if (cond && !cond->isValueDependent()) {
+    bool value = false;
+    if (cond->EvaluateAsBooleanCondition(value, ctx_)) {
+      out.branch = branch_kind::constant;
+      out.taken = value ? 0 : 1;
+      return;
+    }
+  }
+  if (const auto* f = dyn_cast_or_null<ForStmt>(term)) {
+    if (std::optional<int> trips = counted_trips(*f)) {
+      if (*trips <= max_unrolled_trips) {
+        out.branch = branch_kind::counted;
+        out.trips = *trips;
+      }
+      return;
+    }
+  }
+  if (cond) {
+    bool negated = false;
+    if (is_last_result_test(cond, negated)) {
+      out.branch = negated ? branch_kind::last_not_ok : branch_kind::last_ok;
+      return;
+    }
+    negated = false;
+    if (const ValueDecl* v = stable_condition(cond, negated)) {
+      auto& vars = body_.cond_vars;
+      auto it = std::find(vars.begin(), vars.end(), v);
+      out.cond_key = static_cast<int>(it - vars.begin());
+      if (it == vars.end()) vars.push_back(v);
+      out.cond_negated = negated;
+    }
+  }
+}
+
+// `b` or `!b` where b is a parameter or local that is never assigned after
+// its initialisation (nor its address taken): every test of it agrees.
+const ValueDecl* branch_reader::stable_condition(const Expr* cond, bool& negated) const {
+  const Expr* e = cond->IgnoreParenImpCasts();
+  while (const auto* u = dyn_cast<UnaryOperator>(e)) {
+    if (u->getOpcode() != UO_LNot) return nullptr;
+    negated = !negated;
+    e = u->getSubExpr()->IgnoreParenImpCasts();
+  }
+  const auto* r = dyn_cast<DeclRefExpr>(e);
+  const auto* v = r ? dyn_cast<VarDecl>(r->getDecl()) : nullptr;
+  if (!v || !v->getType()->isScalarType() || v->getType().isVolatileQualified()) return nullptr;
+  if (!v->isLocalVarDeclOrParm() || v->getType()->isReferenceType()) return nullptr;
+  return assigned_in(fn_body_, v) ? nullptr : v;
+}
+
+// `for (int i = C0; i < N; ++i)` with constants: N - C0 trips.
+std::optional<int> branch_reader::counted_trips(const ForStmt& f) {
+  const auto* init = dyn_cast_or_null<DeclStmt>(f.getInit());
+  if (!init || !init->isSingleDecl()) return std::nullopt;
+  const auto* i = dyn_cast<VarDecl>(init->getSingleDecl());
+  if (!i || !i->getType()->isIntegerType() || !i->getInit()) return std::nullopt;
+  std::optional<int> from = constant_int(i->getInit(), ctx_);
+  const auto* cond = dyn_cast_or_null<BinaryOperator>(f.getCond() ? f.getCond()->IgnoreParenImpCasts() : nullptr);
+  if (!from || !cond) return std::nullopt;
+  const auto* lhs = dyn_cast<DeclRefExpr>(cond->getLHS()->IgnoreParenImpCasts());
+  std::optional<int> to = constant_int(cond->getRHS(), ctx_);
+  if (!lhs || lhs->getDecl() != i || !to) return std::nullopt;
+  const auto* inc = dyn_cast_or_null<UnaryOperator>(f.getInc() ? f.getInc()->IgnoreParenImpCasts() : nullptr);
+  if (!inc || !inc->isIncrementOp()) return std::nullopt;
+  const auto* inc_var = dyn_cast<DeclRefExpr>(inc->getSubExpr()->IgnoreParenImpCasts());
+  if (!inc_var || inc_var->getDecl() != i || assigned_in(f.getBody(), i)) return std::nullopt;
+  int trips = 0;
+  switch (cond->getOpcode()) {
+    case BO_LT:
+    case BO_NE: trips = *to - *from; break;
+    case BO_LE: trips = *to - *from + 1; break;
+    default: return std::nullopt;
+  }
+  return trips < 0 ? 0 : trips;
+}
+
+bool branch_reader::assigned_in(const Stmt* s, const VarDecl* v) {
+  if (!s) return false;
+  if (const auto* b = dyn_cast<BinaryOperator>(s); b && b->isAssignmentOp())
+    if (const auto* r = dyn_cast<DeclRefExpr>(b->getLHS()->IgnoreParenImpCasts()); r && r->getDecl() == v) return true;
+  if (const auto* u = dyn_cast<UnaryOperator>(s); u && (u->isIncrementDecrementOp() || u->getOpcode() == UO_AddrOf))
+    if (const auto* r = dyn_cast<DeclRefExpr>(u->getSubExpr()->IgnoreParenImpCasts()); r && r->getDecl() == v)
+      return true;
+  for (const Stmt* c : s->children())
+    if (assigned_in(c, v)) return true;
+  return false;
+}
+
+// `x` (the variable a co_await next() initialised), `!x`, `x.has_value()`,
+// `ok` (recv_ok's), `r.ok`.
+bool branch_reader::is_last_result_test(const Expr* cond, bool& negated) {
+  const Expr* e = cond->IgnoreParenImpCasts();
+  while (const auto* u = dyn_cast<UnaryOperator>(e)) {
+    if (u->getOpcode() != UO_LNot) return false;
+    negated = !negated;
+    e = u->getSubExpr()->IgnoreParenImpCasts();
+  }
+  if (const auto* m = dyn_cast<CXXMemberCallExpr>(e)) {
+    const CXXMethodDecl* md = m->getMethodDecl();
+    if (!md || !(isa<CXXConversionDecl>(md) || (md->getIdentifier() && md->getName() == "has_value"))) return false;
+    e = m->getImplicitObjectArgument()->IgnoreParenImpCasts();
+  }
+  if (const auto* me = dyn_cast<MemberExpr>(e)) {
+    if (!me->getMemberDecl()->getIdentifier() || me->getMemberDecl()->getName() != "ok") return false;
+    e = me->getBase()->IgnoreParenImpCasts();
+  }
+  const auto* r = dyn_cast<DeclRefExpr>(e);
+  if (!r) return false;
+  const Expr* init = nullptr;
+  if (const auto* v = dyn_cast<VarDecl>(r->getDecl())) init = v->getInit();
+  if (const auto* bd = dyn_cast<BindingDecl>(r->getDecl())) {
+    const auto* dd = dyn_cast_or_null<VarDecl>(bd->getDecomposedDecl());
+    if (!dd || bd->getName() != "ok") return false;
+    init = dd->getInit();
+  }
+  const CoawaitExpr* a = as_await(init);
+  if (!a) return false;
+  const auto* call = dyn_cast_or_null<CXXMemberCallExpr>(strip(awaited(a)));
+  sync_type on = sync_type::none;
+  const CXXMethodDecl* m = call ? method_of(call, on) : nullptr;
+  return m && on == sync_type::chan && (m->getName() == "next" || m->getName() == "recv_ok");
+}
+
+void branch_reader::read_switch(const CFGBlock& b, const SwitchStmt& sw, block& out) {
+  out.branch = branch_kind::any;
+  const Expr* cond = sw.getCond();
+  bool on_select = false;
+  if (const CoawaitExpr* a = as_await(cond)) on_select = as_select(awaited(a)) != nullptr;
+  if (!on_select) {
+    if (const auto* r = dyn_cast_or_null<DeclRefExpr>(cond ? cond->IgnoreParenImpCasts() : nullptr))
+      if (const auto* v = dyn_cast<VarDecl>(r->getDecl()))
+        if (const CoawaitExpr* a = as_await(v->getInit())) on_select = as_select(awaited(a)) != nullptr;
+  }
+  if (!on_select) return;
+  out.branch = branch_kind::select_switch;
+  int k = 0;
+  for (const CFGBlock::AdjacentBlock& s : b.succs()) {
+    const CFGBlock* target = s.getReachableBlock();
+    int succ = out.succs[k++];
+    if (!target) continue;
+    const Stmt* label = target->getLabel();
+    if (const auto* cs = dyn_cast_or_null<CaseStmt>(label)) {
+      if (std::optional<int> v = constant_int(cs->getLHS(), ctx_)) out.case_succ.push_back({*v, succ});
+    } else {
+      out.default_succ = succ;  // `default:` or past the switch
+    }
+  }
+}
+
+// A loop left by a condition the model does not evaluate runs an unknown
+// number of times: its operations are imprecise (their objects become
+// unknown when bound: explorer.cpp).
+void taint_unknown_loops(body& bd) {
+  const auto& blocks = bd.blocks;
+  size_t n = blocks.size();
+  auto reach = [&](int from) {
+    std::vector<bool> seen(n, false);
+    std::vector<int> work{from};
+    while (!work.empty()) {
+      int b = work.back();
+      work.pop_back();
+      for (int s : blocks[b].succs)
+        if (s >= 0 && !seen[s]) {
+          seen[s] = true;
+          work.push_back(s);
+        }
+    }
+    return seen;
+  };
+  std::vector<std::vector<bool>> reaches(n);
+  for (size_t b = 0; b < n; ++b) reaches[b] = reach(static_cast<int>(b));
+  for (size_t b = 0; b < n; ++b) {
+    if (blocks[b].branch != branch_kind::any || !reaches[b][b]) continue;
+    // Only a branch that can leave the loop decides its trip count; an
+    // `if` inside the body keeps both ways in it.
+    bool exits = false;
+    for (int s : blocks[b].succs) exits = exits || (s >= 0 && !reaches[s][b]);
+    if (!exits) continue;
+    for (size_t x = 0; x < n; ++x)
+      if (reaches[b][x] && reaches[x][b])
+        for (op& o : bd.blocks[x].ops) o.imprecise = true;
+  }
+}
+
+}  // namespace gocxx::concurrency

@@ -1,0 +1,43 @@
+// Reads how a CFG block picks its successor into the model's branch kinds
+// (sync_model.hpp): constant conditions, counted loops, tests of next()'s or
+// recv_ok()'s result, switches on a select's case, and tests of a variable
+// that keeps its value (so that two tests of it agree along a path).
+#pragma once
+#include <clang/AST/ASTContext.h>
+#include <clang/AST/Stmt.h>
+#include <clang/Analysis/CFG.h>
+
+#include <optional>
+
+#include "sync_model.hpp"
+
+namespace gocxx::concurrency {
+
+class branch_reader {
+ public:
+  // `fn_body` is the body the blocks come from (where a condition's variable
+  // may be assigned); `bd` collects the variables conditions test.
+  branch_reader(const clang::ASTContext& ctx, body& bd, const clang::Stmt* fn_body)
+      : ctx_(ctx), body_(bd), fn_body_(fn_body) {}
+
+  // Fills out's successors (-1: unreachable) and its branch kind.
+  void read(const clang::CFGBlock& b, block& out);
+
+ private:
+  const clang::ValueDecl* stable_condition(const clang::Expr* cond, bool& negated) const;
+  std::optional<int> counted_trips(const clang::ForStmt& f);
+  static bool assigned_in(const clang::Stmt* s, const clang::VarDecl* v);
+  bool is_last_result_test(const clang::Expr* cond, bool& negated);
+  void read_switch(const clang::CFGBlock& b, const clang::SwitchStmt& sw, block& out);
+
+  const clang::ASTContext& ctx_;
+  body& body_;
+  const clang::Stmt* fn_body_;
+};
+
+// A loop left by a condition the model does not evaluate runs an unknown
+// number of times: marks its operations imprecise (their objects become
+// unknown when bound: explorer.cpp).
+void taint_unknown_loops(body& bd);
+
+}  // namespace gocxx::concurrency

@@ -1,0 +1,35 @@
+#include "explorer_state.hpp"
+
+namespace gocxx::concurrency {
+
+void put(std::string& out, long v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
+
+std::string encode(const state& s) {
+  std::string out;
+  out.reserve(64 + s.objs.size() * 16 + s.gs.size() * 48);
+  put(out, s.assumed);
+  put(out, static_cast<long>(s.objs.size()));
+  for (const object_state& o : s.objs) {
+    put(out, (static_cast<long>(o.kind) << 8) | (o.unknown << 0) | (o.nil << 1) | (o.closed << 2) | (o.timer << 3) |
+                 (o.shared << 4));
+    put(out, (static_cast<long>(o.cap) << 32) ^ static_cast<unsigned>(o.count));
+    put(out, o.holder);
+  }
+  put(out, static_cast<long>(s.gs.size()));
+  for (const goroutine& g : s.gs) {
+    put(out, g.done
+                 ? -1
+                 : (static_cast<long>(g.body) << 40) | (static_cast<long>(g.block) << 20) | static_cast<long>(g.index));
+    if (g.done) continue;
+    put(out, (static_cast<long>(g.last_ok + 1) << 32) | static_cast<unsigned>(g.last_select + 2));
+    put(out, static_cast<long>(g.env.size()));
+    for (int e : g.env) put(out, e);
+    put(out, static_cast<long>(g.loops.size()));
+    for (auto [b, n] : g.loops) put(out, (static_cast<long>(b) << 32) | static_cast<unsigned>(n));
+    put(out, static_cast<long>(g.facts.size()));
+    for (auto [k, v] : g.facts) put(out, (static_cast<long>(k) << 1) | v);
+  }
+  return out;
+}
+
+}  // namespace gocxx::concurrency

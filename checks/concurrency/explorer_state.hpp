@@ -1,0 +1,54 @@
+// The explorer's state: where each goroutine is and what each object holds.
+// Two states are the same state when their encodings are equal (encode()):
+// the search keys its visited set on it.
+#pragma once
+#include <clang/Basic/SourceLocation.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sync_model.hpp"
+
+namespace gocxx::concurrency {
+
+struct object_state {
+  object_kind kind = object_kind::chan;
+  bool unknown = false;
+  bool nil = false;
+  bool closed = false;
+  bool timer = false;
+  bool shared = false;  // held by a second goroutine at some point
+  int cap = 0;
+  int count = 0;    // channel: buffered values; wait group: the counter
+  int holder = -1;  // mutex: the goroutine holding it
+};
+
+struct goroutine {
+  int body = 0;
+  int block = 0;
+  size_t index = 0;
+  bool done = false;
+  std::vector<int> env;                     // per slot: an object index; -1: unknown or unbound
+  std::vector<std::pair<int, int>> loops;   // counted loops: (header block, iterations so far)
+  int last_ok = -1;                         // the last next()/recv_ok(): 1 a value, 0 closed, -1 unknown
+  int last_select = -2;                     // the last select's case (-1: default)
+  std::vector<std::pair<int, bool>> facts;  // (body::cond_vars index, its truth) decided on this path
+  clang::SourceLocation spawned_at;
+};
+
+struct state {
+  std::vector<object_state> objs;
+  std::vector<goroutine> gs;
+  // The path here completed a blocking operation on an unknown object: that
+  // it could is an assumption, so nothing found from here is reported.
+  bool assumed = false;
+};
+
+// A byte string equal for equal states (every field the search depends on).
+std::string encode(const state& s);
+
+// Appends v to a key (encode(), and the positions settle() has taken).
+void put(std::string& out, long v);
+
+}  // namespace gocxx::concurrency

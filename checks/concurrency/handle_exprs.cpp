@@ -1,0 +1,119 @@
+// Recognising the runtime's synchronisation handles in expressions.
+#include "handle_exprs.hpp"
+
+#include <clang/AST/ExprCXX.h>
+
+#include "runtime_model/runtime_model.hpp"
+
+namespace gocxx::concurrency {
+
+using namespace clang;
+
+// The synchronisation object a value, reference or pointer of type t holds
+// or denotes (a `go::mutex*` parameter denotes the caller's mutex).
+sync_type type_of(QualType t) {
+  t = t.getNonReferenceType();
+  if (const auto* p = t->getAs<PointerType>()) t = p->getPointeeType();
+  const CXXRecordDecl* rd = runtime_model::record_of(t);
+  if (!rd) return sync_type::none;
+  llvm::StringRef name = runtime_model::record_or_template_name(rd);
+  if (name == "chan" || name == "send_chan" || name == "recv_chan") {
+    if (runtime_model::in_top_namespace(rd, "go")) return sync_type::chan;
+  }
+  if (name == "chan_ref" && runtime_model::is_go_handle_type(t.getNonReferenceType())) return sync_type::chan;
+  if (name == "wait_group" && runtime_model::in_top_namespace(rd, "go")) return sync_type::wait_group;
+  if (name == "mutex" && runtime_model::in_top_namespace(rd, "go")) return sync_type::mutex;
+  return sync_type::none;
+}
+
+bool is_go_function(const FunctionDecl* f, llvm::StringRef name) {
+  return f && f->getIdentifier() && f->getName() == name && runtime_model::in_top_namespace(f, "go");
+}
+
+// Looks through parentheses, implicit casts, temporaries and functional
+// casts: what never changes the value (`go::select(a)` with one case is a
+// functional cast, with several a temporary object).
+const Expr* strip_temporaries(const Expr* e) {
+  while (e) {
+    const Expr* before = e;
+    e = e->IgnoreParenImpCasts();
+    if (const auto* m = dyn_cast<MaterializeTemporaryExpr>(e)) e = m->getSubExpr();
+    if (const auto* b = dyn_cast<CXXBindTemporaryExpr>(e)) e = b->getSubExpr();
+    if (const auto* f = dyn_cast<CXXFunctionalCastExpr>(e)) e = f->getSubExpr();
+    if (e == before) return e;
+  }
+  return e;
+}
+
+// Looks through what does not change which object a handle expression
+// denotes: the above, addresses, copies and conversions between handle types.
+const Expr* strip(const Expr* e) {
+  while (e) {
+    const Expr* before = e;
+    e = strip_temporaries(e);
+    if (const auto* o = dyn_cast<OpaqueValueExpr>(e); o && o->getSourceExpr()) e = o->getSourceExpr();
+    if (const auto* u = dyn_cast<UnaryOperator>(e); u && u->getOpcode() == UO_AddrOf) e = u->getSubExpr();
+    if (const auto* c = dyn_cast<CXXConstructExpr>(e); c && c->getNumArgs() >= 1 && !isa<CXXTemporaryObjectExpr>(c)) {
+      // A copy, move or conversion (send_chan from chan); spawn_callable from
+      // a callable. Not a default construction.
+      if (c->getNumArgs() == 1 || c->getArg(1)->isDefaultArgument()) e = c->getArg(0);
+    }
+    if (e == before) return e;
+  }
+  return e;
+}
+
+const DeclRefExpr* as_ref(const Expr* e) { return dyn_cast_or_null<DeclRefExpr>(strip(e)); }
+
+// The variable of a handle expression, if it is one the model follows.
+const ValueDecl* tracked_var(const Expr* e) {
+  const DeclRefExpr* r = as_ref(e);
+  if (!r) return nullptr;
+  const ValueDecl* d = r->getDecl();
+  if (!isa<VarDecl>(d)) return nullptr;
+  return type_of(d->getType()) != sync_type::none ? d : nullptr;
+}
+
+const CXXMethodDecl* method_of(const CXXMemberCallExpr* call, sync_type& on) {
+  const CXXMethodDecl* m = call->getMethodDecl();
+  if (!m || !m->getIdentifier()) return nullptr;
+  on = type_of(call->getImplicitObjectArgument()->getType());
+  return on == sync_type::none ? nullptr : m;
+}
+
+bool is_blocking_method(sync_type on, llvm::StringRef name) {
+  if (on == sync_type::chan) return name == "send" || name == "recv" || name == "recv_ok" || name == "next";
+  if (on == sync_type::wait_group) return name == "wait";
+  if (on == sync_type::mutex) return name == "lock" || name == "scoped";
+  return false;
+}
+
+// go::select(...) as constructed (class template argument deduction).
+const CXXConstructExpr* as_select(const Expr* e) {
+  e = strip_temporaries(e);
+  const auto* c = dyn_cast_or_null<CXXConstructExpr>(e);
+  if (!c) return nullptr;
+  const CXXRecordDecl* rd = c->getConstructor()->getParent();
+  if (runtime_model::record_or_template_name(rd) != "select" || !runtime_model::in_top_namespace(rd, "go"))
+    return nullptr;
+  return c;
+}
+
+// `e` as a co_await (IgnoreImplicit also looks through ExprWithCleanups).
+const CoawaitExpr* as_await(const Expr* e) { return dyn_cast_or_null<CoawaitExpr>(e ? e->IgnoreImplicit() : nullptr); }
+
+// The awaited expression of a co_await, as written.
+const Expr* awaited(const CoawaitExpr* e) { return e->getOperand(); }
+
+std::string var_name(const ValueDecl* d) { return d->getIdentifier() ? d->getName().str() : "<unnamed>"; }
+
+std::optional<int> constant_int(const Expr* e, const ASTContext& ctx) {
+  if (!e || e->isValueDependent()) return std::nullopt;
+  Expr::EvalResult r;
+  if (!e->EvaluateAsInt(r, ctx)) return std::nullopt;
+  llvm::APSInt v = r.Val.getInt();
+  if (v.getSignificantBits() > 31) return std::nullopt;
+  return static_cast<int>(v.getExtValue());
+}
+
+}  // namespace gocxx::concurrency

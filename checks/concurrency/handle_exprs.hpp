@@ -1,0 +1,61 @@
+// Which expressions denote the runtime's synchronisation objects (channels,
+// wait groups, mutexes) and the operations on them: the vocabulary the
+// model builder reads a body with.
+#pragma once
+#include <clang/AST/Decl.h>
+#include <clang/AST/Expr.h>
+#include <clang/AST/ExprCXX.h>
+
+#include <optional>
+#include <string>
+
+namespace gocxx::concurrency {
+
+// The kind of synchronisation object a type denotes.
+enum class sync_type { none, chan, wait_group, mutex };
+
+// The synchronisation object a value, reference or pointer of type t holds
+// or denotes (a `go::mutex*` parameter denotes the caller's mutex).
+sync_type type_of(clang::QualType t);
+
+// f is go::<name> (the runtime's namespace, any overload).
+bool is_go_function(const clang::FunctionDecl* f, llvm::StringRef name);
+
+// Looks through parentheses, implicit casts, temporaries and functional
+// casts: what never changes the value (`go::select(a)` with one case is a
+// functional cast, with several a temporary object).
+const clang::Expr* strip_temporaries(const clang::Expr* e);
+
+// Looks through what does not change which object a handle expression
+// denotes: the above, addresses, copies and conversions between handle types.
+const clang::Expr* strip(const clang::Expr* e);
+
+// The variable reference a handle expression comes down to, if any.
+const clang::DeclRefExpr* as_ref(const clang::Expr* e);
+
+// The variable of a handle expression, if it is one the model follows.
+const clang::ValueDecl* tracked_var(const clang::Expr* e);
+
+// The method called, with `on` the kind of object it is called on; null
+// when that object is not a synchronisation handle.
+const clang::CXXMethodDecl* method_of(const clang::CXXMemberCallExpr* call, sync_type& on);
+
+// Whether the method is one the runtime makes a coroutine wait on.
+bool is_blocking_method(sync_type on, llvm::StringRef name);
+
+// go::select(...) as constructed (class template argument deduction).
+const clang::CXXConstructExpr* as_select(const clang::Expr* e);
+
+// `e` as a co_await (IgnoreImplicit also looks through ExprWithCleanups).
+const clang::CoawaitExpr* as_await(const clang::Expr* e);
+
+// The awaited expression of a co_await, as written.
+const clang::Expr* awaited(const clang::CoawaitExpr* e);
+
+// How messages name a variable.
+std::string var_name(const clang::ValueDecl* d);
+
+// e as a constant that fits in an int.
+std::optional<int> constant_int(const clang::Expr* e, const clang::ASTContext& ctx);
+
+}  // namespace gocxx::concurrency
