@@ -36,7 +36,6 @@ go::task<> worker(go::mutex* mu, go::send_chan<int> results) {
 
 int main() {
   return go::run([]() -> go::task<> {
-    // main never returns (that is the bug on show): gocxx:ignore[gocxx-escape-dangling]
     go::mutex mu;
     auto results = go::make_chan<int>();
     co_await mu.lock();

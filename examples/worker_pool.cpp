@@ -46,7 +46,7 @@ int main() {
     auto jobs = go::make_chan<int>(num_jobs);
     auto results = go::make_chan<result>(num_jobs);
     // The goroutines get &wg; wg.wait() below joins them before wg's scope
-    // ends, a join the analysis cannot prove: gocxx:ignore[gocxx-escape-dangling]
+    // ends (gocxx-escape-dangling proves that join).
     go::wait_group wg;
     for (int w = 1; w <= num_workers; ++w) {
       wg.add(1);

@@ -119,18 +119,6 @@ std::optional<int> branch_reader::counted_trips(const ForStmt& f) {
   return trips < 0 ? 0 : trips;
 }
 
-bool branch_reader::assigned_in(const Stmt* s, const VarDecl* v) {
-  if (!s) return false;
-  if (const auto* b = dyn_cast<BinaryOperator>(s); b && b->isAssignmentOp())
-    if (const auto* r = dyn_cast<DeclRefExpr>(b->getLHS()->IgnoreParenImpCasts()); r && r->getDecl() == v) return true;
-  if (const auto* u = dyn_cast<UnaryOperator>(s); u && (u->isIncrementDecrementOp() || u->getOpcode() == UO_AddrOf))
-    if (const auto* r = dyn_cast<DeclRefExpr>(u->getSubExpr()->IgnoreParenImpCasts()); r && r->getDecl() == v)
-      return true;
-  for (const Stmt* c : s->children())
-    if (assigned_in(c, v)) return true;
-  return false;
-}
-
 // `x` (the variable a co_await next() initialised), `!x`, `x.has_value()`,
 // `ok` (recv_ok's), `r.ok`.
 bool branch_reader::is_last_result_test(const Expr* cond, bool& negated) {

@@ -26,7 +26,6 @@ class branch_reader {
  private:
   const clang::ValueDecl* stable_condition(const clang::Expr* cond, bool& negated) const;
   std::optional<int> counted_trips(const clang::ForStmt& f);
-  static bool assigned_in(const clang::Stmt* s, const clang::VarDecl* v);
   bool is_last_result_test(const clang::Expr* cond, bool& negated);
   void read_switch(const clang::CFGBlock& b, const clang::SwitchStmt& sw, block& out);
 

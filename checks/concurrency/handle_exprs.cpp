@@ -116,4 +116,16 @@ std::optional<int> constant_int(const Expr* e, const ASTContext& ctx) {
   return static_cast<int>(v.getExtValue());
 }
 
+bool assigned_in(const Stmt* s, const VarDecl* v) {
+  if (!s) return false;
+  if (const auto* b = dyn_cast<BinaryOperator>(s); b && b->isAssignmentOp())
+    if (const auto* r = dyn_cast<DeclRefExpr>(b->getLHS()->IgnoreParenImpCasts()); r && r->getDecl() == v) return true;
+  if (const auto* u = dyn_cast<UnaryOperator>(s); u && (u->isIncrementDecrementOp() || u->getOpcode() == UO_AddrOf))
+    if (const auto* r = dyn_cast<DeclRefExpr>(u->getSubExpr()->IgnoreParenImpCasts()); r && r->getDecl() == v)
+      return true;
+  for (const Stmt* c : s->children())
+    if (assigned_in(c, v)) return true;
+  return false;
+}
+
 }  // namespace gocxx::concurrency

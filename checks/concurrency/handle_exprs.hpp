@@ -58,4 +58,8 @@ std::string var_name(const clang::ValueDecl* d);
 // e as a constant that fits in an int.
 std::optional<int> constant_int(const clang::Expr* e, const clang::ASTContext& ctx);
 
+// Whether s assigns v, increments or decrements it, or takes its address
+// (after which it may change behind the model's back).
+bool assigned_in(const clang::Stmt* s, const clang::VarDecl* v);
+
 }  // namespace gocxx::concurrency

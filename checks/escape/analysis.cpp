@@ -26,6 +26,7 @@ class collector {
     call_graph cg = build_call_graph(ctx_);
     for (const std::vector<const FunctionDecl*>& comp : bottom_up_components(cg)) batch(cg, comp);
     for (auto& [key, item] : merged_) found.items.push_back(std::move(item));
+    found.summaries = std::move(summaries_);
   }
 
   escape_result found;
@@ -45,6 +46,7 @@ class collector {
     for (unsigned i = 0; i < g.size(); ++i)
       if (g.at(i).fn && reported.count(g.at(i).fn)) g.at(i).explain = true;
     solution sol = solve(g);
+    note_joined_escapes(g, comp, reported);
     for (const auto& [fd, fl] : builder.functions()) {
       function_summary s;
       for (unsigned p : fl.params) s.params.push_back(sol.leaks[p]);
@@ -69,6 +71,29 @@ class collector {
           break;
         default: break;
       }
+    }
+  }
+
+  // For the variables a goroutine can reach: whether they escape even when
+  // the goroutines their own functions spawn are joined (the same batch
+  // built again with joined spawns; its summaries are not kept).
+  void note_joined_escapes(const location_graph& g, const std::vector<const FunctionDecl*>& comp,
+                           const llvm::DenseSet<const FunctionDecl*>& reported) {
+    joined_escape_.clear();
+    bool any = false;
+    for (unsigned i = 0; i < g.size() && !any; ++i) {
+      const location& l = g.at(i);
+      any = l.kind == loc_kind::variable && l.escapes && final_root(g, i) == root_kind::spawn && reported.count(l.fn);
+    }
+    if (!any) return;
+    location_graph joined;
+    graph_builder builder(ctx_, joined, summaries_, comp, /*joined_spawns=*/true);
+    builder.build();
+    solve(joined);
+    for (unsigned i = 0; i < joined.size(); ++i) {
+      const location& l = joined.at(i);
+      if (l.kind != loc_kind::variable || !l.decl) continue;
+      joined_escape_[l.decl] = l.escapes && is_definite(final_root(joined, i));
     }
   }
 
@@ -139,6 +164,12 @@ class collector {
     item.function = function_name(l.fn);
     item.is_temporary = l.kind == loc_kind::temporary;
     note_escape(item, g, i);
+    if (l.kind == loc_kind::variable && final_root(g, i) == root_kind::spawn) {
+      const auto* vd = dyn_cast_or_null<VarDecl>(l.decl);
+      auto it = joined_escape_.find(l.decl);
+      if (vd) item.instances.emplace_back(vd, l.fn);
+      item.escapes_unless_joined = item.escapes_unless_joined || !vd || it == joined_escape_.end() || it->second;
+    }
   }
 
   void alloc_item(const location_graph& g, unsigned i) {
@@ -156,6 +187,7 @@ class collector {
   ASTContext& ctx_;
   const SourceManager& sm_;
   summary_table summaries_;
+  llvm::DenseMap<const ValueDecl*, bool> joined_escape_;  // note_joined_escapes, for the current batch
   std::map<std::tuple<unsigned, int, std::string>, escape_item> merged_;
 };
 

@@ -2,6 +2,7 @@
 // bottom-up, a location graph per component, the solver, the summaries for
 // the callers; then what the checks report about the main file's functions.
 #pragma once
+#include "escape/graph_builder.hpp"
 #include "escape/leak_summary.hpp"
 #include "escape/location_graph.hpp"
 #include "escape/solver.hpp"
@@ -33,10 +34,16 @@ struct escape_item {
   bool is_temporary = false;
   const clang::Expr* expr = nullptr;
   std::vector<flow_step> flow;  // how it escapes
+  // Variables a goroutine can reach (root spawn): each instance's
+  // declaration and function, and whether it escapes even when the
+  // function's own goroutines are joined before it returns.
+  std::vector<std::pair<const clang::VarDecl*, const clang::FunctionDecl*>> instances;
+  bool escapes_unless_joined = false;
 };
 
 struct escape_result {
   std::vector<escape_item> items;  // in source order
+  summary_table summaries;         // every function of the unit with a body
 };
 
 // Runs the analysis once per translation unit: the result lives in the

@@ -4,6 +4,7 @@
 // that outlive them (gocxx-escape-dangling).
 #include "escape/escape_checks.hpp"
 
+#include "concurrency/join_proof.hpp"
 #include "escape/analysis.hpp"
 
 #include <clang/Basic/SourceManager.h>
@@ -76,6 +77,45 @@ void heap_to_stack_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
   }
 }
 
+dangling_check::dangling_check(llvm::StringRef id, check_context& context)
+    : check(id, context), latch_option_(options().get("LatchTypes", "")) {
+  llvm::SmallVector<llvm::StringRef, 4> names;
+  llvm::StringRef(latch_option_).split(names, ';', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef n : names)
+    if (!n.trim().empty()) latch_types_.push_back(n.trim().str());
+}
+
+void dangling_check::store_options(option_map& out) const { options().store(out, "LatchTypes", latch_option_); }
+
+bool dangling_check::joined(clang::ASTContext& ctx, const escape_result& result, const escape_item& item,
+                            std::string& why, clang::SourceLocation& where) const {
+  if (item.escapes_unless_joined || item.instances.empty()) return false;
+  for (auto [var, fn] : item.instances) {
+    // The goroutines keep nothing they are given beyond their own run.
+    for (const clang::FunctionDecl* g : concurrency::spawned_bodies(ctx, fn)) {
+      auto it = result.summaries.find(g);
+      bool keeps = it == result.summaries.end();
+      if (!keeps) {
+        const function_summary& s = it->second;
+        keeps = s.has_this && s.this_param.heap_definite != no_leak;
+        for (const param_leaks& p : s.params) keeps = keeps || p.heap_definite != no_leak;
+      }
+      if (keeps) {
+        why = "the goroutine keeps an address it is given beyond its own run";
+        where = g->getLocation();
+        return false;
+      }
+    }
+    concurrency::join_verdict v = concurrency::prove_joined(ctx, fn, var, latch_types_);
+    if (!v.proven) {
+      why = v.why_not;
+      where = v.where;
+      return false;
+    }
+  }
+  return true;
+}
+
 void dangling_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
   const escape_result& result = analyse(ctx, context());
   const clang::SourceManager& sm = ctx.getSourceManager();
@@ -87,10 +127,15 @@ void dangling_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
     std::string what = item.is_temporary ? "a temporary object"
                        : item.is_param   ? "parameter '" + item.name + "'"
                                          : "local variable '" + item.name + "'";
+    std::string why_not_joined;
+    clang::SourceLocation not_joined_at;
+    if (item.root == root_kind::spawn && joined(ctx, result, item, why_not_joined, not_joined_at)) continue;
     std::string msg = "address of " + what + " outlives it: " + dangling_reason(item.root, item.function);
     auto b = diag(sm, item.pos, msg);
     b.data({{"name", item.name}, {"reason", root_description(item.root)}});
     for (const flow_step& f : item.flow) b.note(f.where.isValid() ? f.where : item.pos, f.text);
+    if (!why_not_joined.empty())
+      b.note(not_joined_at.isValid() ? not_joined_at : item.pos, "no join before the scope ends: " + why_not_joined);
   }
 }
 

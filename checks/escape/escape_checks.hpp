@@ -6,6 +6,9 @@
 
 namespace gocxx::escape {
 
+struct escape_item;
+struct escape_result;
+
 // gocxx-escape-report: Go's -m lines as remarks; option Level: 0 none,
 // 1 the verdicts, 2 with the flows that make each escape as notes.
 class report_check final : public check {
@@ -26,10 +29,25 @@ class heap_to_stack_check final : public check {
 };
 
 // gocxx-escape-dangling: the address of a local or parameter that outlives it.
+// A local a goroutine can reach is not reported when the function joins
+// every goroutine it spawns before the local's scope ends
+// (concurrency/join_proof.hpp). Option LatchTypes: the fully qualified names
+// of latch types (constructor count, count_down(), wait()) to join on
+// besides go::wait_group and std::latch, separated by ';'.
 class dangling_check final : public check {
  public:
-  using check::check;
+  dangling_check(llvm::StringRef id, check_context& context);
+  void store_options(option_map& out) const override;
   void on_end_of_translation_unit(clang::ASTContext& ctx) override;
+
+ private:
+  // Whether every instance of a goroutine-reached variable is joined;
+  // otherwise why not, and where.
+  bool joined(clang::ASTContext& ctx, const escape_result& result, const escape_item& item, std::string& why,
+              clang::SourceLocation& where) const;
+
+  std::string latch_option_;
+  std::vector<std::string> latch_types_;
 };
 
 }  // namespace gocxx::escape

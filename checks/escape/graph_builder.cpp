@@ -83,8 +83,8 @@ const FunctionDecl* analysable_definition(const FunctionDecl* fd) {
 // ---- the public interface ----------------------------------------------------
 
 graph_builder::graph_builder(ASTContext& ctx, location_graph& g, const summary_table& summaries,
-                             const std::vector<const FunctionDecl*>& batch)
-    : impl_(std::make_unique<impl>(ctx, g, summaries, batch)) {}
+                             const std::vector<const FunctionDecl*>& batch, bool joined_spawns)
+    : impl_(std::make_unique<impl>(ctx, g, summaries, batch, joined_spawns)) {}
 graph_builder::~graph_builder() = default;
 void graph_builder::build() { impl_->build(); }
 const llvm::DenseMap<const FunctionDecl*, function_locations>& graph_builder::functions() const {
@@ -92,8 +92,8 @@ const llvm::DenseMap<const FunctionDecl*, function_locations>& graph_builder::fu
 }
 
 graph_builder::impl::impl(ASTContext& ctx, location_graph& g, const summary_table& sums,
-                          const std::vector<const FunctionDecl*>& batch)
-    : ctx_(ctx), g_(g), sums_(sums), batch_(batch) {}
+                          const std::vector<const FunctionDecl*>& batch, bool joined_spawns)
+    : ctx_(ctx), g_(g), sums_(sums), batch_(batch), joined_spawns_(joined_spawns) {}
 
 void graph_builder::impl::build() {
   for (const FunctionDecl* fd : batch_) prepare(fd);
@@ -118,6 +118,13 @@ unsigned graph_builder::impl::temp(SourceLocation pos, const char* name) {
 
 hole graph_builder::impl::root_hole(root_kind k, SourceLocation where, const char* why) {
   return hole{static_cast<int>(g_.root(k)), 0, where, why};
+}
+
+hole graph_builder::impl::spawn_hole(SourceLocation where) {
+  if (!joined_spawns_) return root_hole(root_kind::spawn, where, "spawned goroutine");
+  auto [it, fresh] = joined_sinks_.try_emplace(fn_, 0);
+  if (fresh) it->second = new_loc(loc_kind::temporary, "{joined goroutine}", where, 1);
+  return loc_hole(it->second, where, "spawned goroutine, joined");
 }
 
 hole graph_builder::impl::unknown(SourceLocation where, const char* why) {

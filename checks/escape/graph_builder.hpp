@@ -44,8 +44,13 @@ bool has_pointers(clang::QualType t);
 
 class graph_builder {
  public:
+  // With `joined_spawns`, a goroutine the batch's functions spawn themselves
+  // is taken to be joined before they return: what it is given flows into a
+  // location of the spawning function, not into the heap. The dangling check
+  // asks that question of a variable, then proves the join
+  // (concurrency/join_proof.hpp).
   graph_builder(clang::ASTContext& ctx, location_graph& g, const summary_table& summaries,
-                const std::vector<const clang::FunctionDecl*>& batch);
+                const std::vector<const clang::FunctionDecl*>& batch, bool joined_spawns = false);
   // Not copyable: a builder holds the state of one walk over one batch.
   graph_builder(const graph_builder&) = delete;
   graph_builder& operator=(const graph_builder&) = delete;

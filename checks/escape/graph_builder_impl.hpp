@@ -83,7 +83,7 @@ llvm::SmallVector<clang::QualType, 8> element_types(const clang::RecordDecl* rd,
 class graph_builder::impl {
  public:
   impl(clang::ASTContext& ctx, location_graph& g, const summary_table& sums,
-       const std::vector<const clang::FunctionDecl*>& batch);
+       const std::vector<const clang::FunctionDecl*>& batch, bool joined_spawns);
 
   llvm::DenseMap<const clang::FunctionDecl*, function_locations> functions;
 
@@ -94,6 +94,8 @@ class graph_builder::impl {
   location_graph& g_;
   const summary_table& sums_;
   const std::vector<const clang::FunctionDecl*>& batch_;
+  bool joined_spawns_;
+  llvm::DenseMap<const clang::FunctionDecl*, unsigned> joined_sinks_;  // with joined_spawns_: per spawning function
 
   // Per-batch state.
   llvm::DenseMap<const clang::ValueDecl*, unsigned> vars_;
@@ -112,6 +114,8 @@ class graph_builder::impl {
   unsigned temp(clang::SourceLocation pos, const char* name = "{temp}");
   hole root_hole(root_kind k, clang::SourceLocation where, const char* why);
   hole unknown(clang::SourceLocation where, const char* why);
+  // Where a goroutine's captures and arguments go (graph_builder.hpp).
+  hole spawn_hole(clang::SourceLocation where);
   hole loc_hole(unsigned l, clang::SourceLocation where, const char* why);
   void flow(const hole& k, unsigned src, int extra = 0);
   unsigned global_loc(const clang::VarDecl* vd);

@@ -135,8 +135,8 @@ void graph_builder::impl::runtime_call(const hole& k, const CallExpr* ce, const 
       args_value(discard_hole, 0);
       return;
     case escape_api::spawn:
-      object_value(root_hole(root_kind::spawn, at, "spawned goroutine"));
-      for (const Expr* a : args) value(root_hole(root_kind::spawn, a->getExprLoc(), "spawned goroutine"), a);
+      object_value(spawn_hole(at));
+      for (const Expr* a : args) value(spawn_hole(a->getExprLoc()), a);
       return;
     case escape_api::run:
       for (const Expr* a : args) any(unknown(a->getExprLoc(), "main goroutine"), a);
@@ -173,7 +173,7 @@ void graph_builder::impl::runtime_construct(const hole& k, const CXXConstructExp
   SourceLocation at = ce->getExprLoc();
   switch (api) {
     case escape_api::spawn:
-      for (const Expr* a : args) value(root_hole(root_kind::spawn, a->getExprLoc(), "spawned goroutine"), a);
+      for (const Expr* a : args) value(spawn_hole(a->getExprLoc()), a);
       return;
     case escape_api::handle_copy:
       if (!args.empty()) address(k.deref().note(at, "copy"), args[0]);

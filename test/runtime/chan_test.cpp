@@ -356,7 +356,7 @@ TEST_P(Chan, CloseWakesEveryBlockedReceiverWithTheZeroValue) {
           while (started.load() < kN) co_await go::yield();
           co_await go::sleep(20ms);  // let them all park
           ch.close();
-          EXPECT_TRUE(co_await l.wait_for(5s)) << "a blocked receiver was not woken by close";
+          co_await l.wait(5s, "a blocked receiver was not woken by close");
         },
         cfg());
     for (int i = 0; i < kN; ++i) {
@@ -450,7 +450,7 @@ TEST_P(Chan, BlockedSendersPanicWhenTheChannelIsClosed) {
           while (started.load() < kN) co_await go::yield();
           co_await go::sleep(20ms);
           ch.close();
-          EXPECT_TRUE(co_await l.wait_for(5s)) << "a blocked sender was not woken by close";
+          co_await l.wait(5s, "a blocked sender was not woken by close");
           // The values buffered before the close are still there.
           for (std::size_t i = 0; i < cap; ++i) drained.push_back(co_await ch.recv());
           auto [v, ok] = co_await ch.recv_ok();
@@ -565,7 +565,8 @@ TEST(ChanRace, CloseRacingWithBlockedSendersAndReceivers) {
           }
           for (int y = 0; y < delay_yields; ++y) co_await go::yield();
           ch.close();
-          all_done = co_await l.wait_for(10s);
+          co_await l.wait(10s, "a goroutine stayed blocked after close");
+          all_done = true;
           while (auto x = co_await ch.next()) left_in_buffer.push_back(*x);
         },
         go::config{.maxprocs = 4});

@@ -54,9 +54,17 @@ class latch {
     }
   }
   go::recv_chan<go::unit> done() const { return done_; }
-  go::task<> wait() const {
+  // Waits until the count reaches zero, and never returns before: the
+  // goroutines it joins may still use the caller's frame (this is the join
+  // gocxx-escape-dangling proves). A latch still held after `report_after`
+  // is a test failure, reported while the wait goes on.
+  go::task<> wait(std::chrono::milliseconds report_after = std::chrono::seconds(30),
+                  const char* what = "the goroutines did not all count down") const {
     go::recv_chan<go::unit> d = done_;
-    co_await d.recv();
+    if (co_await go::select(go::on_recv(d), go::on_recv(go::after(report_after))) != 0) {
+      ADD_FAILURE() << what << " within " << report_after.count() << " ms; still waiting";
+      co_await d.recv();
+    }
   }
   // false when `limit` passes first.
   go::task<bool> wait_for(std::chrono::milliseconds limit) const {

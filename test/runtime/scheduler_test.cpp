@@ -664,7 +664,8 @@ TEST_P(Million, GoroutinesParkOnOneChannelAndAllFinish) {
         co_await go::sleep(10ms);  // the last ones get from "started" to parked
         peak = go::num_goroutine();
         gate.close();
-        finished = co_await l.wait_for(60s);
+        co_await l.wait(60s, "a goroutine parked on the gate was not woken by close");
+        finished = true;
         co_await gotest::eventually([] { return go::num_goroutine() == 1; }, 10s);
         at_end = go::num_goroutine();
       },

@@ -213,7 +213,7 @@ TEST_P(Select, BlockedSelectIsWokenByClose) {
         });
         co_await go::sleep(20ms);
         b.close();
-        EXPECT_TRUE(co_await l.wait_for(5s));
+        co_await l.wait(5s);
       },
       cfg());
   EXPECT_EQ(idx, 1);
@@ -247,7 +247,7 @@ TEST_P(Select, SendCaseOnAClosedChannelPanics) {
         });
         co_await go::sleep(20ms);
         ch.close();
-        EXPECT_TRUE(co_await l.wait_for(5s));
+        co_await l.wait(5s);
       },
       cfg());
   EXPECT_EQ(ready, "send on closed channel");
@@ -382,7 +382,7 @@ TEST_P(Select, WokenSelectIsDequeuedFromTheOtherChannels) {
         len_c = c.len();
         from_c = co_await c.recv();
         co_await d.send(4);
-        EXPECT_TRUE(co_await second.wait_for(5s));
+        co_await second.wait(5s);
       },
       cfg());
   EXPECT_EQ(idx, 0);
