@@ -83,7 +83,8 @@ class collector {
     bool any = false;
     for (unsigned i = 0; i < g.size() && !any; ++i) {
       const location& l = g.at(i);
-      any = l.kind == loc_kind::variable && l.escapes && final_root(g, i) == root_kind::spawn && reported.count(l.fn);
+      any = (l.kind == loc_kind::variable || l.kind == loc_kind::param) && l.escapes &&
+            final_root(g, i) == root_kind::spawn && reported.count(l.fn);
     }
     if (!any) return;
     location_graph joined;
@@ -92,7 +93,7 @@ class collector {
     solve(joined);
     for (unsigned i = 0; i < joined.size(); ++i) {
       const location& l = joined.at(i);
-      if (l.kind != loc_kind::variable || !l.decl) continue;
+      if ((l.kind != loc_kind::variable && l.kind != loc_kind::param) || !l.decl) continue;
       joined_escape_[l.decl] = l.escapes && is_definite(final_root(joined, i));
     }
   }
@@ -146,6 +147,7 @@ class collector {
     item.leaks.merge(sol.leaks[i]);
     item.is_param = true;
     note_escape(item, g, i);
+    if (!l.is_this) note_instance(item, g, i);
     // A parameter without pointers says nothing unless it is moved to the heap.
     if (!has_ptr && !item.escapes) item.kind = item_kind::variable;
     if (!has_ptr) item.kind = item_kind::variable;
@@ -164,12 +166,19 @@ class collector {
     item.function = function_name(l.fn);
     item.is_temporary = l.kind == loc_kind::temporary;
     note_escape(item, g, i);
-    if (l.kind == loc_kind::variable && final_root(g, i) == root_kind::spawn) {
-      const auto* vd = dyn_cast_or_null<VarDecl>(l.decl);
-      auto it = joined_escape_.find(l.decl);
-      if (vd) item.instances.emplace_back(vd, l.fn);
-      item.escapes_unless_joined = item.escapes_unless_joined || !vd || it == joined_escape_.end() || it->second;
-    }
+    if (l.kind == loc_kind::variable) note_instance(item, g, i);
+  }
+
+  // A variable or by-value parameter that a goroutine reaches: this
+  // instance, and whether it escapes even with its function's goroutines
+  // joined.
+  void note_instance(escape_item& item, const location_graph& g, unsigned i) {
+    const location& l = g.at(i);
+    if (!l.escapes || final_root(g, i) != root_kind::spawn) return;
+    const auto* vd = dyn_cast_or_null<VarDecl>(l.decl);
+    auto it = joined_escape_.find(l.decl);
+    if (vd) item.instances.emplace_back(vd, l.fn);
+    item.escapes_unless_joined = item.escapes_unless_joined || !vd || it == joined_escape_.end() || it->second;
   }
 
   void alloc_item(const location_graph& g, unsigned i) {
