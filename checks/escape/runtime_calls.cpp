@@ -37,6 +37,15 @@ bool is_known_holder(const CXXRecordDecl* rd) {
   return n == "cond" || n == "defer";
 }
 
+// append(s, t): the overload whose second parameter is a slice of the
+// first's type (the elements of t are copied, not t itself).
+bool appends_a_slice(const FunctionDecl* callee) {
+  if (callee->getNumParams() != 2) return false;
+  QualType a = callee->getParamDecl(0)->getType().getNonReferenceType().getUnqualifiedType();
+  QualType b = callee->getParamDecl(1)->getType().getNonReferenceType().getUnqualifiedType();
+  return a.getCanonicalType() == b.getCanonicalType();
+}
+
 }  // namespace
 
 void graph_builder::impl::to_root(root_kind r, const Expr* a, const char* why) {
@@ -80,7 +89,13 @@ void graph_builder::impl::runtime_call(const hole& k, const CallExpr* ce, const 
         // of s go there (Go: leaking param content).
         value(root_hole(root_kind::gc_heap, at, "append").deref(), args[0]);
       }
-      for (unsigned i = 1; i < args.size(); ++i) to_root(root_kind::gc_heap, args[i], "appended to a slice");
+      // The appended values are copied (append(s, x, y) converts each to T;
+      // append(s, t) copies t's elements): what they hold goes to the heap,
+      // never their own addresses.
+      for (unsigned i = 1; i < args.size(); ++i) {
+        hole h = root_hole(root_kind::gc_heap, args[i]->getExprLoc(), "appended to a slice");
+        value(appends_a_slice(callee) ? h.deref() : h, args[i]);
+      }
       return;
     case escape_api::copy:
       // copy(dst, src): dst's array is reachable from elsewhere, so what
@@ -109,8 +124,16 @@ void graph_builder::impl::runtime_call(const hole& k, const CallExpr* ce, const 
       }
       return;
     case escape_api::map_set:
+      // set(k, v) copies k and v into the table: what they hold goes to the
+      // heap, not their addresses.
       object_value(discard_hole);
-      for (const Expr* a : args) to_root(root_kind::gc_heap, a, "stored into a map");
+      for (const Expr* a : args) value(root_hole(root_kind::gc_heap, a->getExprLoc(), "stored into a map"), a);
+      return;
+    case escape_api::copy_result:
+      // A copy out of the object (ctx.err(), ticker.c()): its address does
+      // not come back; the arguments may be kept by value.
+      object_value(discard_hole);
+      for (const Expr* a : args) value(root_hole(root_kind::gc_heap, a->getExprLoc(), "kept by the runtime"), a);
       return;
     case escape_api::map_get:
       object_value(k.deref().note(at, "map lookup"));

@@ -21,6 +21,22 @@ bool in_go_namespace(const Decl* d) {
   return false;
 }
 
+// A member that returns a value the runtime's contract makes a copy: a go::
+// handle (channel, slice, map, ptr: GC objects, never the address of the
+// object it is called on), a go::error or go::context (values that share
+// GC-managed or reference-counted state), or a scalar. Awaiters and
+// go::task are not: they refer to the object they were made from.
+static bool returns_copy(const CXXMethodDecl* md) {
+  QualType t = md->getReturnType();
+  if (t->isReferenceType() || t->isPointerType() || t->isVoidType() || t->isDependentType()) return false;
+  if (t->isScalarType()) return true;
+  if (is_go_handle_type(t)) return true;
+  const CXXRecordDecl* rd = record_of(t);
+  if (!rd || !in_go_namespace(rd)) return false;
+  llvm::StringRef n = record_or_template_name(rd);
+  return n == "error" || n == "context";
+}
+
 static llvm::StringRef name_of(const FunctionDecl* fd) {
   if (fd->getIdentifier()) return fd->getName();
   return {};
@@ -77,6 +93,7 @@ escape_api classify_escape_api(const FunctionDecl* fd) {
       if (outer && record_or_template_name(outer) == "map") return escape_api::handle_deref;
     }
     if (op == OO_Equal) return escape_api::handle_copy;
+    if (returns_copy(md)) return escape_api::copy_result;
     return escape_api::other_member;
   }
   if (n == "new_") return escape_api::new_;

@@ -32,6 +32,8 @@ enum class escape_api {
   spawn,           // go::spawn(fn, args...): fn and args move into a new goroutine
   run,             // go::run(fn, cfg): the main goroutine (conservatively: the heap)
   pure,            // a go:: call that keeps nothing: len, cap, close, recv, lock, ...
+  copy_result,     // a go:: member returning a copy (a handle, an error, a context, a value):
+                   // not the object's address; the args may be kept by value
   other_member,    // another go:: member function: `this` and the args may flow to the result
   other_ctor,      // another go:: constructor: the args initialise the object
   other_function,  // another go:: free function: the args may flow to the result
