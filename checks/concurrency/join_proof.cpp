@@ -15,6 +15,7 @@
 #include <clang/AST/RecursiveASTVisitor.h>
 #include <clang/AST/StmtCXX.h>
 #include <clang/Analysis/CFG.h>
+#include <clang/Basic/SourceManager.h>
 
 #include <algorithm>
 #include <map>
@@ -92,9 +93,16 @@ struct goroutine_info {
   bool may_reach = true;             // whether it can reach its spawner's memory at all
   const VarDecl* join = nullptr;     // the spawner's object it signals
   join_kind kind = join_kind::none;  // ... and what it is
+  bool closes = false;               // a channel join: signalled by closing it
   std::set<const VarDecl*> bound;    // the spawner's variables it is given
   std::string why_not;               // non-empty: it cannot serve a proof
   SourceLocation where;
+};
+
+// A sum of counts: a constant and at most one symbolic term.
+struct count_sum {
+  int constant = 0;
+  std::vector<const Expr*> symbolic;
 };
 
 class prover {
@@ -165,6 +173,18 @@ class prover {
   // --- the spawner's side -------------------------------------------------------
 
   std::string count_mismatch(const VarDecl* join, join_kind kind, const std::vector<const CallExpr*>& spawns);
+  std::string chan_count_mismatch(const VarDecl* join, const std::vector<const CallExpr*>& spawns,
+                                  const CompoundStmt*& where_block, const Stmt*& first_spawn);
+  bool scope_holds(const VarDecl* var, const CompoundStmt* block, const Stmt* first) const;
+  const CallExpr* spawn_signalling(const Stmt* s, const VarDecl* join);
+  const CallExpr* spawn_structure(const Stmt* s, const VarDecl* join, count_sum& sum);
+  std::optional<const Expr*> trip_count(const ForStmt* loop) const;
+  static std::vector<const Stmt*> loop_body(const ForStmt* loop);
+  bool same_count(const Expr* a, const Expr* b) const;
+  bool same_sum(const count_sum& a, const count_sum& b) const;
+  void add_count(count_sum& sum, const Expr* count) const;
+  std::vector<const CompoundStmt*> blocks() const;
+  int receives_in(const Stmt* s, const VarDecl* join) const;
   std::string foreign_use(const VarDecl* join, join_kind kind, SourceLocation& where);
   bool is_wait(const Stmt* s, const VarDecl* join, join_kind kind) const;
 
@@ -284,6 +304,7 @@ void prover::read_signals(const CallExpr* spawn, goroutine_info& info,
   struct signal {
     const VarDecl* join;
     join_kind kind;
+    bool closes;
   };
   std::map<const VarDecl*, std::set<const DeclRefExpr*>> signal_refs;  // per object: its signals' own references
   auto signal_of = [&](const Stmt* s, bool awaited) -> std::optional<signal> {
@@ -300,7 +321,7 @@ void prover::read_signals(const CallExpr* spawn, goroutine_info& info,
                      (k == join_kind::chan && ((name == "send" && awaited) || (name == "close" && !awaited)));
     if (!is_signal) return std::nullopt;
     if (const DeclRefExpr* r = as_ref(call->getImplicitObjectArgument())) signal_refs[j].insert(r);
-    return signal{j, k};
+    return signal{j, k, name == "close"};
   };
   // go::defer d([...] { out.close(); wg.done(); }): its statements run
   // where d is destroyed.
@@ -344,7 +365,11 @@ void prover::read_signals(const CallExpr* spawn, goroutine_info& info,
       for (auto& [sig, st] : element_signals(el)) {
         if (!sig) continue;
         bool known = false;
-        for (const signal& c : candidates) known = known || c.join == sig->join;
+        for (signal& c : candidates)
+          if (c.join == sig->join) {
+            known = true;
+            c.closes = c.closes || sig->closes;
+          }
         if (!known) candidates.push_back(*sig);
       }
   std::stable_sort(candidates.begin(), candidates.end(), [](const signal& a, const signal& b) {
@@ -437,6 +462,7 @@ void prover::read_signals(const CallExpr* spawn, goroutine_info& info,
     if (why.empty()) {
       info.join = c.join;
       info.kind = c.kind;
+      info.closes = c.closes;
       info.why_not.clear();
       return;
     }
@@ -539,16 +565,109 @@ std::string prover::foreign_use(const VarDecl* join, join_kind kind, SourceLocat
   return "";
 }
 
-// The spawns signalling `join` against its count: each covered by an add
-// (or the latch's constructor) before it in the same block, one by one or
-// as a counted loop that spawns once per trip. Returns what does not match.
+const CallExpr* prover::spawn_signalling(const Stmt* s, const VarDecl* join) {
+  const CallExpr* c = as_spawn(s);
+  return c && info_of(c).join == join ? c : nullptr;
+}
+
+// `for (int i = 0; i < E; ++i)` whose body leaves i alone: E trips.
+std::optional<const Expr*> prover::trip_count(const ForStmt* loop) const {
+  const auto* init = dyn_cast_or_null<DeclStmt>(loop->getInit());
+  const auto* i = init && init->isSingleDecl() ? dyn_cast<VarDecl>(init->getSingleDecl()) : nullptr;
+  const auto* cond =
+      dyn_cast_or_null<BinaryOperator>(loop->getCond() ? loop->getCond()->IgnoreParenImpCasts() : nullptr);
+  const auto* inc = dyn_cast_or_null<UnaryOperator>(loop->getInc() ? loop->getInc()->IgnoreParenImpCasts() : nullptr);
+  if (!i || !i->getInit() || constant_int(i->getInit(), ctx_) != 0 || !cond || cond->getOpcode() != BO_LT || !inc ||
+      !inc->isIncrementOp())
+    return std::nullopt;
+  const auto* lhs = dyn_cast<DeclRefExpr>(cond->getLHS()->IgnoreParenImpCasts());
+  const auto* iv = dyn_cast<DeclRefExpr>(inc->getSubExpr()->IgnoreParenImpCasts());
+  if (!lhs || lhs->getDecl() != i || !iv || iv->getDecl() != i || assigned_in(loop->getBody(), i)) return std::nullopt;
+  return cond->getRHS();
+}
+
+std::vector<const Stmt*> prover::loop_body(const ForStmt* loop) {
+  std::vector<const Stmt*> out;
+  if (const auto* body = dyn_cast_or_null<CompoundStmt>(loop->getBody()))
+    out.assign(body->body_begin(), body->body_end());
+  else if (loop->getBody())
+    out.push_back(loop->getBody());
+  return out;
+}
+
+// Whether two counts are equal: the same constant, or the same variable
+// that nothing changes. (A conversion between integer types does not change
+// a count that fits in both: static_cast<int>(n) counts what `i < n` does.)
+bool prover::same_count(const Expr* a, const Expr* b) const {
+  std::optional<int> ca = constant_int(a, ctx_), cb = constant_int(b, ctx_);
+  if (ca || cb) return ca && cb && *ca == *cb;
+  const auto* r = dyn_cast<DeclRefExpr>(a->IgnoreParenCasts());
+  const auto* rb = dyn_cast<DeclRefExpr>(b->IgnoreParenCasts());
+  if (!r || !rb || r->getDecl() != rb->getDecl()) return false;
+  // (A variable of an enclosing function must be const, or copied into this
+  // lambda: another goroutine may change it.)
+  const auto* v = dyn_cast<VarDecl>(r->getDecl());
+  return v && (v->getType().isConstQualified() || within(v->getDeclContext(), fn_) || copied_in(v)) &&
+         !assigned_in(fn_->getBody(), v);
+}
+
+// Whether two sums are equal (the constant parts, and one symbolic term
+// each that same_count() accepts).
+bool prover::same_sum(const count_sum& a, const count_sum& b) const {
+  if (a.constant != b.constant || a.symbolic.size() != b.symbolic.size() || a.symbolic.size() > 1) return false;
+  return a.symbolic.empty() || same_count(a.symbolic.front(), b.symbolic.front());
+}
+
+// Adds the trips of a loop (or one count) to a sum.
+void prover::add_count(count_sum& sum, const Expr* count) const {
+  if (std::optional<int> k = constant_int(count, ctx_))
+    sum.constant += *k;
+  else
+    sum.symbolic.push_back(count);
+}
+
+// The compound statements of the function's body (not of its lambdas).
+std::vector<const CompoundStmt*> prover::blocks() const {
+  struct walker : RecursiveASTVisitor<walker> {
+    std::vector<const CompoundStmt*> found;
+    bool VisitCompoundStmt(CompoundStmt* c) {
+      found.push_back(c);
+      return true;
+    }
+    bool TraverseLambdaExpr(LambdaExpr*) { return true; }
+  } w;
+  w.TraverseStmt(fn_->getBody());
+  return w.found;
+}
+
+// The spawns signalling `join` a statement starts: one, or a counted loop
+// that spawns once per trip (its trips added to `sum`). Null when neither.
+const CallExpr* prover::spawn_structure(const Stmt* s, const VarDecl* join, count_sum& sum) {
+  if (const CallExpr* c = spawn_signalling(s, join)) {
+    sum.constant += 1;
+    return c;
+  }
+  const auto* loop = dyn_cast<ForStmt>(s);
+  if (!loop) return nullptr;
+  const CallExpr* only = nullptr;
+  int n = 0;
+  for (const Stmt* b : loop_body(loop))
+    if (const CallExpr* c = spawn_signalling(b, join)) {
+      only = c;
+      ++n;
+    }
+  std::optional<const Expr*> trips = n == 1 ? trip_count(loop) : std::nullopt;
+  if (!trips) return nullptr;
+  add_count(sum, *trips);
+  return only;
+}
+
+// The spawns signalling a wait group or latch against its count: each
+// covered by an add (or the latch's constructor) before it in the same
+// block, one by one or as a counted loop. Returns what does not match.
 std::string prover::count_mismatch(const VarDecl* join, join_kind kind, const std::vector<const CallExpr*>& spawns) {
   std::set<const CallExpr*> covered;
-  auto spawn_of = [&](const Stmt* s) -> const CallExpr* {
-    const CallExpr* c = as_spawn(s);
-    return c && info_of(c).join == join ? c : nullptr;
-  };
-  // The count an add site sets, and the statements after it.
+  // The count an add site sets.
   auto count_at = [&](const Stmt* s) -> const Expr* {
     if (kind == join_kind::latch) {
       const auto* d = dyn_cast<DeclStmt>(s);
@@ -565,102 +684,149 @@ std::string prover::count_mismatch(const VarDecl* join, join_kind kind, const st
       return nullptr;
     return call->getArg(0);
   };
-  auto same_count = [&](const Expr* a, const Expr* b) {
-    std::optional<int> ca = constant_int(a, ctx_), cb = constant_int(b, ctx_);
-    if (ca || cb) return ca && cb && *ca == *cb;
-    // The same variable, which the function never changes. (A conversion
-    // between integer types does not change a count that fits in both:
-    // static_cast<int>(n) counts what `i < n` does.)
-    const auto* r = dyn_cast<DeclRefExpr>(a->IgnoreParenCasts());
-    const auto* rb = dyn_cast<DeclRefExpr>(b->IgnoreParenCasts());
-    if (!r || !rb || r->getDecl() != rb->getDecl()) return false;
-    // (A variable of an enclosing function must be const: another goroutine
-    // may change it.)
-    const auto* v = dyn_cast<VarDecl>(r->getDecl());
-    return v && (v->getType().isConstQualified() || within(v->getDeclContext(), fn_) || copied_in(v)) &&
-           !assigned_in(fn_->getBody(), v);
-  };
-  struct walker : RecursiveASTVisitor<walker> {
-    std::vector<const CompoundStmt*> blocks;
-    bool VisitCompoundStmt(CompoundStmt* c) {
-      blocks.push_back(c);
-      return true;
-    }
-    bool TraverseLambdaExpr(LambdaExpr*) { return true; }
-  } w;
-  w.TraverseStmt(fn_->getBody());
-  for (const CompoundStmt* block : w.blocks) {
+  const std::string mismatch = "the count of '" + join->getNameAsString() + "' is not the number of goroutines";
+  for (const CompoundStmt* block : blocks()) {
     for (auto it = block->body_begin(); it != block->body_end(); ++it) {
       const Expr* count = count_at(*it);
       if (!count) continue;
-      int single = 0;
-      std::vector<const Expr*> trips;
+      count_sum spawned;
       for (auto next = it + 1; next != block->body_end(); ++next) {
-        const Stmt* s = *next;
-        if (count_at(s)) break;
-        if (const CallExpr* c = spawn_of(s)) {
-          ++single;
+        if (count_at(*next)) break;
+        if (const CallExpr* c = spawn_structure(*next, join, spawned)) {
           covered.insert(c);
           continue;
         }
-        if (const auto* loop = dyn_cast<ForStmt>(s)) {
-          const CallExpr* only = nullptr;
-          int spawns_in_body = 0;
-          std::vector<const Stmt*> body_stmts;
-          if (const auto* body = dyn_cast_or_null<CompoundStmt>(loop->getBody()))
-            body_stmts.assign(body->body_begin(), body->body_end());
-          else if (loop->getBody())
-            body_stmts.push_back(loop->getBody());
-          for (const Stmt* b : body_stmts) {
-            if (const CallExpr* c = spawn_of(b)) {
-              only = c;
-              ++spawns_in_body;
-            }
-          }
-          std::optional<const Expr*> bound;
-          if (spawns_in_body == 1 && only) {
-            // for (int i = 0; i < E; ++i): E trips.
-            const auto* init = dyn_cast_or_null<DeclStmt>(loop->getInit());
-            const auto* i = init && init->isSingleDecl() ? dyn_cast<VarDecl>(init->getSingleDecl()) : nullptr;
-            const auto* cond =
-                dyn_cast_or_null<BinaryOperator>(loop->getCond() ? loop->getCond()->IgnoreParenImpCasts() : nullptr);
-            const auto* inc =
-                dyn_cast_or_null<UnaryOperator>(loop->getInc() ? loop->getInc()->IgnoreParenImpCasts() : nullptr);
-            if (i && i->getInit() && constant_int(i->getInit(), ctx_) == 0 && cond && cond->getOpcode() == BO_LT &&
-                inc && inc->isIncrementOp()) {
-              const auto* lhs = dyn_cast<DeclRefExpr>(cond->getLHS()->IgnoreParenImpCasts());
-              const auto* iv = dyn_cast<DeclRefExpr>(inc->getSubExpr()->IgnoreParenImpCasts());
-              if (lhs && lhs->getDecl() == i && iv && iv->getDecl() == i && !assigned_in(loop->getBody(), i))
-                bound = cond->getRHS();
-            }
-          }
-          if (bound) {
-            trips.push_back(*bound);
-            covered.insert(only);
-            continue;
-          }
-        }
         // A wait ends what this count covers; a spawn anywhere else in
         // the block is not covered (the check after the loop says so).
-        if (const auto* e = dyn_cast<Expr>(s); e && is_wait(e->IgnoreImplicit(), join, kind)) break;
+        if (const auto* e = dyn_cast<Expr>(*next); e && is_wait(e->IgnoreImplicit(), join, kind)) break;
       }
-      // The count against what it covers.
-      if (std::optional<int> k = constant_int(count, ctx_)) {
-        int total = single;
-        for (const Expr* t : trips) {
-          std::optional<int> n = constant_int(t, ctx_);
-          if (!n) return "the count of '" + join->getNameAsString() + "' is not the number of goroutines";
-          total += *n;
-        }
-        if (total != *k) return "the count of '" + join->getNameAsString() + "' is not the number of goroutines";
-      } else if (single != 0 || trips.size() != 1 || !same_count(count, trips.front())) {
-        return "the count of '" + join->getNameAsString() + "' is not the number of goroutines";
-      }
+      count_sum counted;
+      add_count(counted, count);
+      if (!same_sum(counted, spawned)) return mismatch;
     }
   }
   for (const CallExpr* s : spawns)
     if (!covered.count(s)) return "a spawn that signals '" + join->getNameAsString() + "' is not counted by its add";
   return "";
+}
+
+// Whether s may leave the statements around it: a return, break, continue,
+// goto or throw outside any lambda.
+static bool may_jump(const Stmt* s) {
+  struct visitor : RecursiveASTVisitor<visitor> {
+    bool found = false;
+    bool VisitReturnStmt(ReturnStmt*) { return !(found = true); }
+    bool VisitCoreturnStmt(CoreturnStmt*) { return !(found = true); }
+    bool VisitBreakStmt(BreakStmt*) { return !(found = true); }
+    bool VisitContinueStmt(ContinueStmt*) { return !(found = true); }
+    bool VisitGotoStmt(GotoStmt*) { return !(found = true); }
+    bool VisitCXXThrowExpr(CXXThrowExpr*) { return !(found = true); }
+    bool TraverseLambdaExpr(LambdaExpr*) { return true; }
+  } v;
+  v.TraverseStmt(const_cast<Stmt*>(s));
+  return v.found;
+}
+
+// The receives from `join` in s (outside lambdas).
+int prover::receives_in(const Stmt* s, const VarDecl* join) const {
+  struct visitor : RecursiveASTVisitor<visitor> {
+    const prover* self;
+    const VarDecl* join;
+    int n = 0;
+    bool VisitCoawaitExpr(CoawaitExpr* a) {
+      n += self->is_wait(a, join, join_kind::chan);
+      return true;
+    }
+    bool TraverseLambdaExpr(LambdaExpr*) { return true; }
+  } v;
+  v.self = this;
+  v.join = join;
+  v.TraverseStmt(const_cast<Stmt*>(s));
+  return v.n;
+}
+
+// Several goroutines signalling one channel, each by one send: the function
+// spawns them all (statements, or a counted loop) and then, in the same
+// block with nothing that jumps out between, receives once per goroutine
+// (statements with one receive each, or a counted loop of one). Each
+// receive completes only on some goroutine's send: as many receives as
+// goroutines wait for all of them.
+std::string prover::chan_count_mismatch(const VarDecl* join, const std::vector<const CallExpr*>& spawns,
+                                        const CompoundStmt*& where_block, const Stmt*& first_spawn) {
+  const std::string name = "'" + join->getNameAsString() + "'";
+  for (const CallExpr* s : spawns)
+    if (info_of(s).closes) return "more than one goroutine signals " + name + ", one by closing it";
+  std::set<const CallExpr*> covered;
+  for (const CompoundStmt* block : blocks()) {
+    count_sum spawned, received;
+    bool receiving = false, any = false;
+    for (const Stmt* s : block->body()) {
+      count_sum before = spawned;
+      const CallExpr* c = spawn_structure(s, join, spawned);
+      if (c && covered.count(c)) {  // counted by the loop around this block
+        spawned = before;
+        continue;
+      }
+      if (c) {
+        if (receiving) return "a goroutine that signals " + name + " is spawned after the receives begin";
+        covered.insert(c);
+        if (!any) {
+          where_block = block;
+          first_spawn = s;
+        }
+        any = true;
+        continue;
+      }
+      spawned = before;
+      if (!any) continue;
+      if (may_jump(s)) {
+        if (!same_sum(spawned, received)) return "a statement may leave the block before every goroutine is received";
+        break;
+      }
+      int n = receives_in(s, join);
+      const auto* loop = dyn_cast<ForStmt>(s);
+      if (loop && n > 0) {
+        std::vector<const Stmt*> body = loop_body(loop);
+        std::optional<const Expr*> trips = trip_count(loop);
+        int direct = 0;
+        for (const Stmt* b : body)
+          if (!isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt, IfStmt, SwitchStmt>(b)) direct += receives_in(b, join);
+        if (!trips || n != 1 || direct != 1 || may_jump(loop->getBody()))
+          return "the receives from " + name + " are not counted";
+        add_count(received, *trips);
+        receiving = true;
+      } else if (n > 0) {
+        if (!isa<Expr, DeclStmt>(s)) return "the receives from " + name + " are not counted";
+        received.constant += n;
+        receiving = true;
+      }
+    }
+    if (any && !same_sum(spawned, received))
+      return "the receives from " + name + " are not one per goroutine that signals it";
+  }
+  for (const CallExpr* s : spawns)
+    if (!covered.count(s)) return "a spawn that signals " + name + " is not counted by the receives";
+  return "";
+}
+
+// Whether var's scope holds `block` from its statement `first` on: var is
+// a parameter, or declared before `first` in `block`, or in a block that
+// encloses it.
+bool prover::scope_holds(const VarDecl* var, const CompoundStmt* block, const Stmt* first) const {
+  if (isa<ParmVarDecl>(var)) return true;
+  if (!block || !first) return false;
+  const SourceManager& sm = ctx_.getSourceManager();
+  auto before = [&](SourceLocation a, SourceLocation b) { return sm.isBeforeInTranslationUnit(a, b); };
+  for (const CompoundStmt* c : blocks()) {
+    for (const Stmt* s : c->body()) {
+      const auto* d = dyn_cast<DeclStmt>(s);
+      if (!d || std::find(d->decl_begin(), d->decl_end(), var) == d->decl_end()) continue;
+      if (c == block) return before(d->getBeginLoc(), first->getBeginLoc());
+      return before(d->getEndLoc(), block->getBeginLoc()) && before(c->getBeginLoc(), block->getBeginLoc()) &&
+             before(block->getEndLoc(), c->getEndLoc());
+    }
+  }
+  return false;
 }
 
 join_verdict prover::run(const VarDecl* var) {
@@ -715,11 +881,26 @@ join_verdict prover::run(const VarDecl* var) {
   };
   auto never = [](position) { return false; };
   std::map<const VarDecl*, std::pair<join_kind, std::vector<const CallExpr*>>> joins;
+  for (auto& [p, spawn] : spawns) {
+    const goroutine_info& info = info_of(spawn);
+    if (!info.join) continue;
+    joins[info.join].first = info.kind;
+    joins[info.join].second.push_back(spawn);
+  }
+  auto in_loop = [&](position p) { return reach(p, never, [&](position q) { return q == p; }); };
+  // Channels several goroutines signal, or one spawned in a loop: counted
+  // (chan_count_mismatch), and the scope must hold the counted block.
+  std::set<const VarDecl*> counted_chans;
+  for (auto& [join, entry] : joins) {
+    if (entry.first != join_kind::chan) continue;
+    bool looped = entry.second.size() > 1;
+    for (auto& [p, spawn] : spawns) looped = looped || (spawn == entry.second.front() && in_loop(p));
+    if (looped) counted_chans.insert(join);
+  }
   std::vector<const CallExpr*> all_spawns;
+  std::set<const VarDecl*> scope_checked;  // counted channels whose coverage is the scope's
   for (auto& [p, spawn] : spawns) {
     goroutine_info& info = info_of(spawn);
-    if (info.join) joins[info.join].first = info.kind;
-    if (info.join) joins[info.join].second.push_back(spawn);
     bool in_scope = isa<ParmVarDecl>(var) || (declared && reach(*declared, never, [&](position q) { return q == p; }));
     if (!in_scope || !info.may_reach) continue;
     if (!info.why_not.empty()) return fail(info.why_not, info.where);
@@ -730,10 +911,15 @@ join_verdict prover::run(const VarDecl* var) {
       auto it = stmts.find(q);
       return it != stmts.end() && is_wait(it->second, join, kind);
     };
-    if (reach(p, waits, [&](position q) { return ends.count(q) > 0; }))
-      return fail("a path from the spawn reaches the end of '" + var->getNameAsString() +
-                      "''s scope without waiting on '" + join->getNameAsString() + "'",
-                  spawn->getBeginLoc());
+    if (reach(p, waits, [&](position q) { return ends.count(q) > 0; })) {
+      // (A counted loop of receives may run no trip as far as the CFG
+      // knows; the count ties it to the spawns instead.)
+      if (!counted_chans.count(join))
+        return fail("a path from the spawn reaches the end of '" + var->getNameAsString() +
+                        "''s scope without waiting on '" + join->getNameAsString() + "'",
+                    spawn->getBeginLoc());
+      scope_checked.insert(join);
+    }
     all_spawns.push_back(spawn);
   }
   for (auto& [join, entry] : joins) {
@@ -743,16 +929,17 @@ join_verdict prover::run(const VarDecl* var) {
     if (!relevant) continue;
     SourceLocation where = join->getLocation();
     if (std::string why = foreign_use(join, kind, where); !why.empty()) return fail(why, where);
-    if (kind == join_kind::chan) {
-      // One goroutine, once: a receive then cannot take another's signal.
-      if (join_spawns.size() != 1)
-        return fail("more than one goroutine signals '" + join->getNameAsString() + "'", join->getLocation());
-      for (auto& [p, spawn] : spawns)
-        if (spawn == join_spawns.front() && reach(p, never, [&](position q) { return q == p; }))
-          return fail("the goroutine that signals '" + join->getNameAsString() + "' is spawned in a loop",
-                      spawn->getBeginLoc());
+    if (counted_chans.count(join)) {
+      const CompoundStmt* block = nullptr;
+      const Stmt* first = nullptr;
+      if (std::string why = chan_count_mismatch(join, join_spawns, block, first); !why.empty()) return fail(why, where);
+      if (scope_checked.count(join) && !scope_holds(var, block, first))
+        return fail("the receives from '" + join->getNameAsString() + "' are not all in '" + var->getNameAsString() +
+                        "''s scope",
+                    where);
       continue;
     }
+    if (kind == join_kind::chan) continue;  // one goroutine, received from on every path
     if (std::string why = count_mismatch(join, kind, join_spawns); !why.empty()) return fail(why, where);
   }
   join_verdict ok;

@@ -120,6 +120,20 @@ go::task<> result_channel() {
 }
 // NEG-NOT: 'progress' outlives it
 
+// n goroutines each send one result; the function receives n results.
+go::task<> collect_results(int n) {
+  std::atomic<long> total{0};
+  auto results = go::make_chan<long>();
+  for (int i = 0; i < n; ++i)
+    go::spawn([&total, results, i]() -> go::task<> {
+      total += i;
+      co_await results.send(i);
+    });
+  long sum = 0;
+  for (int i = 0; i < n; ++i) sum += co_await results.recv();
+}
+// NEG-NOT: 'total' outlives it
+
 // ---- not joined: reported ---------------------------------------------------
 
 // No join at all.
@@ -243,4 +257,19 @@ go::task<> two_on_one_channel() {
   (void)co_await done9.recv();
 }
 // CHECK: t.cpp:[[@LINE-12]]:7: warning: address of local variable 'n9' outlives it
-// CHECK: note: no join before the scope ends: more than one goroutine signals 'done9'
+// CHECK: note: no join before the scope ends: the receives from 'done9' are not one per goroutine that signals it
+
+// One receive fewer than goroutines.
+go::task<> one_short(int n) {
+  std::atomic<long> n10{0};
+  auto results10 = go::make_chan<long>();
+  for (int i = 0; i < n; ++i)
+    go::spawn([&n10, results10]() -> go::task<> {
+      n10 += 1;
+      co_await results10.send(1);
+    });
+  (void)co_await results10.recv();
+  for (int i = 0; i < n - 1; ++i) (void)co_await results10.recv();
+}
+// CHECK: t.cpp:[[@LINE-10]]:21: warning: address of local variable 'n10' outlives it
+// CHECK: note: no join before the scope ends: the receives from 'results10' are not one per goroutine that signals it
