@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <thread>
 
 #include "stderr_matcher.hpp"
@@ -43,27 +44,31 @@ void scenario_many_blocked() {
         auto a = go::make_chan<int>();
         auto b = go::make_chan<int>();
         go::chan<int> nil_ch;
-        go::mutex mu;
-        go::mutex cmu;
-        go::cond cv(&cmu);
-        go::rwmutex rw_w, rw_r;
+        // The goroutines that block on these own them with main (as in
+        // scenario_leak_three) rather than point into main's frame: nothing
+        // joins them, the deadlock ends the process.
+        auto mu = std::make_shared<go::mutex>();
+        auto cmu = std::make_shared<go::mutex>();
+        auto cv = std::make_shared<go::cond>(cmu.get());  // the goroutine keeps cmu too
+        auto rw_w = std::make_shared<go::rwmutex>();
+        auto rw_r = std::make_shared<go::rwmutex>();
         go::wait_group wg;
-        co_await mu.lock();
-        co_await rw_w.lock();   // held for writing: readers block
-        co_await rw_r.rlock();  // held for reading: writers block
+        co_await mu->lock();
+        co_await rw_w->lock();   // held for writing: readers block
+        co_await rw_r->rlock();  // held for reading: writers block
         wg.add(1);
         go::spawn([unbuf]() -> go::task<> { co_await unbuf.send(1); });
         go::spawn([a, b]() -> go::task<> {
           int x = 0;
           co_await go::select(go::on_recv(a, &x), go::on_recv(b, &x));
         });
-        go::spawn([&mu]() -> go::task<> { co_await mu.lock(); });
-        go::spawn([&cmu, &cv]() -> go::task<> {
-          co_await cmu.lock();
-          co_await cv.wait();
+        go::spawn([mu]() -> go::task<> { co_await mu->lock(); });
+        go::spawn([cmu, cv]() -> go::task<> {
+          co_await cmu->lock();
+          co_await cv->wait();
         });
-        go::spawn([&rw_w]() -> go::task<> { co_await rw_w.rlock(); });
-        go::spawn([&rw_r]() -> go::task<> { co_await rw_r.lock(); });
+        go::spawn([rw_w]() -> go::task<> { co_await rw_w->rlock(); });
+        go::spawn([rw_r]() -> go::task<> { co_await rw_r->lock(); });
         go::spawn([nil_ch]() -> go::task<> { co_await nil_ch.recv(); });
         go::spawn([nil_ch]() -> go::task<> { co_await nil_ch.send(1); });
         go::spawn([]() -> go::task<> { co_await go::select(); });

@@ -22,6 +22,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -113,6 +114,16 @@ go::task<std::vector<std::uint64_t>> reported_any(std::vector<std::uint64_t> ids
 
 // Where a goroutine of these tests parked: its id, the line of the
 // co_await it parked in, and (some of them) the line that spawned it.
+//
+// A test keeps its parked_at in the test's body, which outlives the
+// goroutines: go::run destroys those it abandons before it returns. The
+// latches (and stop flags) are made in main's frame, which ends first, so
+// the goroutines that keep one share it (std::shared_ptr) rather than
+// point into that frame. That changes no profile: a latch's channel,
+// reached before from main's frame (a root while main runs), is now a
+// registered root (a handle in malloc'd memory) for as long as a goroutine
+// keeps the latch; it holds no pointers, and no goroutine a test expects
+// to leak waits on a latch.
 struct parked_at {
   std::atomic<std::uint64_t> id{0};
   std::atomic<int> line{0};
@@ -120,7 +131,7 @@ struct parked_at {
 };
 
 // Sends on a channel only it ever holds: leaked from the start.
-go::task<> send_on_own_channel(parked_at* me, latch* parked) {
+go::task<> send_on_own_channel(parked_at* me, std::shared_ptr<latch> parked) {
   auto ch = go::make_chan<int>();
   me->id = self_id();
   me->line = __LINE__ + 2;
@@ -132,20 +143,20 @@ go::task<> send_on_own_channel(parked_at* me, latch* parked) {
 // so that no frame of the test keeps a pointer into the sender's frame: a
 // goroutine that spawns may keep one in a temporary of its frame, which
 // the collector scans conservatively.
-go::task<> spawn_leaked_sender(parked_at* me, latch* parked) {
+go::task<> spawn_leaked_sender(parked_at* me, std::shared_ptr<latch> parked) {
   me->spawn_line = __LINE__ + 1;
   go::spawn(send_on_own_channel, me, parked);
   co_return;
 }
 
-go::task<> recv_on(go::chan<int> ch, parked_at* me, latch* parked) {
+go::task<> recv_on(go::chan<int> ch, parked_at* me, std::shared_ptr<latch> parked) {
   me->id = self_id();
   me->line = __LINE__ + 2;
   parked->count_down();
   co_await ch.recv();
 }
 
-go::task<> send_on(go::chan<int> ch, parked_at* me, latch* parked) {
+go::task<> send_on(go::chan<int> ch, parked_at* me, std::shared_ptr<latch> parked) {
   me->id = self_id();
   me->line = __LINE__ + 2;
   parked->count_down();
@@ -159,7 +170,7 @@ struct chan_box {
 
 // Makes a channel, spawns a receiver on it, and hands the only other
 // handle back in a box.
-go::task<> boxed_receiver(go::chan<go::ptr<chan_box>> out, parked_at* me, latch* parked) {
+go::task<> boxed_receiver(go::chan<go::ptr<chan_box>> out, parked_at* me, std::shared_ptr<latch> parked) {
   auto box = go::new_<chan_box>();
   box->ch = go::make_chan<int>();
   go::spawn(recv_on, box->ch, me, parked);
@@ -178,16 +189,16 @@ TEST_P(LeakProfile, SenderOnAnUnreachableChannelIsFoundWhileTheProgramRuns) {
   long received = 0;
   int rc = go::run(
       [&]() -> go::task<> {
-        latch parked(1);
-        go::spawn(spawn_leaked_sender, &leaker, &parked);
-        co_await parked.wait();
+        auto parked = std::make_shared<latch>(1);
+        go::spawn(spawn_leaked_sender, &leaker, parked);
+        co_await parked->wait();
         // The program goes on: a producer feeds main while main profiles.
         auto work = go::make_chan<int>(8);
-        std::atomic<bool> stop{false};
-        latch producer_done(1);
-        go::spawn([work, &stop, &producer_done]() -> go::task<> {
-          for (int i = 0; !stop.load(); ++i) co_await work.send(i);
-          producer_done.count_down();
+        auto stop = std::make_shared<std::atomic<bool>>(false);
+        auto producer_done = std::make_shared<latch>(1);
+        go::spawn([work, stop, producer_done]() -> go::task<> {
+          for (int i = 0; !stop->load(); ++i) co_await work.send(i);
+          producer_done->count_down();
         });
         for (int i = 0; i < 12; ++i) {
           for (int k = 0; k < 50; ++k) received += co_await work.recv() >= 0;
@@ -195,8 +206,8 @@ TEST_P(LeakProfile, SenderOnAnUnreachableChannelIsFoundWhileTheProgramRuns) {
           if (find(leaks, leaker.id)) break;
           co_await churn();
         }
-        stop = true;
-        while (co_await go::select(go::on_recv(work), go::on_recv(producer_done.done())) == 0) {
+        *stop = true;
+        while (co_await go::select(go::on_recv(work), go::on_recv(producer_done->done())) == 0) {
         }
       },
       cfg());
@@ -217,11 +228,11 @@ TEST_P(LeakProfile, ReceiverIsReportedOnceMainDropsItsChannel) {
   std::vector<go::leaked_goroutine> after_drop;
   go::run(
       [&]() -> go::task<> {
-        latch parked(1);
+        auto parked = std::make_shared<latch>(1);
         auto boxes = go::make_chan<go::ptr<chan_box>>();
-        go::spawn(boxed_receiver, boxes, &receiver, &parked);
+        go::spawn(boxed_receiver, boxes, &receiver, parked);
         go::ptr<chan_box> box = co_await boxes.recv();
-        co_await parked.wait();
+        co_await parked->wait();
         while_held = co_await reported_any({receiver.id});
         box->ch = nullptr;  // main held the only other handle
         after_drop = co_await profile_until_found({receiver.id});
@@ -240,19 +251,19 @@ TEST_P(LeakProfile, AGlobalHandleKeepsTheReceiverUntilItIsCleared) {
   std::vector<go::leaked_goroutine> after_drop;
   go::run(
       [&]() -> go::task<> {
-        latch parked(1);
-        latch made(1);
+        auto parked = std::make_shared<latch>(1);
+        auto made = std::make_shared<latch>(1);
         go::spawn(
-            [](parked_at* me, latch* parked, latch* made) -> go::task<> {
+            [](parked_at* me, std::shared_ptr<latch> parked, std::shared_ptr<latch> made) -> go::task<> {
               auto ch = go::make_chan<int>();
               global_ch = ch;
               go::spawn(recv_on, ch, me, parked);
               made->count_down();
               co_return;
             },
-            &receiver, &parked, &made);
-        co_await made.wait();
-        co_await parked.wait();
+            &receiver, parked, made);
+        co_await made->wait();
+        co_await parked->wait();
         while_held = co_await reported_any({receiver.id});
         global_ch = nullptr;
         after_drop = co_await profile_until_found({receiver.id});
@@ -269,9 +280,9 @@ TEST_P(LeakProfile, ASleepingGoroutineThatHoldsTheChannelKeepsTheSender) {
   std::vector<go::leaked_goroutine> after_drop;
   go::run(
       [&]() -> go::task<> {
-        latch parked(1);
+        auto parked = std::make_shared<latch>(1);
         go::spawn(
-            [](parked_at* me, latch* parked, std::atomic<bool>* keep) -> go::task<> {
+            [](parked_at* me, std::shared_ptr<latch> parked, std::atomic<bool>* keep) -> go::task<> {
               auto ch = go::make_chan<int>();
               go::spawn(send_on, ch, me, parked);
               // The holder: it sleeps (a timer wakes it), so it is a root.
@@ -283,8 +294,8 @@ TEST_P(LeakProfile, ASleepingGoroutineThatHoldsTheChannelKeepsTheSender) {
                   ch, keep);
               co_return;
             },
-            &sender, &parked, &keep);
-        co_await parked.wait();
+            &sender, parked, &keep);
+        co_await parked->wait();
         while_held = co_await reported_any({sender.id});
         keep = false;  // the holder ends, and its frame with it
         after_drop = co_await profile_until_found({sender.id});
@@ -303,16 +314,18 @@ TEST_P(LeakProfile, ALeakChainIsReportedWhole) {
   std::vector<go::leaked_goroutine> after_drop;
   go::run(
       [&]() -> go::task<> {
-        latch parked(2);
+        auto parked = std::make_shared<latch>(2);
         auto boxes = go::make_chan<go::ptr<chan_box>>();
         go::spawn(
-            [](go::chan<go::ptr<chan_box>> out, parked_at* s, parked_at* h, latch* parked) -> go::task<> {
+            [](go::chan<go::ptr<chan_box>> out, parked_at* s, parked_at* h,
+               std::shared_ptr<latch> parked) -> go::task<> {
               auto ch = go::make_chan<int>();
               auto box = go::new_<chan_box>();
               box->ch = go::make_chan<int>();
               go::spawn(send_on, ch, s, parked);
               go::spawn(
-                  [](go::chan<int> go_on, go::chan<int> held, parked_at* me, latch* parked) -> go::task<> {
+                  [](go::chan<int> go_on, go::chan<int> held, parked_at* me,
+                     std::shared_ptr<latch> parked) -> go::task<> {
                     me->id = self_id();
                     parked->count_down();
                     co_await go_on.recv();
@@ -321,9 +334,9 @@ TEST_P(LeakProfile, ALeakChainIsReportedWhole) {
                   box->ch, ch, h, parked);
               co_await out.send(box);
             },
-            boxes, &sender, &holder, &parked);
+            boxes, &sender, &holder, parked);
         go::ptr<chan_box> box = co_await boxes.recv();
-        co_await parked.wait();
+        co_await parked->wait();
         while_held = co_await reported_any({sender.id, holder.id});
         box->ch = nullptr;
         after_drop = co_await profile_until_found({sender.id, holder.id});
@@ -375,14 +388,14 @@ TEST_P(LeakProfile, SelectWithOneReachableCaseIsReportedOnlyOnceItIsDropped) {
   std::vector<go::leaked_goroutine> after_drop;
   go::run(
       [&]() -> go::task<> {
-        latch parked(1);
+        auto parked = std::make_shared<latch>(1);
         auto boxes = go::make_chan<go::ptr<chan_box>>();
         go::spawn(
-            [](go::chan<go::ptr<chan_box>> out, parked_at* me, latch* parked) -> go::task<> {
+            [](go::chan<go::ptr<chan_box>> out, parked_at* me, std::shared_ptr<latch> parked) -> go::task<> {
               auto box = go::new_<chan_box>();
               box->ch = go::make_chan<int>();
               go::spawn(
-                  [](go::chan<int> reachable, parked_at* me, latch* parked) -> go::task<> {
+                  [](go::chan<int> reachable, parked_at* me, std::shared_ptr<latch> parked) -> go::task<> {
                     auto own = go::make_chan<int>();
                     go::chan<int> nil;
                     me->id = self_id();
@@ -392,9 +405,9 @@ TEST_P(LeakProfile, SelectWithOneReachableCaseIsReportedOnlyOnceItIsDropped) {
                   box->ch, me, parked);
               co_await out.send(box);
             },
-            boxes, &selector, &parked);
+            boxes, &selector, parked);
         go::ptr<chan_box> box = co_await boxes.recv();
-        co_await parked.wait();
+        co_await parked->wait();
         while_held = co_await reported_any({selector.id});
         box->ch = nullptr;
         after_drop = co_await profile_until_found({selector.id});
@@ -471,13 +484,13 @@ TEST_P(LeakProfile, MutexWaiterLeaksWithTheHolder) {
   std::vector<go::leaked_goroutine> leaks;
   go::run(
       [&]() -> go::task<> {
-        latch parked(2);
+        auto parked = std::make_shared<latch>(2);
         go::spawn(
-            [](parked_at* h, parked_at* w, latch* parked) -> go::task<> {
+            [](parked_at* h, parked_at* w, std::shared_ptr<latch> parked) -> go::task<> {
               auto m = go::new_<locked>();
               co_await m->mu.lock();
               go::spawn(
-                  [](go::ptr<locked> m, parked_at* me, latch* parked) -> go::task<> {
+                  [](go::ptr<locked> m, parked_at* me, std::shared_ptr<latch> parked) -> go::task<> {
                     me->id = self_id();
                     me->line = __LINE__ + 2;
                     parked->count_down();
@@ -490,8 +503,8 @@ TEST_P(LeakProfile, MutexWaiterLeaksWithTheHolder) {
               co_await never.recv();
               m->mu.unlock();
             },
-            &holder, &waiter, &parked);
-        co_await parked.wait();
+            &holder, &waiter, parked);
+        co_await parked->wait();
         leaks = co_await profile_until_found({holder.id, waiter.id});
       },
       cfg());
@@ -511,14 +524,16 @@ TEST_P(LeakProfile, MutexWaiterIsNotReportedWhileTheHolderRuns) {
   std::vector<std::uint64_t> seen;
   go::run(
       [&]() -> go::task<> {
-        latch parked(1);
-        latch unlocked(1);
+        auto parked = std::make_shared<latch>(1);
+        auto unlocked = std::make_shared<latch>(1);
         go::spawn(
-            [](parked_at* w, latch* parked, latch* unlocked, std::atomic<bool>* keep) -> go::task<> {
+            [](parked_at* w, std::shared_ptr<latch> parked, std::shared_ptr<latch> unlocked,
+               std::atomic<bool>* keep) -> go::task<> {
               auto m = go::new_<locked>();
               co_await m->mu.lock();
               go::spawn(
-                  [](go::ptr<locked> m, parked_at* me, latch* parked, latch* unlocked) -> go::task<> {
+                  [](go::ptr<locked> m, parked_at* me, std::shared_ptr<latch> parked,
+                     std::shared_ptr<latch> unlocked) -> go::task<> {
                     me->id = self_id();
                     parked->count_down();
                     co_await m->mu.lock();
@@ -529,11 +544,11 @@ TEST_P(LeakProfile, MutexWaiterIsNotReportedWhileTheHolderRuns) {
               while (keep->load()) co_await go::sleep(1ms);
               m->mu.unlock();
             },
-            &waiter, &parked, &unlocked, &keep);
-        co_await parked.wait();
+            &waiter, parked, unlocked, &keep);
+        co_await parked->wait();
         seen = co_await reported_any({waiter.id});
         keep = false;
-        co_await unlocked.wait();
+        co_await unlocked->wait();
       },
       cfg());
   EXPECT_TRUE(seen.empty());
@@ -548,15 +563,15 @@ TEST_P(LeakProfile, WaitGroupWaiterIsReportedOnceNobodyCanCallDone) {
   };
   go::run(
       [&]() -> go::task<> {
-        latch parked(1);
+        auto parked = std::make_shared<latch>(1);
         auto boxes = go::make_chan<go::ptr<wg_box>>();
         go::spawn(
-            [](go::chan<go::ptr<wg_box>> out, parked_at* me, latch* parked) -> go::task<> {
+            [](go::chan<go::ptr<wg_box>> out, parked_at* me, std::shared_ptr<latch> parked) -> go::task<> {
               auto box = go::new_<wg_box>();
               box->wg = go::new_<go::wait_group>();
               box->wg->add(1);
               go::spawn(
-                  [](go::ptr<go::wait_group> wg, parked_at* me, latch* parked) -> go::task<> {
+                  [](go::ptr<go::wait_group> wg, parked_at* me, std::shared_ptr<latch> parked) -> go::task<> {
                     me->id = self_id();
                     me->line = __LINE__ + 2;
                     parked->count_down();
@@ -565,9 +580,9 @@ TEST_P(LeakProfile, WaitGroupWaiterIsReportedOnceNobodyCanCallDone) {
                   box->wg, me, parked);
               co_await out.send(box);
             },
-            boxes, &waiter, &parked);
+            boxes, &waiter, parked);
         go::ptr<wg_box> box = co_await boxes.recv();
-        co_await parked.wait();
+        co_await parked->wait();
         while_held = co_await reported_any({waiter.id});
         box->wg = nullptr;  // nobody can call done() now
         after_drop = co_await profile_until_found({waiter.id});
@@ -772,21 +787,21 @@ TEST_P(LeakProfile, NoFalseReportsWhileGoroutinesParkAndWake) {
   std::atomic<int> ring_alive{kRing};
   go::run(
       [&]() -> go::task<> {
-        std::atomic<bool> stop{false};
-        latch parked(1);
-        go::spawn(spawn_leaked_sender, &leaker, &parked);
+        auto stop = std::make_shared<std::atomic<bool>>(false);
+        auto parked = std::make_shared<latch>(1);
+        go::spawn(spawn_leaked_sender, &leaker, parked);
         // A ring: goroutine i receives on c[i] and forwards to c[i+1]. At
         // any moment the token is with one goroutine that is running or
         // runnable, from which every other is reachable, channel by channel.
         // Once stop is set, the holder of the token closes its way out and
         // the closes go round.
         go::spawn(
-            [](std::atomic<bool>* stop, std::atomic<int>* alive) -> go::task<> {
+            [](std::shared_ptr<std::atomic<bool>> stop, std::atomic<int>* alive) -> go::task<> {
               std::vector<go::chan<int>> c;
               for (int i = 0; i < kRing; ++i) c.push_back(go::make_chan<int>());
               for (int i = 0; i < kRing; ++i) {
                 go::spawn(
-                    [](go::chan<int> in, go::chan<int> out, std::atomic<bool>* stop,
+                    [](go::chan<int> in, go::chan<int> out, std::shared_ptr<std::atomic<bool>> stop,
                        std::atomic<int>* alive) -> go::task<> {
                       while (auto v = co_await in.next()) {
                         if (stop->load()) break;
@@ -799,16 +814,16 @@ TEST_P(LeakProfile, NoFalseReportsWhileGoroutinesParkAndWake) {
               }
               co_await c[0].send(0);
             },
-            &stop, &ring_alive);
+            stop, &ring_alive);
         // Goroutines contending for a mutex, and one waiting for them on a
         // wait group, all on the heap.
         auto shared = go::new_<locked>();
         auto wg = go::new_<go::wait_group>();
-        latch contenders_done(1);
+        auto contenders_done = std::make_shared<latch>(1);
         wg->add(4);
         for (int i = 0; i < 4; ++i) {
           go::spawn(
-              [](go::ptr<locked> m, go::ptr<go::wait_group> wg, std::atomic<bool>* stop) -> go::task<> {
+              [](go::ptr<locked> m, go::ptr<go::wait_group> wg, std::shared_ptr<std::atomic<bool>> stop) -> go::task<> {
                 while (!stop->load()) {
                   co_await m->mu.lock();
                   co_await go::yield();
@@ -816,15 +831,15 @@ TEST_P(LeakProfile, NoFalseReportsWhileGoroutinesParkAndWake) {
                 }
                 wg->done();
               },
-              shared, wg, &stop);
+              shared, wg, stop);
         }
         go::spawn(
-            [](go::ptr<go::wait_group> wg, latch* done) -> go::task<> {
+            [](go::ptr<go::wait_group> wg, std::shared_ptr<latch> done) -> go::task<> {
               co_await wg->wait();
               done->count_down();
             },
-            wg, &contenders_done);
-        co_await parked.wait();
+            wg, contenders_done);
+        co_await parked->wait();
         const auto end = std::chrono::steady_clock::now() + 300ms;
         while (profiles < 8 || (!found && profiles < 50) || std::chrono::steady_clock::now() < end) {
           const std::vector<go::leaked_goroutine> leaks = go::leak_profile();
@@ -840,8 +855,8 @@ TEST_P(LeakProfile, NoFalseReportsWhileGoroutinesParkAndWake) {
           else
             co_await churn();
         }
-        stop = true;
-        co_await contenders_done.wait();
+        *stop = true;
+        co_await contenders_done->wait();
         co_await gotest::eventually([&] { return ring_alive.load() == 0; });
       },
       cfg());
@@ -861,12 +876,12 @@ TEST(LeakProfileOutsideRun, FindsNothing) { EXPECT_TRUE(go::leak_profile().empty
 // test) and ends with std::_Exit, as deadlock_test.cpp's scenarios do.
 void scenario_debug_leak(const char* setting) {
   setenv("GOCXXDEBUG", setting, 1);
+  parked_at leaker;
   int rc = go::run(
-      []() -> go::task<> {
-        parked_at leaker;
-        latch parked(1);
-        go::spawn(spawn_leaked_sender, &leaker, &parked);
-        co_await parked.wait();
+      [&]() -> go::task<> {
+        auto parked = std::make_shared<latch>(1);
+        go::spawn(spawn_leaked_sender, &leaker, parked);
+        co_await parked->wait();
         for (int i = 0; i < 20 && !find(go::leak_profile(), leaker.id); ++i) co_await churn();
         for (int i = 0; i < 3; ++i) go::gc();  // more cycles find it again, and print nothing
         std::fprintf(stdout, "main goes on\n");
@@ -935,9 +950,9 @@ TEST_P(VerifyNone, ReportsALeakedGoroutineWithItsSites) {
   go::run(
       [&]() -> go::task<> {
         go::testing::scope test;
-        latch parked(1);
-        go::spawn(spawn_leaked_sender, &leaker, &parked);
-        co_await parked.wait();
+        auto parked = std::make_shared<latch>(1);
+        go::spawn(spawn_leaked_sender, &leaker, parked);
+        co_await parked->wait();
         t0 = std::chrono::steady_clock::now();
         r = co_await go::testing::verify_none(test, {.max_wait = 200ms});
         waited = std::chrono::steady_clock::now() - t0;
@@ -966,25 +981,25 @@ TEST_P(VerifyNone, ScopesDoNotSeeEachOthersGoroutines) {
   parked_at child, grandchild;
   go::run(
       [&]() -> go::task<> {
-        latch both_open(2);
-        latch finished(2);
-        go::spawn([&]() -> go::task<> {
+        auto both_open = std::make_shared<latch>(2);
+        auto finished = std::make_shared<latch>(2);
+        go::spawn([&, both_open, finished]() -> go::task<> {
           go::testing::scope t1;
-          latch parked(2);
-          go::spawn(spawn_leaked_sender, &child, &parked);
+          auto parked = std::make_shared<latch>(2);
+          go::spawn(spawn_leaked_sender, &child, parked);
           go::spawn(
-              [](parked_at* gc, latch* parked) -> go::task<> {
+              [](parked_at* gc, std::shared_ptr<latch> parked) -> go::task<> {
                 go::spawn(spawn_leaked_sender, gc, parked);  // further down the test's tree
                 co_return;
               },
-              &grandchild, &parked);
-          co_await parked.wait();
-          both_open.count_down();
-          co_await both_open.wait();
+              &grandchild, parked);
+          co_await parked->wait();
+          both_open->count_down();
+          co_await both_open->wait();
           r1 = co_await go::testing::verify_none(t1, {.max_wait = 100ms});
-          finished.count_down();
+          finished->count_down();
         });
-        go::spawn([&]() -> go::task<> {
+        go::spawn([&, both_open, finished]() -> go::task<> {
           go::testing::scope t2;
           auto out = go::make_chan<int>(3);
           for (int i = 0; i < 3; ++i) {
@@ -995,12 +1010,12 @@ TEST_P(VerifyNone, ScopesDoNotSeeEachOthersGoroutines) {
                 },
                 out, i);
           }
-          both_open.count_down();
-          co_await both_open.wait();
+          both_open->count_down();
+          co_await both_open->wait();
           r2 = co_await go::testing::verify_none(t2);  // t1's leaked goroutines are not its business
-          finished.count_down();
+          finished->count_down();
         });
-        co_await finished.wait();
+        co_await finished->wait();
       },
       cfg());
   ASSERT_EQ(r1.survivors.size(), 2u) << r1.message();
@@ -1018,9 +1033,9 @@ TEST_P(VerifyNone, AScopeOnTheTestThread) {
     go::testing::scope test;
     go::run(
         [&]() -> go::task<> {
-          latch parked(1);
-          go::spawn(spawn_leaked_sender, &leaker, &parked);
-          co_await parked.wait();
+          auto parked = std::make_shared<latch>(1);
+          go::spawn(spawn_leaked_sender, &leaker, parked);
+          co_await parked->wait();
           r = co_await go::testing::verify_none(test, {.max_wait = 50ms});
         },
         cfg());
