@@ -47,6 +47,23 @@ const CallExpr* as_spawn(const Stmt* s) {
   return call && is_go_function(call->getDirectCallee(), "spawn") && call->getNumArgs() >= 1 ? call : nullptr;
 }
 
+// Whether s may leave the statements around it: a return, break, continue,
+// goto or throw outside any lambda.
+bool may_jump(const Stmt* s) {
+  struct visitor : RecursiveASTVisitor<visitor> {
+    bool found = false;
+    bool VisitReturnStmt(ReturnStmt*) { return !(found = true); }
+    bool VisitCoreturnStmt(CoreturnStmt*) { return !(found = true); }
+    bool VisitBreakStmt(BreakStmt*) { return !(found = true); }
+    bool VisitContinueStmt(ContinueStmt*) { return !(found = true); }
+    bool VisitGotoStmt(GotoStmt*) { return !(found = true); }
+    bool VisitCXXThrowExpr(CXXThrowExpr*) { return !(found = true); }
+    bool TraverseLambdaExpr(LambdaExpr*) { return true; }
+  } v;
+  v.TraverseStmt(const_cast<Stmt*>(s));
+  return v.found;
+}
+
 // The goroutine a spawn starts: its function, and the lambda when it is one.
 struct goroutine_fn {
   const FunctionDecl* fn = nullptr;
@@ -94,6 +111,8 @@ struct goroutine_info {
   const VarDecl* join = nullptr;     // the spawner's object it signals
   join_kind kind = join_kind::none;  // ... and what it is
   bool closes = false;               // a channel join: signalled by closing it
+  std::set<const VarDecl*> closed;   // the spawner's channels it may close
+  std::set<const VarDecl*> waited;   // wait groups it waits on before anything else (a closer goroutine)
   std::set<const VarDecl*> bound;    // the spawner's variables it is given
   std::string why_not;               // non-empty: it cannot serve a proof
   SourceLocation where;
@@ -186,12 +205,17 @@ class prover {
   std::vector<const CompoundStmt*> blocks() const;
   int receives_in(const Stmt* s, const VarDecl* join) const;
   std::string foreign_use(const VarDecl* join, join_kind kind, SourceLocation& where);
-  bool is_wait(const Stmt* s, const VarDecl* join, join_kind kind) const;
+  // Whether s is a wait on `join`; with `closed_only`, one that returns only
+  // once `join` (a channel others may send on) is closed: the next() of a
+  // `while (auto v = co_await c.next())` that nothing leaves but its end.
+  bool is_wait(const Stmt* s, const VarDecl* join, join_kind kind, bool closed_only = false) const;
+  void find_range_loops();
 
   ASTContext& ctx_;
   const FunctionDecl* fn_;
   const std::vector<std::string>& latch_types_;
   std::map<const CallExpr*, goroutine_info> infos_;
+  std::set<const Stmt*> range_ends_;  // find_range_loops
 };
 
 // What the goroutine is given, and whether it can reach the spawner's memory.
@@ -456,6 +480,30 @@ void prover::read_signals(const CallExpr* spawn, goroutine_info& info,
       }
     return "";
   };
+  for (const signal& c : candidates)
+    if (c.closes) info.closed.insert(c.join);
+  // A wait on a wait group of the spawner that starts the goroutine's body,
+  // before anything that could return or signal: `co_await wg->wait();
+  // results.close();`. Its waits on it are all the goroutine does with it.
+  const Stmt* body = g->getBody();
+  if (const auto* co = dyn_cast_or_null<CoroutineBodyStmt>(body)) body = co->getBody();
+  if (const auto* block = dyn_cast_or_null<CompoundStmt>(body)) {
+    std::set<const DeclRefExpr*> wait_refs;
+    for (const Stmt* st : block->body()) {
+      const auto* e = dyn_cast<Expr>(st);
+      const auto* a = e ? dyn_cast<CoawaitExpr>(e->IgnoreImplicit()) : nullptr;
+      const auto* call = a ? dyn_cast_or_null<CXXMemberCallExpr>(strip(awaited(a))) : nullptr;
+      const VarDecl* w = call ? spawner_var(call->getImplicitObjectArgument()) : nullptr;
+      join_kind wk = w ? kind_of(w->getType()) : join_kind::none;
+      if (!w || (wk != join_kind::wait_group && wk != join_kind::latch) || !call->getMethodDecl() ||
+          !call->getMethodDecl()->getIdentifier() || call->getMethodDecl()->getName() != "wait")
+        break;
+      info.waited.insert(w);
+      wait_refs.insert(as_ref(call->getImplicitObjectArgument()));
+    }
+    for (const DeclRefExpr* r : all.found)
+      if (const VarDecl* w = spawner_var(r); w && info.waited.count(w) && !wait_refs.count(r)) info.waited.erase(w);
+  }
   for (const signal& c : candidates) {
     SourceLocation at;
     std::string why = evaluate(c.join, at);
@@ -474,8 +522,27 @@ void prover::read_signals(const CallExpr* spawn, goroutine_info& info,
   if (candidates.empty()) info.why_not = "the goroutine signals nothing its spawner waits for";
 }
 
+void prover::find_range_loops() {
+  struct visitor : RecursiveASTVisitor<visitor> {
+    std::set<const Stmt*>* out;
+    bool VisitWhileStmt(WhileStmt* w) {
+      const Expr* cond = w->getConditionVariable() ? w->getConditionVariable()->getInit() : w->getCond();
+      const auto* a = cond ? dyn_cast<CoawaitExpr>(cond->IgnoreImplicit()) : nullptr;
+      const auto* call = a ? dyn_cast_or_null<CXXMemberCallExpr>(strip(awaited(a))) : nullptr;
+      if (call && call->getMethodDecl() && call->getMethodDecl()->getIdentifier() &&
+          call->getMethodDecl()->getName() == "next" && !may_jump(w->getBody()))
+        out->insert(a);
+      return true;
+    }
+    bool TraverseLambdaExpr(LambdaExpr*) { return true; }
+  } v;
+  v.out = &range_ends_;
+  v.TraverseStmt(fn_->getBody());
+}
+
 // Whether s is a wait on `join` that returns only after the signals it counts.
-bool prover::is_wait(const Stmt* s, const VarDecl* join, join_kind kind) const {
+bool prover::is_wait(const Stmt* s, const VarDecl* join, join_kind kind, bool closed_only) const {
+  if (closed_only) return kind == join_kind::chan && range_ends_.count(s) && is_wait(s, join, kind, false);
   const CXXMemberCallExpr* call = nullptr;
   bool awaited_call = false;
   if (const auto* a = dyn_cast<CoawaitExpr>(s)) {
@@ -536,7 +603,12 @@ std::string prover::foreign_use(const VarDecl* join, join_kind kind, SourceLocat
       const CallExpr* spawn = as_spawn(call);
       if (!spawn) return true;
       goroutine_info& info = self->info_of(spawn);
-      if (info.join != join) return true;
+      // The goroutines that signal it; those that wait on it first (a
+      // closer); and for a channel, those that may send on it but never
+      // close it (its waits then are the ends of range loops: run()).
+      bool ok = info.join == join || info.waited.count(join) ||
+                (kind == join_kind::chan && info.join && !info.closed.count(join));
+      if (!ok) return true;
       for (unsigned i = 1; i < spawn->getNumArgs(); ++i)
         if (const DeclRefExpr* r = as_ref(spawn->getArg(i)); r && r->getDecl() == join) accounted.insert(r);
       if (info.g.lambda) signalling.insert(info.g.lambda);
@@ -710,23 +782,6 @@ std::string prover::count_mismatch(const VarDecl* join, join_kind kind, const st
   return "";
 }
 
-// Whether s may leave the statements around it: a return, break, continue,
-// goto or throw outside any lambda.
-static bool may_jump(const Stmt* s) {
-  struct visitor : RecursiveASTVisitor<visitor> {
-    bool found = false;
-    bool VisitReturnStmt(ReturnStmt*) { return !(found = true); }
-    bool VisitCoreturnStmt(CoreturnStmt*) { return !(found = true); }
-    bool VisitBreakStmt(BreakStmt*) { return !(found = true); }
-    bool VisitContinueStmt(ContinueStmt*) { return !(found = true); }
-    bool VisitGotoStmt(GotoStmt*) { return !(found = true); }
-    bool VisitCXXThrowExpr(CXXThrowExpr*) { return !(found = true); }
-    bool TraverseLambdaExpr(LambdaExpr*) { return true; }
-  } v;
-  v.TraverseStmt(const_cast<Stmt*>(s));
-  return v.found;
-}
-
 // The receives from `join` in s (outside lambdas).
 int prover::receives_in(const Stmt* s, const VarDecl* join) const {
   struct visitor : RecursiveASTVisitor<visitor> {
@@ -830,6 +885,7 @@ bool prover::scope_holds(const VarDecl* var, const CompoundStmt* block, const St
 }
 
 join_verdict prover::run(const VarDecl* var) {
+  find_range_loops();
   std::unique_ptr<CFG> cfg = build_cfg(ctx_, fn_, /*lifetimes=*/true);
   if (!cfg) return fail("no CFG for the function", var->getLocation());
   // Where var lives: from its declaration to its lifetime's ends (the
@@ -897,6 +953,30 @@ join_verdict prover::run(const VarDecl* var) {
     for (auto& [p, spawn] : spawns) looped = looped || (spawn == entry.second.front() && in_loop(p));
     if (looped) counted_chans.insert(join);
   }
+  // Channels that goroutines other than their signallers hold (senders):
+  // only the end of a range loop waits for the signal on those.
+  std::set<const VarDecl*> shared_chans;
+  for (auto& [p, spawn] : spawns) {
+    const goroutine_info& info = info_of(spawn);
+    for (const VarDecl* v : info.bound)
+      if (v != info.join && kind_of(v->getType()) == join_kind::chan && joins.count(v)) shared_chans.insert(v);
+  }
+  // A wait on the join of a goroutine that first waits on `w` (a closer)
+  // waits on `w` too, when every spawn that signals `w` comes before it.
+  auto proxy_wait = [&](const Stmt* st, const VarDecl* w) {
+    for (auto& [pc, c] : spawns) {
+      const goroutine_info& ci = info_of(c);
+      if (!ci.join || !ci.waited.count(w) || !ci.why_not.empty()) continue;
+      if (!is_wait(st, ci.join, ci.kind, shared_chans.count(ci.join) > 0)) continue;
+      bool later_signaller = reach(pc, never, [&](position q) {
+        auto it = stmts.find(q);
+        const CallExpr* other = it != stmts.end() ? as_spawn(it->second) : nullptr;
+        return other && info_of(other).join == w;
+      });
+      if (!later_signaller) return true;
+    }
+    return false;
+  };
   std::vector<const CallExpr*> all_spawns;
   std::set<const VarDecl*> scope_checked;  // counted channels whose coverage is the scope's
   for (auto& [p, spawn] : spawns) {
@@ -909,7 +989,8 @@ join_verdict prover::run(const VarDecl* var) {
     join_kind kind = info.kind;
     auto waits = [&](position q) {
       auto it = stmts.find(q);
-      return it != stmts.end() && is_wait(it->second, join, kind);
+      return it != stmts.end() &&
+             (is_wait(it->second, join, kind, shared_chans.count(join) > 0) || proxy_wait(it->second, join));
     };
     if (reach(p, waits, [&](position q) { return ends.count(q) > 0; })) {
       // (A counted loop of receives may run no trip as far as the CFG

@@ -134,6 +134,32 @@ go::task<> collect_results(int n) {
 }
 // NEG-NOT: 'total' outlives it
 
+// Go's worker pool: the workers signal a wait group that a closer goroutine
+// waits on before closing the results; ranging over the results to their
+// end waits for the closer, and so for the workers.
+go::task<> pool_worker(go::recv_chan<int> jobs, go::send_chan<int> out, go::wait_group* wg) {
+  while (auto j = co_await jobs.next()) co_await out.send(*j * *j);
+  wg->done();
+}
+go::task<> worker_pool() {
+  auto jobs = go::make_chan<int>(4);
+  auto out = go::make_chan<int>(4);
+  go::wait_group pool;
+  for (int w = 0; w < 3; ++w) {
+    pool.add(1);
+    go::spawn(pool_worker, jobs, out, &pool);
+  }
+  go::spawn([](go::wait_group* wg, go::chan<int> results) -> go::task<> {
+    co_await wg->wait();
+    results.close();
+  }, &pool, out);
+  for (int j = 0; j < 4; ++j) co_await jobs.send(j);
+  jobs.close();
+  long sum = 0;
+  while (auto v = co_await out.next()) sum += *v;
+}
+// NEG-NOT: 'pool' outlives it
+
 // ---- not joined: reported ---------------------------------------------------
 
 // No join at all.
@@ -273,3 +299,22 @@ go::task<> one_short(int n) {
 }
 // CHECK: t.cpp:[[@LINE-10]]:21: warning: address of local variable 'n10' outlives it
 // CHECK: note: no join before the scope ends: the receives from 'results10' are not one per goroutine that signals it
+
+// The closer pattern, but the range loop may stop early: its end no longer
+// means the channel was closed.
+go::task<> closer_break() {
+  auto jobs11 = go::make_chan<int>(4);
+  auto out11 = go::make_chan<int>(4);
+  go::wait_group pool11;
+  pool11.add(1);
+  go::spawn(pool_worker, jobs11, out11, &pool11);
+  go::spawn([](go::wait_group* wg, go::chan<int> results) -> go::task<> {
+    co_await wg->wait();
+    results.close();
+  }, &pool11, out11);
+  jobs11.close();
+  while (auto v = co_await out11.next())
+    if (*v > 10) break;
+}
+// CHECK: t.cpp:[[@LINE-11]]:18: warning: address of local variable 'pool11' outlives it
+// CHECK: note: no join before the scope ends: a path from the spawn reaches the end of 'pool11''s scope without waiting on 'pool11'
