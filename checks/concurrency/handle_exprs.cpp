@@ -1,6 +1,7 @@
 // Recognising the runtime's synchronisation handles in expressions.
 #include "handle_exprs.hpp"
 
+#include <clang/AST/DeclTemplate.h>
 #include <clang/AST/ExprCXX.h>
 
 #include "runtime_model/runtime_model.hpp"
@@ -9,12 +10,23 @@ namespace gocxx::concurrency {
 
 using namespace clang;
 
+// The T of a go::ptr<T>, or null.
+static const CXXRecordDecl* gc_pointee(const CXXRecordDecl* rd) {
+  const auto* spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(rd);
+  if (!spec || runtime_model::record_or_template_name(rd) != "ptr" || !runtime_model::in_top_namespace(rd, "go") ||
+      spec->getTemplateArgs().size() < 1 || spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+    return nullptr;
+  return runtime_model::record_of(spec->getTemplateArgs()[0].getAsType());
+}
+
 // The synchronisation object a value, reference or pointer of type t holds
-// or denotes (a `go::mutex*` parameter denotes the caller's mutex).
+// or denotes (a `go::mutex*` parameter denotes the caller's mutex; a
+// go::ptr<go::mutex> the mutex in the GC heap it points to).
 sync_type type_of(QualType t) {
   t = t.getNonReferenceType();
   if (const auto* p = t->getAs<PointerType>()) t = p->getPointeeType();
   const CXXRecordDecl* rd = runtime_model::record_of(t);
+  if (const CXXRecordDecl* pointee = gc_pointee(rd)) rd = pointee;
   if (!rd) return sync_type::none;
   llvm::StringRef name = runtime_model::record_or_template_name(rd);
   if (name == "chan" || name == "send_chan" || name == "recv_chan") {
@@ -53,6 +65,11 @@ const Expr* strip(const Expr* e) {
     e = strip_temporaries(e);
     if (const auto* o = dyn_cast<OpaqueValueExpr>(e); o && o->getSourceExpr()) e = o->getSourceExpr();
     if (const auto* u = dyn_cast<UnaryOperator>(e); u && u->getOpcode() == UO_AddrOf) e = u->getSubExpr();
+    // p-> and *p of a go::ptr to a synchronisation object: the object.
+    if (const auto* op = dyn_cast<CXXOperatorCallExpr>(e);
+        op && op->getNumArgs() == 1 && (op->getOperator() == OO_Arrow || op->getOperator() == OO_Star) &&
+        gc_pointee(runtime_model::record_of(op->getArg(0)->getType())))
+      e = op->getArg(0);
     if (const auto* c = dyn_cast<CXXConstructExpr>(e); c && c->getNumArgs() >= 1 && !isa<CXXTemporaryObjectExpr>(c)) {
       // A copy, move or conversion (send_chan from chan); spawn_callable from
       // a callable. Not a default construction.

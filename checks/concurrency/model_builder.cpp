@@ -191,10 +191,10 @@ class body_builder {
   // What `slot = init` makes the slot hold.
   op init_op(sync_type t, const Expr* init, int slot, SourceLocation loc) {
     const Expr* e = init ? strip(init) : nullptr;
-    if (t == sync_type::wait_group)
-      return make_op(e && !is_default_construction(e) ? op_kind::make_unknown : op_kind::make_wait_group, loc, slot);
-    if (t == sync_type::mutex)
-      return make_op(e && !is_default_construction(e) ? op_kind::make_unknown : op_kind::make_mutex, loc, slot);
+    // go::new_<go::mutex>() makes one in the GC heap, as a declaration does.
+    bool made = !e || is_default_construction(e) || is_new_of_default(e);
+    if (t == sync_type::wait_group) return make_op(made ? op_kind::make_wait_group : op_kind::make_unknown, loc, slot);
+    if (t == sync_type::mutex) return make_op(made ? op_kind::make_mutex : op_kind::make_unknown, loc, slot);
     if (!e || is_default_construction(e)) return make_op(op_kind::make_nil, loc, slot);
     if (isa<CXXNullPtrLiteralExpr>(e)) return make_op(op_kind::make_nil, loc, slot);
     if (const ValueDecl* from = tracked_var(e)) {
@@ -217,6 +217,12 @@ class body_builder {
       if (is_go_function(f, "after")) return make_op(op_kind::make_timer, loc, slot);
     }
     return make_op(op_kind::make_unknown, loc, slot);
+  }
+
+  // go::new_<T>() with no arguments.
+  static bool is_new_of_default(const Expr* e) {
+    const auto* call = dyn_cast<CallExpr>(e);
+    return call && is_go_function(call->getDirectCallee(), "new_") && call->getNumArgs() == 0;
   }
 
   static bool is_default_construction(const Expr* e) {
