@@ -117,16 +117,19 @@ TEST_P(Chan, SendHappensBeforeTheMatchingReceiveCompletes) {
       [&]() -> go::task<> {
         auto ch = go::make_chan<std::vector<int>*>(GetParam() == 1 ? 0 : 4);
         std::vector<std::vector<int>> store(kMsgs);
-        go::spawn([&, ch]() -> go::task<> {
+        auto done = go::make_chan<go::unit>();  // closed when the sender is done with store
+        go::spawn([&, ch, done]() -> go::task<> {
           for (int i = 0; i < kMsgs; ++i) {
             store[i].assign(8, i);
             co_await ch.send(&store[i]);
           }
+          done.close();
         });
         for (int i = 0; i < kMsgs; ++i) {
           std::vector<int>* p = co_await ch.recv();
           sum += std::accumulate(p->begin(), p->end(), 0L);
         }
+        co_await done.recv();
       },
       cfg());
   EXPECT_EQ(sum, 8L * kMsgs * (kMsgs - 1) / 2);
@@ -195,15 +198,18 @@ TEST(ChanOrder, SendersBlockedOnAFullBufferFollowTheBufferedValues) {
         co_await ch.send(100);
         co_await ch.send(101);
         int started = 0;
+        latch l(kN);  // main sends on ch too, so ch cannot join the senders
         for (int i = 0; i < kN; ++i) {
           go::spawn([&, i]() -> go::task<> {
             ++started;
             co_await ch.send(i);
+            l.count_down();
           });
           while (started <= i) co_await go::yield();
         }
         len_while_blocked = ch.len();
         for (int i = 0; i < kN + 2; ++i) got.push_back(co_await ch.recv());
+        co_await l.wait();
       },
       go::config{.maxprocs = 1});
   EXPECT_EQ(len_while_blocked, 2u);
@@ -532,6 +538,7 @@ TEST(ChanRace, CloseRacingWithBlockedSendersAndReceivers) {
   // value or ok=false, and the delivered values are exactly the received
   // ones (plus what is left in the buffer).
   constexpr int kSenders = 16, kReceivers = 16;
+  static_assert(kSenders == kReceivers, "one sender and one receiver are spawned per trip");
   const int reps = static_cast<int>(gotest::scaled(100, 4));
   std::mt19937 rng(12345);
   for (int rep = 0; rep < reps; ++rep) {
@@ -544,28 +551,28 @@ TEST(ChanRace, CloseRacingWithBlockedSendersAndReceivers) {
     go::run(
         [&]() -> go::task<> {
           auto ch = go::make_chan<int>(cap);
-          latch l(kSenders + kReceivers);
-          for (int i = 0; i < std::max(kSenders, kReceivers); ++i) {
-            if (i < kSenders)
-              go::spawn([&, i, ch]() -> go::task<> {
-                try {
-                  co_await ch.send(i);
-                  sender_outcome[i] = 1;
-                } catch (go::panic_error& e) {
-                  sender_outcome[i] = std::string(e.what()) == "send on closed channel" ? 2 : 3;
-                }
-                l.count_down();
-              });
-            if (i < kReceivers)
-              go::spawn([&, i, ch]() -> go::task<> {
-                auto [v, ok] = co_await ch.recv_ok();
-                received[i] = ok ? v : -1;
-                l.count_down();
-              });
+          // Senders and receivers are spawned alternately, one latch each.
+          latch senders(kSenders), receivers(kReceivers);
+          for (int i = 0; i < kSenders; ++i) {
+            go::spawn([&, i, ch]() -> go::task<> {
+              try {
+                co_await ch.send(i);
+                sender_outcome[i] = 1;
+              } catch (go::panic_error& e) {
+                sender_outcome[i] = std::string(e.what()) == "send on closed channel" ? 2 : 3;
+              }
+              senders.count_down();
+            });
+            go::spawn([&, i, ch]() -> go::task<> {
+              auto [v, ok] = co_await ch.recv_ok();
+              received[i] = ok ? v : -1;
+              receivers.count_down();
+            });
           }
           for (int y = 0; y < delay_yields; ++y) co_await go::yield();
           ch.close();
-          co_await l.wait(10s, "a goroutine stayed blocked after close");
+          co_await senders.wait(10s, "a sender stayed blocked after close");
+          co_await receivers.wait(10s, "a receiver stayed blocked after close");
           all_done = true;
           while (auto x = co_await ch.next()) left_in_buffer.push_back(*x);
         },

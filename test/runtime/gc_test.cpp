@@ -984,6 +984,7 @@ TEST(GcChanRoots, ValueInABufferedChannel) {
   std::atomic<int>& dtors = gctest::fresh_counter();
   std::atomic<int>& other = gctest::fresh_counter();
   bool ok = false;
+  bool dummy = false;  // out here, like ok: recv_in_goroutine's goroutine writes it
   std::size_t len = 0;
   int while_buffered = -1, after = -1, other_after = -1;
   int rc = go::run(
@@ -991,7 +992,6 @@ TEST(GcChanRoots, ValueInABufferedChannel) {
         auto ch = go::make_chan<go::ptr<Tracked>>(4);
         // Move the ring's indices around first.
         for (int i = 0; i < 6; ++i) {
-          bool dummy = false;
           co_await send_in_goroutine(ch, 100 + i, &other);
           co_await recv_in_goroutine(ch, 100 + i, &dummy);
         }

@@ -182,19 +182,20 @@ TEST_P(Sched, ConcurrentSpawnersAllRun) {
   std::atomic<long> ran{0};
   go::run(
       [&]() -> go::task<> {
-        latch l(kSpawners * per);
+        // Shared: the workers' spawners are not joined.
+        auto l = std::make_shared<latch>(kSpawners * per);
         for (int s = 0; s < kSpawners; ++s)
-          go::spawn([&]() -> go::task<> {
+          go::spawn([&, l]() -> go::task<> {
             for (long i = 0; i < per; ++i) {
-              go::spawn([&]() -> go::task<> {
+              go::spawn([&, l]() -> go::task<> {
                 ran.fetch_add(1, std::memory_order_relaxed);
-                l.count_down();
+                l->count_down();
                 co_return;
               });
               if (i % 1000 == 0) co_await go::yield();
             }
           });
-        co_await l.wait();
+        co_await l->wait();
       },
       cfg());
   EXPECT_EQ(ran.load(), kSpawners * per);
@@ -584,21 +585,21 @@ TEST(Scheduler, CpuBoundGoroutinesSpreadOverBothProcs) {
   std::set<std::thread::id> ids;
   go::run(
       [&]() -> go::task<> {
-        latch l(kWorkers);
-        go::spawn([&]() -> go::task<> {  // the spawner is not main
+        auto l = std::make_shared<latch>(kWorkers);  // shared: the spawner is not joined
+        go::spawn([&, l]() -> go::task<> {           // the spawner is not main
           for (int i = 0; i < kWorkers; ++i)
-            go::spawn([&]() -> go::task<> {
+            go::spawn([&, l]() -> go::task<> {
               gotest::spin_for(2ms);
               {
                 std::lock_guard g(mu);
                 ids.insert(std::this_thread::get_id());
               }
-              l.count_down();
+              l->count_down();
               co_return;
             });
           co_return;
         });
-        co_await l.wait();
+        co_await l->wait();
       },
       go::config{.maxprocs = 2});
   EXPECT_GE(ids.size(), 2u) << "all 64 CPU-bound goroutines ran on one thread";

@@ -731,7 +731,7 @@ struct CondFixture {
   int consumed = 0;        // guarded by mu
   std::atomic<int> wakeups{0};
 
-  go::task<> waiter(go::wait_group* wg) {
+  go::task<> waiter() {
     co_await mu.lock();
     while (tokens == 0) {
       ++waiting;
@@ -742,7 +742,6 @@ struct CondFixture {
     --tokens;
     ++consumed;
     mu.unlock();
-    wg->done();
   }
 
   go::task<int> count_waiting() {
@@ -760,7 +759,11 @@ TEST(Cond, SignalWakesOneBroadcastWakesAll) {
       [&]() -> go::task<> {
         go::wait_group wg;
         wg.add(3);
-        for (int i = 0; i < 3; ++i) go::spawn([&]() -> go::task<> { co_await f.waiter(&wg); });
+        for (int i = 0; i < 3; ++i)
+          go::spawn([&]() -> go::task<> {
+            co_await f.waiter();
+            wg.done();
+          });
         for (int spins = 0; spins < 3000 && co_await f.count_waiting() != 3; ++spins)
           co_await go::sleep(1ms);
         co_await f.mu.lock();
