@@ -28,7 +28,10 @@
 
 #include <cstdio>
 
-go::task<> worker(go::mutex* mu, go::send_chan<int> results) {
+// The mutex lives in the GC heap, as Go's escape analysis puts `mu` there:
+// the worker may outlive main's frame (its deferred unlock runs after its
+// send), so a local mutex would dangle (gocxx-escape-dangling says so).
+go::task<> worker(go::ptr<go::mutex> mu, go::send_chan<int> results) {
   co_await mu->lock();  // blocks forever: main holds mu
   go::defer unlock([mu] { mu->unlock(); });
   co_await results.send(42);
@@ -36,10 +39,10 @@ go::task<> worker(go::mutex* mu, go::send_chan<int> results) {
 
 int main() {
   return go::run([]() -> go::task<> {
-    go::mutex mu;
+    auto mu = go::new_<go::mutex>();
     auto results = go::make_chan<int>();
-    co_await mu.lock();
-    go::spawn(worker, &mu, results);
+    co_await mu->lock();
+    go::spawn(worker, mu, results);
     std::printf("main: waiting for the worker's result (while still holding the mutex)\n");
     std::fflush(stdout);  // the deadlock report ends the process
     int v = co_await results.recv();  // nobody will ever send: deadlock
