@@ -756,7 +756,7 @@ std::string prover::count_mismatch(const VarDecl* join, join_kind kind, const st
       return nullptr;
     return call->getArg(0);
   };
-  const std::string mismatch = "the count of '" + join->getNameAsString() + "' is not the number of goroutines";
+  std::string mismatch = "the count of '" + join->getNameAsString() + "' is not the number of goroutines";
   for (const CompoundStmt* block : blocks()) {
     for (auto it = block->body_begin(); it != block->body_end(); ++it) {
       const Expr* count = count_at(*it);

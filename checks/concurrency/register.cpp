@@ -3,6 +3,7 @@
 // kinds listed here (explorer.hpp).
 #include "check.hpp"
 #include "concurrency/concurrency_checks.hpp"
+#include "concurrency/lost_cancel_check.hpp"
 #include "families.hpp"
 
 namespace gocxx {
@@ -39,6 +40,9 @@ void register_concurrency_checks(check_registry& registry) {
                reporting({finding_kind::blocked_lock, finding_kind::unlock_unlocked}));
   registry.add("gocxx-leak-double-lock", "a goroutine that locks a mutex it already holds",
                reporting({finding_kind::double_lock}));
+  registry.add("gocxx-leak-lost-cancel",
+               "the cancel function of go::with_cancel, with_timeout or with_deadline not used on some path",
+               &make_check<concurrency::lost_cancel_check>);
   registry.add("gocxx-leak-not-analysed",
                "a function the leak and channel checks could not explore within their budget (a remark)",
                &make_check<concurrency::not_analysed_check>);

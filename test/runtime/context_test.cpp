@@ -272,6 +272,7 @@ TEST(Context, CancelRacingWithChildCreation) {
         for (int k = 0; k < kCreators; ++k) {
           go::spawn([&, parent](int id) -> go::task<> {
             for (int i = 0; i < kPerCreator; ++i) {
+              // Cancelled through parent, the point of the test: gocxx:ignore[gocxx-leak-lost-cancel]
               auto [c, cf] = go::with_cancel(parent);
               made[id].push_back(c);
               if (i % 16 == 0) co_await go::yield();
@@ -303,14 +304,15 @@ TEST(Context, DoneClosesAfterHandlesAreDropped) {
   go::run([&]() -> go::task<> {
     auto [parent, cancel] = go::with_cancel(go::background());
     go::recv_chan<go::unit> child_done, grandchild_done, timeout_done;
+    // The cancel functions are dropped on purpose (what the test is about):
     {
-      auto [c, cf] = go::with_cancel(parent);
+      auto [c, cf] = go::with_cancel(parent);  // gocxx:ignore[gocxx-leak-lost-cancel]
       child_done = c.done();
-      auto [g, gf] = go::with_cancel(go::with_value(c, "k", 1));
+      auto [g, gf] = go::with_cancel(go::with_value(c, "k", 1));  // gocxx:ignore[gocxx-leak-lost-cancel]
       grandchild_done = g.done();
     }
     {
-      auto [t, tf] = go::with_timeout(go::background(), 10ms);
+      auto [t, tf] = go::with_timeout(go::background(), 10ms);  // gocxx:ignore[gocxx-leak-lost-cancel]
       timeout_done = t.done();
     }
     cancel();
