@@ -253,6 +253,10 @@ void prover::read_signals(const CallExpr* spawn, goroutine_info& info,
           } else if (const auto* r = dyn_cast<DeclRefExpr>(s); r && after && !signal_refs[join].count(r) && is_use(r)) {
             at = r->getLocation();
             return "'" + r->getDecl()->getNameAsString() + "' is used after the goroutine's signal";
+          } else if (isa<CXXThisExpr>(s) && after && info.g.lambda) {
+            // The spawner's object: what it points to is not the proof's to know.
+            at = s->getBeginLoc();
+            return "'this' is used after the goroutine's signal";
           }
         }
       }

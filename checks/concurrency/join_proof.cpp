@@ -185,6 +185,8 @@ join_verdict prover::run(const VarDecl* var) {
   }
   // A wait on the join of a goroutine that first waits on `w` (a closer)
   // waits on `w` too, when every spawn that signals `w` comes before it.
+  // The closer's own join is then part of the proof (proxy_joins).
+  std::set<const VarDecl*> proxy_joins;
   auto proxy_wait = [&](const Stmt* st, const VarDecl* w) {
     for (auto& [pc, c] : spawns) {
       const goroutine_info& ci = info_of(c);
@@ -195,7 +197,10 @@ join_verdict prover::run(const VarDecl* var) {
         const CallExpr* other = it != stmts.end() ? as_spawn(it->second) : nullptr;
         return other && info_of(other).join == w;
       });
-      if (!later_signaller) return true;
+      if (!later_signaller) {
+        proxy_joins.insert(ci.join);
+        return true;
+      }
     }
     return false;
   };
@@ -227,12 +232,15 @@ join_verdict prover::run(const VarDecl* var) {
   }
   for (auto& [join, entry] : joins) {
     auto& [kind, join_spawns] = entry;
-    bool relevant = false;
+    bool relevant = proxy_joins.count(join) > 0;
     for (const CallExpr* s : join_spawns) relevant = relevant || std::count(all_spawns.begin(), all_spawns.end(), s);
     if (!relevant) continue;
     SourceLocation where = join->getLocation();
     if (std::string why = foreign_use(join, kind, where); !why.empty()) return fail(why, where);
     if (counted_chans.count(join)) {
+      // A receive could take the value of a goroutine that does not signal.
+      if (shared_chans.count(join))
+        return fail("goroutines other than those that signal '" + join->getNameAsString() + "' may send on it", where);
       const CompoundStmt* block = nullptr;
       const Stmt* first = nullptr;
       if (std::string why = chan_count_mismatch(join, join_spawns, block, first); !why.empty()) return fail(why, where);

@@ -318,3 +318,25 @@ go::task<> closer_break() {
 }
 // CHECK: t.cpp:[[@LINE-11]]:18: warning: address of local variable 'pool11' outlives it
 // CHECK: note: no join before the scope ends: a path from the spawn reaches the end of 'pool11''s scope without waiting on 'pool11'
+
+// A goroutine that does not signal the results channel may send on it too:
+// two receives may take its value and leave a signalling goroutine running.
+go::task<> shared_results() {
+  std::atomic<int> n12{0};
+  auto res12 = go::make_chan<int>(4);
+  go::wait_group other;
+  other.add(1);
+  for (int i = 0; i < 2; ++i)
+    go::spawn([&n12, res12]() -> go::task<> {
+      n12 += 1;
+      co_await res12.send(1);
+    });
+  go::spawn([res12, &other]() -> go::task<> {
+    co_await res12.send(9);
+    other.done();
+  });
+  for (int i = 0; i < 2; ++i) (void)co_await res12.recv();
+  co_await other.wait();
+}
+// CHECK: t.cpp:[[@LINE-16]]:20: warning: address of local variable 'n12' outlives it
+// CHECK: note: no join before the scope ends: goroutines other than those that signal 'res12' may send on it
