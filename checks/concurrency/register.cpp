@@ -4,6 +4,7 @@
 #include "check.hpp"
 #include "concurrency/concurrency_checks.hpp"
 #include "concurrency/lost_cancel_check.hpp"
+#include "concurrency/ticker_check.hpp"
 #include "concurrency/timer_in_loop_check.hpp"
 #include "families.hpp"
 
@@ -47,6 +48,9 @@ void register_concurrency_checks(check_registry& registry) {
   registry.add("gocxx-leak-timer-in-loop",
                "go::after in a loop: every turn arms a timer that lives until it fires (option MinDuration, ms)",
                &make_check<concurrency::timer_in_loop_check>);
+  registry.add("gocxx-leak-ticker-not-stopped",
+               "a go::ticker whose ticks an endless loop takes: neither the ticker nor its goroutine ever stops",
+               &make_check<concurrency::ticker_check>);
   registry.add("gocxx-leak-not-analysed",
                "a function the leak and channel checks could not explore within their budget (a remark)",
                &make_check<concurrency::not_analysed_check>);

@@ -340,3 +340,23 @@ go::task<> shared_results() {
 }
 // CHECK: t.cpp:[[@LINE-16]]:20: warning: address of local variable 'n12' outlives it
 // CHECK: note: no join before the scope ends: goroutines other than those that signal 'res12' may send on it
+
+// The spawner's object used after the signal: what it points to is not the
+// proof's to know.
+struct holder {
+  int* last = nullptr;
+  go::task<> run() {
+    int n13 = 0;
+    go::wait_group wg13;
+    wg13.add(1);
+    go::spawn([this, &n13, &wg13]() -> go::task<> {
+      n13 = 1;
+      wg13.done();
+      last = nullptr;
+      co_return;
+    });
+    co_await wg13.wait();
+  }
+};
+// CHECK: t.cpp:[[@LINE-12]]:9: warning: address of local variable 'n13' outlives it
+// CHECK: note: no join before the scope ends: 'this' is used after the goroutine's signal
