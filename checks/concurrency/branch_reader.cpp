@@ -95,27 +95,11 @@ const ValueDecl* branch_reader::stable_condition(const Expr* cond, bool& negated
 
 // `for (int i = C0; i < N; ++i)` with constants: N - C0 trips.
 std::optional<int> branch_reader::counted_trips(const ForStmt& f) {
-  const auto* init = dyn_cast_or_null<DeclStmt>(f.getInit());
-  if (!init || !init->isSingleDecl()) return std::nullopt;
-  const auto* i = dyn_cast<VarDecl>(init->getSingleDecl());
-  if (!i || !i->getType()->isIntegerType() || !i->getInit()) return std::nullopt;
-  std::optional<int> from = constant_int(i->getInit(), ctx_);
-  const auto* cond = dyn_cast_or_null<BinaryOperator>(f.getCond() ? f.getCond()->IgnoreParenImpCasts() : nullptr);
-  if (!from || !cond) return std::nullopt;
-  const auto* lhs = dyn_cast<DeclRefExpr>(cond->getLHS()->IgnoreParenImpCasts());
-  std::optional<int> to = constant_int(cond->getRHS(), ctx_);
-  if (!lhs || lhs->getDecl() != i || !to) return std::nullopt;
-  const auto* inc = dyn_cast_or_null<UnaryOperator>(f.getInc() ? f.getInc()->IgnoreParenImpCasts() : nullptr);
-  if (!inc || !inc->isIncrementOp()) return std::nullopt;
-  const auto* inc_var = dyn_cast<DeclRefExpr>(inc->getSubExpr()->IgnoreParenImpCasts());
-  if (!inc_var || inc_var->getDecl() != i || assigned_in(f.getBody(), i)) return std::nullopt;
-  int trips = 0;
-  switch (cond->getOpcode()) {
-    case BO_LT:
-    case BO_NE: trips = *to - *from; break;
-    case BO_LE: trips = *to - *from + 1; break;
-    default: return std::nullopt;
-  }
+  std::optional<counted_loop> loop = as_counted_loop(f);
+  if (!loop || !loop->steps_by_one || !loop->index->getType()->isIntegerType()) return std::nullopt;
+  std::optional<int> from = constant_int(loop->from, ctx_), to = constant_int(loop->bound, ctx_);
+  if (!from || !to) return std::nullopt;
+  int trips = loop->op == BO_LE ? *to - *from + 1 : *to - *from;
   return trips < 0 ? 0 : trips;
 }
 

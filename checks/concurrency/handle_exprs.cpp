@@ -133,6 +133,21 @@ std::optional<int> constant_int(const Expr* e, const ASTContext& ctx) {
   return static_cast<int>(v.getExtValue());
 }
 
+std::optional<counted_loop> as_counted_loop(const ForStmt& f) {
+  const auto* init = dyn_cast_or_null<DeclStmt>(f.getInit());
+  const auto* i = init && init->isSingleDecl() ? dyn_cast<VarDecl>(init->getSingleDecl()) : nullptr;
+  const auto* cond = dyn_cast_or_null<BinaryOperator>(f.getCond() ? f.getCond()->IgnoreParenImpCasts() : nullptr);
+  if (!i || !i->getInit() || !cond) return std::nullopt;
+  BinaryOperatorKind op = cond->getOpcode();
+  const auto* lhs = dyn_cast<DeclRefExpr>(cond->getLHS()->IgnoreParenImpCasts());
+  if (!lhs || lhs->getDecl() != i || (op != BO_LT && op != BO_LE && op != BO_NE)) return std::nullopt;
+  const auto* inc = dyn_cast_or_null<UnaryOperator>(f.getInc() ? f.getInc()->IgnoreParenImpCasts() : nullptr);
+  const auto* inc_var =
+      inc && inc->isIncrementOp() ? dyn_cast<DeclRefExpr>(inc->getSubExpr()->IgnoreParenImpCasts()) : nullptr;
+  bool steps = inc_var && inc_var->getDecl() == i && !assigned_in(f.getBody(), i);
+  return counted_loop{i, i->getInit(), cond->getRHS(), op, steps};
+}
+
 bool assigned_in(const Stmt* s, const VarDecl* v) {
   if (!s) return false;
   if (const auto* b = dyn_cast<BinaryOperator>(s); b && b->isAssignmentOp())

@@ -58,6 +58,19 @@ std::string var_name(const clang::ValueDecl* d);
 // e as a constant that fits in an int.
 std::optional<int> constant_int(const clang::Expr* e, const clang::ASTContext& ctx);
 
+// `for (T i = from; i OP bound; ...)` with OP one of <, <=, !=: the loop
+// forms the model counts. `steps_by_one`: the increment is ++i or i++ and the
+// body leaves i alone, so the loop runs bound - from times (<) or one more
+// (<=).
+struct counted_loop {
+  const clang::VarDecl* index;
+  const clang::Expr* from;
+  const clang::Expr* bound;
+  clang::BinaryOperatorKind op;
+  bool steps_by_one;
+};
+std::optional<counted_loop> as_counted_loop(const clang::ForStmt& f);
+
 // Whether s assigns v, increments or decrements it, or takes its address
 // (after which it may change behind the model's back).
 bool assigned_in(const clang::Stmt* s, const clang::VarDecl* v);

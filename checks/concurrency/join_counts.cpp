@@ -138,18 +138,9 @@ const CallExpr* prover::spawn_signalling(const Stmt* s, const VarDecl* join) {
 
 // `for (int i = 0; i < E; ++i)` whose body leaves i alone: E trips.
 std::optional<const Expr*> prover::trip_count(const ForStmt* loop) const {
-  const auto* init = dyn_cast_or_null<DeclStmt>(loop->getInit());
-  const auto* i = init && init->isSingleDecl() ? dyn_cast<VarDecl>(init->getSingleDecl()) : nullptr;
-  const auto* cond =
-      dyn_cast_or_null<BinaryOperator>(loop->getCond() ? loop->getCond()->IgnoreParenImpCasts() : nullptr);
-  const auto* inc = dyn_cast_or_null<UnaryOperator>(loop->getInc() ? loop->getInc()->IgnoreParenImpCasts() : nullptr);
-  if (!i || !i->getInit() || constant_int(i->getInit(), ctx_) != 0 || !cond || cond->getOpcode() != BO_LT || !inc ||
-      !inc->isIncrementOp())
-    return std::nullopt;
-  const auto* lhs = dyn_cast<DeclRefExpr>(cond->getLHS()->IgnoreParenImpCasts());
-  const auto* iv = dyn_cast<DeclRefExpr>(inc->getSubExpr()->IgnoreParenImpCasts());
-  if (!lhs || lhs->getDecl() != i || !iv || iv->getDecl() != i || assigned_in(loop->getBody(), i)) return std::nullopt;
-  return cond->getRHS();
+  std::optional<counted_loop> l = as_counted_loop(*loop);
+  if (!l || !l->steps_by_one || l->op != BO_LT || constant_int(l->from, ctx_) != 0) return std::nullopt;
+  return l->bound;
 }
 
 std::vector<const Stmt*> prover::loop_body(const ForStmt* loop) {

@@ -100,18 +100,14 @@ bool is_return(const Stmt* s) {
 
 // `for (int i = C0; i < C1; ...)` with constants, C0 < C1 (or <=, !=).
 bool first_trip_certain(const ForStmt& loop, const ASTContext& ctx) {
-  const auto* init = dyn_cast_or_null<DeclStmt>(loop.getInit());
-  const auto* i = init && init->isSingleDecl() ? dyn_cast<VarDecl>(init->getSingleDecl()) : nullptr;
-  const auto* cond = dyn_cast_or_null<BinaryOperator>(loop.getCond() ? loop.getCond()->IgnoreParenImpCasts() : nullptr);
-  if (!i || !i->getInit() || !cond) return false;
-  const auto* lhs = dyn_cast<DeclRefExpr>(cond->getLHS()->IgnoreParenImpCasts());
-  std::optional<int> from = constant_int(i->getInit(), ctx), to = constant_int(cond->getRHS(), ctx);
-  if (!lhs || lhs->getDecl() != i || !from || !to) return false;
-  switch (cond->getOpcode()) {
+  std::optional<counted_loop> l = as_counted_loop(loop);
+  std::optional<int> from = l ? constant_int(l->from, ctx) : std::nullopt;
+  std::optional<int> to = l ? constant_int(l->bound, ctx) : std::nullopt;
+  if (!from || !to) return false;
+  switch (l->op) {
     case BO_LT: return *from < *to;
     case BO_LE: return *from <= *to;
-    case BO_NE: return *from != *to;
-    default: return false;
+    default: return *from != *to;
   }
 }
 
