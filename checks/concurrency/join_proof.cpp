@@ -107,9 +107,13 @@ bool prover::scope_holds(const VarDecl* var, const CompoundStmt* block, const St
 }
 
 join_verdict prover::run(const VarDecl* var) {
-  find_range_loops();
-  std::unique_ptr<CFG> cfg = build_cfg(ctx_, fn_, /*lifetimes=*/true);
-  if (!cfg) return fail("no CFG for the function", var->getLocation());
+  if (!read_) {
+    read_ = true;
+    find_range_loops();
+    cfg_ = build_cfg(ctx_, fn_, /*lifetimes=*/true);
+  }
+  if (!cfg_) return fail("no CFG for the function", var->getLocation());
+  const CFG* cfg = cfg_.get();
   // Where var lives: from its declaration to its lifetime's ends (the
   // function's exit for a parameter).
   using position = std::pair<const CFGBlock*, unsigned>;
@@ -263,14 +267,20 @@ join_verdict prover::run(const VarDecl* var) {
 using namespace clang;
 using join_detail::prover;
 
-join_verdict prove_joined(ASTContext& ctx, const FunctionDecl* fn, const VarDecl* var,
-                          const std::vector<std::string>& latch_types) {
+join_prover::join_prover(ASTContext& ctx, std::vector<std::string> latch_types)
+    : ctx_(ctx), latch_types_(std::move(latch_types)) {}
+
+join_prover::~join_prover() = default;
+
+join_verdict join_prover::prove(const FunctionDecl* fn, const VarDecl* var) {
   if (!fn || !fn->hasBody()) {
     join_verdict v;
     v.why_not = "the function has no body";
     return v;
   }
-  return prover(ctx, fn, latch_types).run(var);
+  std::unique_ptr<prover>& p = provers_[fn];
+  if (!p) p = std::make_unique<prover>(ctx_, fn, latch_types_);
+  return p->run(var);
 }
 
 std::vector<const FunctionDecl*> spawned_bodies(ASTContext& ctx, const FunctionDecl* fn) {

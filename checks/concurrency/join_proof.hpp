@@ -22,6 +22,8 @@
 #include <clang/Basic/SourceLocation.h>
 
 #include <string>
+#include <map>
+#include <memory>
 #include <vector>
 
 namespace gocxx::concurrency {
@@ -32,12 +34,31 @@ struct join_verdict {
   clang::SourceLocation where;  // ... and where
 };
 
-// Whether every goroutine `fn` spawns (directly) while `var` is alive has
-// finished using the caller's memory before `var`'s scope ends. `latch_types`
-// are the fully qualified names of the types to treat as latches, besides
-// std::latch.
-join_verdict prove_joined(clang::ASTContext& ctx, const clang::FunctionDecl* fn, const clang::VarDecl* var,
-                          const std::vector<std::string>& latch_types);
+namespace join_detail {
+class prover;
+}
+
+// Join proofs over one unit: each function's CFG and what each of its
+// goroutines signals are read once, however many of its locals are asked
+// about.
+class join_prover {
+ public:
+  // `latch_types`: the fully qualified names of the types to treat as
+  // latches, besides std::latch.
+  join_prover(clang::ASTContext& ctx, std::vector<std::string> latch_types);
+  ~join_prover();  // out of line: prover is complete only there
+  join_prover(const join_prover&) = delete;
+  join_prover& operator=(const join_prover&) = delete;
+
+  // Whether every goroutine `fn` spawns (directly) while `var` is alive has
+  // finished using the caller's memory before `var`'s scope ends.
+  join_verdict prove(const clang::FunctionDecl* fn, const clang::VarDecl* var);
+
+ private:
+  clang::ASTContext& ctx_;
+  std::vector<std::string> latch_types_;
+  std::map<const clang::FunctionDecl*, std::unique_ptr<join_detail::prover>> provers_;
+};
 
 // The functions (lambda call operators included) `fn` spawns directly as
 // goroutines that the unit defines: their leak summaries must show that

@@ -169,6 +169,8 @@ class prover {
   const std::vector<std::string>& latch_types_;
   std::map<const CallExpr*, goroutine_info> infos_;
   std::set<const Stmt*> range_ends_;  // find_range_loops
+  std::unique_ptr<CFG> cfg_;          // fn_'s, with lifetimes; both read once, by the first run()
+  bool read_ = false;
 };
 
 // What the goroutine is given, and whether it can reach the spawner's memory.

@@ -87,8 +87,8 @@ dangling_check::dangling_check(llvm::StringRef id, check_context& context)
 
 void dangling_check::store_options(option_map& out) const { options().store(out, "LatchTypes", latch_option_); }
 
-bool dangling_check::joined(clang::ASTContext& ctx, const escape_result& result, const escape_item& item,
-                            std::string& why, clang::SourceLocation& where) const {
+bool dangling_check::joined(clang::ASTContext& ctx, concurrency::join_prover& joins, const escape_result& result,
+                            const escape_item& item, std::string& why, clang::SourceLocation& where) const {
   if (item.escapes_unless_joined || item.instances.empty()) return false;
   for (auto [var, fn] : item.instances) {
     // The goroutines keep nothing they are given beyond their own run.
@@ -106,7 +106,7 @@ bool dangling_check::joined(clang::ASTContext& ctx, const escape_result& result,
         return false;
       }
     }
-    concurrency::join_verdict v = concurrency::prove_joined(ctx, fn, var, latch_types_);
+    concurrency::join_verdict v = joins.prove(fn, var);
     if (!v.proven) {
       why = v.why_not;
       where = v.where;
@@ -119,6 +119,7 @@ bool dangling_check::joined(clang::ASTContext& ctx, const escape_result& result,
 void dangling_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
   const escape_result& result = analyse(ctx, context());
   const clang::SourceManager& sm = ctx.getSourceManager();
+  concurrency::join_prover joins(ctx, latch_types_);
   for (const escape_item& item : result.items) {
     bool moved = item.escapes &&
                  (item.kind == item_kind::variable || (item.kind == item_kind::param && item.leaks.moved_to_heap));
@@ -129,7 +130,7 @@ void dangling_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
                                          : "local variable '" + item.name + "'";
     std::string why_not_joined;
     clang::SourceLocation not_joined_at;
-    if (item.root == root_kind::spawn && joined(ctx, result, item, why_not_joined, not_joined_at)) continue;
+    if (item.root == root_kind::spawn && joined(ctx, joins, result, item, why_not_joined, not_joined_at)) continue;
     std::string msg = "address of " + what + " outlives it: " + dangling_reason(item.root, item.function);
     auto b = diag(sm, item.pos, msg);
     b.data({{"name", item.name}, {"reason", root_description(item.root)}});

@@ -4,6 +4,10 @@
 #pragma once
 #include "check.hpp"
 
+namespace gocxx::concurrency {
+class join_prover;
+}
+
 namespace gocxx::escape {
 
 struct escape_item;
@@ -43,8 +47,8 @@ class dangling_check final : public check {
  private:
   // Whether every instance of a goroutine-reached variable is joined;
   // otherwise why not, and where.
-  bool joined(clang::ASTContext& ctx, const escape_result& result, const escape_item& item, std::string& why,
-              clang::SourceLocation& where) const;
+  bool joined(clang::ASTContext& ctx, concurrency::join_prover& joins, const escape_result& result,
+              const escape_item& item, std::string& why, clang::SourceLocation& where) const;
 
   std::string latch_option_;
   std::vector<std::string> latch_types_;
