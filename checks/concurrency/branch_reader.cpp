@@ -60,6 +60,14 @@ void branch_reader::read(const CFGBlock& b, block& out) {
       return;
     }
   }
+  if (const auto* f = dyn_cast_or_null<CXXForRangeStmt>(term)) {
+    if (std::optional<int> trips = range_trips(*f); trips && *trips <= max_unrolled_trips) {
+      out.branch = branch_kind::counted;
+      out.trips = *trips;
+    }
+    return;
+  }
+  if (cond && read_select_test(cond, out)) return;
   if (cond) {
     bool negated = false;
     if (is_last_result_test(cond, negated)) {
@@ -101,6 +109,40 @@ std::optional<int> branch_reader::counted_trips(const ForStmt& f) {
   if (!from || !to) return std::nullopt;
   int trips = loop->op == BO_LE ? *to - *from + 1 : *to - *from;
   return trips < 0 ? 0 : trips;
+}
+
+// `for (auto x : {a, b, c})`, `for (auto x : array)`: as many trips as
+// the braced list or the array has elements.
+std::optional<int> branch_reader::range_trips(const CXXForRangeStmt& f) {
+  const Expr* range = f.getRangeInit();
+  if (!range) return std::nullopt;
+  if (const auto* a = ctx_.getAsConstantArrayType(range->getType().getNonReferenceType()))
+    return static_cast<int>(a->getSize().getZExtValue());
+  const auto* list = dyn_cast<CXXStdInitializerListExpr>(strip_temporaries(range));
+  if (const auto* init = list ? dyn_cast<InitListExpr>(strip_temporaries(list->getSubExpr())) : nullptr)
+    return static_cast<int>(init->getNumInits());
+  return std::nullopt;
+}
+
+// `co_await go::select(...) == k` (or !=): a test of which case the select
+// just took, read like a switch on it.
+bool branch_reader::read_select_test(const Expr* cond, block& out) {
+  const auto* b = dyn_cast<BinaryOperator>(cond->IgnoreParenImpCasts());
+  if (!b || (b->getOpcode() != BO_EQ && b->getOpcode() != BO_NE) || out.succs.size() != 2) return false;
+  const Expr* lhs = b->getLHS()->IgnoreParenImpCasts();
+  const Expr* rhs = b->getRHS()->IgnoreParenImpCasts();
+  std::optional<int> k = constant_int(rhs, ctx_);
+  if (!k) {
+    std::swap(lhs, rhs);
+    k = constant_int(rhs, ctx_);
+  }
+  const CoawaitExpr* a = as_await(lhs);
+  if (!k || !a || !as_select(awaited(a))) return false;
+  bool equal = b->getOpcode() == BO_EQ;
+  out.branch = branch_kind::select_switch;
+  out.case_succ.push_back({*k, out.succs[equal ? 0 : 1]});
+  out.default_succ = out.succs[equal ? 1 : 0];
+  return true;
 }
 
 // `x` (the variable a co_await next() initialised), `!x`, `x.has_value()`,

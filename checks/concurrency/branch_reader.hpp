@@ -5,6 +5,7 @@
 #pragma once
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/Stmt.h>
+#include <clang/AST/StmtCXX.h>
 #include <clang/Analysis/CFG.h>
 
 #include <optional>
@@ -26,6 +27,8 @@ class branch_reader {
  private:
   const clang::ValueDecl* stable_condition(const clang::Expr* cond, bool& negated) const;
   std::optional<int> counted_trips(const clang::ForStmt& f);
+  std::optional<int> range_trips(const clang::CXXForRangeStmt& f);
+  bool read_select_test(const clang::Expr* cond, block& out);
   bool is_last_result_test(const clang::Expr* cond, bool& negated);
   void read_switch(const clang::CFGBlock& b, const clang::SwitchStmt& sw, block& out);
 

@@ -12,12 +12,14 @@
 #include "explorer_state.hpp"
 #include "goroutine_position.hpp"
 
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <map>
 #include <optional>
 #include <set>
 #include <unordered_map>
+#include <utility>
 
 namespace gocxx::concurrency {
 
@@ -40,16 +42,20 @@ class explorer {
     root.block = prog_.bodies[0].entry;
     root.env.assign(prog_.bodies[0].slots.size(), -1);
     init.gs.push_back(root);
-    std::vector<goroutine> settled = settle(prog_, init.gs[0]);
+    std::vector<goroutine> settled = settle_within_budget(init, init.gs[0]);
     for (goroutine& g : settled) {
       state s = init;
+      s.assumed = std::exchange(g.took_assumption, false);
       s.gs[0] = std::move(g);
       add(std::move(s), -1, {});
     }
-    while (!queue_.empty() && result_.complete) {
+    const auto start = std::chrono::steady_clock::now();
+    for (size_t expanded = 1; !queue_.empty() && result_.complete; ++expanded) {
       size_t at = queue_.front();
       queue_.pop_front();
       expand(at);
+      if (expanded % 256 == 0 && std::chrono::steady_clock::now() - start > limits_.max_time)
+        incomplete("more than " + std::to_string(limits_.max_time.count()) + " ms");
     }
     result_.states = nodes_.size();
     for (auto& [key, f] : findings_) result_.findings.push_back(std::move(f));
@@ -73,6 +79,13 @@ class explorer {
     visited_.emplace(std::move(key), nodes_.size());
     nodes_.push_back(node{std::move(s), parent, std::move(steps)});
     queue_.push_back(nodes_.size() - 1);
+  }
+
+  std::vector<goroutine> settle_within_budget(const state& s, goroutine g) const {
+    bool exhausted = false;
+    std::vector<goroutine> out = settle(prog_, s.objs, std::move(g), exhausted);
+    if (exhausted) incomplete("more than " + std::to_string(max_settle_positions) + " ways through a body's branches");
+    return out;
   }
 
   // Const: a transition may find the budget exceeded.
@@ -148,9 +161,13 @@ class explorer {
       case op_kind::make_timer:
       case op_kind::make_wait_group:
       case op_kind::make_mutex:
+      case op_kind::make_rwmutex:
       case op_kind::make_unknown:
+      case op_kind::make_flag:
       case op_kind::copy:
       case op_kind::escape:
+      case op_kind::escape_globals:
+      case op_kind::call:
       case op_kind::spawn: return true;
       case op_kind::select:
         for (const select_case& c : o.cases)
@@ -176,6 +193,30 @@ class explorer {
 
   // --- transitions ---------------------------------------------------------------
 
+  // How many read locks of m goroutine gi holds: 4 bits each in readers.
+  static unsigned reads_of(const object_state& m, size_t gi) { return (m.readers >> (4 * gi)) & 0xf; }
+  static std::uint64_t one_read(size_t gi) { return std::uint64_t{1} << (4 * gi); }
+
+  // Whether a goroutine other than gi waits to write-lock obj (it is at
+  // its lock while readers hold it): Go's rwmutex then makes new readers
+  // wait.
+  bool writer_waits(const state& s, size_t gi, int obj) const {
+    if (s.objs[static_cast<size_t>(obj)].readers == 0) return false;
+    for (size_t h = 0; h < s.gs.size(); ++h) {
+      if (h == gi || s.gs[h].done) continue;
+      const op& o = current(s.gs[h]);
+      if (o.kind == op_kind::lock && object_of(s.gs[h], o.slot) == obj) return true;
+    }
+    return false;
+  }
+
+  // Whether `frame` is `ancestor` or a call made (transitively) from it.
+  bool within(const body& bd, int frame, int ancestor) const {
+    for (int f = frame; f >= 0; f = bd.frame_parent[static_cast<size_t>(f)])
+      if (f == ancestor) return true;
+    return false;
+  }
+
   // Advances goroutine gi of `s` past its current operation: one transition
   // per branch it may then take.
   void advance(const state& s, size_t gi, const std::vector<path_step>& steps, std::vector<transition>& out,
@@ -183,11 +224,11 @@ class explorer {
     goroutine g = s.gs[gi];
     if (update) update(g);
     ++g.index;
-    for (goroutine& next : settle(prog_, std::move(g))) {
+    for (goroutine& next : settle_within_budget(s, std::move(g))) {
       transition t;
       t.next = s;
+      t.next.assumed = s.assumed || assumes || std::exchange(next.took_assumption, false);
       t.next.gs[gi] = std::move(next);
-      t.next.assumed = s.assumed || assumes;
       t.steps = steps;
       out.push_back(std::move(t));
     }
@@ -265,13 +306,16 @@ class explorer {
       case op_kind::make_nil:
       case op_kind::make_timer:
       case op_kind::make_wait_group:
-      case op_kind::make_mutex: {
+      case op_kind::make_mutex:
+      case op_kind::make_rwmutex: {
         state next = s;
         object_kind k = o.kind == op_kind::make_wait_group ? object_kind::wait_group
                         : o.kind == op_kind::make_mutex    ? object_kind::mutex
+                        : o.kind == op_kind::make_rwmutex  ? object_kind::rwmutex
                                                            : object_kind::chan;
         int made = make_object(next, k);
         object_state& m = next.objs[made];
+        m.external = o.external;
         if (o.kind == op_kind::make_chan) m.cap = o.capacity;
         if (o.kind == op_kind::make_nil) m.nil = true;
         if (o.kind == op_kind::make_timer) {
@@ -289,6 +333,21 @@ class explorer {
         advance(next, gi, {}, out);
         return;
       }
+      case op_kind::make_flag: {
+        state next = s;
+        int made = make_object(next, object_kind::flag);
+        next.objs[made].count = o.amount;
+        next.objs[made].external = o.external;
+        bind(next, next.gs[gi], o.slot, made);
+        advance(next, gi, {}, out);
+        return;
+      }
+      case op_kind::set_flag: {
+        state next = s;
+        if (!unknown && s.objs[obj].kind == object_kind::flag) next.objs[obj].count = o.amount;
+        advance(next, gi, {}, out);
+        return;
+      }
       case op_kind::copy: {
         state next = s;
         bind(next, next.gs[gi], o.slot, object_of(g, o.other));
@@ -301,6 +360,14 @@ class explorer {
         advance(next, gi, {}, out);
         return;
       }
+      case op_kind::escape_globals: {
+        state next = s;
+        for (object_state& x : next.objs)
+          if (x.external) x.unknown = true;
+        advance(next, gi, {}, out);
+        return;
+      }
+      case op_kind::call: llvm::report_fatal_error("gocxx: an unspliced call reached the explorer");
       case op_kind::send: return send(s, gi, o, obj, -1, step("sends on " + quoted(o)), out);
       case op_kind::recv:
       case op_kind::next: {
@@ -349,10 +416,21 @@ class explorer {
         return;
       case op_kind::lock: {
         if (unknown) return advance(s, gi, step("locks " + quoted(o)), out, nullptr, true);
-        if (s.objs[obj].holder >= 0) return;
+        if (s.objs[obj].holder >= 0 || s.objs[obj].readers) return;
         state next = s;
-        next.objs[obj].holder = static_cast<int>(gi);
+        object_state& m = next.objs[obj];
+        m.holder = static_cast<int>(gi);
+        m.lock_frame = o.frame;
+        m.lock_loc = o.loc.getRawEncoding();
         return advance(next, gi, step("locks " + quoted(o)), out);
+      }
+      case op_kind::rlock: {
+        if (unknown) return advance(s, gi, step("read-locks " + quoted(o)), out, nullptr, true);
+        if (s.objs[obj].holder >= 0 || writer_waits(s, gi, obj)) return;
+        if (reads_of(s.objs[obj], gi) == 0xf) return incomplete("more than 15 read locks of one rwmutex");
+        state next = s;
+        next.objs[obj].readers += one_read(gi);
+        return advance(next, gi, step("read-locks " + quoted(o)), out);
       }
       case op_kind::unlock: {
         if (unknown) return advance(s, gi, step("unlocks " + quoted(o)), out);
@@ -361,7 +439,22 @@ class explorer {
                        step("unlocks " + quoted(o)), out);
         state next = s;
         next.objs[obj].holder = -1;
+        next.objs[obj].lock_frame = -1;
+        next.objs[obj].lock_loc = 0;
         return advance(next, gi, step("unlocks " + quoted(o)), out);
+      }
+      case op_kind::runlock: {
+        if (unknown) return advance(s, gi, step("read-unlocks " + quoted(o)), out);
+        if (s.objs[obj].readers == 0)
+          return panic(o.loc, finding_kind::unlock_unlocked,
+                       "read-unlock of " + quoted(o) + ", not read-locked, panics", step("read-unlocks " + quoted(o)),
+                       out);
+        // Go lets any goroutine release a read lock: this one's own first.
+        size_t from = gi;
+        for (size_t h = 0; reads_of(s.objs[obj], from) == 0; ++h) from = h;
+        state next = s;
+        next.objs[obj].readers -= one_read(from);
+        return advance(next, gi, step("read-unlocks " + quoted(o)), out);
       }
     }
   }
@@ -466,8 +559,9 @@ class explorer {
     }
     size_t ci = next.gs.size();
     std::vector<path_step> steps{{o.loc, who(s, gi) + " spawns goroutine " + std::to_string(ci)}};
-    for (goroutine& settled : settle(prog_, std::move(child))) {
+    for (goroutine& settled : settle_within_budget(next, std::move(child))) {
       state with_child = next;
+      with_child.assumed = with_child.assumed || std::exchange(settled.took_assumption, false);
       with_child.gs.push_back(std::move(settled));
       advance(with_child, gi, steps, out);
     }
@@ -542,22 +636,77 @@ class explorer {
           f.message = me + " blocks forever waiting on " + quoted(o) + ": its counter stays at " +
                       std::to_string(s.objs[obj].count);
           break;
-        case op_kind::lock: {
-          int holder = s.objs[obj].holder;
-          if (holder == static_cast<int>(gi)) {
-            f.kind = finding_kind::double_lock;
-            f.message = me + " locks " + quoted(o) + " again while holding it: it blocks forever";
-          } else {
-            f.kind = finding_kind::blocked_lock;
-            f.message = me + " blocks forever locking " + quoted(o) + ": " + who(s, static_cast<size_t>(holder)) +
-                        " holds it and never unlocks it";
-          }
+        case op_kind::lock:
+        case op_kind::rlock:
+          if (!blocked_on_lock(s, gi, o, f)) continue;
           break;
-        }
         default: continue;  // cannot block
       }
       report(std::move(f), at, {});
     }
+  }
+
+  // Whether goroutine gi waits for a lock whose holder waits for a lock
+  // whose holder ... waits for a lock gi holds.
+  bool in_lock_cycle(const state& s, size_t gi) const {
+    size_t g = gi;
+    for (size_t steps = 0; steps <= s.gs.size(); ++steps) {
+      const goroutine& x = s.gs[g];
+      if (x.done) return false;
+      const op& o = current(x);
+      if (o.kind != op_kind::lock && o.kind != op_kind::rlock) return false;
+      int obj = object_of(x, o.slot);
+      if (is_unknown(s, obj)) return false;
+      int h = s.objs[static_cast<size_t>(obj)].holder;
+      if (h < 0 || h == static_cast<int>(g)) return false;
+      if (h == static_cast<int>(gi)) return true;
+      g = static_cast<size_t>(h);
+    }
+    return false;
+  }
+
+  // Why goroutine gi, at a lock or read lock of o's mutex, waits forever.
+  bool blocked_on_lock(const state& s, size_t gi, const op& o, finding& f) const {
+    const goroutine& g = s.gs[gi];
+    const object_state& m = s.objs[static_cast<size_t>(object_of(g, o.slot))];
+    const std::string me = who(s, gi);
+    const bool self_reads = reads_of(m, gi) > 0;
+    if (m.holder == static_cast<int>(gi)) {
+      const body& bd = prog_.bodies[g.body];
+      bool same_lock = m.lock_loc == o.loc.getRawEncoding() && m.lock_frame == o.frame;
+      if (!same_lock && m.lock_frame >= 0 && within(bd, o.frame, m.lock_frame)) {
+        f.kind = finding_kind::double_lock;
+        f.message = me + " locks " + quoted(o) + " again while holding it: it blocks forever";
+        return true;
+      }
+      // Taken by a call that has returned, or by an earlier turn of a loop:
+      // a path that does not unlock. Reported where it was taken.
+      f.kind = finding_kind::lock_kept;
+      f.loc = clang::SourceLocation::getFromRawEncoding(m.lock_loc);
+      f.message =
+          quoted(o) + " is locked here and stays locked on some path: " + me + " later blocks forever locking it again";
+      f.path.push_back({o.loc, me + " blocks here"});
+      return true;
+    }
+    if (self_reads) {
+      f.kind = finding_kind::double_lock;
+      f.message = me + " locks " + quoted(o) + " while holding a read lock of it" +
+                  (o.kind == op_kind::rlock ? " and a writer waits" : "") + ": it blocks forever";
+      return true;
+    }
+    if (m.holder >= 0 && in_lock_cycle(s, gi)) {
+      f.kind = finding_kind::lock_order;
+      f.message = me + " blocks forever locking " + quoted(o) + ": " + who(s, static_cast<size_t>(m.holder)) +
+                  " holds it and waits for a lock " + me +
+                  " holds -- they take the same locks in opposite orders (a lock-order inversion)";
+      return true;
+    }
+    f.kind = finding_kind::blocked_lock;
+    std::string holders = m.holder >= 0 ? who(s, static_cast<size_t>(m.holder)) + " holds it and never unlocks it"
+                          : m.readers   ? std::string("readers hold it and never unlock it")
+                                        : std::string("a writer waits for it");
+    f.message = me + " blocks forever locking " + quoted(o) + ": " + holders;
+    return true;
   }
 
   void report(finding f, size_t at, const std::vector<path_step>& last) {
@@ -568,8 +717,11 @@ class explorer {
     if (!last.empty()) chain.push_back(last);
     for (long n = static_cast<long>(at); n >= 0; n = nodes_[n].parent)
       if (!nodes_[n].steps.empty()) chain.push_back(nodes_[n].steps);
+    std::vector<path_step> tail = std::move(f.path);  // what the finding adds after the path
+    f.path.clear();
     for (auto it = chain.rbegin(); it != chain.rend(); ++it)
       for (const path_step& p : *it) f.path.push_back(p);
+    f.path.insert(f.path.end(), tail.begin(), tail.end());
     // Spawn sites of the goroutines named, first.
     const state& s = nodes_[at].s;
     std::vector<path_step> spawns;

@@ -10,9 +10,11 @@
 //   same states.
 // - Loops: a counted loop runs its trip count; a loop whose exit the model
 //   cannot evaluate runs any number of times, and its objects are unknown.
-// - Budget: at most max_states states and max_goroutines goroutines; beyond,
-//   the function is not analysed (result::complete is false) and reports
-//   nothing.
+// - Budget: at most max_states states, max_goroutines goroutines and
+//   max_time of search (and a bounded walk through each body's branches:
+//   goroutine_position.hpp); beyond, the function is not analysed
+//   (result::complete is false): the findings reached before are still
+//   real, but others may be missing.
 //
 // Findings:
 // - blocked: a state where no goroutine can move and some goroutine has not
@@ -20,9 +22,14 @@
 //   itself never returns);
 // - panics: close of a nil or closed channel, send on a closed channel, a
 //   negative wait-group counter, unlock of an unlocked mutex.
+//
+// An rwmutex is Go's: a writer waits for the readers; a reader waits for a
+// writer that holds it or waits for it (so a goroutine that read-locks twice
+// deadlocks once a writer comes between).
 #pragma once
 #include <clang/Basic/SourceLocation.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -39,7 +46,9 @@ enum class finding_kind {
   blocked_self,  // send or receive on a channel no other goroutine holds
   blocked_wait,  // wait_group::wait
   blocked_lock,  // mutex held by another goroutine that never unlocks it
-  double_lock,   // mutex held by the goroutine itself
+  double_lock,   // mutex held by the goroutine itself, in a call still running
+  lock_order,    // mutex held by a goroutine that waits for one this goroutine holds
+  lock_kept,     // mutex the goroutine itself locked in a call that has returned (or a loop's earlier turn)
   close_nil,
   close_closed,
   send_closed,
@@ -62,6 +71,7 @@ struct finding {
 struct explore_limits {
   size_t max_states = 20000;
   size_t max_goroutines = 16;
+  std::chrono::milliseconds max_time{2000};
 };
 
 struct explore_result {

@@ -11,9 +11,11 @@ std::string encode(const state& s) {
   put(out, static_cast<long>(s.objs.size()));
   for (const object_state& o : s.objs) {
     put(out, (static_cast<long>(o.kind) << 8) | (o.unknown << 0) | (o.nil << 1) | (o.closed << 2) | (o.timer << 3) |
-                 (o.shared << 4));
+                 (o.shared << 4) | (o.external << 5));
     put(out, (static_cast<long>(o.cap) << 32) ^ static_cast<unsigned>(o.count));
     put(out, o.holder);
+    put(out, static_cast<long>(o.readers));
+    if (o.holder >= 0) put(out, (static_cast<long>(o.lock_frame) << 32) ^ o.lock_loc);
   }
   put(out, static_cast<long>(s.gs.size()));
   for (const goroutine& g : s.gs) {

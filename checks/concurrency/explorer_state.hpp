@@ -4,6 +4,7 @@
 #pragma once
 #include <clang/Basic/SourceLocation.h>
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,8 +21,12 @@ struct object_state {
   bool timer = false;
   bool shared = false;  // held by a second goroutine at some point
   int cap = 0;
-  int count = 0;    // channel: buffered values; wait group: the counter
-  int holder = -1;  // mutex: the goroutine holding it
+  int count = 0;              // channel: buffered values; wait group: the counter
+  int holder = -1;            // mutex: the goroutine holding it (a writer, for an rwmutex)
+  std::uint64_t readers = 0;  // rwmutex: read locks held, 4 bits per goroutine (max_goroutines <= 16)
+  bool external = false;      // a global another unit can name
+  int lock_frame = -1;        // mutex: the call (op::frame) whose lock took it
+  unsigned lock_loc = 0;      // and where (a raw source location)
 };
 
 struct goroutine {
@@ -35,6 +40,9 @@ struct goroutine {
   int last_select = -2;                     // the last select's case (-1: default)
   std::vector<std::pair<int, bool>> facts;  // (body::cond_vars index, its truth) decided on this path
   clang::SourceLocation spawned_at;
+  // settle() took a branch that assumes (block::assumes); the explorer
+  // moves it into the state's `assumed` and clears it.
+  bool took_assumption = false;
 };
 
 struct state {

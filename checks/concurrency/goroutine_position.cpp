@@ -9,7 +9,36 @@ namespace gocxx::concurrency {
 
 // Moves g to its next operation (or its end) through the blocks without
 // operations; one result per branch the model cannot decide.
-std::vector<goroutine> settle(const program& prog, goroutine g) {
+namespace {
+
+// Whether the ways of an assuming block touch what g holds known (without
+// the objects: whenever the block assumes).
+bool assumption_matters(const block& b, const goroutine& g, const std::vector<object_state>* objs) {
+  if (!b.assumes) return false;
+  if (b.arm_makes || !objs) return true;
+  for (int s : b.arm_slots) {
+    int o = s >= 0 && static_cast<size_t>(s) < g.env.size() ? g.env[s] : -1;
+    if (o >= 0 && !(*objs)[o].unknown) return true;
+  }
+  return false;
+}
+
+std::vector<goroutine> settle_with(const program& prog, const std::vector<object_state>* objs, goroutine g,
+                                   bool& exhausted);
+
+}  // namespace
+
+std::vector<goroutine> settle(const program& prog, const std::vector<object_state>& objs, goroutine g,
+                              bool& exhausted) {
+  std::vector<goroutine> out = settle_with(prog, &objs, g, exhausted);
+  if (out.empty() && !exhausted) out = settle_with(prog, nullptr, std::move(g), exhausted);
+  return out;
+}
+
+namespace {
+
+std::vector<goroutine> settle_with(const program& prog, const std::vector<object_state>* objs, goroutine g,
+                                   bool& exhausted) {
   std::vector<goroutine> out;
   std::vector<std::pair<goroutine, int>> work{{std::move(g), 0}};
   const body& bd = prog.bodies[work.front().first.body];
@@ -25,7 +54,12 @@ std::vector<goroutine> settle(const program& prog, goroutine g) {
     put(at, (static_cast<long>(cur.last_ok + 1) << 32) | static_cast<unsigned>(cur.last_select + 2));
     for (auto [b, n] : cur.loops) put(at, (static_cast<long>(b) << 32) | static_cast<unsigned>(n));
     for (auto [k, v] : cur.facts) put(at, (static_cast<long>(k) << 1) | v);
+    put(at, cur.took_assumption);
     if (!seen.insert(std::move(at)).second) continue;
+    if (seen.size() > max_settle_positions) {
+      exhausted = true;
+      return out;
+    }
     const block& b = bd.blocks[cur.block];
     if (cur.index < b.ops.size()) {
       out.push_back(std::move(cur));
@@ -55,8 +89,10 @@ std::vector<goroutine> settle(const program& prog, goroutine g) {
       }
       continue;
     }
-    for (int s : successors(cur, b)) {
+    std::vector<int> succs = successors(cur, b, objs);
+    for (int s : succs) {
       goroutine next = cur;
+      if (succs.size() > 1 && assumption_matters(b, cur, objs)) next.took_assumption = true;
       next.block = s;
       next.index = 0;
       work.push_back({std::move(next), steps + 1});
@@ -64,6 +100,8 @@ std::vector<goroutine> settle(const program& prog, goroutine g) {
   }
   return out;
 }
+
+}  // namespace
 
 void finish(goroutine& g) {
   g.done = true;
@@ -75,7 +113,7 @@ void finish(goroutine& g) {
 }
 
 // The successors block b lets g take (updating g's loop counters).
-std::vector<int> successors(goroutine& g, const block& b) {
+std::vector<int> successors(goroutine& g, const block& b, const std::vector<object_state>* objs) {
   auto live = [&](std::initializer_list<int> which) {
     std::vector<int> out;
     for (int i : which)
@@ -120,6 +158,12 @@ std::vector<int> successors(goroutine& g, const block& b) {
         if (value == g.last_select && succ >= 0) return {succ};
       if (b.default_succ >= 0) return {b.default_succ};
       return all();
+    }
+    case branch_kind::flag_test: {
+      int o = b.flag_slot >= 0 && static_cast<size_t>(b.flag_slot) < g.env.size() ? g.env[b.flag_slot] : -1;
+      if (!objs || o < 0 || (*objs)[o].unknown || (*objs)[o].kind != object_kind::flag || (*objs)[o].count < 0)
+        return all();
+      return live({((*objs)[o].count == 1) != b.cond_negated ? 0 : 1});
     }
     case branch_kind::any: return all();
   }

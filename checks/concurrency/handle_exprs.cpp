@@ -35,6 +35,7 @@ sync_type type_of(QualType t) {
   if (name == "chan_ref" && runtime_model::is_go_handle_type(t.getNonReferenceType())) return sync_type::chan;
   if (name == "wait_group" && runtime_model::in_top_namespace(rd, "go")) return sync_type::wait_group;
   if (name == "mutex" && runtime_model::in_top_namespace(rd, "go")) return sync_type::mutex;
+  if (name == "rwmutex" && runtime_model::in_top_namespace(rd, "go")) return sync_type::rwmutex;
   return sync_type::none;
 }
 
@@ -65,6 +66,14 @@ const Expr* strip(const Expr* e) {
     e = strip_temporaries(e);
     if (const auto* o = dyn_cast<OpaqueValueExpr>(e); o && o->getSourceExpr()) e = o->getSourceExpr();
     if (const auto* u = dyn_cast<UnaryOperator>(e); u && u->getOpcode() == UO_AddrOf) e = u->getSubExpr();
+    // std::move(c), std::forward<T>(c), static_cast<T&&>(c) (a coroutine's
+    // copy of its parameter): the same handle.
+    if (const auto* sc = dyn_cast<CXXStaticCastExpr>(e); sc && sc->getCastKind() == CK_NoOp) e = sc->getSubExpr();
+    if (const auto* call = dyn_cast<CallExpr>(e);
+        call && call->getNumArgs() == 1 && call->getDirectCallee() && call->getDirectCallee()->getIdentifier() &&
+        (call->getDirectCallee()->getName() == "move" || call->getDirectCallee()->getName() == "forward") &&
+        runtime_model::in_top_namespace(call->getDirectCallee(), "std"))
+      e = call->getArg(0);
     // p-> and *p of a go::ptr to a synchronisation object: the object.
     if (const auto* op = dyn_cast<CXXOperatorCallExpr>(e);
         op && op->getNumArgs() == 1 && (op->getOperator() == OO_Arrow || op->getOperator() == OO_Star) &&
@@ -102,6 +111,7 @@ bool is_blocking_method(sync_type on, llvm::StringRef name) {
   if (on == sync_type::chan) return name == "send" || name == "recv" || name == "recv_ok" || name == "next";
   if (on == sync_type::wait_group) return name == "wait";
   if (on == sync_type::mutex) return name == "lock" || name == "scoped";
+  if (on == sync_type::rwmutex) return name == "lock" || name == "rlock";
   return false;
 }
 

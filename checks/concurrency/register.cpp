@@ -39,9 +39,12 @@ void register_concurrency_checks(check_registry& registry) {
                "wait-group misuse: a wait whose counter can never reach zero, a counter that goes negative",
                reporting({finding_kind::blocked_wait, finding_kind::wait_group_negative}));
   registry.add("gocxx-leak-mutex-not-unlocked", "a goroutine that can block forever on a mutex another never unlocks",
-               reporting({finding_kind::blocked_lock, finding_kind::unlock_unlocked}));
+               reporting({finding_kind::blocked_lock, finding_kind::lock_kept, finding_kind::unlock_unlocked}));
   registry.add("gocxx-leak-double-lock", "a goroutine that locks a mutex it already holds",
                reporting({finding_kind::double_lock}));
+  registry.add("gocxx-leak-lock-order",
+               "goroutines that take the same mutexes in opposite orders and block each other forever",
+               reporting({finding_kind::lock_order}));
   registry.add("gocxx-leak-lost-cancel",
                "the cancel function of go::with_cancel, with_timeout or with_deadline not used on some path",
                &make_check<concurrency::lost_cancel_check>);

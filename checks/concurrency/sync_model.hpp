@@ -5,16 +5,28 @@
 // A body is a function's Clang CFG reduced to its synchronisation
 // operations: each CFG block keeps the operations of its statements, in
 // evaluation order, and its successors with what decides between them. The
-// operands are slots -- the local variables, parameters and captured
-// variables that hold a channel, wait group or mutex -- which a goroutine
-// binds to objects when it is spawned (captures and arguments) or when it
-// runs a make (go::make_chan, a go::wait_group declaration).
+// operands are slots -- the variables (local, parameter, captured, global)
+// that hold a channel, wait group or mutex, and the handle fields of a
+// variable's object or of *this -- which a goroutine binds to objects when
+// it is spawned (captures and arguments) or when it runs a make
+// (go::make_chan, a go::wait_group declaration).
 //
-// What the builder cannot follow -- a handle stored in a field, passed to a
-// function it does not model, a channel from a parameter of the analysed
-// function -- is an unknown object: an operation on it may complete at any
-// time (someone the unit does not show may be on the other side), so it never
-// blocks and never yields a finding.
+// A call to a function the unit defines is read as that function's body,
+// spliced in where the call is (call_splice.hpp): its parameters bound to
+// the arguments, its fields of *this to the object's, its result to the
+// call's value, so a helper that locks, a generator that returns a channel
+// or a method that closes a field are followed into.
+//
+// A bool variable or field is a flag: its constant assignments are
+// followed, so that `if (stopped) return; stopped = true; c.close();` run
+// twice closes once. A flag assigned anything else is of unknown value;
+// one whose address is taken escapes like a handle.
+//
+// What the builder cannot follow -- a handle passed to a function it does
+// not model, a channel from a parameter of the analysed function, a global
+// when the analysed function is not main -- is an unknown object: an
+// operation on it may complete at any time (someone the unit does not show
+// may be on the other side), so it never blocks and never yields a finding.
 #pragma once
 #include <clang/AST/Decl.h>
 #include <clang/AST/Expr.h>
@@ -26,7 +38,21 @@
 
 namespace gocxx::concurrency {
 
-enum class object_kind : std::uint8_t { chan, wait_group, mutex };
+enum class object_kind : std::uint8_t { chan, wait_group, mutex, rwmutex, flag };
+
+// What a slot stands for: a variable (`var`), a handle field of the object
+// a variable holds or points to (`var` and `field`; a null `var` is *this),
+// the function's result, or nothing nameable (a temporary: go::after(...)
+// as a select case, a spliced callee's local) -- such a slot is never the
+// same as another.
+struct slot_key {
+  const clang::ValueDecl* var = nullptr;
+  const clang::FieldDecl* field = nullptr;
+  bool result = false;
+
+  bool nameable() const { return var || field || result; }
+  bool operator==(const slot_key& o) const { return var == o.var && field == o.field && result == o.result; }
+};
 
 enum class op_kind : std::uint8_t {
   make_chan,   // slot = go::make_chan<T>(capacity)
@@ -34,7 +60,10 @@ enum class op_kind : std::uint8_t {
   make_timer,  // slot = go::after(d): one value, some time later
   make_wait_group,
   make_mutex,
+  make_rwmutex,
   make_unknown,  // slot = something the model does not follow
+  make_flag,     // slot = a new bool: amount 0 or 1, -1 unknown
+  set_flag,      // the slot's bool = amount (0, 1; -1 unknown)
   copy,          // slot = other slot (a handle copy: the same object)
   send,
   recv,  // recv() and recv_ok()
@@ -47,7 +76,11 @@ enum class op_kind : std::uint8_t {
   wg_wait,
   lock,
   unlock,
-  escape,  // the slot's object becomes unknown from here on
+  rlock,  // a reader's lock of an rwmutex
+  runlock,
+  escape,          // the slot's object becomes unknown from here on
+  escape_globals,  // a call the model does not see into: every global another unit can name becomes unknown
+  call,            // spliced away by the builder (call_splice.hpp); never explored
 };
 
 struct select_case {
@@ -67,6 +100,15 @@ struct op {
   std::vector<select_case> cases;             // select
   bool has_default = false;                   // select
   bool imprecise = false;                     // inside a loop whose trip count is unknown
+  bool external = false;                      // make_*: a global another unit can name (escape_globals)
+  int frame = 0;                              // the call it runs in (body::frame_parent)
+  // call: the caller's slot that takes the callee's result (-1: none), the
+  // reference parameters copied back after the call (caller slot, callee
+  // slot), and whose fields the callee's field slots are (callee base ->
+  // caller base; a null base is *this).
+  int result = -1;
+  std::vector<std::pair<int, int>> copy_back;
+  std::vector<std::pair<const clang::ValueDecl*, const clang::ValueDecl*>> bases;
   clang::SourceLocation loc;
   std::string text;  // the operand as written ('c', 'wg'), for messages
 };
@@ -80,6 +122,7 @@ enum class branch_kind : std::uint8_t {
   last_ok,        // successor 0 when the block's last next()/recv_ok() got a value
   last_not_ok,    // the negation
   select_switch,  // switch on the block's select: case_index -> successor
+  flag_test,      // successor 0 when the bool in flag_slot is true (cond_negated: false); either when unknown
 };
 
 struct block {
@@ -90,6 +133,16 @@ struct block {
   int trips = 0;                               // counted
   std::vector<std::pair<int, int>> case_succ;  // select_switch: (case index, successor); -1 index: default
   int default_succ = -1;                       // select_switch: the switch's default label
+  int flag_slot = -1;                          // flag_test
+  // any: the condition reads state of an object or a global the model does
+  // not track (a counter, an atomic): whichever way it goes is an
+  // assumption -- two calls of `if (left_.fetch_sub(1) == 1) c.close();`
+  // do not both close -- and nothing found past it is reported, when its
+  // ways (the blocks before they meet again) make objects or touch one of
+  // arm_slots the goroutine holds known.
+  bool assumes = false;
+  bool arm_makes = false;
+  std::vector<int> arm_slots;
   // any: the condition tests a variable that keeps its value (a parameter
   // or a local never assigned again): body::cond_vars[cond_key], negated
   // or not; branches on the same variable agree along a path.
@@ -103,9 +156,17 @@ struct body {
   std::vector<block> blocks;
   int entry = 0;
   int exit = 0;
-  std::vector<const clang::ValueDecl*> slots;  // the variables behind the slots
+  std::vector<slot_key> slots;  // what the slots stand for
   std::vector<std::string> slot_names;
   std::vector<const clang::ValueDecl*> cond_vars;  // block::cond_key
+  // The calls spliced into the body, as a tree: frame_parent[f] is the
+  // frame whose call made f (frame 0, the body's own, has none): whether a
+  // lock's function is still running where the lock is taken again.
+  std::vector<int> frame_parent{-1};
+
+  // The slot standing for `key`, added (named `name`) if there is none; an
+  // unnameable key always gets a slot of its own.
+  int slot(const slot_key& key, const std::string& name);
 };
 
 // A root function and every body it can spawn (transitively).

@@ -25,6 +25,13 @@ bool in_top_namespace(const Decl* d, llvm::StringRef ns) {
   return p && p->isTranslationUnit();
 }
 
+bool within_namespace(const Decl* d, llvm::StringRef ns) {
+  const NamespaceDecl* top = nullptr;
+  for (const DeclContext* dc = d->getDeclContext(); dc && !dc->isTranslationUnit(); dc = dc->getParent())
+    if (const auto* nd = dyn_cast<NamespaceDecl>(dc); nd && !nd->isInline()) top = nd;
+  return top && top->getIdentifier() && top->getName() == ns;
+}
+
 llvm::StringRef record_or_template_name(const CXXRecordDecl* rd) {
   if (const auto* spec = dyn_cast<ClassTemplateSpecializationDecl>(rd)) {
     const auto* tmpl = spec->getSpecializedTemplate();

@@ -19,6 +19,10 @@ const clang::CXXRecordDecl* record_of(clang::QualType t);
 // (inline namespaces such as std::__1 are looked through).
 bool in_top_namespace(const clang::Decl* d, llvm::StringRef ns);
 
+// `d` is declared anywhere inside top-level namespace `ns`: in a nested
+// namespace, a class, a function of it.
+bool within_namespace(const clang::Decl* d, llvm::StringRef ns);
+
 // The record's name, or for a template specialisation its template's name.
 llvm::StringRef record_or_template_name(const clang::CXXRecordDecl* rd);
 
