@@ -10,6 +10,7 @@
 #include "explorer.hpp"
 
 #include "explorer_state.hpp"
+#include "explorer_view.hpp"
 #include "goroutine_position.hpp"
 
 #include <chrono>
@@ -31,9 +32,11 @@ struct transition {
   std::optional<finding> panic;  // the transition panics: a finding, not a state
 };
 
-class explorer {
+class explorer : explorer_view {
  public:
-  explorer(const program& prog, const explore_limits& limits) : prog_(prog), limits_(limits) { find_tainted_slots(); }
+  explorer(const program& prog, const explore_limits& limits) : explorer_view(prog), limits_(limits) {
+    find_tainted_slots();
+  }
 
   explore_result run() {
     state init;
@@ -115,18 +118,6 @@ class explorer {
     }
   }
 
-  // --- goroutine positions -------------------------------------------------
-
-  const op& current(const goroutine& g) const { return prog_.bodies[g.body].blocks[g.block].ops[g.index]; }
-
-  // --- objects ---------------------------------------------------------------
-
-  int object_of(const goroutine& g, int slot) const {
-    if (slot < 0 || static_cast<size_t>(slot) >= g.env.size()) return -1;
-    return g.env[slot];
-  }
-  static bool is_unknown(const state& s, int o) { return o < 0 || s.objs[o].unknown; }
-
   void bind(state& s, goroutine& g, int slot, int o) const {
     if (slot < 0 || static_cast<size_t>(slot) >= g.env.size()) return;
     g.env[slot] = o;
@@ -177,25 +168,7 @@ class explorer {
     }
   }
 
-  // --- names -------------------------------------------------------------------
-
-  std::string who(const state& s, size_t gi) const {
-    if (gi == 0) return prog_.bodies[0].name;
-    (void)s;
-    return "goroutine " + std::to_string(gi);
-  }
-  static std::string quoted(const op& o) { return o.text.empty() ? "a channel" : "'" + o.text + "'"; }
-  std::string case_name(const goroutine& g, const select_case& c) const {
-    const body& bd = prog_.bodies[g.body];
-    if (c.slot < 0 || static_cast<size_t>(c.slot) >= bd.slot_names.size()) return "a channel";
-    return "'" + bd.slot_names[c.slot] + "'";
-  }
-
   // --- transitions ---------------------------------------------------------------
-
-  // How many read locks of m goroutine gi holds: 4 bits each in readers.
-  static unsigned reads_of(const object_state& m, size_t gi) { return (m.readers >> (4 * gi)) & 0xf; }
-  static std::uint64_t one_read(size_t gi) { return std::uint64_t{1} << (4 * gi); }
 
   // Whether a goroutine other than gi waits to write-lock obj (it is at
   // its lock while readers hold it): Go's rwmutex then makes new readers
@@ -207,13 +180,6 @@ class explorer {
       const op& o = current(s.gs[h]);
       if (o.kind == op_kind::lock && object_of(s.gs[h], o.slot) == obj) return true;
     }
-    return false;
-  }
-
-  // Whether `frame` is `ancestor` or a call made (transitively) from it.
-  bool within(const body& bd, int frame, int ancestor) const {
-    for (int f = frame; f >= 0; f = bd.frame_parent[static_cast<size_t>(f)])
-      if (f == ancestor) return true;
     return false;
   }
 
@@ -593,120 +559,9 @@ class explorer {
   void blocked(size_t at) {
     const state& s = nodes_[at].s;
     for (size_t gi = 0; gi < s.gs.size(); ++gi) {
-      const goroutine& g = s.gs[gi];
-      if (g.done) continue;
-      const op& o = current(g);
       finding f;
-      f.loc = o.loc;
-      std::string me = who(s, gi);
-      int obj = object_of(g, o.slot);
-      switch (o.kind) {
-        case op_kind::send:
-        case op_kind::recv:
-        case op_kind::next: {
-          bool sending = o.kind == op_kind::send;
-          const object_state& c = s.objs[obj];
-          if (c.nil) {
-            f.kind = finding_kind::blocked_nil;
-            f.message =
-                me + " blocks forever " + (sending ? "sending on " : "receiving from ") + quoted(o) + ", a nil channel";
-          } else if (!c.shared) {
-            f.kind = finding_kind::blocked_self;
-            f.message = me + " blocks forever " + (sending ? "sending on " : "receiving from ") + quoted(o) +
-                        ": no other goroutine holds it";
-          } else if (sending) {
-            f.kind = finding_kind::blocked_send;
-            f.message = me + " blocks forever sending on " + quoted(o) + ": no goroutine will receive from it";
-          } else if (o.kind == op_kind::next) {
-            f.kind = finding_kind::blocked_next;
-            f.message = me + " waits forever for the next value of " + quoted(o) + ": no goroutine closes it";
-          } else {
-            f.kind = finding_kind::blocked_recv;
-            f.message =
-                me + " blocks forever receiving from " + quoted(o) + ": no goroutine will send on it or close it";
-          }
-          break;
-        }
-        case op_kind::select:
-          f.kind = finding_kind::blocked_select;
-          f.message = me + " blocks forever in this select: none of its cases can proceed";
-          break;
-        case op_kind::wg_wait:
-          f.kind = finding_kind::blocked_wait;
-          f.message = me + " blocks forever waiting on " + quoted(o) + ": its counter stays at " +
-                      std::to_string(s.objs[obj].count);
-          break;
-        case op_kind::lock:
-        case op_kind::rlock:
-          if (!blocked_on_lock(s, gi, o, f)) continue;
-          break;
-        default: continue;  // cannot block
-      }
-      report(std::move(f), at, {});
+      if (!s.gs[gi].done && why_blocked(*this, s, gi, f)) report(std::move(f), at, {});
     }
-  }
-
-  // Whether goroutine gi waits for a lock whose holder waits for a lock
-  // whose holder ... waits for a lock gi holds.
-  bool in_lock_cycle(const state& s, size_t gi) const {
-    size_t g = gi;
-    for (size_t steps = 0; steps <= s.gs.size(); ++steps) {
-      const goroutine& x = s.gs[g];
-      if (x.done) return false;
-      const op& o = current(x);
-      if (o.kind != op_kind::lock && o.kind != op_kind::rlock) return false;
-      int obj = object_of(x, o.slot);
-      if (is_unknown(s, obj)) return false;
-      int h = s.objs[static_cast<size_t>(obj)].holder;
-      if (h < 0 || h == static_cast<int>(g)) return false;
-      if (h == static_cast<int>(gi)) return true;
-      g = static_cast<size_t>(h);
-    }
-    return false;
-  }
-
-  // Why goroutine gi, at a lock or read lock of o's mutex, waits forever.
-  bool blocked_on_lock(const state& s, size_t gi, const op& o, finding& f) const {
-    const goroutine& g = s.gs[gi];
-    const object_state& m = s.objs[static_cast<size_t>(object_of(g, o.slot))];
-    const std::string me = who(s, gi);
-    const bool self_reads = reads_of(m, gi) > 0;
-    if (m.holder == static_cast<int>(gi)) {
-      const body& bd = prog_.bodies[g.body];
-      bool same_lock = m.lock_loc == o.loc.getRawEncoding() && m.lock_frame == o.frame;
-      if (!same_lock && m.lock_frame >= 0 && within(bd, o.frame, m.lock_frame)) {
-        f.kind = finding_kind::double_lock;
-        f.message = me + " locks " + quoted(o) + " again while holding it: it blocks forever";
-        return true;
-      }
-      // Taken by a call that has returned, or by an earlier turn of a loop:
-      // a path that does not unlock. Reported where it was taken.
-      f.kind = finding_kind::lock_kept;
-      f.loc = clang::SourceLocation::getFromRawEncoding(m.lock_loc);
-      f.message =
-          quoted(o) + " is locked here and stays locked on some path: " + me + " later blocks forever locking it again";
-      f.path.push_back({o.loc, me + " blocks here"});
-      return true;
-    }
-    if (self_reads) {
-      f.kind = finding_kind::double_lock;
-      f.message = me + " locks " + quoted(o) + " while holding a read lock of it" +
-                  (o.kind == op_kind::rlock ? " and a writer waits" : "") + ": it blocks forever";
-      return true;
-    }
-    if (m.holder >= 0 && in_lock_cycle(s, gi)) {
-      f.kind = finding_kind::lock_order;
-      f.message = me + " blocks forever locking " + quoted(o) + ": " + who(s, static_cast<size_t>(m.holder)) +
-                  " holds it and waits for a lock " + me +
-                  " holds -- they take the same locks in opposite orders (a lock-order inversion)";
-      return true;
-    }
-    f.kind = finding_kind::blocked_lock;
-    std::string holders = m.holder >= 0 ? who(s, static_cast<size_t>(m.holder)) + " holds it and never unlocks it"
-                          : m.readers   ? std::string("readers hold it and never unlock it")
-                                        : std::string("a writer waits for it");
-    f.message = me + " blocks forever locking " + quoted(o) + ": " + holders;
-    return true;
   }
 
   void report(finding f, size_t at, const std::vector<path_step>& last) {
@@ -735,7 +590,6 @@ class explorer {
     findings_.emplace(key, std::move(f));
   }
 
-  const program& prog_;
   explore_limits limits_;
   std::vector<std::vector<bool>> tainted_;
   std::vector<node> nodes_;

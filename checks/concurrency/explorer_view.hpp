@@ -1,0 +1,52 @@
+// What the explorer's parts read of a program and a state: each
+// goroutine's current operation and the objects its slots hold, and how
+// messages name goroutines, handles and select cases.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "explorer.hpp"
+#include "explorer_state.hpp"
+
+namespace gocxx::concurrency {
+
+class explorer_view {
+ public:
+  explicit explorer_view(const program& prog) : prog_(prog) {}
+
+  const program& prog() const { return prog_; }
+  const op& current(const goroutine& g) const { return prog_.bodies[g.body].blocks[g.block].ops[g.index]; }
+  // The object g's slot holds; -1: unknown or unbound.
+  int object_of(const goroutine& g, int slot) const {
+    if (slot < 0 || static_cast<size_t>(slot) >= g.env.size()) return -1;
+    return g.env[slot];
+  }
+  static bool is_unknown(const state& s, int o) { return o < 0 || s.objs[o].unknown; }
+
+  // The root by its name, the others by their number.
+  std::string who(const state& s, size_t gi) const {
+    (void)s;
+    return gi == 0 ? prog_.bodies[0].name : "goroutine " + std::to_string(gi);
+  }
+  static std::string quoted(const op& o) { return o.text.empty() ? "a channel" : "'" + o.text + "'"; }
+  std::string case_name(const goroutine& g, const select_case& c) const {
+    const body& bd = prog_.bodies[g.body];
+    if (c.slot < 0 || static_cast<size_t>(c.slot) >= bd.slot_names.size()) return "a channel";
+    return "'" + bd.slot_names[c.slot] + "'";
+  }
+
+  // How many read locks of rwmutex m goroutine gi holds: 4 bits each in
+  // object_state::readers.
+  static unsigned reads_of(const object_state& m, size_t gi) { return (m.readers >> (4 * gi)) & 0xf; }
+  static std::uint64_t one_read(size_t gi) { return std::uint64_t{1} << (4 * gi); }
+
+ protected:
+  const program& prog_;
+};
+
+// In a state where no goroutine can move, why goroutine gi (not done) waits
+// forever, as a finding at its operation (or, for a lock it left held
+// itself, where it took it); false when its operation cannot block.
+bool why_blocked(const explorer_view& view, const state& s, size_t gi, finding& f);
+
+}  // namespace gocxx::concurrency

@@ -1,0 +1,285 @@
+// Calls into the unit's own functions (spliced: call_splice.hpp), go::run
+// and go::spawn: what a call or a goroutine is given, and what it binds.
+#include <clang/AST/ExprCXX.h>
+#include <clang/AST/StmtCXX.h>
+#include <clang/Basic/SourceManager.h>
+
+#include "model_builder_impl.hpp"
+#include "runtime_model/runtime_model.hpp"
+
+#include "call_splice.hpp"
+
+namespace gocxx::concurrency::model_detail {
+
+bool body_builder::has_callable_argument(const CallExpr* call) {
+  for (const Expr* a : call->arguments())
+    if (is_callable(a->getType())) return true;
+  return false;
+}
+
+// A call of a function that is not the runtime's handle method: spliced
+// when the unit defines it and the model can follow it; else, when it
+// could run the user's code, the globals escape (and so do the handles
+// given to it, which nothing consumed).
+void body_builder::read_user_call(const CallExpr* call) {
+  const FunctionDecl* f = call->getDirectCallee();
+  if (f && is_library(ctx_.getSourceManager(), f)) {
+    const auto* mc = dyn_cast<CXXMemberCallExpr>(call);
+    if (has_callable_argument(call) || (mc && is_callable(mc->getImplicitObjectArgument()->getType())))
+      emit(make_op(op_kind::escape_globals, call->getBeginLoc()));
+    return;
+  }
+  const FunctionDecl* def = f ? f->getDefinition() : nullptr;
+  int idx = def ? splice_target(call, def) : -1;
+  if (idx < 0) return emit(make_op(op_kind::escape_globals, call->getBeginLoc()));
+  std::optional<const ValueDecl*> base;
+  if (const auto* mc = dyn_cast<CXXMemberCallExpr>(call)) {
+    const Expr* object = mc->getImplicitObjectArgument();
+    base = object_base(object);
+    if (base) consume(object);
+  }
+  std::vector<const Expr*> args(call->arg_begin(), call->arg_end());
+  emit_call(call_op(call, def, idx, args, base));
+}
+
+// A call whose callee does nothing the model sees is left out; one that
+// only calls what the model does not see is one escape_globals.
+void body_builder::emit_call(op o) {
+  const body& cb = prog_.bodies[static_cast<size_t>(o.callee)];
+  const auto* callee = dyn_cast<FunctionDecl>(cb.decl);
+  // A flag of the callee's own (a local, a parameter) only matters to
+  // the callee's other operations.
+  auto own_flag = [&](const op& x) {
+    if ((x.kind != op_kind::make_flag && x.kind != op_kind::set_flag) || x.slot < 0) return false;
+    const slot_key& k = cb.slots[static_cast<size_t>(x.slot)];
+    return !k.nameable() ||
+           (k.var && !k.field && !is_global(k.var) && callee && callee->Encloses(k.var->getDeclContext()));
+  };
+  bool any = false, only_unknown_calls = true;
+  for (const block& b : cb.blocks)
+    for (const op& x : b.ops) {
+      if (own_flag(x)) continue;
+      any = true;
+      only_unknown_calls = only_unknown_calls && x.kind == op_kind::escape_globals;
+    }
+  if (!any) return;
+  if (only_unknown_calls) return emit(make_op(op_kind::escape_globals, o.loc));
+  emit(std::move(o));
+}
+
+// The call of spliced body idx (function def) at `site`, its arguments
+// bound, its *this the object of `base` (none: fresh, unknown fields).
+op body_builder::call_op(const Expr* site, const FunctionDecl* def, int idx, const std::vector<const Expr*>& args,
+                         std::optional<const ValueDecl*> base) {
+  op o = make_op(op_kind::call, site->getBeginLoc());
+  o.callee = idx;
+  const body& cb = prog_.bodies[idx];
+  for (unsigned i = 0; i < args.size() && i < def->getNumParams(); ++i)
+    bind_argument(o, cb, def, def->getParamDecl(i), args[i]);
+  if (base) o.bases.push_back({nullptr, *base});
+  if (callee_slot(cb, slot_key{nullptr, nullptr, true}) >= 0) {
+    o.result = body_->slot(slot_key{}, def->getNameAsString() + "()");
+    call_results_[site] = o.result;
+  }
+  return o;
+}
+
+// The callee's body when the call can be spliced, else -1: a definition
+// the unit has, not virtual, not a recursion, not too deep or too big; a
+// coroutine only where it is awaited at once (a task kept for later runs
+// who knows when).
+int body_builder::splice_target(const Expr* call, const FunctionDecl* def) {
+  if (!def->hasBody() || def->isDependentContext() || shared_.in_progress.count(def) || call_depth_ >= max_call_depth)
+    return -1;
+  if (const auto* m = dyn_cast<CXXMethodDecl>(def); m && m->isVirtual()) return -1;
+  if (returns_task(def) && !awaited_task_calls_.count(call)) return -1;
+  int idx = body_builder(ctx_, prog_, shared_, depth_, call_depth_ + 1).build(def);
+  if (idx < 0 || shared_.in_progress.count(def)) return -1;
+  spliced_blocks_ += prog_.bodies[idx].blocks.size();
+  if (body_->blocks.size() + spliced_blocks_ > max_spliced_blocks) return -1;
+  return idx;
+}
+
+// Whether copying a t copies its handle fields (the same objects): the
+// class's copy is not the user's.
+bool body_builder::copies_handles(QualType t) {
+  const CXXRecordDecl* rd = runtime_model::record_of(t.getNonReferenceType());
+  return rd && rd->hasDefinition() && !rd->getDefinition()->hasUserDeclaredCopyConstructor() &&
+         !rd->getDefinition()->hasUserDeclaredMoveConstructor();
+}
+
+int body_builder::callee_slot(const body& cb, const slot_key& key) {
+  for (size_t i = 0; i < cb.slots.size(); ++i)
+    if (cb.slots[i] == key) return static_cast<int>(i);
+  return -1;
+}
+
+bool body_builder::writes(const body& cb, int slot) {
+  for (const block& b : cb.blocks)
+    for (const op& o : b.ops)
+      if (o.slot == slot && (o.kind == op_kind::copy || o.kind == op_kind::make_chan || o.kind == op_kind::make_nil ||
+                             o.kind == op_kind::make_unknown || o.kind == op_kind::make_timer))
+        return true;
+  return false;
+}
+
+// Parameter p of a spliced callee, given `arg`: a handle parameter is
+// bound to the argument's object (copied back when it is a reference the
+// callee assigns); a pointer or reference to an object with handle fields
+// makes the callee's fields of p the caller's fields of that object.
+void body_builder::bind_argument(op& o, const body& cb, const FunctionDecl* def, const ParmVarDecl* p,
+                                 const Expr* arg) {
+  QualType t = p->getType();
+  if (type_of(t) != sync_type::none) {
+    int from = slot_for(arg);
+    if (from >= 0) consume(arg);
+    int to = callee_slot(cb, slot_key{p});
+    if (to < 0) return;
+    o.bindings.push_back({to, from});
+    if (from >= 0 && t->isLValueReferenceType() && writes(cb, to)) o.copy_back.push_back({from, to});
+    return;
+  }
+  if (handle_fields(t).empty()) return;
+  std::optional<const ValueDecl*> base = object_base(arg);
+  if (!base) return;
+  if (!(t->isReferenceType() || t->isPointerType())) {
+    // A copy: its handle fields are the argument's objects at the call.
+    if (!copies_handles(t)) return;
+    consume(arg);
+    // Its flags are the copy's own: unknown.
+    for (size_t i = 0; i < cb.slots.size(); ++i)
+      if (cb.slots[i].var == p && cb.slots[i].field && !is_flag_type(cb.slots[i].field->getType()))
+        o.bindings.push_back({static_cast<int>(i), field_slot(*base, cb.slots[i].field)});
+    return;
+  }
+  if (t->isPointerType() && assigned_in(def->getBody(), p)) return;
+  consume(arg);
+  o.bases.push_back({p, *base});
+}
+
+// The body a go::spawn or go::run callable runs, and its lambda if any.
+const FunctionDecl* body_builder::callable_body(const Expr* fn_expr, const LambdaExpr*& lambda) {
+  fn_expr = strip(fn_expr);
+  lambda = dyn_cast<LambdaExpr>(fn_expr);
+  const FunctionDecl* callee = nullptr;
+  if (lambda)
+    callee = lambda->getCallOperator();
+  else if (const auto* r = dyn_cast<DeclRefExpr>(fn_expr))
+    callee = dyn_cast<FunctionDecl>(r->getDecl());
+  if (callee) callee = callee->getDefinition();
+  if (!callee || !callee->hasBody() || callee->isDependentContext()) return nullptr;
+  return callee;
+}
+
+// What a lambda captures, as (callee key, caller slot) pairs: its handle
+// variables, and the handle fields of the objects it captures (this, or a
+// variable).
+std::vector<std::pair<slot_key, int>> body_builder::captured(const LambdaExpr* lambda, const body& cb) {
+  std::vector<std::pair<slot_key, int>> out;
+  if (!lambda) return out;
+  for (unsigned i = 0; i < lambda->capture_size(); ++i) {
+    const LambdaCapture& cap = lambda->capture_begin()[i];
+    const Expr* init = lambda->capture_init_begin()[i];
+    if (cap.capturesThis()) {
+      if (init) consume(init);
+      for (const slot_key& k : cb.slots)
+        if (k.field && !k.var) out.push_back({k, field_slot(nullptr, k.field)});
+      continue;
+    }
+    if (!cap.capturesVariable()) continue;
+    const auto* var = dyn_cast<VarDecl>(cap.getCapturedVar());
+    if (!var) continue;
+    if (is_flag_type(var->getType()) && cap.getCaptureKind() == LCK_ByRef) {
+      if (init) consume(init);
+      out.push_back({slot_key{var}, slot_of(var)});
+      continue;
+    }
+    if (type_of(var->getType()) == sync_type::none) {
+      if (handle_fields(var->getType()).empty() || var->isInitCapture()) continue;
+      if (init) consume(init);
+      // A copy's flags are its own (unknown); a reference's are the object's.
+      for (const slot_key& k : cb.slots)
+        if (k.field && k.var == var && (cap.getCaptureKind() == LCK_ByRef || !is_flag_type(k.field->getType())))
+          out.push_back({k, field_slot(var, k.field)});
+      continue;
+    }
+    if (var->isInitCapture()) {
+      int from = slot_for(var->getInit());
+      if (from < 0) continue;
+      consume(var->getInit());
+      out.push_back({slot_key{var}, from});
+    } else {
+      if (init) consume(init);
+      out.push_back({slot_key{var}, slot_of(var)});
+    }
+  }
+  return out;
+}
+
+// go::run(f): the program's main goroutine runs f's body, as a call.
+void body_builder::read_run(const CallExpr* call) {
+  const LambdaExpr* lambda = nullptr;
+  const FunctionDecl* callee = call->getNumArgs() >= 1 ? callable_body(call->getArg(0), lambda) : nullptr;
+  int idx = callee && !shared_.in_progress.count(callee) && call_depth_ < max_call_depth
+                ? body_builder(ctx_, prog_, shared_, depth_, call_depth_ + 1).build(callee)
+                : -1;
+  if (idx >= 0 && !shared_.in_progress.count(callee)) {
+    spliced_blocks_ += prog_.bodies[idx].blocks.size();
+    if (body_->blocks.size() + spliced_blocks_ > max_spliced_blocks) idx = -1;
+  }
+  if (idx < 0) return emit(make_op(op_kind::escape_globals, call->getBeginLoc()));
+  op o = make_op(op_kind::call, call->getBeginLoc());
+  o.callee = idx;
+  const body& cb = prog_.bodies[idx];
+  for (auto& [key, from] : captured(lambda, cb))
+    if (int to = callee_slot(cb, key); to >= 0) {
+      o.bindings.push_back({to, from});
+      if (writes(cb, to)) o.copy_back.push_back({from, to});
+    }
+  emit_call(std::move(o));
+}
+
+void body_builder::read_spawn(const CallExpr* call) {
+  op o = make_op(op_kind::spawn, call->getBeginLoc());
+  if (call->getNumArgs() < 1) return;
+  const LambdaExpr* lambda = nullptr;
+  const FunctionDecl* callee = callable_body(call->getArg(0), lambda);
+  // An unknown goroutine: nothing it is given is consumed, so it escapes.
+  if (!callee || depth_ >= max_spawn_depth) return emit(make_op(op_kind::escape_globals, call->getBeginLoc()));
+  int idx = body_builder(ctx_, prog_, shared_, depth_ + 1, 0).build(callee);
+  if (idx < 0)
+    return fail("no CFG for the goroutine spawned at " + call->getBeginLoc().printToString(ctx_.getSourceManager()));
+  o.callee = idx;
+  const body& cb = prog_.bodies[idx];
+  std::vector<std::pair<slot_key, int>> from = captured(lambda, cb);
+  // Spawn arguments are copied into the goroutine: bind the callee's
+  // handle parameters to the objects the arguments hold, and its fields
+  // of a pointer parameter to the object's.
+  for (unsigned i = 1; i < call->getNumArgs() && i - 1 < callee->getNumParams(); ++i) {
+    const ParmVarDecl* p = callee->getParamDecl(i - 1);
+    const Expr* arg = call->getArg(i);
+    if (type_of(p->getType()) != sync_type::none) {
+      int s = slot_for(arg);
+      if (s < 0) continue;
+      consume(arg);
+      from.push_back({slot_key{p}, s});
+    } else if (!handle_fields(p->getType()).empty() && !p->getType()->isReferenceType() &&
+               (p->getType()->isPointerType() ? !assigned_in(callee->getBody(), p) : copies_handles(p->getType()))) {
+      std::optional<const ValueDecl*> base = object_base(arg);
+      if (!base) continue;
+      consume(arg);
+      // A copy's flags are its own (unknown); a pointer's are the object's.
+      for (const slot_key& k : cb.slots)
+        if (k.field && k.var == p && (p->getType()->isPointerType() || !is_flag_type(k.field->getType())))
+          from.push_back({k, field_slot(*base, k.field)});
+    }
+  }
+  // Globals are the same objects in every goroutine.
+  for (const slot_key& k : cb.slots)
+    if (k.var && is_global(k.var)) from.push_back({k, body_->slot(k, cb.slot_names[callee_slot(cb, k)])});
+  for (auto& [key, slot] : from)
+    if (int to = callee_slot(cb, key); to >= 0) o.bindings.push_back({to, slot});
+  emit(o);
+}
+
+}  // namespace gocxx::concurrency::model_detail
