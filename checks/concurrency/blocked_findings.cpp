@@ -102,6 +102,72 @@ void blocked_on_channel(const std::string& me, const op& o, const object_state& 
   }
 }
 
+// Whether a goroutine's operations after its current one (at index+1 of
+// its block) can block: only a send it ends with may be made not to, by a
+// buffer (GFix's first fix). Cycles count as blocking: a send in a loop is
+// not its last.
+bool ends_after(const body& bd, const goroutine& g) {
+  auto non_blocking = [](const op& x) {
+    switch (x.kind) {
+      case op_kind::wg_done:
+      case op_kind::wg_add:
+      case op_kind::unlock:
+      case op_kind::runlock:
+      case op_kind::close:
+      case op_kind::escape:
+      case op_kind::escape_globals:
+      case op_kind::copy:
+      case op_kind::make_flag:
+      case op_kind::set_flag: return true;
+      default: return false;
+    }
+  };
+  const block& here = bd.blocks[static_cast<size_t>(g.block)];
+  for (size_t i = g.index + 1; i < here.ops.size(); ++i)
+    if (!non_blocking(here.ops[i])) return false;
+  std::vector<bool> seen(bd.blocks.size(), false);
+  std::vector<int> work(here.succs.begin(), here.succs.end());
+  while (!work.empty()) {
+    int b = work.back();
+    work.pop_back();
+    if (b < 0) continue;
+    if (b == g.block) return false;  // the send is in a loop
+    if (seen[static_cast<size_t>(b)]) continue;
+    seen[static_cast<size_t>(b)] = true;
+    for (const op& x : bd.blocks[static_cast<size_t>(b)].ops)
+      if (!non_blocking(x)) return false;
+    for (int n : bd.blocks[static_cast<size_t>(b)].succs) work.push_back(n);
+  }
+  return true;
+}
+
+// A goroutine blocked forever on the last thing it does, a send on an
+// unbuffered channel made with go::make_chan<T>() that no one else ever
+// sends on (the receiver has left, as when a select's timeout won): a
+// buffer of one lets the send complete and the goroutine end, and changes
+// nothing the goroutine relies on -- it does nothing after the send that
+// could wait for the value to be taken. The fix-it makes the channel
+// buffered.
+void offer_buffer(const explorer_view& v, const state& s, size_t gi, int obj, finding& f) {
+  const object_state& c = s.objs[static_cast<size_t>(obj)];
+  if (gi == 0 || c.cap != 0 || c.fix_at == 0 || c.closed || (c.senders & ~(std::uint32_t{1} << gi)) != 0) return;
+  const goroutine& g = s.gs[gi];
+  if (!ends_after(v.prog().bodies[g.body], g)) return;
+  // No other goroutine that is still running may send on it later.
+  for (size_t h = 0; h < s.gs.size(); ++h) {
+    if (h == gi || s.gs[h].done) continue;
+    for (const block& b : v.prog().bodies[s.gs[h].body].blocks)
+      for (const op& x : b.ops) {
+        if (x.kind == op_kind::send && v.object_of(s.gs[h], x.slot) == obj) return;
+        for (const select_case& sc : x.cases)
+          if (sc.is_send && v.object_of(s.gs[h], sc.slot) == obj) return;
+      }
+  }
+  f.fix_at = clang::SourceLocation::getFromRawEncoding(c.fix_at);
+  f.fix_text = "1";
+  f.message += " (a buffer of one lets the send complete)";
+}
+
 }  // namespace
 
 bool why_blocked(const explorer_view& v, const state& s, size_t gi, finding& f) {
@@ -113,7 +179,10 @@ bool why_blocked(const explorer_view& v, const state& s, size_t gi, finding& f) 
   switch (o.kind) {
     case op_kind::send:
     case op_kind::recv:
-    case op_kind::next: blocked_on_channel(me, o, s.objs[static_cast<size_t>(obj)], f); return true;
+    case op_kind::next:
+      blocked_on_channel(me, o, s.objs[static_cast<size_t>(obj)], f);
+      if (f.kind == finding_kind::blocked_send) offer_buffer(v, s, gi, obj, f);
+      return true;
     case op_kind::select:
       f.kind = finding_kind::blocked_select;
       f.message = me + " blocks forever in this select: none of its cases can proceed";

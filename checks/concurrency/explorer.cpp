@@ -282,7 +282,10 @@ class explorer : explorer_view {
         int made = make_object(next, k);
         object_state& m = next.objs[made];
         m.external = o.external;
-        if (o.kind == op_kind::make_chan) m.cap = o.capacity;
+        if (o.kind == op_kind::make_chan) {
+          m.cap = o.capacity;
+          m.fix_at = o.fix_at.getRawEncoding();
+        }
         if (o.kind == op_kind::make_nil) m.nil = true;
         if (o.kind == op_kind::make_timer) {
           // The runtime's timer holds it and sends once, some time later.
@@ -432,8 +435,10 @@ class explorer : explorer_view {
       if (sc >= 0) g.last_select = sc;
     };
     if (is_unknown(s, obj)) return advance(s, gi, steps, out, chosen, true);
-    const object_state& c = s.objs[obj];
-    if (c.nil) return;
+    if (s.objs[obj].nil) return;
+    state marked = s;  // who sent on it (the buffered-channel fix: blocked_findings.cpp)
+    marked.objs[obj].senders |= std::uint32_t{1} << gi;
+    const object_state& c = marked.objs[obj];
     if (c.closed) {
       std::string name = sc >= 0 ? case_name(s.gs[gi], o.cases[sc]) : quoted(o);
       return panic(sc >= 0 ? o.cases[sc].loc : o.loc, finding_kind::send_closed,
@@ -441,11 +446,11 @@ class explorer : explorer_view {
     }
     if (c.cap > 0) {
       if (c.count >= c.cap) return;
-      state next = s;
+      state next = marked;
       ++next.objs[obj].count;
       return advance(next, gi, steps, out, chosen);
     }
-    rendezvous(s, gi, sc, obj, steps, out);
+    rendezvous(marked, gi, sc, obj, steps, out);
   }
 
   // A receive by gi (select case rc, -1: recv or next) from obj; the

@@ -66,6 +66,9 @@ struct finding {
   clang::SourceLocation loc;
   std::string message;
   std::vector<path_step> path;  // how the state is reached, in order
+  // A fix-it, when one is safe: insert fix_text at fix_at.
+  clang::SourceLocation fix_at;
+  std::string fix_text;
 };
 
 struct explore_limits {

@@ -15,6 +15,7 @@ std::string encode(const state& s) {
     put(out, (static_cast<long>(o.cap) << 32) ^ static_cast<unsigned>(o.count));
     put(out, o.holder);
     put(out, static_cast<long>(o.readers));
+    put(out, (static_cast<long>(o.fix_at) << 32) | o.senders);
     if (o.holder >= 0) put(out, (static_cast<long>(o.lock_frame) << 32) ^ o.lock_loc);
   }
   put(out, static_cast<long>(s.gs.size()));

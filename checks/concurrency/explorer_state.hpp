@@ -27,6 +27,8 @@ struct object_state {
   bool external = false;      // a global another unit can name
   int lock_frame = -1;        // mutex: the call (op::frame) whose lock took it
   unsigned lock_loc = 0;      // and where (a raw source location)
+  unsigned fix_at = 0;        // chan: op::fix_at of its make (raw), 0: none
+  std::uint32_t senders = 0;  // chan: the goroutines that have sent on it, one bit each
 };
 
 struct goroutine {

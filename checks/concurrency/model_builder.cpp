@@ -307,6 +307,8 @@ op body_builder::init_op(sync_type t, const Expr* init, int slot, SourceLocation
         std::optional<int> cap = constant_int(call->getArg(0), ctx_);
         if (!cap || *cap < 0) return make_op(op_kind::make_unknown, loc, slot);
         o.capacity = *cap;
+      } else {
+        o.fix_at = call->getRParenLoc();
       }
       return o;
     }

@@ -102,6 +102,7 @@ struct op {
   bool imprecise = false;                     // inside a loop whose trip count is unknown
   bool external = false;                      // make_*: a global another unit can name (escape_globals)
   int frame = 0;                              // the call it runs in (body::frame_parent)
+  clang::SourceLocation fix_at;               // make_chan with no capacity: where `1` would go
   // call: the caller's slot that takes the callee's result (-1: none), the
   // reference parameters copied back after the call (caller slot, callee
   // slot), and whose fields the callee's field slots are (callee base ->
