@@ -118,7 +118,7 @@ void splice_one(body& caller, const program& prog, size_t at, size_t index) {
     }
     caller.blocks.push_back(std::move(nb));
   }
-  block& exit = caller.blocks[static_cast<size_t>(offset + callee.exit)];
+  block& exit = caller.blocks[static_cast<size_t>(offset) + static_cast<size_t>(callee.exit)];
   exit.succs = {rest_index};
   exit.branch = branch_kind::none;
   exit.cond_key = -1;
