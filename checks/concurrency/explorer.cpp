@@ -146,20 +146,13 @@ class explorer : explorer_view {
   bool is_local(const state& s, size_t gi) const {
     const goroutine& g = s.gs[gi];
     const op& o = current(g);
+    if (makes_object(o.kind)) return true;
     switch (o.kind) {
-      case op_kind::make_chan:
-      case op_kind::make_nil:
-      case op_kind::make_timer:
-      case op_kind::make_wait_group:
-      case op_kind::make_mutex:
-      case op_kind::make_rwmutex:
       case op_kind::make_unknown:
-      case op_kind::make_flag:
       case op_kind::copy:
       case op_kind::escape:
       case op_kind::escape_globals:
-      case op_kind::call:
-      case op_kind::spawn: return true;
+      case op_kind::call: return true;
       case op_kind::select:
         for (const select_case& c : o.cases)
           if (!exclusive(s, gi, object_of(g, c.slot))) return false;

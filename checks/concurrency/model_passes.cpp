@@ -41,17 +41,9 @@ void body_builder::find_arms(body& b) {
 }
 
 void body_builder::note_arm_op(block& bl, const op& o) {
-  switch (o.kind) {
-    case op_kind::make_chan:
-    case op_kind::make_nil:
-    case op_kind::make_timer:
-    case op_kind::make_wait_group:
-    case op_kind::make_mutex:
-    case op_kind::make_rwmutex:
-    case op_kind::make_flag:
-    case op_kind::spawn:
-    case op_kind::escape_globals: bl.arm_makes = true; return;
-    default: break;
+  if (makes_object(o.kind) || o.kind == op_kind::escape_globals) {
+    bl.arm_makes = true;
+    return;
   }
   for (int s : {o.slot, o.other})
     if (s >= 0) bl.arm_slots.push_back(s);

@@ -83,6 +83,21 @@ enum class op_kind : std::uint8_t {
   call,            // spliced away by the builder (call_splice.hpp); never explored
 };
 
+// Whether an operation of kind k makes a new object (or goroutine).
+inline bool makes_object(op_kind k) {
+  switch (k) {
+    case op_kind::make_chan:
+    case op_kind::make_nil:
+    case op_kind::make_timer:
+    case op_kind::make_wait_group:
+    case op_kind::make_mutex:
+    case op_kind::make_rwmutex:
+    case op_kind::make_flag:
+    case op_kind::spawn: return true;
+    default: return false;
+  }
+}
+
 struct select_case {
   bool is_send = false;
   int slot = -1;  // -1: a channel the model does not follow (always ready)
