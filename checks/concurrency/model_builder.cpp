@@ -254,7 +254,7 @@ void body_builder::read_var_init(const VarDecl* v) {
   if (guards_.count(v)) return read_guard(v);
   sync_type t = type_of(v->getType());
   if (is_flag_type(v->getType()) && !v->isStaticLocal()) {
-    if (int slot = flag_slot_for_var(v); slot >= 0) emit(make_flag_op(slot, v->getInit(), v->getLocation(), -1));
+    emit(make_flag_op(slot_of(v), v->getInit(), v->getLocation(), -1));
     return;
   }
   if (t == sync_type::none) return read_object_init(v);

@@ -89,7 +89,6 @@ class body_builder {
   void settle_uses();
 
   // --- model_objects.cpp: fields, flags, constructors, globals, shared state ---
-  int flag_slot_for_var(const VarDecl* v) { return slot_of(v); }
   int flag_slot_for(const Expr* e);
   int flag_value(const Expr* e) const;
   op make_flag_op(int slot, const Expr* init, SourceLocation loc, int if_none);
