@@ -64,9 +64,12 @@ void* small_alloc(mcache* c, int spc, bool* refilled) noexcept {
 void* tiny_alloc(mcache* c, std::size_t size, bool* refilled) noexcept {
   // Align as Go does: by 8, 4 or 2 when the size is a multiple of it.
   std::size_t off = c->tiny_offset;
-  if (size % 8 == 0) off = (off + 7) & ~std::size_t(7);
-  else if (size % 4 == 0) off = (off + 3) & ~std::size_t(3);
-  else if (size % 2 == 0) off = (off + 1) & ~std::size_t(1);
+  if (size % 8 == 0)
+    off = (off + 7) & ~std::size_t(7);
+  else if (size % 4 == 0)
+    off = (off + 3) & ~std::size_t(3);
+  else if (size % 2 == 0)
+    off = (off + 1) & ~std::size_t(1);
   if (c->tiny && off + size <= kTinySize) {
     c->tiny_offset = off + size;
     // Like Go, a tiny object is counted as both allocated and freed: only
@@ -173,7 +176,6 @@ std::size_t gc_round_size(std::size_t bytes) noexcept {
   return (bytes + kPageSize - 1) / kPageSize * kPageSize;
 }
 
-
 // --- Frames ---------------------------------------------------------------
 
 void* frame_alloc(std::size_t bytes) {
@@ -207,8 +209,12 @@ void frame_free(void* p, std::size_t bytes) noexcept {
   mcache* c = current_mcache();
   mcache::bump_signed(c->nframes_live, -1);
   if (bytes <= kMaxSmallSize) {
-    mcache_frame_free(c, size_to_class(bytes), p);
+    // Poison before the slot is on a free list: once there, a batch may
+    // move to the central list and another thread may allocate the slot,
+    // unpoison it and run a goroutine in it; poisoning after would poison
+    // that goroutine's live frame. The two links stay addressable.
     poison(static_cast<char*>(p) + 2 * sizeof(void*), slot - 2 * sizeof(void*));
+    mcache_frame_free(c, size_to_class(bytes), p);
   } else {
     mspan* s = span_of(reinterpret_cast<std::uintptr_t>(p));
     s->alloc_bits[0].store(0, std::memory_order_release);
@@ -222,7 +228,8 @@ alloc_totals allocated_totals() noexcept {
   const cache_totals t = sum_mcache_totals();
   return {t.mallocs + counters.large_mallocs.load(std::memory_order_relaxed),
           t.bytes + counters.large_bytes.load(std::memory_order_relaxed),
-          t.tiny + counters.frees.load(std::memory_order_relaxed), static_cast<std::uint64_t>(std::max<std::int64_t>(t.frames, 0))};
+          t.tiny + counters.frees.load(std::memory_order_relaxed),
+          static_cast<std::uint64_t>(std::max<std::int64_t>(t.frames, 0))};
 }
 
 }  // namespace go::detail

@@ -8,6 +8,7 @@
 #include "gc_threads.hpp"
 #include "mgc.hpp"
 #include "mheap.hpp"
+#include "throw.hpp"
 
 namespace go::detail {
 namespace {
@@ -56,8 +57,10 @@ struct cache_owner {
     counters.live.fetch_add(static_cast<std::int64_t>(c->since_check), std::memory_order_relaxed);
     {
       std::lock_guard lk(registry_mu);
-      if (c->prev_cache) c->prev_cache->next_cache = c->next_cache;
-      else registry_head = c->next_cache;
+      if (c->prev_cache)
+        c->prev_cache->next_cache = c->next_cache;
+      else
+        registry_head = c->next_cache;
       if (c->next_cache) c->next_cache->prev_cache = c->prev_cache;
     }
     tl_mcache = nullptr;
@@ -91,8 +94,15 @@ std::vector<mspan*>* frame_spans = new std::vector<mspan*>();
 void set_alloc_bit(mspan* s, std::uintptr_t p, bool on) noexcept {
   const std::uint32_t i = s->object_index(p);
   const std::uint64_t bit = std::uint64_t(1) << (i % 64);
-  if (on) s->alloc_bits[i / 64].fetch_or(bit, std::memory_order_release);
-  else s->alloc_bits[i / 64].fetch_and(~bit, std::memory_order_release);
+  std::uint64_t old;
+  if (on)
+    old = s->alloc_bits[i / 64].fetch_or(bit, std::memory_order_acq_rel);
+  else
+    old = s->alloc_bits[i / 64].fetch_and(~bit, std::memory_order_acq_rel);
+  // A slot handed out twice, or freed twice, would become two frames in one
+  // place: stop before that turns into a goroutine running freed memory.
+  if (((old & bit) != 0) == on) [[unlikely]]
+    throw_fatal("frame slot %p %s twice", reinterpret_cast<void*>(p), on ? "allocated" : "freed");
 }
 
 bool refill_frames(mcache* c, int sc) noexcept {
