@@ -154,15 +154,8 @@ void offer_buffer(const explorer_view& v, const state& s, size_t gi, int obj, fi
   const goroutine& g = s.gs[gi];
   if (!ends_after(v.prog().bodies[g.body], g)) return;
   // No other goroutine that is still running may send on it later.
-  for (size_t h = 0; h < s.gs.size(); ++h) {
-    if (h == gi || s.gs[h].done) continue;
-    for (const block& b : v.prog().bodies[s.gs[h].body].blocks)
-      for (const op& x : b.ops) {
-        if (x.kind == op_kind::send && v.object_of(s.gs[h], x.slot) == obj) return;
-        for (const select_case& sc : x.cases)
-          if (sc.is_send && v.object_of(s.gs[h], sc.slot) == obj) return;
-      }
-  }
+  for (size_t h = 0; h < s.gs.size(); ++h)
+    if (h != gi && !s.gs[h].done && v.may_send_on(s.gs[h], obj)) return;
   f.fix_at = clang::SourceLocation::getFromRawEncoding(c.fix_at);
   f.fix_text = "1";
   f.message += " (a buffer of one lets the send complete)";

@@ -353,7 +353,11 @@ class explorer : explorer_view {
           return panic(o.loc, finding_kind::close_closed, "close of closed channel " + quoted(o) + " panics",
                        step("closes " + quoted(o) + " again"), out);
         state next = s;
-        next.objs[obj].closed = true;
+        object_state& closed = next.objs[obj];
+        closed.closed = true;
+        closed.closer = static_cast<int>(gi);
+        closed.close_loc = o.loc.getRawEncoding();
+        closed.closed_by_receiver = !may_send_on(g, obj);
         return advance(next, gi, step("closes " + quoted(o)), out);
       }
       case op_kind::select: return select(s, gi, o, out);
@@ -434,8 +438,20 @@ class explorer : explorer_view {
     const object_state& c = marked.objs[obj];
     if (c.closed) {
       std::string name = sc >= 0 ? case_name(s.gs[gi], o.cases[sc]) : quoted(o);
-      return panic(sc >= 0 ? o.cases[sc].loc : o.loc, finding_kind::send_closed,
-                   "send on closed channel " + name + " panics", std::move(steps), out);
+      clang::SourceLocation at = sc >= 0 ? o.cases[sc].loc : o.loc;
+      if (c.closed_by_receiver && c.closer != static_cast<int>(gi)) {
+        // The cause, reported where the fix goes: the close.
+        const goroutine& closer = s.gs[static_cast<size_t>(c.closer)];
+        std::string closed_name = name;
+        for (const block& b : prog_.bodies[closer.body].blocks)
+          for (const op& x : b.ops)
+            if (x.kind == op_kind::close && x.loc.getRawEncoding() == c.close_loc) closed_name = quoted(x);
+        panic(clang::SourceLocation::getFromRawEncoding(c.close_loc), finding_kind::close_by_receiver,
+              who(s, static_cast<size_t>(c.closer)) + " closes " + closed_name + " but never sends on it, while " +
+                  who(s, gi) + " still sends on it: the send panics (let the sender close the channel)",
+              steps, out);
+      }
+      return panic(at, finding_kind::send_closed, "send on closed channel " + name + " panics", std::move(steps), out);
     }
     if (c.cap > 0) {
       if (c.count >= c.cap) return;

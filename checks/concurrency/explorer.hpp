@@ -52,6 +52,7 @@ enum class finding_kind {
   close_nil,
   close_closed,
   send_closed,
+  close_by_receiver,  // the close that a send_closed follows, by a goroutine that never sends on the channel
   wait_group_negative,
   unlock_unlocked,
 };

@@ -17,6 +17,8 @@ std::string encode(const state& s) {
     put(out, static_cast<long>(o.readers));
     put(out, (static_cast<long>(o.fix_at) << 32) | o.senders);
     if (o.holder >= 0) put(out, (static_cast<long>(o.lock_frame) << 32) ^ o.lock_loc);
+    if (o.closed)
+      put(out, (static_cast<long>(o.closer) << 33) ^ (static_cast<long>(o.close_loc) << 1) ^ o.closed_by_receiver);
   }
   put(out, static_cast<long>(s.gs.size()));
   for (const goroutine& g : s.gs) {

@@ -29,6 +29,11 @@ struct object_state {
   unsigned lock_loc = 0;      // and where (a raw source location)
   unsigned fix_at = 0;        // chan: op::fix_at of its make (raw), 0: none
   std::uint32_t senders = 0;  // chan: the goroutines that have sent on it, one bit each
+  // chan, once closed: who closed it, where (raw), and whether that
+  // goroutine never sends on it (a receiver's close: chan-close-by-receiver).
+  int closer = -1;
+  unsigned close_loc = 0;
+  bool closed_by_receiver = false;
 };
 
 struct goroutine {

@@ -35,6 +35,23 @@ class explorer_view {
     return "'" + bd.slot_names[c.slot] + "'";
   }
 
+  // Whether some send of g's body (a plain send or a select's send case)
+  // may be on channel obj: its slot holds obj, or nothing the state knows
+  // (unbound yet, or unknown), which may turn out to be obj.
+  bool may_send_on(const goroutine& g, int obj) const {
+    auto may_be = [&](int slot) {
+      int held = object_of(g, slot);
+      return held == obj || held < 0;
+    };
+    for (const block& b : prog_.bodies[g.body].blocks)
+      for (const op& x : b.ops) {
+        if (x.kind == op_kind::send && may_be(x.slot)) return true;
+        for (const select_case& sc : x.cases)
+          if (sc.is_send && may_be(sc.slot)) return true;
+      }
+    return false;
+  }
+
   // How many read locks of rwmutex m goroutine gi holds: 4 bits each in
   // object_state::readers.
   static unsigned reads_of(const object_state& m, size_t gi) { return (m.readers >> (4 * gi)) & 0xf; }

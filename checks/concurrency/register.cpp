@@ -62,6 +62,9 @@ void register_concurrency_checks(check_registry& registry) {
                reporting({finding_kind::close_closed}));
   registry.add("gocxx-chan-send-after-close", "a send on a channel that can already be closed",
                reporting({finding_kind::send_closed}));
+  registry.add("gocxx-chan-close-by-receiver",
+               "a close by a goroutine that never sends on the channel, while another still sends on it",
+               reporting({finding_kind::close_by_receiver}));
   registry.add("gocxx-chan-nil-op", "a send or receive on a nil channel outside a select: it blocks forever",
                reporting({finding_kind::blocked_nil}));
   registry.add("gocxx-chan-self-deadlock",

@@ -7,7 +7,8 @@
 // Goes wrong: server 2 reports "started", fails to listen a moment later and
 //   sends its error after errs was closed: panic: send on closed channel.
 // Fix: Done only after the error has been sent (defer wg.Done()).
-// EXPECT: gocxx-chan-send-after-close line 24
+// EXPECT: gocxx-chan-send-after-close line 25
+// EXPECT: gocxx-chan-close-by-receiver line 37
 #include <gocxx/gocxx.hpp>
 
 #include <chrono>
