@@ -3,6 +3,8 @@
 // holds, a partner that never comes, a wait group that never reaches zero,
 // a mutex held by another goroutine, by itself, or in a cycle of goroutines
 // each waiting for the next one's lock.
+#include <clang/AST/DeclCXX.h>
+
 #include "explorer_view.hpp"
 
 namespace gocxx::concurrency {
@@ -161,6 +163,135 @@ void offer_buffer(const explorer_view& v, const state& s, size_t gi, int obj, fi
   f.message += " (a buffer of one lets the send complete)";
 }
 
+// Whether block b of bd can run again after itself (it is in a loop).
+bool in_cycle(const body& bd, int b) {
+  std::vector<bool> seen(bd.blocks.size(), false);
+  std::vector<int> work(bd.blocks[static_cast<size_t>(b)].succs.begin(), bd.blocks[static_cast<size_t>(b)].succs.end());
+  while (!work.empty()) {
+    int n = work.back();
+    work.pop_back();
+    if (n < 0 || seen[static_cast<size_t>(n)]) continue;
+    if (n == b) return true;
+    seen[static_cast<size_t>(n)] = true;
+    for (int m : bd.blocks[static_cast<size_t>(n)].succs) work.push_back(m);
+  }
+  return false;
+}
+
+// Whether some goroutine of the program, other than `except`, may do an
+// operation for which `on` holds on object obj: the goroutines of the state
+// by the objects their slots hold (an unbound or unknown slot may hold
+// obj), and bodies the program can spawn but no goroutine of the state runs
+// by any such operation at all.
+template <class Pred>
+bool anyone_may(const explorer_view& v, const state& s, int obj, size_t except, Pred on) {
+  const program& prog = v.prog();
+  std::vector<bool> spawnable(prog.bodies.size(), false), running(prog.bodies.size(), false);
+  spawnable[0] = true;
+  for (const body& bd : prog.bodies)
+    for (const block& b : bd.blocks)
+      for (const op& x : b.ops)
+        if (x.kind == op_kind::spawn && x.callee >= 0) spawnable[static_cast<size_t>(x.callee)] = true;
+  for (size_t h = 0; h < s.gs.size(); ++h) {
+    running[static_cast<size_t>(s.gs[h].body)] = true;
+    if (h == except) continue;
+    auto may_be = [&](int slot) {
+      int held = v.object_of(s.gs[h], slot);
+      return held == obj || held < 0 || s.objs[static_cast<size_t>(held)].unknown;
+    };
+    for (const block& b : prog.bodies[static_cast<size_t>(s.gs[h].body)].blocks)
+      for (const op& x : b.ops)
+        if (on(x, may_be)) return true;
+  }
+  for (size_t i = 0; i < prog.bodies.size(); ++i) {
+    if (!spawnable[i] || running[i]) continue;
+    for (const block& b : prog.bodies[i].blocks)
+      for (const op& x : b.ops)
+        if (on(x, [](int) { return true; })) return true;
+  }
+  return false;
+}
+
+// Whether goroutine g runs a lambda written at its spawn, in the function
+// that made channel c, and spawned once each time that function makes c (no
+// loop around the spawn): then a change to the lambda's body concerns this
+// channel's goroutine and no other code.
+bool own_literal(const explorer_view& v, const goroutine& g, const object_state& c) {
+  const auto* method = llvm::dyn_cast_or_null<clang::CXXMethodDecl>(v.prog().bodies[static_cast<size_t>(g.body)].decl);
+  if (!method || !method->getParent()->isLambda() || !c.origin ||
+      method->getParent()->getDeclContext() != static_cast<const clang::DeclContext*>(c.origin))
+    return false;
+  bool found = false;
+  for (const body& bd : v.prog().bodies)
+    for (size_t b = 0; b < bd.blocks.size(); ++b)
+      for (const op& x : bd.blocks[b].ops)
+        if (x.kind == op_kind::spawn && x.callee == g.body) {
+          if (!x.literal || x.loc != g.spawned_at || in_cycle(bd, static_cast<int>(b))) return false;
+          found = true;
+        }
+  return found;
+}
+
+// The name of a variable of g's body that holds obj and that the body's
+// first statement can name: a parameter, or a variable of an enclosing
+// function (a lambda's capture); empty when there is none.
+std::string name_at_entry(const explorer_view& v, const goroutine& g, int obj) {
+  const body& bd = v.prog().bodies[static_cast<size_t>(g.body)];
+  const auto* fn = llvm::dyn_cast_or_null<clang::FunctionDecl>(bd.decl);
+  if (!fn) return "";
+  for (size_t k = 0; k < bd.slots.size(); ++k) {
+    const slot_key& key = bd.slots[k];
+    if (v.object_of(g, static_cast<int>(k)) != obj || key.field || key.result) continue;
+    const auto* var = llvm::dyn_cast_or_null<clang::VarDecl>(key.var);
+    if (!var || !var->getIdentifier() || !var->getDeclContext()->Encloses(fn)) continue;
+    return var->getName().str();
+  }
+  return "";
+}
+
+// GFix's second fix. A goroutine waits forever for a value (or the end) of a
+// channel whose only sender has returned without sending -- an early return
+// skipped the send: the sender closes the channel when it returns, by a
+// go::defer added as the first statement of its body, and the receiver gets
+// the zero value (next(): the end) instead of waiting forever. Offered only
+// when that changes nothing else: the sender is a goroutine spawned once
+// (not in a loop), no other goroutine may send on the channel or close it,
+// and the sender is a lambda written at its spawn, in the function that made
+// the channel, which names the channel from its first statement on: a named
+// function may be spawned elsewhere with another channel.
+void offer_deferred_close(const explorer_view& v, const state& s, size_t gi, int obj, finding& f) {
+  const object_state& c = s.objs[static_cast<size_t>(obj)];
+  if (c.closed || c.nil || c.unknown) return;
+  size_t sender = s.gs.size();
+  for (size_t h = 0; h < s.gs.size(); ++h)
+    if (h != gi && v.may_send_on(s.gs[h], obj)) {
+      if (sender != s.gs.size()) return;  // two senders
+      sender = h;
+    }
+  if (sender == s.gs.size() || sender == 0 || !s.gs[sender].done) return;
+  const goroutine& g = s.gs[sender];
+  const body& bd = v.prog().bodies[static_cast<size_t>(g.body)];
+  if (bd.entry_at.isInvalid() || !own_literal(v, g, c)) return;
+  auto sends = [](const op& x, auto may_be) {
+    if (x.kind == op_kind::send && may_be(x.slot)) return true;
+    for (const select_case& sc : x.cases)
+      if (sc.is_send && may_be(sc.slot)) return true;
+    return false;
+  };
+  // A close, or a use the model does not follow, which might close it.
+  auto closes = [](const op& x, auto may_be) {
+    return (x.kind == op_kind::close || x.kind == op_kind::escape) && may_be(x.slot);
+  };
+  if (anyone_may(v, s, obj, sender, sends)) return;
+  if (anyone_may(v, s, obj, s.gs.size(), closes)) return;
+  std::string name = name_at_entry(v, g, obj);
+  if (name.empty()) return;
+  f.fix_at = bd.entry_at;
+  f.fix_text =
+      "\n" + bd.entry_indent + "go::defer close_" + name + "_on_return([" + name + "] { " + name + ".close(); });";
+  f.message += " (" + v.who(s, sender) + ", its only sender, has ended: a close when it returns ends the wait)";
+}
+
 }  // namespace
 
 bool why_blocked(const explorer_view& v, const state& s, size_t gi, finding& f) {
@@ -175,6 +306,8 @@ bool why_blocked(const explorer_view& v, const state& s, size_t gi, finding& f) 
     case op_kind::next:
       blocked_on_channel(me, o, s.objs[static_cast<size_t>(obj)], f);
       if (f.kind == finding_kind::blocked_send) offer_buffer(v, s, gi, obj, f);
+      if (f.kind == finding_kind::blocked_recv || f.kind == finding_kind::blocked_next)
+        offer_deferred_close(v, s, gi, obj, f);
       return true;
     case op_kind::select:
       f.kind = finding_kind::blocked_select;

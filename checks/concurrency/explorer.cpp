@@ -275,6 +275,7 @@ class explorer : explorer_view {
         int made = make_object(next, k);
         object_state& m = next.objs[made];
         m.external = o.external;
+        m.origin = o.origin;
         if (o.kind == op_kind::make_chan) {
           m.cap = o.capacity;
           m.fix_at = o.fix_at.getRawEncoding();

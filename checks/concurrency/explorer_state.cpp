@@ -16,6 +16,7 @@ std::string encode(const state& s) {
     put(out, o.holder);
     put(out, static_cast<long>(o.readers));
     put(out, (static_cast<long>(o.fix_at) << 32) | o.senders);
+    put(out, reinterpret_cast<long>(o.origin));
     if (o.holder >= 0) put(out, (static_cast<long>(o.lock_frame) << 32) ^ o.lock_loc);
     if (o.closed)
       put(out, (static_cast<long>(o.closer) << 33) ^ (static_cast<long>(o.close_loc) << 1) ^ o.closed_by_receiver);
@@ -25,10 +26,10 @@ std::string encode(const state& s) {
     put(out, g.done
                  ? -1
                  : (static_cast<long>(g.body) << 40) | (static_cast<long>(g.block) << 20) | static_cast<long>(g.index));
-    if (g.done) continue;
-    put(out, (static_cast<long>(g.last_ok + 1) << 32) | static_cast<unsigned>(g.last_select + 2));
     put(out, static_cast<long>(g.env.size()));
     for (int e : g.env) put(out, e);
+    if (g.done) continue;
+    put(out, (static_cast<long>(g.last_ok + 1) << 32) | static_cast<unsigned>(g.last_select + 2));
     put(out, static_cast<long>(g.loops.size()));
     for (auto [b, n] : g.loops) put(out, (static_cast<long>(b) << 32) | static_cast<unsigned>(n));
     put(out, static_cast<long>(g.facts.size()));

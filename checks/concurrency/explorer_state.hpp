@@ -21,14 +21,15 @@ struct object_state {
   bool timer = false;
   bool shared = false;  // held by a second goroutine at some point
   int cap = 0;
-  int count = 0;              // channel: buffered values; wait group: the counter
-  int holder = -1;            // mutex: the goroutine holding it (a writer, for an rwmutex)
-  std::uint64_t readers = 0;  // rwmutex: read locks held, 4 bits per goroutine (max_goroutines <= 16)
-  bool external = false;      // a global another unit can name
-  int lock_frame = -1;        // mutex: the call (op::frame) whose lock took it
-  unsigned lock_loc = 0;      // and where (a raw source location)
-  unsigned fix_at = 0;        // chan: op::fix_at of its make (raw), 0: none
-  std::uint32_t senders = 0;  // chan: the goroutines that have sent on it, one bit each
+  int count = 0;                                // channel: buffered values; wait group: the counter
+  int holder = -1;                              // mutex: the goroutine holding it (a writer, for an rwmutex)
+  std::uint64_t readers = 0;                    // rwmutex: read locks held, 4 bits per goroutine (max_goroutines <= 16)
+  bool external = false;                        // a global another unit can name
+  int lock_frame = -1;                          // mutex: the call (op::frame) whose lock took it
+  unsigned lock_loc = 0;                        // and where (a raw source location)
+  unsigned fix_at = 0;                          // chan: op::fix_at of its make (raw), 0: none
+  const clang::FunctionDecl* origin = nullptr;  // the function whose code made it (op::origin)
+  std::uint32_t senders = 0;                    // chan: the goroutines that have sent on it, one bit each
   // chan, once closed: who closed it, where (raw), and whether that
   // goroutine never sends on it (a receiver's close: chan-close-by-receiver).
   int closer = -1;

@@ -105,7 +105,8 @@ std::vector<goroutine> settle_with(const program& prog, const std::vector<object
 
 void finish(goroutine& g) {
   g.done = true;
-  g.env.clear();
+  // The env stays: what a finished goroutine's slots held tells which
+  // channels it used (the fix-its of blocked_findings.cpp).
   g.loops.clear();
   g.facts.clear();
   g.last_ok = -1;

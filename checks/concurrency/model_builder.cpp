@@ -44,6 +44,7 @@ int body_builder::build(const FunctionDecl* fn) {
   body b;
   b.decl = fn;
   b.name = describe(fn);
+  find_entry(b, fn);
   CFG::BuildOptions options;
   options.setAllAlwaysAdd();
   options.AddImplicitDtors = true;  // where go::defer and mutex guards run
@@ -68,6 +69,37 @@ int body_builder::build(const FunctionDecl* fn) {
   prog_.bodies[at] = std::move(b);
   shared_.in_progress.erase(fn);
   return at;
+}
+
+void body_builder::find_entry(body& b, const FunctionDecl* fn) const {
+  const Stmt* outer = fn->getBody();
+  if (const auto* coro = dyn_cast_or_null<CoroutineBodyStmt>(outer)) outer = coro->getBody();
+  const auto* block = dyn_cast_or_null<CompoundStmt>(outer);
+  if (!block || block->getLBracLoc().isMacroID() || block->getRBracLoc().isMacroID()) return;
+  const SourceManager& sm = ctx_.getSourceManager();
+  // The first statement's column when it starts a line of its own, else two
+  // more than the line holding the `{`.
+  unsigned column = 0;
+  SourceLocation open = block->getLBracLoc();
+  if (!block->body_empty()) {
+    SourceLocation first = sm.getExpansionLoc(block->body_front()->getBeginLoc());
+    if (sm.getExpansionLineNumber(first) != sm.getExpansionLineNumber(open))
+      column = sm.getExpansionColumnNumber(first) - 1;
+  }
+  if (column == 0) {
+    bool invalid = false;
+    llvm::StringRef buffer = sm.getBufferData(sm.getFileID(open), &invalid);
+    if (invalid) return;
+    unsigned offset = sm.getFileOffset(open);
+    unsigned line_start = offset;
+    while (line_start > 0 && buffer[line_start - 1] != '\n') --line_start;
+    unsigned indent = 0;
+    while (line_start + indent < offset && (buffer[line_start + indent] == ' ' || buffer[line_start + indent] == '\t'))
+      ++indent;
+    column = indent + 2;
+  }
+  b.entry_at = open.getLocWithOffset(1);
+  b.entry_indent.assign(column, ' ');
 }
 
 void body_builder::fail(std::string why) {
@@ -106,6 +138,7 @@ op body_builder::make_op(op_kind k, SourceLocation loc, int slot) {
   o.kind = k;
   o.loc = loc;
   o.slot = slot;
+  o.origin = fn_;
   if (slot >= 0) o.text = body_->slot_names[slot];
   return o;
 }

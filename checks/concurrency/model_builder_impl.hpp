@@ -61,6 +61,7 @@ class body_builder {
  private:
   // --- model_builder.cpp: reading a body's statements ------------------------
   void fail(std::string why);
+  void find_entry(body& b, const FunctionDecl* fn) const;
   std::string describe(const FunctionDecl* fn) const;
   int slot_of(const ValueDecl* d) { return body_->slot(slot_key{d}, var_name(d)); }
   int field_slot(const ValueDecl* base, const FieldDecl* f);

@@ -250,6 +250,7 @@ void body_builder::read_spawn(const CallExpr* call) {
   if (idx < 0)
     return fail("no CFG for the goroutine spawned at " + call->getBeginLoc().printToString(ctx_.getSourceManager()));
   o.callee = idx;
+  o.literal = lambda != nullptr;
   const body& cb = prog_.bodies[idx];
   std::vector<std::pair<slot_key, int>> from = captured(lambda, cb);
   // Spawn arguments are copied into the goroutine: bind the callee's

@@ -106,18 +106,20 @@ struct select_case {
 
 struct op {
   op_kind kind;
-  int slot = -1;                              // the operand; -1: unknown
-  int other = -1;                             // copy: the source slot
-  int capacity = 0;                           // make_chan
-  int amount = 0;                             // wg_add
-  int callee = -1;                            // spawn: index into program::bodies
-  std::vector<std::pair<int, int>> bindings;  // spawn: (callee slot, caller slot)
-  std::vector<select_case> cases;             // select
-  bool has_default = false;                   // select
-  bool imprecise = false;                     // inside a loop whose trip count is unknown
-  bool external = false;                      // make_*: a global another unit can name (escape_globals)
-  int frame = 0;                              // the call it runs in (body::frame_parent)
-  clang::SourceLocation fix_at;               // make_chan with no capacity: where `1` would go
+  int slot = -1;                                // the operand; -1: unknown
+  int other = -1;                               // copy: the source slot
+  int capacity = 0;                             // make_chan
+  int amount = 0;                               // wg_add
+  int callee = -1;                              // spawn: index into program::bodies
+  std::vector<std::pair<int, int>> bindings;    // spawn: (callee slot, caller slot)
+  std::vector<select_case> cases;               // select
+  bool has_default = false;                     // select
+  bool imprecise = false;                       // inside a loop whose trip count is unknown
+  bool external = false;                        // make_*: a global another unit can name (escape_globals)
+  int frame = 0;                                // the call it runs in (body::frame_parent)
+  clang::SourceLocation fix_at;                 // make_chan with no capacity: where `1` would go
+  bool literal = false;                         // spawn: of a lambda written at the spawn
+  const clang::FunctionDecl* origin = nullptr;  // the function whose code the operation is
   // call: the caller's slot that takes the callee's result (-1: none), the
   // reference parameters copied back after the call (caller slot, callee
   // slot), and whose fields the callee's field slots are (callee base ->
@@ -179,6 +181,11 @@ struct body {
   // frame whose call made f (frame 0, the body's own, has none): whether a
   // lock's function is still running where the lock is taken again.
   std::vector<int> frame_parent{-1};
+  // Where a statement can go first in the body -- just after its `{` -- and
+  // the indentation of a line there (fix-its that add a go::defer); invalid
+  // when the body is not a braced block written outside a macro.
+  clang::SourceLocation entry_at;
+  std::string entry_indent;
 
   // The slot standing for `key`, added (named `name`) if there is none; an
   // unnameable key always gets a slot of its own.
