@@ -85,7 +85,10 @@ void blocked_on_lock(const explorer_view& v, const state& s, size_t gi, const op
 void blocked_on_channel(const std::string& me, const op& o, const object_state& c, finding& f) {
   const bool sending = o.kind == op_kind::send;
   const std::string what = explorer_view::quoted(o);
-  if (c.nil) {
+  if (c.context) {
+    f.kind = finding_kind::blocked_recv;
+    f.message = me + " waits forever for " + what + " to be done: nothing cancels it";
+  } else if (c.nil) {
     f.kind = finding_kind::blocked_nil;
     f.message = me + " blocks forever " + (sending ? "sending on " : "receiving from ") + what + ", a nil channel";
   } else if (!c.shared) {

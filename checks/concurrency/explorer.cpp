@@ -153,6 +153,9 @@ class explorer : explorer_view {
       case op_kind::escape:
       case op_kind::escape_globals:
       case op_kind::call: return true;
+      // It closes the done() of every context below this one, which other
+      // goroutines may hold.
+      case op_kind::cancel: return false;
       case op_kind::select:
         for (const select_case& c : o.cases)
           if (!exclusive(s, gi, object_of(g, c.slot))) return false;
@@ -295,6 +298,30 @@ class explorer : explorer_view {
         bind(next, next.gs[gi], o.slot, -1);
         advance(next, gi, {}, out);
         return;
+      }
+      case op_kind::make_context: {
+        // A child of a context the model does not follow may be cancelled by
+        // anyone: it is not followed either.
+        int parent = o.other >= 0 ? object_of(g, o.other) : -1;
+        bool parent_unknown = o.other >= 0 && is_unknown(s, parent);
+        state next = s;
+        int made = make_object(next, object_kind::chan);
+        object_state& m = next.objs[made];
+        m.unknown = parent_unknown;
+        m.parent = parent_unknown ? -1 : parent;
+        m.deadline = o.amount == 1;
+        m.context = true;
+        m.origin = o.origin;
+        bind(next, next.gs[gi], o.slot, made);
+        advance(next, gi, {}, out);
+        return;
+      }
+      case op_kind::cancel: {
+        auto steps = step("cancels " + quoted(o));
+        if (unknown) return advance(s, gi, steps, out);
+        state next = s;
+        next.objs[obj].closed = true;  // cancelling again does nothing
+        return advance(next, gi, steps, out);
       }
       case op_kind::make_flag: {
         state next = s;
@@ -463,6 +490,14 @@ class explorer : explorer_view {
     rendezvous(marked, gi, sc, obj, steps, out);
   }
 
+  // Whether obj is the done() of a context that is done: it, or a context
+  // above it, was cancelled or has a deadline (which may pass at any time).
+  static bool context_done(const state& s, int obj) {
+    for (int o = obj; o >= 0; o = s.objs[static_cast<size_t>(o)].parent)
+      if (s.objs[static_cast<size_t>(o)].closed || s.objs[static_cast<size_t>(o)].deadline) return true;
+    return false;
+  }
+
   // A receive by gi (select case rc, -1: recv or next) from obj; the
   // rendezvous with an unbuffered sender is generated from the sender's side.
   void receive(const state& s, size_t gi, int obj, int rc, const std::vector<path_step>& steps,
@@ -485,7 +520,7 @@ class explorer : explorer_view {
         if (rc >= 0) g.last_select = rc;
       });
     }
-    if (c.closed) {
+    if (c.closed || context_done(s, obj)) {
       return advance(s, gi, steps, out, [rc](goroutine& g) {
         g.last_ok = 0;
         if (rc >= 0) g.last_select = rc;

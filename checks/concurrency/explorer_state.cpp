@@ -17,6 +17,7 @@ std::string encode(const state& s) {
     put(out, static_cast<long>(o.readers));
     put(out, (static_cast<long>(o.fix_at) << 32) | o.senders);
     put(out, reinterpret_cast<long>(o.origin));
+    put(out, (static_cast<long>(o.parent) << 2) | (o.context << 1) | o.deadline);
     if (o.holder >= 0) put(out, (static_cast<long>(o.lock_frame) << 32) ^ o.lock_loc);
     if (o.closed)
       put(out, (static_cast<long>(o.closer) << 33) ^ (static_cast<long>(o.close_loc) << 1) ^ o.closed_by_receiver);

@@ -33,6 +33,11 @@ struct object_state {
   // chan, once closed: who closed it, where (raw), and whether that
   // goroutine never sends on it (a receiver's close: chan-close-by-receiver).
   int closer = -1;
+  // chan, the done() of a context: the context above it (-1: none, or
+  // go::background()), and whether it has a deadline.
+  int parent = -1;
+  bool deadline = false;
+  bool context = false;
   unsigned close_loc = 0;
   bool closed_by_receiver = false;
 };

@@ -36,6 +36,7 @@ sync_type type_of(QualType t) {
   if (name == "wait_group" && runtime_model::in_top_namespace(rd, "go")) return sync_type::wait_group;
   if (name == "mutex" && runtime_model::in_top_namespace(rd, "go")) return sync_type::mutex;
   if (name == "rwmutex" && runtime_model::in_top_namespace(rd, "go")) return sync_type::rwmutex;
+  if (name == "context" && runtime_model::in_top_namespace(rd, "go")) return sync_type::context;
   return sync_type::none;
 }
 
@@ -79,6 +80,11 @@ const Expr* strip(const Expr* e) {
         op && op->getNumArgs() == 1 && (op->getOperator() == OO_Arrow || op->getOperator() == OO_Star) &&
         gc_pointee(runtime_model::record_of(op->getArg(0)->getType())))
       e = op->getArg(0);
+    // ctx.done(): the context's channel is the context in the model.
+    if (const auto* m = dyn_cast<CXXMemberCallExpr>(e);
+        m && m->getMethodDecl() && m->getMethodDecl()->getIdentifier() && m->getMethodDecl()->getName() == "done" &&
+        type_of(m->getImplicitObjectArgument()->getType()) == sync_type::context)
+      e = m->getImplicitObjectArgument();
     if (const auto* c = dyn_cast<CXXConstructExpr>(e); c && c->getNumArgs() >= 1 && !isa<CXXTemporaryObjectExpr>(c)) {
       // A copy, move or conversion (send_chan from chan); spawn_callable from
       // a callable. Not a default construction.
@@ -96,7 +102,8 @@ const ValueDecl* tracked_var(const Expr* e) {
   const DeclRefExpr* r = as_ref(e);
   if (!r) return nullptr;
   const ValueDecl* d = r->getDecl();
-  if (!isa<VarDecl>(d)) return nullptr;
+  // A structured binding: the ctx of `auto [ctx, cancel] = go::with_cancel(p)`.
+  if (!isa<VarDecl>(d) && !isa<BindingDecl>(d)) return nullptr;
   return type_of(d->getType()) != sync_type::none ? d : nullptr;
 }
 

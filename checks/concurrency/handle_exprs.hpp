@@ -12,7 +12,8 @@
 namespace gocxx::concurrency {
 
 // The kind of synchronisation object a type denotes.
-enum class sync_type { none, chan, wait_group, mutex, rwmutex };
+// A go::context is followed as the channel its done() returns.
+enum class sync_type { none, chan, wait_group, mutex, rwmutex, context };
 
 // The synchronisation object a value, reference or pointer of type t holds
 // or denotes (a `go::mutex*` parameter denotes the caller's mutex).

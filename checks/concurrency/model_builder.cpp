@@ -57,6 +57,7 @@ int body_builder::build(const FunctionDecl* fn) {
   body_ = &b;
   fn_ = fn;
   fn_body_ = fn->getBody();
+  find_cancellers(fn->getBody());
   find_deferred(fn->getBody());
   settle_guards();
   read_cfg(*cfg, fn);
@@ -230,8 +231,10 @@ void body_builder::read_stmt(const Stmt* s) {
     return;
   }
   if (const auto* d = dyn_cast<DeclStmt>(s)) {
-    for (const Decl* decl : d->decls())
+    for (const Decl* decl : d->decls()) {
+      if (const auto* dd = dyn_cast<DecompositionDecl>(decl); dd && read_context(dd)) continue;
       if (const auto* v = dyn_cast<VarDecl>(decl)) read_var_init(v);
+    }
     return;
   }
   if (const auto* r = dyn_cast<ReturnStmt>(s)) return read_return(r->getRetValue(), r->getReturnLoc());
@@ -346,6 +349,7 @@ op body_builder::init_op(sync_type t, const Expr* init, int slot, SourceLocation
       return o;
     }
     if (is_go_function(f, "after")) return make_op(op_kind::make_timer, loc, slot);
+    if (t == sync_type::context && is_go_function(f, "background")) return make_op(op_kind::make_nil, loc, slot);
   }
   return make_op(op_kind::make_unknown, loc, slot);
 }
@@ -463,6 +467,7 @@ void body_builder::read_method_call(const CXXMemberCallExpr* call) {
 // `d = c;` and `c = go::make_chan<int>();`; another operator of the
 // user's is a call the model does not see into.
 void body_builder::read_operator_call(const CXXOperatorCallExpr* call) {
+  if (int slot = cancel_slot(call); slot >= 0) return emit(make_op(op_kind::cancel, call->getExprLoc(), slot));
   if (call->getOperator() == OO_Equal && call->getNumArgs() == 2) {
     if (int to = slot_for(call->getArg(0)); to >= 0) {
       consume(call->getArg(0));
@@ -525,6 +530,11 @@ class creates_visitor : public RecursiveASTVisitor<creates_visitor> {
     if (!isa<ParmVarDecl>(v) && !v->getType()->isReferenceType() && !v->getType()->isPointerType() &&
         (type_of(v->getType()) != sync_type::none || !handle_fields(v->getType(), /*with_flags=*/false).empty()))
       found = true;
+    return !found;
+  }
+  // The context of `auto [ctx, cancel] = go::with_cancel(parent)`.
+  bool VisitBindingDecl(BindingDecl* b) {
+    if (type_of(b->getType()) != sync_type::none) found = true;
     return !found;
   }
   bool TraverseLambdaExpr(LambdaExpr*) { return true; }  // its own function

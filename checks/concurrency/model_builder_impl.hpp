@@ -111,6 +111,12 @@ class body_builder {
   void read_deferred(const VarDecl* v);
   void run_deferred(const VarDecl* v);
 
+  // --- model_contexts.cpp: go::with_cancel and friends ----------------------
+  void find_cancellers(const Stmt* body);
+  bool read_context(const DecompositionDecl* d);
+  static bool is_background(const Expr* e);
+  int cancel_slot(const CXXOperatorCallExpr* call) const;
+
   // --- model_calls.cpp: calls, go::run, go::spawn ----------------------------
   static bool has_callable_argument(const CallExpr* call);
   void read_user_call(const CallExpr* call);
@@ -169,6 +175,7 @@ class body_builder {
   std::map<const VarDecl*, int> guards_;  // guard -> its mutex's slot
   std::set<const ValueDecl*> guard_refs_;
   std::map<const VarDecl*, op> guard_unlock_;
+  std::map<const BindingDecl*, int> cancellers_;  // a context's cancel function -> the context's slot
 };
 
 }  // namespace gocxx::concurrency::model_detail

@@ -69,6 +69,12 @@ void body_builder::read_deferred(const VarDecl* v) {
   std::vector<const Expr*> operands;
   for (const Stmt* st : stmts->body()) {
     const auto* e = dyn_cast<Expr>(st);
+    if (const auto* oc = e ? dyn_cast<CXXOperatorCallExpr>(e->IgnoreImplicit()) : nullptr) {
+      int ctx = cancel_slot(oc);
+      if (ctx < 0) return;
+      ops.push_back(make_op(op_kind::cancel, oc->getExprLoc(), ctx));
+      continue;
+    }
     const auto* call = e ? dyn_cast<CXXMemberCallExpr>(e->IgnoreImplicit()) : nullptr;
     sync_type on = sync_type::none;
     const CXXMethodDecl* m = call ? method_of(call, on) : nullptr;

@@ -63,6 +63,8 @@ enum class op_kind : std::uint8_t {
   make_rwmutex,
   make_unknown,  // slot = something the model does not follow
   make_flag,     // slot = a new bool: amount 0 or 1, -1 unknown
+  make_context,  // slot = a context, child of `other`'s (-1: of go::background()); amount 1: it has a deadline
+  cancel,        // the slot's context is cancelled: its done() closes, and its children's
   set_flag,      // the slot's bool = amount (0, 1; -1 unknown)
   copy,          // slot = other slot (a handle copy: the same object)
   send,
@@ -93,6 +95,7 @@ inline bool makes_object(op_kind k) {
     case op_kind::make_mutex:
     case op_kind::make_rwmutex:
     case op_kind::make_flag:
+    case op_kind::make_context:
     case op_kind::spawn: return true;
     default: return false;
   }
