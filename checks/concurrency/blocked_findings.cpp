@@ -4,8 +4,10 @@
 // a mutex held by another goroutine, by itself, or in a cycle of goroutines
 // each waiting for the next one's lock.
 #include <clang/AST/DeclCXX.h>
+#include <clang/AST/DeclTemplate.h>
 
 #include "explorer_view.hpp"
+#include "handle_exprs.hpp"
 
 namespace gocxx::concurrency {
 
@@ -295,6 +297,69 @@ void offer_deferred_close(const explorer_view& v, const state& s, size_t gi, int
   f.message += " (" + v.who(s, sender) + ", its only sender, has ended: a close when it returns ends the wait)";
 }
 
+// Whether nothing follows goroutine g's current operation on any path: no
+// operation at all, so that leaving the body there skips nothing the model
+// sees.
+bool last_operation(const body& bd, const goroutine& g) {
+  const block& here = bd.blocks[static_cast<size_t>(g.block)];
+  if (g.index + 1 < here.ops.size()) return false;
+  std::vector<bool> seen(bd.blocks.size(), false);
+  std::vector<int> work(here.succs.begin(), here.succs.end());
+  while (!work.empty()) {
+    int b = work.back();
+    work.pop_back();
+    if (b < 0) continue;
+    if (b == g.block) return false;  // in a loop
+    if (seen[static_cast<size_t>(b)]) continue;
+    seen[static_cast<size_t>(b)] = true;
+    if (!bd.blocks[static_cast<size_t>(b)].ops.empty()) return false;
+    for (int n : bd.blocks[static_cast<size_t>(b)].succs) work.push_back(n);
+  }
+  return true;
+}
+
+// Whether fn returns go::task<> (a bare `co_return;` ends it).
+bool returns_void_task(const clang::FunctionDecl* fn) {
+  const auto* rd = fn->getReturnType()->getAsCXXRecordDecl();
+  const auto* spec = llvm::dyn_cast_or_null<clang::ClassTemplateSpecializationDecl>(rd);
+  if (!spec || spec->getName() != "task" || spec->getTemplateArgs().size() != 1) return false;
+  const clang::TemplateArgument& arg = spec->getTemplateArgs()[0];
+  return arg.getKind() == clang::TemplateArgument::Type && arg.getAsType()->isVoidType();
+}
+
+// GFix's third fix. A spawned goroutine blocked forever on a send or
+// receive that is a statement of its own and its last operation, while it
+// holds a context that is done in that state (cancelled -- its caller gave
+// up -- or past a deadline): the statement becomes a select that also waits
+// on ctx.done() and returns when it is, so the goroutine ends instead of
+// leaking.
+// Offered only where returning there skips nothing: no operation follows it
+// on any path, and the goroutine's function returns go::task<>.
+void offer_ctx_select(const explorer_view& v, const state& s, size_t gi, const op& o, int obj, finding& f) {
+  if (gi == 0 || o.as_case.empty() || o.statement.isInvalid() || f.fix_at.isValid()) return;
+  if (obj >= 0 && s.objs[static_cast<size_t>(obj)].context) return;  // it waits on a context already
+  const goroutine& g = s.gs[gi];
+  const body& bd = v.prog().bodies[static_cast<size_t>(g.body)];
+  const auto* fn = llvm::dyn_cast_or_null<clang::FunctionDecl>(bd.decl);
+  if (!fn || o.frame != 0 || !returns_void_task(fn) || !last_operation(bd, g)) return;
+  for (size_t k = 0; k < bd.slots.size(); ++k) {
+    const slot_key& key = bd.slots[k];
+    const auto* var = llvm::dyn_cast_or_null<clang::VarDecl>(key.var);
+    if (key.field || !var || !var->getIdentifier() || !var->getDeclContext()->Encloses(fn) ||
+        type_of(var->getType()) != sync_type::context)
+      continue;
+    int ctx = v.object_of(g, static_cast<int>(k));
+    if (explorer_view::is_unknown(s, ctx) || !s.objs[static_cast<size_t>(ctx)].context ||
+        !explorer_view::context_done(s, ctx))
+      continue;
+    std::string name = var->getName().str();
+    f.fix_range = o.statement;
+    f.fix_text = "if (co_await go::select(" + o.as_case + ", go::on_recv(" + name + ".done())) == 1) co_return";
+    f.message += " (a select on " + name + ".done() lets it return when '" + name + "' is done)";
+    return;
+  }
+}
+
 }  // namespace
 
 bool why_blocked(const explorer_view& v, const state& s, size_t gi, finding& f) {
@@ -311,6 +376,8 @@ bool why_blocked(const explorer_view& v, const state& s, size_t gi, finding& f) 
       if (f.kind == finding_kind::blocked_send) offer_buffer(v, s, gi, obj, f);
       if (f.kind == finding_kind::blocked_recv || f.kind == finding_kind::blocked_next)
         offer_deferred_close(v, s, gi, obj, f);
+      if (f.kind == finding_kind::blocked_send || f.kind == finding_kind::blocked_recv)
+        offer_ctx_select(v, s, gi, o, obj, f);
       return true;
     case op_kind::select:
       f.kind = finding_kind::blocked_select;

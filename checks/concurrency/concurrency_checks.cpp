@@ -13,7 +13,10 @@ void concurrency_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
     if (std::find(kinds_.begin(), kinds_.end(), f.kind) == kinds_.end()) continue;
     finding_builder b = diag(sm, f.loc, f.message);
     for (const path_step& p : f.path) b.note(p.loc, p.text);
-    if (f.fix_at.isValid()) b.fix_insert(f.fix_at, f.fix_text);
+    if (f.fix_range.isValid())
+      b.fix_replace(clang::CharSourceRange::getTokenRange(f.fix_range), f.fix_text);
+    else if (f.fix_at.isValid())
+      b.fix_insert(f.fix_at, f.fix_text);
   }
 }
 

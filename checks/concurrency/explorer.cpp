@@ -490,14 +490,6 @@ class explorer : explorer_view {
     rendezvous(marked, gi, sc, obj, steps, out);
   }
 
-  // Whether obj is the done() of a context that is done: it, or a context
-  // above it, was cancelled or has a deadline (which may pass at any time).
-  static bool context_done(const state& s, int obj) {
-    for (int o = obj; o >= 0; o = s.objs[static_cast<size_t>(o)].parent)
-      if (s.objs[static_cast<size_t>(o)].closed || s.objs[static_cast<size_t>(o)].deadline) return true;
-    return false;
-  }
-
   // A receive by gi (select case rc, -1: recv or next) from obj; the
   // rendezvous with an unbuffered sender is generated from the sender's side.
   void receive(const state& s, size_t gi, int obj, int rc, const std::vector<path_step>& steps,

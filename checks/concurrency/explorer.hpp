@@ -67,8 +67,10 @@ struct finding {
   clang::SourceLocation loc;
   std::string message;
   std::vector<path_step> path;  // how the state is reached, in order
-  // A fix-it, when one is safe: insert fix_text at fix_at.
+  // A fix-it, when one is safe: insert fix_text at fix_at, or, when
+  // fix_range is valid, put it in place of that (token) range.
   clang::SourceLocation fix_at;
+  clang::SourceRange fix_range;
   std::string fix_text;
 };
 

@@ -35,6 +35,14 @@ class explorer_view {
     return "'" + bd.slot_names[c.slot] + "'";
   }
 
+  // Whether obj is the done() of a context that is done: it, or a context
+  // above it, was cancelled or has a deadline (which may pass at any time).
+  static bool context_done(const state& s, int obj) {
+    for (int o = obj; o >= 0; o = s.objs[static_cast<size_t>(o)].parent)
+      if (s.objs[static_cast<size_t>(o)].closed || s.objs[static_cast<size_t>(o)].deadline) return true;
+    return false;
+  }
+
   // Whether some send of g's body (a plain send or a select's send case)
   // may be on channel obj: its slot holds obj, or nothing the state knows
   // (unbound yet, or unknown), which may turn out to be obj.

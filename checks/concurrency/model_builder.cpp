@@ -24,6 +24,7 @@
 #include <clang/AST/StmtCXX.h>
 #include <clang/Analysis/CFG.h>
 #include <clang/Basic/SourceManager.h>
+#include <clang/Lex/Lexer.h>
 
 #include <algorithm>
 #include <memory>
@@ -58,6 +59,7 @@ int body_builder::build(const FunctionDecl* fn) {
   fn_ = fn;
   fn_body_ = fn->getBody();
   find_cancellers(fn->getBody());
+  find_statements(fn->getBody());
   find_deferred(fn->getBody());
   settle_guards();
   read_cfg(*cfg, fn);
@@ -387,7 +389,40 @@ void body_builder::read_await(const CoawaitExpr* a) {
   op o = make_op(k, call->getExprLoc(), slot);
   if (slot < 0) o.text = "a channel";
   if (name == "recv_ok") o.amount = 1;  // its result is tested like next()'s
+  if ((name == "send" || name == "recv") && statements_.count(a)) describe_as_case(a, call, o);
   emit(o);
+}
+
+// The expressions that are statements of their own in s.
+void body_builder::find_statements(const Stmt* s) {
+  if (!s) return;
+  if (const auto* block = dyn_cast<CompoundStmt>(s))
+    for (const Stmt* c : block->body())
+      if (const auto* e = dyn_cast<Expr>(c)) statements_.insert(e->IgnoreImplicit());
+  if (isa<LambdaExpr>(s)) return;  // a body of its own
+  for (const Stmt* c : s->children()) find_statements(c);
+}
+
+// `co_await c.send(v)` as the select case go::on_send(c, v) (recv:
+// go::on_recv(c)), in the words it is written with.
+void body_builder::describe_as_case(const CoawaitExpr* a, const CXXMemberCallExpr* call, op& o) const {
+  const SourceManager& sm = ctx_.getSourceManager();
+  if (a->getBeginLoc().isMacroID() || a->getEndLoc().isMacroID()) return;
+  auto text = [&](const Expr* e) {
+    return Lexer::getSourceText(CharSourceRange::getTokenRange(e->getSourceRange()), sm, ctx_.getLangOpts()).str();
+  };
+  std::vector<std::string> args{text(call->getImplicitObjectArgument())};
+  for (const Expr* arg : call->arguments())
+    if (!arg->isDefaultArgument()) args.push_back(text(arg));
+  for (const std::string& t : args)
+    if (t.empty()) return;
+  if (o.kind == op_kind::send && args.size() == 2)
+    o.as_case = "go::on_send(" + args[0] + ", " + args[1] + ")";
+  else if (o.kind == op_kind::recv && args.size() == 1)
+    o.as_case = "go::on_recv(" + args[0] + ")";
+  else
+    return;
+  o.statement = a->getSourceRange();
 }
 
 void body_builder::read_select(const CXXConstructExpr* sel, SourceLocation loc) {

@@ -62,6 +62,8 @@ class body_builder {
   // --- model_builder.cpp: reading a body's statements ------------------------
   void fail(std::string why);
   void find_entry(body& b, const FunctionDecl* fn) const;
+  void find_statements(const Stmt* s);
+  void describe_as_case(const CoawaitExpr* a, const CXXMemberCallExpr* call, op& o) const;
   std::string describe(const FunctionDecl* fn) const;
   int slot_of(const ValueDecl* d) { return body_->slot(slot_key{d}, var_name(d)); }
   int field_slot(const ValueDecl* base, const FieldDecl* f);
@@ -176,6 +178,7 @@ class body_builder {
   std::set<const ValueDecl*> guard_refs_;
   std::map<const VarDecl*, op> guard_unlock_;
   std::map<const BindingDecl*, int> cancellers_;  // a context's cancel function -> the context's slot
+  std::set<const Stmt*> statements_;              // expressions that are statements of their own
 };
 
 }  // namespace gocxx::concurrency::model_detail

@@ -109,19 +109,24 @@ struct select_case {
 
 struct op {
   op_kind kind;
-  int slot = -1;                                // the operand; -1: unknown
-  int other = -1;                               // copy: the source slot
-  int capacity = 0;                             // make_chan
-  int amount = 0;                               // wg_add
-  int callee = -1;                              // spawn: index into program::bodies
-  std::vector<std::pair<int, int>> bindings;    // spawn: (callee slot, caller slot)
-  std::vector<select_case> cases;               // select
-  bool has_default = false;                     // select
-  bool imprecise = false;                       // inside a loop whose trip count is unknown
-  bool external = false;                        // make_*: a global another unit can name (escape_globals)
-  int frame = 0;                                // the call it runs in (body::frame_parent)
-  clang::SourceLocation fix_at;                 // make_chan with no capacity: where `1` would go
-  bool literal = false;                         // spawn: of a lambda written at the spawn
+  int slot = -1;                              // the operand; -1: unknown
+  int other = -1;                             // copy: the source slot
+  int capacity = 0;                           // make_chan
+  int amount = 0;                             // wg_add
+  int callee = -1;                            // spawn: index into program::bodies
+  std::vector<std::pair<int, int>> bindings;  // spawn: (callee slot, caller slot)
+  std::vector<select_case> cases;             // select
+  bool has_default = false;                   // select
+  bool imprecise = false;                     // inside a loop whose trip count is unknown
+  bool external = false;                      // make_*: a global another unit can name (escape_globals)
+  int frame = 0;                              // the call it runs in (body::frame_parent)
+  clang::SourceLocation fix_at;               // make_chan with no capacity: where `1` would go
+  bool literal = false;                       // spawn: of a lambda written at the spawn
+  // send, recv: a statement of its own, `co_await c.send(v);` -- the range of
+  // the co_await, and the select case that does the same (`go::on_send(c,
+  // v)`): a select on ctx.done() can take its place (blocked_findings.cpp).
+  clang::SourceRange statement;
+  std::string as_case;
   const clang::FunctionDecl* origin = nullptr;  // the function whose code the operation is
   // call: the caller's slot that takes the callee's result (-1: none), the
   // reference parameters copied back after the call (caller slot, callee
