@@ -390,6 +390,20 @@ bool why_blocked(const explorer_view& v, const state& s, size_t gi, finding& f) 
       return true;
     case op_kind::lock:
     case op_kind::rlock: blocked_on_lock(v, s, gi, o, f); return true;
+    case op_kind::cond_wait: {
+      const object_state& c = s.objs[static_cast<size_t>(obj)];
+      if (!g.in_wait) return false;  // it can always unlock and queue up
+      if (c.signalled & (std::uint32_t{1} << gi)) {
+        f.kind = finding_kind::blocked_lock;
+        f.message = me + " blocks forever locking the mutex of " + explorer_view::quoted(o) +
+                    " again after wait(): another goroutine holds it and never unlocks it";
+        return true;
+      }
+      f.kind = finding_kind::cond_wait;
+      f.message = me + " waits forever in " + (o.text.empty() ? std::string("a cond's ") : o.text + ".") +
+                  "wait(): no signal or broadcast comes after it waits";
+      return true;
+    }
     default: return false;  // cannot block
   }
 }

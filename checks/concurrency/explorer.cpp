@@ -155,7 +155,10 @@ class explorer : explorer_view {
       case op_kind::call: return true;
       // It closes the done() of every context below this one, which other
       // goroutines may hold.
-      case op_kind::cancel: return false;
+      case op_kind::cancel:
+      case op_kind::cond_wait:  // it unlocks the cond's mutex
+      case op_kind::cond_signal:
+      case op_kind::cond_broadcast: return false;
       case op_kind::select:
         for (const select_case& c : o.cases)
           if (!exclusive(s, gi, object_of(g, c.slot))) return false;
@@ -316,6 +319,32 @@ class explorer : explorer_view {
         advance(next, gi, {}, out);
         return;
       }
+      case op_kind::make_cond: {
+        int mu = object_of(g, o.other);
+        state next = s;
+        int made = make_object(next, object_kind::cond);
+        next.objs[made].cond_mutex = mu;
+        next.objs[made].unknown = is_unknown(s, mu);
+        next.objs[made].external = o.external;
+        bind(next, next.gs[gi], o.slot, made);
+        advance(next, gi, {}, out);
+        return;
+      }
+      case op_kind::cond_wait: return cond_wait(s, gi, o, obj, out);
+      case op_kind::cond_signal:
+      case op_kind::cond_broadcast: {
+        bool all = o.kind == op_kind::cond_broadcast;
+        auto steps = step((all ? "broadcasts on " : "signals ") + quoted(o));
+        if (unknown) return advance(s, gi, steps, out);
+        state next = s;
+        object_state& c = next.objs[obj];
+        while (!c.waiters.empty()) {
+          c.signalled |= std::uint32_t{1} << c.waiters.front();
+          c.waiters.erase(c.waiters.begin());
+          if (!all) break;
+        }
+        return advance(next, gi, steps, out);
+      }
       case op_kind::cancel: {
         auto steps = step("cancels " + quoted(o));
         if (unknown) return advance(s, gi, steps, out);
@@ -451,6 +480,49 @@ class explorer : explorer_view {
         return advance(next, gi, step("read-unlocks " + quoted(o)), out);
       }
     }
+  }
+
+  // wait() on cond obj, in two steps: it unlocks the mutex and queues up
+  // (a ticket, as Go's notifyList takes one before unlocking, so a signal
+  // after the unlock is not lost); once signalled, it locks the mutex again
+  // and goes on.
+  void cond_wait(const state& s, size_t gi, const op& o, int obj, std::vector<transition>& out) const {
+    const goroutine& g = s.gs[gi];
+    if (is_unknown(s, obj)) return advance(s, gi, step_of(s, gi, o, "waits on "), out, nullptr, true);
+    const object_state& c = s.objs[static_cast<size_t>(obj)];
+    const int mu = c.cond_mutex;
+    if (is_unknown(s, mu)) return advance(s, gi, step_of(s, gi, o, "waits on "), out, nullptr, true);
+    if (!g.in_wait) {
+      if (s.objs[static_cast<size_t>(mu)].holder != static_cast<int>(gi))
+        return panic(o.loc, finding_kind::unlock_unlocked,
+                     "wait on " + quoted(o) + " without holding its mutex panics (unlock of unlocked mutex)",
+                     step_of(s, gi, o, "waits on "), out);
+      transition t;
+      t.next = s;
+      object_state& m = t.next.objs[static_cast<size_t>(mu)];
+      m.holder = -1;
+      m.lock_frame = -1;
+      m.lock_loc = 0;
+      t.next.objs[static_cast<size_t>(obj)].waiters.push_back(static_cast<std::uint8_t>(gi));
+      t.next.gs[gi].in_wait = true;
+      t.steps = step_of(s, gi, o, "waits on ");
+      out.push_back(std::move(t));
+      return;
+    }
+    const std::uint32_t bit = std::uint32_t{1} << gi;
+    const object_state& m = s.objs[static_cast<size_t>(mu)];
+    if (!(c.signalled & bit) || m.holder >= 0 || m.readers) return;
+    state next = s;
+    next.objs[static_cast<size_t>(obj)].signalled &= ~bit;
+    object_state& held = next.objs[static_cast<size_t>(mu)];
+    held.holder = static_cast<int>(gi);
+    held.lock_frame = o.frame;
+    held.lock_loc = o.loc.getRawEncoding();
+    advance(next, gi, step_of(s, gi, o, "wakes up in wait() on "), out, [](goroutine& x) { x.in_wait = false; });
+  }
+
+  std::vector<path_step> step_of(const state& s, size_t gi, const op& o, const std::string& verb) const {
+    return {{o.loc, who(s, gi) + " " + verb + quoted(o)}};
   }
 
   // A send by gi (select case sc, -1: a plain send) on obj.

@@ -52,7 +52,9 @@ enum class finding_kind {
   close_nil,
   close_closed,
   send_closed,
-  close_by_receiver,  // the close that a send_closed follows, by a goroutine that never sends on the channel
+  close_by_receiver,
+  cond_wait,  // a wait() no signal or broadcast will end  // the close that a send_closed follows, by a goroutine that
+              // never sends on the channel
   wait_group_negative,
   unlock_unlocked,
 };

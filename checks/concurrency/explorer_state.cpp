@@ -18,6 +18,11 @@ std::string encode(const state& s) {
     put(out, (static_cast<long>(o.fix_at) << 32) | o.senders);
     put(out, reinterpret_cast<long>(o.origin));
     put(out, (static_cast<long>(o.parent) << 2) | (o.context << 1) | o.deadline);
+    if (o.kind == object_kind::cond) {
+      put(out, (static_cast<long>(o.cond_mutex) << 32) | o.signalled);
+      put(out, static_cast<long>(o.waiters.size()));
+      for (std::uint8_t w : o.waiters) put(out, w);
+    }
     if (o.holder >= 0) put(out, (static_cast<long>(o.lock_frame) << 32) ^ o.lock_loc);
     if (o.closed)
       put(out, (static_cast<long>(o.closer) << 33) ^ (static_cast<long>(o.close_loc) << 1) ^ o.closed_by_receiver);
@@ -31,6 +36,7 @@ std::string encode(const state& s) {
     for (int e : g.env) put(out, e);
     if (g.done) continue;
     put(out, (static_cast<long>(g.last_ok + 1) << 32) | static_cast<unsigned>(g.last_select + 2));
+    put(out, g.in_wait);
     put(out, static_cast<long>(g.loops.size()));
     for (auto [b, n] : g.loops) put(out, (static_cast<long>(b) << 32) | static_cast<unsigned>(n));
     put(out, static_cast<long>(g.facts.size()));

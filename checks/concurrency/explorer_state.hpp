@@ -38,6 +38,11 @@ struct object_state {
   int parent = -1;
   bool deadline = false;
   bool context = false;
+  // cond: its mutex, the goroutines waiting for a signal (oldest first), and
+  // those signalled that have not locked the mutex again yet (bits).
+  int cond_mutex = -1;
+  std::vector<std::uint8_t> waiters;
+  std::uint32_t signalled = 0;
   unsigned close_loc = 0;
   bool closed_by_receiver = false;
 };
@@ -56,6 +61,9 @@ struct goroutine {
   // settle() took a branch that assumes (block::assumes); the explorer
   // moves it into the state's `assumed` and clears it.
   bool took_assumption = false;
+  // At a cond's wait(): it has unlocked the mutex and waits (for a signal,
+  // then for the mutex).
+  bool in_wait = false;
 };
 
 struct state {

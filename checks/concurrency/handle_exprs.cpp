@@ -37,6 +37,7 @@ sync_type type_of(QualType t) {
   if (name == "mutex" && runtime_model::in_top_namespace(rd, "go")) return sync_type::mutex;
   if (name == "rwmutex" && runtime_model::in_top_namespace(rd, "go")) return sync_type::rwmutex;
   if (name == "context" && runtime_model::in_top_namespace(rd, "go")) return sync_type::context;
+  if (name == "cond" && runtime_model::in_top_namespace(rd, "go")) return sync_type::cond;
   return sync_type::none;
 }
 
@@ -119,6 +120,7 @@ bool is_blocking_method(sync_type on, llvm::StringRef name) {
   if (on == sync_type::wait_group) return name == "wait";
   if (on == sync_type::mutex) return name == "lock" || name == "scoped";
   if (on == sync_type::rwmutex) return name == "lock" || name == "rlock";
+  if (on == sync_type::cond) return name == "wait";
   return false;
 }
 

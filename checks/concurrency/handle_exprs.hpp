@@ -13,7 +13,7 @@ namespace gocxx::concurrency {
 
 // The kind of synchronisation object a type denotes.
 // A go::context is followed as the channel its done() returns.
-enum class sync_type { none, chan, wait_group, mutex, rwmutex, context };
+enum class sync_type { none, chan, wait_group, mutex, rwmutex, context, cond };
 
 // The synchronisation object a value, reference or pointer of type t holds
 // or denotes (a `go::mutex*` parameter denotes the caller's mutex).

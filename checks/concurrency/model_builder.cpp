@@ -321,6 +321,7 @@ op body_builder::init_op(sync_type t, const Expr* init, int slot, SourceLocation
   if (t == sync_type::wait_group) return make_op(made ? op_kind::make_wait_group : op_kind::make_unknown, loc, slot);
   if (t == sync_type::mutex) return make_op(made ? op_kind::make_mutex : op_kind::make_unknown, loc, slot);
   if (t == sync_type::rwmutex) return make_op(made ? op_kind::make_rwmutex : op_kind::make_unknown, loc, slot);
+  if (t == sync_type::cond) return cond_init_op(e, slot, loc);
   if (!e || is_default_construction(e)) return make_op(op_kind::make_nil, loc, slot);
   if (isa<CXXNullPtrLiteralExpr>(e)) return make_op(op_kind::make_nil, loc, slot);
   if (int from = slot_for(e); from >= 0) {
@@ -356,6 +357,18 @@ op body_builder::init_op(sync_type t, const Expr* init, int slot, SourceLocation
   return make_op(op_kind::make_unknown, loc, slot);
 }
 
+// `go::cond c(&mu)`: a cond on the mutex the model follows in mu's slot;
+// any other construction is not followed.
+// `e` is the initialiser as strip() leaves it: the constructor's argument.
+op body_builder::cond_init_op(const Expr* e, int slot, SourceLocation loc) {
+  int mu = e && type_of(e->getType()) == sync_type::mutex ? slot_for(e) : -1;
+  if (mu < 0) return make_op(op_kind::make_unknown, loc, slot);
+  consume(e);
+  op o = make_op(op_kind::make_cond, loc, slot);
+  o.other = mu;
+  return o;
+}
+
 // go::new_<T>() with no arguments.
 bool body_builder::is_new_of_default(const Expr* e) {
   const auto* call = dyn_cast<CallExpr>(e);
@@ -380,7 +393,8 @@ void body_builder::read_await(const CoawaitExpr* a) {
   int slot = slot_for(object);
   if (slot >= 0) consume(object);
   llvm::StringRef name = m->getName();
-  op_kind k = name == "send"                       ? op_kind::send
+  op_kind k = on == sync_type::cond                ? op_kind::cond_wait
+              : name == "send"                     ? op_kind::send
               : name == "next"                     ? op_kind::next
               : name == "wait"                     ? op_kind::wg_wait
               : name == "rlock"                    ? op_kind::rlock
@@ -463,6 +477,8 @@ std::optional<op_kind> body_builder::handle_method(sync_type on, llvm::StringRef
   if (on == sync_type::wait_group && name == "done") return op_kind::wg_done;
   if ((on == sync_type::mutex || on == sync_type::rwmutex) && name == "unlock") return op_kind::unlock;
   if (on == sync_type::rwmutex && name == "runlock") return op_kind::runlock;
+  if (on == sync_type::cond && name == "signal") return op_kind::cond_signal;
+  if (on == sync_type::cond && name == "broadcast") return op_kind::cond_broadcast;
   return std::nullopt;
 }
 

@@ -63,6 +63,7 @@ class body_builder {
   void fail(std::string why);
   void find_entry(body& b, const FunctionDecl* fn) const;
   void find_statements(const Stmt* s);
+  op cond_init_op(const Expr* e, int slot, SourceLocation loc);
   void describe_as_case(const CoawaitExpr* a, const CXXMemberCallExpr* call, op& o) const;
   std::string describe(const FunctionDecl* fn) const;
   int slot_of(const ValueDecl* d) { return body_->slot(slot_key{d}, var_name(d)); }

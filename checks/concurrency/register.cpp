@@ -42,6 +42,9 @@ void register_concurrency_checks(check_registry& registry) {
                reporting({finding_kind::blocked_lock, finding_kind::lock_kept, finding_kind::unlock_unlocked}));
   registry.add("gocxx-leak-double-lock", "a goroutine that locks a mutex it already holds",
                reporting({finding_kind::double_lock}));
+  registry.add("gocxx-leak-cond-wait",
+               "a goroutine that can wait forever in go::cond::wait(): no signal or broadcast comes after it waits",
+               reporting({finding_kind::cond_wait}));
   registry.add("gocxx-leak-lock-order",
                "goroutines that take the same mutexes in opposite orders and block each other forever",
                reporting({finding_kind::lock_order}));

@@ -38,7 +38,7 @@
 
 namespace gocxx::concurrency {
 
-enum class object_kind : std::uint8_t { chan, wait_group, mutex, rwmutex, flag };
+enum class object_kind : std::uint8_t { chan, wait_group, mutex, rwmutex, flag, cond };
 
 // What a slot stands for: a variable (`var`), a handle field of the object
 // a variable holds or points to (`var` and `field`; a null `var` is *this),
@@ -65,8 +65,12 @@ enum class op_kind : std::uint8_t {
   make_flag,     // slot = a new bool: amount 0 or 1, -1 unknown
   make_context,  // slot = a context, child of `other`'s (-1: of go::background()); amount 1: it has a deadline
   cancel,        // the slot's context is cancelled: its done() closes, and its children's
-  set_flag,      // the slot's bool = amount (0, 1; -1 unknown)
-  copy,          // slot = other slot (a handle copy: the same object)
+  make_cond,     // slot = a go::cond on the mutex in `other`
+  cond_wait,     // unlocks the cond's mutex, waits for a signal, locks it again
+  cond_signal,   // wakes the goroutine that has waited longest, if any
+  cond_broadcast,
+  set_flag,  // the slot's bool = amount (0, 1; -1 unknown)
+  copy,      // slot = other slot (a handle copy: the same object)
   send,
   recv,  // recv() and recv_ok()
   next,  // next(): a value, or the end once closed and drained
@@ -96,6 +100,7 @@ inline bool makes_object(op_kind k) {
     case op_kind::make_rwmutex:
     case op_kind::make_flag:
     case op_kind::make_context:
+    case op_kind::make_cond:
     case op_kind::spawn: return true;
     default: return false;
   }
