@@ -434,6 +434,7 @@ class explorer : explorer_view {
         return advance(next, gi, steps, out);
       }
       case op_kind::wg_wait:
+        if (!unknown && s.objs[obj].count == 0) late_adds(s, gi, o, obj, out);
         if (unknown || s.objs[obj].count == 0)
           return advance(s, gi, step("waits on " + quoted(o)), out, nullptr, unknown);
         return;
@@ -480,6 +481,43 @@ class explorer : explorer_view {
         return advance(next, gi, step("read-unlocks " + quoted(o)), out);
       }
     }
+  }
+
+  // gi's wait on wait group obj returns now, at zero, while another
+  // goroutine can still reach an add() on it: the add comes too late for
+  // the wait (Go's rule: Add before the go statement). A finding at each
+  // such add; the wait goes on regardless.
+  void late_adds(const state& s, size_t gi, const op& o, int obj, std::vector<transition>& out) const {
+    for (size_t h = 0; h < s.gs.size(); ++h) {
+      if (h == gi || s.gs[h].done) continue;
+      const op* add = reachable_add(s.gs[h], obj);
+      if (!add) continue;
+      panic(add->loc, finding_kind::wait_group_late_add,
+            who(s, h) + " adds to " + quoted(*add) + " here, after " + who(s, gi) +
+                " may have returned from waiting on it: call add() before go::spawn",
+            step_of(s, gi, o, "waits on "), out);
+    }
+  }
+
+  // An add() of a positive amount on obj that goroutine g can still reach.
+  const op* reachable_add(const goroutine& g, int obj) const {
+    const body& bd = prog_.bodies[static_cast<size_t>(g.body)];
+    auto is_add = [&](const op& x) { return x.kind == op_kind::wg_add && x.amount > 0 && object_of(g, x.slot) == obj; };
+    const block& here = bd.blocks[static_cast<size_t>(g.block)];
+    for (size_t i = g.index; i < here.ops.size(); ++i)
+      if (is_add(here.ops[i])) return &here.ops[i];
+    std::vector<bool> seen(bd.blocks.size(), false);
+    std::vector<int> work(here.succs.begin(), here.succs.end());
+    while (!work.empty()) {
+      int b = work.back();
+      work.pop_back();
+      if (b < 0 || seen[static_cast<size_t>(b)]) continue;
+      seen[static_cast<size_t>(b)] = true;
+      for (const op& x : bd.blocks[static_cast<size_t>(b)].ops)
+        if (is_add(x)) return &x;
+      for (int n : bd.blocks[static_cast<size_t>(b)].succs) work.push_back(n);
+    }
+    return nullptr;
   }
 
   // wait() on cond obj, in two steps: it unlocks the mutex and queues up

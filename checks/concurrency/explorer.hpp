@@ -56,6 +56,7 @@ enum class finding_kind {
   cond_wait,  // a wait() no signal or broadcast will end  // the close that a send_closed follows, by a goroutine that
               // never sends on the channel
   wait_group_negative,
+  wait_group_late_add,  // an add() another goroutine's wait, already returned at zero, did not wait for
   unlock_unlocked,
 };
 
