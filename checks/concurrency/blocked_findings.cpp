@@ -109,12 +109,34 @@ void blocked_on_channel(const std::string& me, const op& o, const object_state& 
   }
 }
 
-// Whether a goroutine's operations after its current one (at index+1 of
-// its block) can block: only a send it ends with may be made not to, by a
-// buffer (GFix's first fix). Cycles count as blocking: a send in a loop is
-// not its last.
+// Whether every operation goroutine g can run after its current one (from
+// index+1 of its block, on every path) satisfies `allowed`; false when the
+// current operation is in a loop (it is not the last of anything).
+template <class Pred>
+bool only_after(const body& bd, const goroutine& g, Pred allowed) {
+  const block& here = bd.blocks[static_cast<size_t>(g.block)];
+  for (size_t i = g.index + 1; i < here.ops.size(); ++i)
+    if (!allowed(here.ops[i])) return false;
+  std::vector<bool> seen(bd.blocks.size(), false);
+  std::vector<int> work(here.succs.begin(), here.succs.end());
+  while (!work.empty()) {
+    int b = work.back();
+    work.pop_back();
+    if (b < 0) continue;
+    if (b == g.block) return false;  // in a loop
+    if (seen[static_cast<size_t>(b)]) continue;
+    seen[static_cast<size_t>(b)] = true;
+    for (const op& x : bd.blocks[static_cast<size_t>(b)].ops)
+      if (!allowed(x)) return false;
+    for (int n : bd.blocks[static_cast<size_t>(b)].succs) work.push_back(n);
+  }
+  return true;
+}
+
+// Whether nothing after g's current operation can block: only a send it
+// ends with may be made not to, by a buffer (GFix's first fix).
 bool ends_after(const body& bd, const goroutine& g) {
-  auto non_blocking = [](const op& x) {
+  return only_after(bd, g, [](const op& x) {
     switch (x.kind) {
       case op_kind::wg_done:
       case op_kind::wg_add:
@@ -128,24 +150,7 @@ bool ends_after(const body& bd, const goroutine& g) {
       case op_kind::set_flag: return true;
       default: return false;
     }
-  };
-  const block& here = bd.blocks[static_cast<size_t>(g.block)];
-  for (size_t i = g.index + 1; i < here.ops.size(); ++i)
-    if (!non_blocking(here.ops[i])) return false;
-  std::vector<bool> seen(bd.blocks.size(), false);
-  std::vector<int> work(here.succs.begin(), here.succs.end());
-  while (!work.empty()) {
-    int b = work.back();
-    work.pop_back();
-    if (b < 0) continue;
-    if (b == g.block) return false;  // the send is in a loop
-    if (seen[static_cast<size_t>(b)]) continue;
-    seen[static_cast<size_t>(b)] = true;
-    for (const op& x : bd.blocks[static_cast<size_t>(b)].ops)
-      if (!non_blocking(x)) return false;
-    for (int n : bd.blocks[static_cast<size_t>(b)].succs) work.push_back(n);
-  }
-  return true;
+  });
 }
 
 // A goroutine blocked forever on the last thing it does, a send on an
@@ -301,21 +306,7 @@ void offer_deferred_close(const explorer_view& v, const state& s, size_t gi, int
 // operation at all, so that leaving the body there skips nothing the model
 // sees.
 bool last_operation(const body& bd, const goroutine& g) {
-  const block& here = bd.blocks[static_cast<size_t>(g.block)];
-  if (g.index + 1 < here.ops.size()) return false;
-  std::vector<bool> seen(bd.blocks.size(), false);
-  std::vector<int> work(here.succs.begin(), here.succs.end());
-  while (!work.empty()) {
-    int b = work.back();
-    work.pop_back();
-    if (b < 0) continue;
-    if (b == g.block) return false;  // in a loop
-    if (seen[static_cast<size_t>(b)]) continue;
-    seen[static_cast<size_t>(b)] = true;
-    if (!bd.blocks[static_cast<size_t>(b)].ops.empty()) return false;
-    for (int n : bd.blocks[static_cast<size_t>(b)].succs) work.push_back(n);
-  }
-  return true;
+  return only_after(bd, g, [](const op&) { return false; });
 }
 
 // Whether fn returns go::task<> (a bare `co_return;` ends it).
