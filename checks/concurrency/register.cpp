@@ -35,11 +35,11 @@ void register_concurrency_checks(check_registry& registry) {
   registry.add("gocxx-leak-blocked-select",
                "a goroutine that can block forever in a select none of whose cases proceeds",
                reporting({finding_kind::blocked_select}));
-  registry.add("gocxx-leak-wait-group",
-               "wait-group misuse: a wait whose counter can never reach zero, a counter that goes negative, an add() "
-               "a wait may already have returned before",
-               reporting({finding_kind::blocked_wait, finding_kind::wait_group_negative,
-                          finding_kind::wait_group_late_add}));
+  registry.add(
+      "gocxx-leak-wait-group",
+      "wait-group misuse: a wait whose counter can never reach zero, a counter that goes negative, an add() "
+      "a wait may already have returned before",
+      reporting({finding_kind::blocked_wait, finding_kind::wait_group_negative, finding_kind::wait_group_late_add}));
   registry.add("gocxx-leak-mutex-not-unlocked", "a goroutine that can block forever on a mutex another never unlocks",
                reporting({finding_kind::blocked_lock, finding_kind::lock_kept, finding_kind::unlock_unlocked}));
   registry.add("gocxx-leak-double-lock", "a goroutine that locks a mutex it already holds",
