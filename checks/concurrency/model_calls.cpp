@@ -108,11 +108,7 @@ bool body_builder::copies_handles(QualType t) {
          !rd->getDefinition()->hasUserDeclaredMoveConstructor();
 }
 
-int body_builder::callee_slot(const body& cb, const slot_key& key) {
-  for (size_t i = 0; i < cb.slots.size(); ++i)
-    if (cb.slots[i] == key) return static_cast<int>(i);
-  return -1;
-}
+int body_builder::callee_slot(const body& cb, const slot_key& key) { return cb.find(key); }
 
 bool body_builder::writes(const body& cb, int slot) {
   for (const block& b : cb.blocks)

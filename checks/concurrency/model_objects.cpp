@@ -1,6 +1,7 @@
 // The concurrency model's objects beyond handle variables: handle and bool
 // fields of objects and of *this, bool flags, what a constructor leaves in
 // a new object, globals at main's entry, and branches on shared state.
+#include <algorithm>
 #include <clang/AST/ExprCXX.h>
 #include <clang/AST/StmtCXX.h>
 #include <clang/Basic/SourceManager.h>
@@ -141,7 +142,8 @@ void body_builder::read_object_init(const VarDecl* v) {
 }
 
 const CXXConstructExpr* body_builder::constructs(const VarDecl* v) {
-  return v->getInit() ? dyn_cast<CXXConstructExpr>(v->getInit()->IgnoreImplicit()) : nullptr;
+  const Expr* init = v->getAnyInitializer();  // a global's may be on its definition
+  return init ? dyn_cast<CXXConstructExpr>(init->IgnoreImplicit()) : nullptr;
 }
 
 // A handle field of an object v of a class whose default constructor is
@@ -149,8 +151,8 @@ const CXXConstructExpr* body_builder::constructs(const VarDecl* v) {
 op body_builder::field_init_op(const VarDecl* v, const FieldDecl* f, SourceLocation loc) {
   int slot = field_slot(v, f);
   const CXXConstructExpr* construct = constructs(v);
-  bool defaulted =
-      !v->getInit() || (construct && construct->getNumArgs() == 0 && !construct->getConstructor()->isUserProvided());
+  bool defaulted = !v->getAnyInitializer() ||
+                   (construct && construct->getNumArgs() == 0 && !construct->getConstructor()->isUserProvided());
   if (!defaulted) return make_op(op_kind::make_unknown, loc, slot);
   if (is_flag_type(f->getType())) return make_flag_op(slot, f->getInClassInitializer(), loc, is_global(v) ? 0 : -1);
   return init_op(type_of(f->getType()), f->getInClassInitializer(), slot, loc);
@@ -188,11 +190,14 @@ void body_builder::make_globals() {
     if (!v || !is_global(v)) continue;
     op o = key.field ? field_init_op(v, key.field, v->getLocation())
            : is_flag_type(v->getType())
-               ? make_flag_op(static_cast<int>(i), v->getInit(), v->getLocation(), 0)
-               : init_op(type_of(v->getType()), v->getInit(), static_cast<int>(i), v->getLocation());
+               ? make_flag_op(static_cast<int>(i), v->getAnyInitializer(), v->getLocation(), 0)
+               : init_op(type_of(v->getType()), v->getAnyInitializer(), static_cast<int>(i), v->getLocation());
     o.external = v->isExternallyVisible();
     made.push_back(std::move(o));
   }
+  // A cond names its mutex: make the mutexes first, whatever the order the
+  // slots were met in.
+  std::stable_partition(made.begin(), made.end(), [](const op& o) { return o.kind != op_kind::make_cond; });
   auto& entry = body_->blocks[body_->entry].ops;
   entry.insert(entry.begin(), made.begin(), made.end());
 }

@@ -51,7 +51,15 @@ struct slot_key {
   bool result = false;
 
   bool nameable() const { return var || field || result; }
-  bool operator==(const slot_key& o) const { return var == o.var && field == o.field && result == o.result; }
+  // A global declared twice (`extern go::mutex mu;` and its definition) is
+  // one variable: declarations compare by their first one.
+  bool operator==(const slot_key& o) const {
+    return canonical(var) == canonical(o.var) && field == o.field && result == o.result;
+  }
+  static const clang::ValueDecl* canonical(const clang::ValueDecl* d) {
+    if (const auto* v = llvm::dyn_cast_or_null<clang::VarDecl>(d)) return v->getCanonicalDecl();
+    return d;
+  }
 };
 
 enum class op_kind : std::uint8_t {
@@ -203,6 +211,8 @@ struct body {
   // The slot standing for `key`, added (named `name`) if there is none; an
   // unnameable key always gets a slot of its own.
   int slot(const slot_key& key, const std::string& name);
+  // The slot standing for `key`; -1 if there is none.
+  int find(const slot_key& key) const;
 };
 
 // A root function and every body it can spawn (transitively).
