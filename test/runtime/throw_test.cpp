@@ -92,6 +92,15 @@ void scenario_park_of_a_parked_goroutine() {
   std::_Exit(rc);
 }
 
+// A frame slot freed twice would be on a free list twice and become two
+// frames in one place: the allocator stops at the second free.
+void scenario_frame_freed_twice() {
+  void* p = go::detail::frame_alloc(64);
+  go::detail::frame_free(p, 64);
+  go::detail::frame_free(p, 64);
+  std::_Exit(0);
+}
+
 // ---------------------------------------------------------------------------
 // Tests
 // ---------------------------------------------------------------------------
@@ -137,6 +146,11 @@ TEST_F(ThrowDeathTest, ParkOfAParkedGoroutineIsFatal) {
   EXPECT_EXIT(scenario_park_of_a_parked_goroutine(), testing::ExitedWithCode(2),
               StderrHas({{"(^|\n)fatal error: gopark: bad g status\n"
                           "runtime: goroutine 1 is waiting, want running\n"}}));
+}
+
+TEST_F(ThrowDeathTest, AFrameSlotFreedTwiceIsFatal) {
+  EXPECT_EXIT(scenario_frame_freed_twice(), testing::ExitedWithCode(2),
+              StderrHas({{"(^|\n)fatal error: frame slot 0x[0-9a-f]+ freed twice\n", 1}}));
 }
 
 TEST_F(ThrowDeathTest, ParkOffGoroutinesIsFatal) {
