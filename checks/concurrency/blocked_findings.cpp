@@ -114,23 +114,10 @@ void blocked_on_channel(const std::string& me, const op& o, const object_state& 
 // current operation is in a loop (it is not the last of anything).
 template <class Pred>
 bool only_after(const body& bd, const goroutine& g, Pred allowed) {
-  const block& here = bd.blocks[static_cast<size_t>(g.block)];
-  for (size_t i = g.index + 1; i < here.ops.size(); ++i)
-    if (!allowed(here.ops[i])) return false;
-  std::vector<bool> seen(bd.blocks.size(), false);
-  std::vector<int> work(here.succs.begin(), here.succs.end());
-  while (!work.empty()) {
-    int b = work.back();
-    work.pop_back();
-    if (b < 0) continue;
-    if (b == g.block) return false;  // in a loop
-    if (seen[static_cast<size_t>(b)]) continue;
-    seen[static_cast<size_t>(b)] = true;
-    for (const op& x : bd.blocks[static_cast<size_t>(b)].ops)
-      if (!allowed(x)) return false;
-    for (int n : bd.blocks[static_cast<size_t>(b)].succs) work.push_back(n);
-  }
-  return true;
+  bool looped = false;
+  const op* other =
+      explorer_view::first_reachable(bd, g.block, g.index + 1, [&](const op& x) { return !allowed(x); }, &looped);
+  return !other && !looped;
 }
 
 // Whether nothing after g's current operation can block: only a send it
@@ -175,17 +162,10 @@ void offer_buffer(const explorer_view& v, const state& s, size_t gi, int obj, fi
 
 // Whether block b of bd can run again after itself (it is in a loop).
 bool in_cycle(const body& bd, int b) {
-  std::vector<bool> seen(bd.blocks.size(), false);
-  std::vector<int> work(bd.blocks[static_cast<size_t>(b)].succs.begin(), bd.blocks[static_cast<size_t>(b)].succs.end());
-  while (!work.empty()) {
-    int n = work.back();
-    work.pop_back();
-    if (n < 0 || seen[static_cast<size_t>(n)]) continue;
-    if (n == b) return true;
-    seen[static_cast<size_t>(n)] = true;
-    for (int m : bd.blocks[static_cast<size_t>(n)].succs) work.push_back(m);
-  }
-  return false;
+  bool looped = false;
+  explorer_view::first_reachable(
+      bd, b, bd.blocks[static_cast<size_t>(b)].ops.size(), [](const op&) { return false; }, &looped);
+  return looped;
 }
 
 // Whether some goroutine of the program, other than `except`, may do an
@@ -282,12 +262,7 @@ void offer_deferred_close(const explorer_view& v, const state& s, size_t gi, int
   const goroutine& g = s.gs[sender];
   const body& bd = v.prog().bodies[static_cast<size_t>(g.body)];
   if (bd.entry_at.isInvalid() || !own_literal(v, g, c)) return;
-  auto sends = [](const op& x, auto may_be) {
-    if (x.kind == op_kind::send && may_be(x.slot)) return true;
-    for (const select_case& sc : x.cases)
-      if (sc.is_send && may_be(sc.slot)) return true;
-    return false;
-  };
+  auto sends = [](const op& x, auto may_be) { return explorer_view::sends_on(x, may_be); };
   // A close, or a use the model does not follow, which might close it.
   auto closes = [](const op& x, auto may_be) {
     return (x.kind == op_kind::close || x.kind == op_kind::escape) && may_be(x.slot);

@@ -501,23 +501,9 @@ class explorer : explorer_view {
 
   // An add() of a positive amount on obj that goroutine g can still reach.
   const op* reachable_add(const goroutine& g, int obj) const {
-    const body& bd = prog_.bodies[static_cast<size_t>(g.body)];
-    auto is_add = [&](const op& x) { return x.kind == op_kind::wg_add && x.amount > 0 && object_of(g, x.slot) == obj; };
-    const block& here = bd.blocks[static_cast<size_t>(g.block)];
-    for (size_t i = g.index; i < here.ops.size(); ++i)
-      if (is_add(here.ops[i])) return &here.ops[i];
-    std::vector<bool> seen(bd.blocks.size(), false);
-    std::vector<int> work(here.succs.begin(), here.succs.end());
-    while (!work.empty()) {
-      int b = work.back();
-      work.pop_back();
-      if (b < 0 || seen[static_cast<size_t>(b)]) continue;
-      seen[static_cast<size_t>(b)] = true;
-      for (const op& x : bd.blocks[static_cast<size_t>(b)].ops)
-        if (is_add(x)) return &x;
-      for (int n : bd.blocks[static_cast<size_t>(b)].succs) work.push_back(n);
-    }
-    return nullptr;
+    return first_reachable(prog_.bodies[static_cast<size_t>(g.body)], g.block, g.index, [&](const op& x) {
+      return x.kind == op_kind::wg_add && x.amount > 0 && object_of(g, x.slot) == obj;
+    });
   }
 
   // wait() on cond obj, in two steps: it unlocks the mutex and queues up

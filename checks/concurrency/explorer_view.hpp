@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "explorer.hpp"
 #include "explorer_state.hpp"
@@ -43,21 +44,52 @@ class explorer_view {
     return false;
   }
 
-  // Whether some send of g's body (a plain send or a select's send case)
-  // may be on channel obj: its slot holds obj, or nothing the state knows
-  // (unbound yet, or unknown), which may turn out to be obj.
+  // Whether x sends (a plain send or a select's send case) on a slot for
+  // which may_be(slot) holds.
+  template <class MayBe>
+  static bool sends_on(const op& x, MayBe may_be) {
+    if (x.kind == op_kind::send && may_be(x.slot)) return true;
+    for (const select_case& sc : x.cases)
+      if (sc.is_send && may_be(sc.slot)) return true;
+    return false;
+  }
+
+  // Whether some send of g's body may be on channel obj: its slot holds
+  // obj, or nothing the state knows (unbound yet, or unknown), which may
+  // turn out to be obj.
   bool may_send_on(const goroutine& g, int obj) const {
     auto may_be = [&](int slot) {
       int held = object_of(g, slot);
       return held == obj || held < 0;
     };
     for (const block& b : prog_.bodies[g.body].blocks)
-      for (const op& x : b.ops) {
-        if (x.kind == op_kind::send && may_be(x.slot)) return true;
-        for (const select_case& sc : x.cases)
-          if (sc.is_send && may_be(sc.slot)) return true;
-      }
+      for (const op& x : b.ops)
+        if (sends_on(x, may_be)) return true;
     return false;
+  }
+
+  // Visits the operations a goroutine at (block, from) can still run: the
+  // rest of its block from index `from`, then each block reachable after
+  // it, once. Returns the first operation `stop` holds for (null if none);
+  // *looped tells whether `block` itself can be reached again.
+  template <class Stop>
+  static const op* first_reachable(const body& bd, int block, size_t from, Stop stop, bool* looped = nullptr) {
+    const auto& here = bd.blocks[static_cast<size_t>(block)];
+    for (size_t i = from; i < here.ops.size(); ++i)
+      if (stop(here.ops[i])) return &here.ops[i];
+    std::vector<bool> seen(bd.blocks.size(), false);
+    std::vector<int> work(here.succs.begin(), here.succs.end());
+    while (!work.empty()) {
+      int b = work.back();
+      work.pop_back();
+      if (b < 0 || seen[static_cast<size_t>(b)]) continue;
+      seen[static_cast<size_t>(b)] = true;
+      if (b == block && looped) *looped = true;
+      for (const op& x : bd.blocks[static_cast<size_t>(b)].ops)
+        if (stop(x)) return &x;
+      for (int n : bd.blocks[static_cast<size_t>(b)].succs) work.push_back(n);
+    }
+    return nullptr;
   }
 
   // How many read locks of rwmutex m goroutine gi holds: 4 bits each in
