@@ -22,6 +22,10 @@ using namespace clang;
 
 namespace {
 
+bool makes_cancel(const FunctionDecl* f) {
+  return is_go_function(f, "with_cancel") || is_go_function(f, "with_timeout") || is_go_function(f, "with_deadline");
+}
+
 // `auto [ctx, cancel] = go::with_cancel(parent);` (or with_timeout,
 // with_deadline): the declaration and its cancel binding.
 struct cancel_decl {
@@ -36,16 +40,24 @@ std::optional<cancel_decl> as_cancel_decl(const DeclStmt* d) {
   if (!dd || dd->bindings().size() != 2 || !dd->getInit()) return std::nullopt;
   const auto* call = dyn_cast<CallExpr>(strip_temporaries(dd->getInit()->IgnoreImplicit()));
   const FunctionDecl* f = call ? call->getDirectCallee() : nullptr;
-  if (!is_go_function(f, "with_cancel") && !is_go_function(f, "with_timeout") && !is_go_function(f, "with_deadline"))
-    return std::nullopt;
+  if (!makes_cancel(f)) return std::nullopt;
   return cancel_decl{d, dd->bindings()[1], dd->bindings()[0]};
 }
+
+// `go::with_timeout(parent, d).ctx` (vet's `ctx, _ := context.WithTimeout`),
+// or the call as a statement of its own: the cancel function is dropped
+// where it is made, so no path can use it.
+struct discarded_cancel {
+  const CallExpr* call;
+  const char* how;
+};
 
 // The function bodies of the unit (lambdas' included), each with the
 // cancel declarations it holds directly.
 class finder : public RecursiveASTVisitor<finder> {
  public:
   std::vector<std::pair<const FunctionDecl*, std::vector<cancel_decl>>> found;
+  std::vector<discarded_cancel> discarded;
 
   bool shouldVisitTemplateInstantiations() const { return false; }
   bool TraverseFunctionDecl(FunctionDecl* f) {
@@ -58,13 +70,30 @@ class finder : public RecursiveASTVisitor<finder> {
     return enter(l->getCallOperator(), [&] { return base::TraverseLambdaExpr(l); });
   }
   bool VisitDeclStmt(DeclStmt* d) {
-    if (!stack_.empty() && stack_.back() != skipped)
+    if (in_body())
       if (std::optional<cancel_decl> c = as_cancel_decl(d)) found[stack_.back()].second.push_back(*c);
+    return true;
+  }
+  bool VisitMemberExpr(MemberExpr* m) {
+    if (in_body() && m->getMemberDecl()->getName() != "cancel")
+      if (const CallExpr* call = cancel_maker(m->getBase())) discarded.push_back({call, "only its context is kept"});
+    return true;
+  }
+  bool VisitCompoundStmt(CompoundStmt* s) {
+    if (in_body())
+      for (Stmt* child : s->body())
+        if (const auto* e = dyn_cast<Expr>(child))
+          if (const CallExpr* call = cancel_maker(e)) discarded.push_back({call, "its result is discarded"});
     return true;
   }
 
  private:
   using base = RecursiveASTVisitor<finder>;
+  bool in_body() const { return !stack_.empty() && stack_.back() != skipped; }
+  static const CallExpr* cancel_maker(const Expr* e) {
+    const auto* call = dyn_cast<CallExpr>(strip_temporaries(e->IgnoreImplicit()));
+    return call && makes_cancel(call->getDirectCallee()) ? call : nullptr;
+  }
   static constexpr size_t skipped = static_cast<size_t>(-1);  // a template pattern: its instantiations count
   template <class F>
   bool enter(const FunctionDecl* f, F traverse) {
@@ -176,6 +205,14 @@ void lost_cancel_check::on_end_of_translation_unit(ASTContext& ctx) {
   finder f;
   f.TraverseDecl(ctx.getTranslationUnitDecl());
   const SourceManager& sm = ctx.getSourceManager();
+  for (const discarded_cancel& d : f.discarded) {
+    std::string maker = d.call->getDirectCallee()->getNameAsString();
+    diag(sm, d.call->getBeginLoc(),
+         "the cancel function of this " + maker + " is never called (" + d.how +
+             "): the context and what it holds live until its parent is cancelled; bind both, `auto [ctx, "
+             "cancel] = go::" +
+             maker + "(...)`, and go::defer the cancel");
+  }
   for (auto& [fn, decls] : f.found) {
     if (decls.empty()) continue;
     CFG::BuildOptions options;
