@@ -4,6 +4,7 @@
 #include "check.hpp"
 #include "concurrency/concurrency_checks.hpp"
 #include "concurrency/lost_cancel_check.hpp"
+#include "concurrency/once_recursive_check.hpp"
 #include "concurrency/ticker_check.hpp"
 #include "concurrency/timer_in_loop_check.hpp"
 #include "families.hpp"
@@ -53,6 +54,9 @@ void register_concurrency_checks(check_registry& registry) {
   registry.add("gocxx-leak-lost-cancel",
                "the cancel function of go::with_cancel, with_timeout or with_deadline not used on some path",
                &make_check<concurrency::lost_cancel_check>);
+  registry.add("gocxx-leak-once-recursive",
+               "the function a go::once runs calls call() on the same go::once: it waits for itself forever",
+               &make_check<concurrency::once_recursive_check>);
   registry.add("gocxx-leak-timer-in-loop",
                "go::after in a loop: every turn arms a timer that lives until it fires (option MinDuration, ms)",
                &make_check<concurrency::timer_in_loop_check>);
