@@ -90,6 +90,12 @@ void blocked_on_channel(const std::string& me, const op& o, const object_state& 
   if (c.context) {
     f.kind = finding_kind::blocked_recv;
     f.message = me + " waits forever for " + what + " to be done: nothing cancels it";
+  } else if (c.timer && !sending) {
+    f.kind = o.kind == op_kind::next ? finding_kind::blocked_next : finding_kind::blocked_recv;
+    f.message =
+        me + " blocks forever receiving from " + what + ": the " + (c.ticker ? "ticker" : "timer") +
+        (c.ticker ? " is stopped and its last tick taken" : " has fired and its value been taken, or is stopped") +
+        ", and nothing resets it";
   } else if (c.nil) {
     f.kind = finding_kind::blocked_nil;
     f.message = me + " blocks forever " + (sending ? "sending on " : "receiving from ") + what + ", a nil channel";

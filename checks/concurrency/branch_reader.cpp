@@ -56,6 +56,7 @@ void branch_reader::read(const CFGBlock& b, block& out) {
       if (*trips <= max_unrolled_trips) {
         out.branch = branch_kind::counted;
         out.trips = *trips;
+        out.loop_index = as_counted_loop(*f)->index;
       }
       return;
     }
@@ -68,6 +69,7 @@ void branch_reader::read(const CFGBlock& b, block& out) {
     return;
   }
   if (cond && read_select_test(cond, out)) return;
+  if (cond && read_index_test(cond, out)) return;
   if (cond) {
     bool negated = false;
     if (is_last_result_test(cond, negated)) {
@@ -145,8 +147,50 @@ bool branch_reader::read_select_test(const Expr* cond, block& out) {
   return true;
 }
 
+namespace {
+
+// The for loop of s whose init statement declares v.
+const ForStmt* loop_declaring(const Stmt* s, const VarDecl* v) {
+  if (!s) return nullptr;
+  if (const auto* f = dyn_cast<ForStmt>(s))
+    if (const auto* d = dyn_cast_or_null<DeclStmt>(f->getInit()); d && d->isSingleDecl() && d->getSingleDecl() == v)
+      return f;
+  for (const Stmt* c : s->children())
+    if (const ForStmt* f = loop_declaring(c, v)) return f;
+  return nullptr;
+}
+
+}  // namespace
+
+// `i == 2` (or !=, <, <=, >, >=), i the index of a counted loop: the
+// iteration the goroutine is in decides it.
+bool branch_reader::read_index_test(const Expr* cond, block& out) {
+  const auto* b = dyn_cast<BinaryOperator>(cond->IgnoreParenImpCasts());
+  if (!b || !b->isComparisonOp()) return false;
+  BinaryOperatorKind op = b->getOpcode();
+  const auto* r = dyn_cast<DeclRefExpr>(b->getLHS()->IgnoreParenImpCasts());
+  std::optional<int> k = constant_int(b->getRHS(), ctx_);
+  if (!r || !k) {
+    r = dyn_cast<DeclRefExpr>(b->getRHS()->IgnoreParenImpCasts());
+    k = constant_int(b->getLHS(), ctx_);
+    op = BinaryOperator::reverseComparisonOp(op);
+  }
+  const auto* v = r ? dyn_cast<VarDecl>(r->getDecl()) : nullptr;
+  if (!v || !k || !v->getType()->isIntegerType()) return false;
+  const ForStmt* loop = loop_declaring(fn_body_, v);
+  std::optional<counted_loop> counted = loop ? as_counted_loop(*loop) : std::nullopt;
+  std::optional<int> from = counted ? constant_int(counted->from, ctx_) : std::nullopt;
+  if (!counted || counted->index != v || !counted_trips(*loop) || !from) return false;
+  out.branch = branch_kind::index_test;
+  out.index_var = v;
+  out.index_from = *from;
+  out.index_op = op;
+  out.index_value = *k;
+  return true;
+}
+
 // `x` (the variable a co_await next() initialised), `!x`, `x.has_value()`,
-// `ok` (recv_ok's), `r.ok`.
+// `ok` (recv_ok's), `r.ok`; `t.stop()` of a go::timer, called in the test.
 bool branch_reader::is_last_result_test(const Expr* cond, bool& negated) {
   const Expr* e = cond->IgnoreParenImpCasts();
   while (const auto* u = dyn_cast<UnaryOperator>(e)) {
@@ -155,6 +199,9 @@ bool branch_reader::is_last_result_test(const Expr* cond, bool& negated) {
     e = u->getSubExpr()->IgnoreParenImpCasts();
   }
   if (const auto* m = dyn_cast<CXXMemberCallExpr>(e)) {
+    sync_type on = sync_type::none;
+    if (const CXXMethodDecl* stop = method_of(m, on); stop && on == sync_type::timer && stop->getName() == "stop")
+      return true;
     const CXXMethodDecl* md = m->getMethodDecl();
     if (!md || !(isa<CXXConversionDecl>(md) || (md->getIdentifier() && md->getName() == "has_value"))) return false;
     e = m->getImplicitObjectArgument()->IgnoreParenImpCasts();
@@ -163,6 +210,8 @@ bool branch_reader::is_last_result_test(const Expr* cond, bool& negated) {
     if (!me->getMemberDecl()->getIdentifier() || me->getMemberDecl()->getName() != "ok") return false;
     e = me->getBase()->IgnoreParenImpCasts();
   }
+  // `while (co_await c.next())`: the result tested where it is made.
+  if (const CoawaitExpr* direct = as_await(strip_temporaries(e))) return is_receive_to_test(direct);
   const auto* r = dyn_cast<DeclRefExpr>(e);
   if (!r) return false;
   const Expr* init = nullptr;
@@ -173,7 +222,12 @@ bool branch_reader::is_last_result_test(const Expr* cond, bool& negated) {
     init = dd->getInit();
   }
   const CoawaitExpr* a = as_await(init);
-  if (!a) return false;
+  return a && is_receive_to_test(a);
+}
+
+// A co_await of next() or recv_ok(): the receives whose result the
+// goroutine keeps (last_ok).
+bool branch_reader::is_receive_to_test(const CoawaitExpr* a) {
   const auto* call = dyn_cast_or_null<CXXMemberCallExpr>(strip(awaited(a)));
   sync_type on = sync_type::none;
   const CXXMethodDecl* m = call ? method_of(call, on) : nullptr;
@@ -238,6 +292,17 @@ void taint_unknown_loops(body& bd) {
     for (size_t x = 0; x < n; ++x)
       if (reaches[b][x] && reaches[x][b])
         for (op& o : bd.blocks[x].ops) o.imprecise = true;
+  }
+}
+
+void resolve_index_tests(body& bd) {
+  for (block& b : bd.blocks) {
+    if (b.branch != branch_kind::index_test) continue;
+    b.index_loop = -1;
+    for (size_t h = 0; h < bd.blocks.size(); ++h)
+      if (bd.blocks[h].branch == branch_kind::counted && bd.blocks[h].loop_index == b.index_var)
+        b.index_loop = static_cast<int>(h);
+    if (b.index_loop < 0) b.branch = branch_kind::any;
   }
 }
 

@@ -29,7 +29,9 @@ class branch_reader {
   std::optional<int> counted_trips(const clang::ForStmt& f);
   std::optional<int> range_trips(const clang::CXXForRangeStmt& f);
   bool read_select_test(const clang::Expr* cond, block& out);
+  bool read_index_test(const clang::Expr* cond, block& out);
   bool is_last_result_test(const clang::Expr* cond, bool& negated);
+  static bool is_receive_to_test(const clang::CoawaitExpr* a);
   void read_switch(const clang::CFGBlock& b, const clang::SwitchStmt& sw, block& out);
 
   const clang::ASTContext& ctx_;
@@ -41,5 +43,9 @@ class branch_reader {
 // number of times: marks its operations imprecise (their objects become
 // unknown when bound: explorer.cpp).
 void taint_unknown_loops(body& bd);
+
+// Points each index_test at the counted loop whose index it compares (a
+// test whose loop the model does not count becomes `any`).
+void resolve_index_tests(body& bd);
 
 }  // namespace gocxx::concurrency

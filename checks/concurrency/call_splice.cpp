@@ -80,6 +80,11 @@ void splice_one(body& caller, const program& prog, size_t at, size_t index) {
     rest.cond_key = b.cond_key;
     rest.cond_negated = b.cond_negated;
     rest.flag_slot = b.flag_slot;
+    rest.loop_index = b.loop_index;
+    rest.index_loop = b.index_loop;
+    rest.index_from = b.index_from;
+    rest.index_op = b.index_op;
+    rest.index_value = b.index_value;
     rest.assumes = b.assumes;
     if ((rest.branch == branch_kind::last_ok || rest.branch == branch_kind::last_not_ok ||
          rest.branch == branch_kind::select_switch) &&
@@ -105,6 +110,7 @@ void splice_one(body& caller, const program& prog, size_t at, size_t index) {
     for (int& s : nb.succs) s = shift(s);
     for (auto& cs : nb.case_succ) cs.second = shift(cs.second);
     nb.default_succ = shift(nb.default_succ);
+    nb.index_loop = shift(nb.index_loop);
     if (nb.cond_key >= 0) nb.cond_key += cond_offset;
     nb.flag_slot = remap(nb.flag_slot);
     for (op& o : nb.ops) {

@@ -288,9 +288,14 @@ class explorer : explorer_view {
         }
         if (o.kind == op_kind::make_nil) m.nil = true;
         if (o.kind == op_kind::make_timer) {
-          // The runtime's timer holds it and sends once, some time later.
+          // The runtime's timer holds it and sends once (a ticker: again
+          // and again), some time later. go::after's value is as good as
+          // buffered already: nothing can stop it.
           m.timer = m.shared = true;
-          m.cap = m.count = 1;
+          m.cap = 1;
+          m.count = o.amount == 0 ? 1 : 0;
+          m.armed = o.amount != 0;
+          m.ticker = o.amount == 2;
         }
         bind(next, next.gs[gi], o.slot, made);
         advance(next, gi, {}, out);
@@ -343,6 +348,14 @@ class explorer : explorer_view {
           c.waiters.erase(c.waiters.begin());
           if (!all) break;
         }
+        return advance(next, gi, steps, out);
+      }
+      case op_kind::timer_stop: return stop_timer(s, gi, o, obj, out);
+      case op_kind::timer_reset: {
+        auto steps = step("resets " + quoted(o));
+        if (unknown) return advance(s, gi, steps, out);
+        state next = s;
+        next.objs[obj].armed = true;
         return advance(next, gi, steps, out);
       }
       case op_kind::cancel: {
@@ -613,6 +626,39 @@ class explorer : explorer_view {
         g.last_ok = 0;
         if (rc >= 0) g.last_select = rc;
       });
+    }
+    if (c.armed) {
+      // The timer fires (a ticker ticks) and the value is taken.
+      state next = s;
+      next.objs[obj].armed = c.ticker;
+      return advance(next, gi, steps, out, [rc](goroutine& g) {
+        g.last_ok = 1;
+        if (rc >= 0) g.last_select = rc;
+      });
+    }
+  }
+
+  // t.stop(): a pending timer is stopped (stop() returns true) -- or had
+  // fired just before, its value in the channel (false): when is timing.
+  // One that fired or was stopped stays so (false). A ticker stops; a tick
+  // may have come just before.
+  void stop_timer(const state& s, size_t gi, const op& o, int obj, std::vector<transition>& out) const {
+    std::vector<path_step> steps{{o.loc, who(s, gi) + " stops " + quoted(o)}};
+    auto result = [](int r) { return [r](goroutine& g) { g.last_ok = r; }; };
+    if (is_unknown(s, obj)) {
+      advance(s, gi, steps, out, result(1));
+      advance(s, gi, steps, out, result(0));
+      return;
+    }
+    const object_state& t = s.objs[obj];
+    if (!t.armed) return advance(s, gi, steps, out, result(0));
+    state stopped = s;
+    stopped.objs[obj].armed = false;
+    advance(stopped, gi, steps, out, result(1));
+    if (t.count < t.cap) {
+      state fired = stopped;
+      ++fired.objs[obj].count;
+      advance(fired, gi, {{o.loc, who(s, gi) + " stops " + quoted(o) + " just after it fired"}}, out, result(0));
     }
   }
 

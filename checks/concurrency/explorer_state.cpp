@@ -11,7 +11,7 @@ std::string encode(const state& s) {
   put(out, static_cast<long>(s.objs.size()));
   for (const object_state& o : s.objs) {
     put(out, (static_cast<long>(o.kind) << 8) | (o.unknown << 0) | (o.nil << 1) | (o.closed << 2) | (o.timer << 3) |
-                 (o.shared << 4) | (o.external << 5));
+                 (o.shared << 4) | (o.external << 5) | (o.ticker << 6) | (o.armed << 7));
     put(out, (static_cast<long>(o.cap) << 32) ^ static_cast<unsigned>(o.count));
     put(out, o.holder);
     put(out, static_cast<long>(o.readers));

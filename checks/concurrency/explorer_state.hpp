@@ -18,7 +18,9 @@ struct object_state {
   bool unknown = false;
   bool nil = false;
   bool closed = false;
-  bool timer = false;
+  bool timer = false;  // the channel of go::after, a go::timer or a go::ticker (ticker)
+  bool ticker = false;
+  bool armed = false;   // a go::timer not yet fired or stopped; a go::ticker not stopped
   bool shared = false;  // held by a second goroutine at some point
   int cap = 0;
   int count = 0;                                // channel: buffered values; wait group: the counter

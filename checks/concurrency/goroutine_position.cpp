@@ -166,6 +166,24 @@ std::vector<int> successors(goroutine& g, const block& b, const std::vector<obje
         return all();
       return live({((*objs)[o].count == 1) != b.cond_negated ? 0 : 1});
     }
+    case branch_kind::index_test: {
+      for (auto [header, iteration] : g.loops) {
+        if (header != b.index_loop) continue;
+        int i = b.index_from + iteration - 1;
+        bool holds = false;
+        switch (b.index_op) {
+          case clang::BO_EQ: holds = i == b.index_value; break;
+          case clang::BO_NE: holds = i != b.index_value; break;
+          case clang::BO_LT: holds = i < b.index_value; break;
+          case clang::BO_LE: holds = i <= b.index_value; break;
+          case clang::BO_GT: holds = i > b.index_value; break;
+          case clang::BO_GE: holds = i >= b.index_value; break;
+          default: return all();
+        }
+        return live({holds ? 0 : 1});
+      }
+      return all();
+    }
     case branch_kind::any: return all();
   }
   return all();

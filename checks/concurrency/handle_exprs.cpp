@@ -38,6 +38,8 @@ sync_type type_of(QualType t) {
   if (name == "rwmutex" && runtime_model::in_top_namespace(rd, "go")) return sync_type::rwmutex;
   if (name == "context" && runtime_model::in_top_namespace(rd, "go")) return sync_type::context;
   if (name == "cond" && runtime_model::in_top_namespace(rd, "go")) return sync_type::cond;
+  if (name == "timer" && runtime_model::in_top_namespace(rd, "go")) return sync_type::timer;
+  if (name == "ticker" && runtime_model::in_top_namespace(rd, "go")) return sync_type::ticker;
   return sync_type::none;
 }
 
@@ -81,11 +83,16 @@ const Expr* strip(const Expr* e) {
         op && op->getNumArgs() == 1 && (op->getOperator() == OO_Arrow || op->getOperator() == OO_Star) &&
         gc_pointee(runtime_model::record_of(op->getArg(0)->getType())))
       e = op->getArg(0);
-    // ctx.done(): the context's channel is the context in the model.
+    // ctx.done(), t.c(): the context's or timer's channel is the context
+    // or timer in the model.
     if (const auto* m = dyn_cast<CXXMemberCallExpr>(e);
-        m && m->getMethodDecl() && m->getMethodDecl()->getIdentifier() && m->getMethodDecl()->getName() == "done" &&
-        type_of(m->getImplicitObjectArgument()->getType()) == sync_type::context)
-      e = m->getImplicitObjectArgument();
+        m && m->getMethodDecl() && m->getMethodDecl()->getIdentifier()) {
+      sync_type on = type_of(m->getImplicitObjectArgument()->getType());
+      llvm::StringRef name = m->getMethodDecl()->getName();
+      if ((name == "done" && on == sync_type::context) ||
+          (name == "c" && (on == sync_type::timer || on == sync_type::ticker)))
+        e = m->getImplicitObjectArgument();
+    }
     if (const auto* c = dyn_cast<CXXConstructExpr>(e); c && c->getNumArgs() >= 1 && !isa<CXXTemporaryObjectExpr>(c)) {
       // A copy, move or conversion (send_chan from chan); spawn_callable from
       // a callable. Not a default construction.

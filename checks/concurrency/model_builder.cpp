@@ -63,6 +63,7 @@ int body_builder::build(const FunctionDecl* fn) {
   find_deferred(fn->getBody());
   settle_guards();
   read_cfg(*cfg, fn);
+  resolve_index_tests(b);
   settle_uses();
   splice_calls(b, prog_);
   if (at == 0 && fn->isMain()) make_globals();
@@ -322,6 +323,16 @@ op body_builder::init_op(sync_type t, const Expr* init, int slot, SourceLocation
   if (t == sync_type::mutex) return make_op(made ? op_kind::make_mutex : op_kind::make_unknown, loc, slot);
   if (t == sync_type::rwmutex) return make_op(made ? op_kind::make_rwmutex : op_kind::make_unknown, loc, slot);
   if (t == sync_type::cond) return cond_init_op(e, slot, loc);
+  if (t == sync_type::timer || t == sync_type::ticker) {
+    // `go::timer t(d);`: armed from its declaration. (strip() would take
+    // the constructor's argument for a conversion.)
+    const auto* c = init ? dyn_cast<CXXConstructExpr>(strip_temporaries(init)) : nullptr;
+    if (!c || c->getNumArgs() != 1 || !c->getArg(0)->getType()->isRecordType())
+      return make_op(op_kind::make_unknown, loc, slot);
+    op o = make_op(op_kind::make_timer, loc, slot);
+    o.amount = t == sync_type::timer ? 1 : 2;
+    return o;
+  }
   if (!e || is_default_construction(e)) return make_op(op_kind::make_nil, loc, slot);
   if (isa<CXXNullPtrLiteralExpr>(e)) return make_op(op_kind::make_nil, loc, slot);
   if (int from = slot_for(e); from >= 0) {
@@ -479,6 +490,8 @@ std::optional<op_kind> body_builder::handle_method(sync_type on, llvm::StringRef
   if (on == sync_type::rwmutex && name == "runlock") return op_kind::runlock;
   if (on == sync_type::cond && name == "signal") return op_kind::cond_signal;
   if (on == sync_type::cond && name == "broadcast") return op_kind::cond_broadcast;
+  if ((on == sync_type::timer || on == sync_type::ticker) && name == "stop") return op_kind::timer_stop;
+  if ((on == sync_type::timer || on == sync_type::ticker) && name == "reset") return op_kind::timer_reset;
   return std::nullopt;
 }
 
@@ -495,6 +508,9 @@ void body_builder::read_method_call(const CXXMemberCallExpr* call) {
     unawaited_.push_back(pending_call{cur_, body_->blocks[cur_].ops.size(), call, slot});
     return;
   }
+  // t.c(): the timer's channel; the operation it is given to uses it (and
+  // it escapes if nothing the model follows does).
+  if ((on == sync_type::timer || on == sync_type::ticker) && name == "c") return;
   if (on == sync_type::chan && (name == "len" || name == "cap")) {
     if (slot >= 0) consume(object);
     return;

@@ -65,7 +65,7 @@ struct slot_key {
 enum class op_kind : std::uint8_t {
   make_chan,   // slot = go::make_chan<T>(capacity)
   make_nil,    // slot = a nil channel (a default-constructed handle)
-  make_timer,  // slot = go::after(d): one value, some time later
+  make_timer,  // slot = go::after(d) (amount 0): one value, some time later; a go::timer (1), a go::ticker (2)
   make_wait_group,
   make_mutex,
   make_rwmutex,
@@ -77,8 +77,10 @@ enum class op_kind : std::uint8_t {
   cond_wait,     // unlocks the cond's mutex, waits for a signal, locks it again
   cond_signal,   // wakes the goroutine that has waited longest, if any
   cond_broadcast,
-  set_flag,  // the slot's bool = amount (0, 1; -1 unknown)
-  copy,      // slot = other slot (a handle copy: the same object)
+  timer_stop,   // the slot's timer or ticker stops; a timer's stop() result (it was pending) is the last_ok
+  timer_reset,  // the slot's timer or ticker runs again (a value already buffered stays, as in Go 1.19)
+  set_flag,     // the slot's bool = amount (0, 1; -1 unknown)
+  copy,         // slot = other slot (a handle copy: the same object)
   send,
   recv,  // recv() and recv_ok()
   next,  // next(): a value, or the end once closed and drained
@@ -162,6 +164,7 @@ enum class branch_kind : std::uint8_t {
   last_not_ok,    // the negation
   select_switch,  // switch on the block's select: case_index -> successor
   flag_test,      // successor 0 when the bool in flag_slot is true (cond_negated: false); either when unknown
+  index_test,     // successor 0 when `index_op(i, index_value)` holds, i the index of counted loop index_loop
 };
 
 struct block {
@@ -173,6 +176,15 @@ struct block {
   std::vector<std::pair<int, int>> case_succ;  // select_switch: (case index, successor); -1 index: default
   int default_succ = -1;                       // select_switch: the switch's default label
   int flag_slot = -1;                          // flag_test
+  // counted: the loop's index variable. index_test: the loop (its header
+  // block) whose index is compared, the index's first value, the
+  // comparison and the constant it compares with.
+  const clang::VarDecl* loop_index = nullptr;
+  int index_loop = -1;
+  int index_from = 0;
+  clang::BinaryOperatorKind index_op = clang::BO_EQ;
+  int index_value = 0;
+  const clang::VarDecl* index_var = nullptr;  // until resolve_index_tests()
   // any: the condition reads state of an object or a global the model does
   // not track (a counter, an atomic): whichever way it goes is an
   // assumption -- two calls of `if (left_.fetch_sub(1) == 1) c.close();`

@@ -6,7 +6,9 @@
 // Goes wrong: wait() returns before the workers have added themselves, main
 //   closes results, and the first worker to send panics: send on closed channel.
 // Fix: wg.add(1) before go::spawn.
-// EXPECT: gocxx-leak-wait-group line 21
+// EXPECT: gocxx-leak-wait-group line 23
+// EXPECT: gocxx-chan-send-after-close line 25
+// EXPECT: gocxx-chan-close-by-receiver line 35
 #include <gocxx/gocxx.hpp>
 
 #include <chrono>
