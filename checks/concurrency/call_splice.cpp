@@ -54,7 +54,9 @@ op copy_op(int to, int from, const op& call) {
 bool receives(const body& b) {
   for (const block& bl : b.blocks)
     for (const op& o : bl.ops)
-      if (o.kind == op_kind::recv || o.kind == op_kind::next || o.kind == op_kind::select) return true;
+      if (o.kind == op_kind::recv || o.kind == op_kind::next || o.kind == op_kind::select ||
+          o.kind == op_kind::once_enter || o.kind == op_kind::timer_stop)
+        return true;
   return false;
 }
 

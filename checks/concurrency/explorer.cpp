@@ -350,6 +350,23 @@ class explorer : explorer_view {
         }
         return advance(next, gi, steps, out);
       }
+      case op_kind::make_once: {
+        state next = s;
+        int made = make_object(next, object_kind::once);
+        next.objs[made].external = o.external;
+        bind(next, next.gs[gi], o.slot, made);
+        advance(next, gi, {}, out);
+        return;
+      }
+      case op_kind::once_enter: return enter_once(s, gi, o, obj, out);
+      case op_kind::once_exit: {
+        auto steps = step("returns from the function of " + quoted(o));
+        if (unknown) return advance(s, gi, steps, out);
+        state next = s;
+        next.objs[obj].count = 1;  // done
+        next.objs[obj].holder = -1;
+        return advance(next, gi, steps, out);
+      }
       case op_kind::timer_stop: return stop_timer(s, gi, o, obj, out);
       case op_kind::timer_reset: {
         auto steps = step("resets " + quoted(o));
@@ -636,6 +653,25 @@ class explorer : explorer_view {
         if (rc >= 0) g.last_select = rc;
       });
     }
+  }
+
+  // once.call(f): a done once skips f (last_ok 1); a free one is taken and
+  // f runs (last_ok 0); one whose f another goroutine runs -- or this one,
+  // a recursion (gocxx-leak-once-recursive) -- waits. Whether an unknown
+  // once runs f is an assumption, like any wait on an unknown object.
+  void enter_once(const state& s, size_t gi, const op& o, int obj, std::vector<transition>& out) const {
+    auto result = [](int r) { return [r](goroutine& g) { g.last_ok = r; }; };
+    if (is_unknown(s, obj)) {
+      advance(s, gi, {{o.loc, who(s, gi) + " finds " + quoted(o) + " done"}}, out, result(1), true);
+      advance(s, gi, {{o.loc, who(s, gi) + " runs the function of " + quoted(o)}}, out, result(0), true);
+      return;
+    }
+    const object_state& once = s.objs[obj];
+    if (once.count == 1) return advance(s, gi, {{o.loc, who(s, gi) + " finds " + quoted(o) + " done"}}, out, result(1));
+    if (once.holder >= 0) return;
+    state next = s;
+    next.objs[obj].holder = static_cast<int>(gi);
+    advance(next, gi, {{o.loc, who(s, gi) + " runs the function of " + quoted(o)}}, out, result(0));
   }
 
   // t.stop(): a pending timer is stopped (stop() returns true) -- or had

@@ -40,6 +40,7 @@ sync_type type_of(QualType t) {
   if (name == "cond" && runtime_model::in_top_namespace(rd, "go")) return sync_type::cond;
   if (name == "timer" && runtime_model::in_top_namespace(rd, "go")) return sync_type::timer;
   if (name == "ticker" && runtime_model::in_top_namespace(rd, "go")) return sync_type::ticker;
+  if (name == "once" && runtime_model::in_top_namespace(rd, "go")) return sync_type::once;
   return sync_type::none;
 }
 
@@ -128,6 +129,7 @@ bool is_blocking_method(sync_type on, llvm::StringRef name) {
   if (on == sync_type::mutex) return name == "lock" || name == "scoped";
   if (on == sync_type::rwmutex) return name == "lock" || name == "rlock";
   if (on == sync_type::cond) return name == "wait";
+  if (on == sync_type::once) return name == "call";
   return false;
 }
 

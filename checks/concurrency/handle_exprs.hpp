@@ -14,7 +14,7 @@ namespace gocxx::concurrency {
 // The kind of synchronisation object a type denotes.
 // A go::context is followed as the channel its done() returns.
 // A go::timer or go::ticker is followed as the channel its c() returns.
-enum class sync_type { none, chan, wait_group, mutex, rwmutex, context, cond, timer, ticker };
+enum class sync_type { none, chan, wait_group, mutex, rwmutex, context, cond, timer, ticker, once };
 
 // The synchronisation object a value, reference or pointer of type t holds
 // or denotes (a `go::mutex*` parameter denotes the caller's mutex).

@@ -323,6 +323,7 @@ op body_builder::init_op(sync_type t, const Expr* init, int slot, SourceLocation
   if (t == sync_type::mutex) return make_op(made ? op_kind::make_mutex : op_kind::make_unknown, loc, slot);
   if (t == sync_type::rwmutex) return make_op(made ? op_kind::make_rwmutex : op_kind::make_unknown, loc, slot);
   if (t == sync_type::cond) return cond_init_op(e, slot, loc);
+  if (t == sync_type::once) return make_op(made ? op_kind::make_once : op_kind::make_unknown, loc, slot);
   if (t == sync_type::timer || t == sync_type::ticker) {
     // `go::timer t(d);`: armed from its declaration. (strip() would take
     // the constructor's argument for a conversion.)
@@ -400,6 +401,7 @@ void body_builder::read_await(const CoawaitExpr* a) {
   const CXXMethodDecl* m = method_of(call, on);
   if (!m || !is_blocking_method(on, m->getName())) return;
   awaited_calls_.insert(call);
+  if (on == sync_type::once) return read_once_call(call);
   const Expr* object = call->getImplicitObjectArgument();
   int slot = slot_for(object);
   if (slot >= 0) consume(object);

@@ -134,6 +134,7 @@ class body_builder {
   static const FunctionDecl* callable_body(const Expr* fn_expr, const LambdaExpr*& lambda);
   std::vector<std::pair<slot_key, int>> captured(const LambdaExpr* lambda, const body& cb);
   void read_run(const CallExpr* call);
+  void read_once_call(const CXXMemberCallExpr* call);
   void read_spawn(const CallExpr* call);
 
   // --- model_passes.cpp: once a body is read ---------------------------------

@@ -235,6 +235,70 @@ void body_builder::read_run(const CallExpr* call) {
   emit_call(std::move(o));
 }
 
+// `co_await o.call(f)`: a body of its own spliced in, which enters the
+// once (waiting while another goroutine runs f), skips f when it is done,
+// else runs f's body (spliced: captures bound, written ones copied back)
+// and marks the once done:
+//
+//   0: once_enter o  -- last_ok: 1 done -> 2, 0 -> 1
+//   1: f's body; once_exit o  -> 2
+//   2: exit
+void body_builder::read_once_call(const CXXMemberCallExpr* call) {
+  const Expr* object = call->getImplicitObjectArgument();
+  int once = slot_for(object);
+  const LambdaExpr* lambda = nullptr;
+  const FunctionDecl* fn = call->getNumArgs() == 1 ? callable_body(call->getArg(0), lambda) : nullptr;
+  int fn_index = fn && !shared_.in_progress.count(fn) && call_depth_ < max_call_depth
+                     ? body_builder(ctx_, prog_, shared_, depth_, call_depth_ + 1).build(fn)
+                     : -1;
+  if (fn_index < 0 || shared_.in_progress.count(fn) || once < 0)
+    return emit(make_op(op_kind::escape_globals, call->getBeginLoc()));
+  consume(object);
+  const body& fb = prog_.bodies[static_cast<size_t>(fn_index)];
+  const std::string name = body_->slot_names[static_cast<size_t>(once)];
+  body w;
+  w.decl = fn;
+  w.name = fb.name;
+  w.blocks.resize(3);
+  w.entry = 0;
+  w.exit = 2;
+  const int w_once = w.slot(slot_key{}, name);
+  op run = make_op(op_kind::call, call->getBeginLoc());
+  run.callee = fn_index;
+  op outer = make_op(op_kind::call, call->getBeginLoc());
+  for (auto& [key, from] : captured(lambda, fb)) {
+    int to = callee_slot(fb, key);
+    if (to < 0) continue;
+    int mid = w.slot(slot_key{}, fb.slot_names[static_cast<size_t>(to)]);
+    run.bindings.push_back({to, mid});
+    outer.bindings.push_back({mid, from});
+    if (writes(fb, to)) {
+      run.copy_back.push_back({mid, to});
+      outer.copy_back.push_back({from, mid});
+    }
+  }
+  // f's globals are the caller's: the same keys in w, mapped on by the
+  // outer splice.
+  op enter = make_op(op_kind::once_enter, call->getExprLoc(), w_once);
+  enter.text = name;
+  op exit = make_op(op_kind::once_exit, call->getExprLoc(), w_once);
+  exit.text = name;
+  w.blocks[0].ops.push_back(enter);
+  w.blocks[0].branch = branch_kind::last_ok;
+  w.blocks[0].succs = {2, 1};
+  w.blocks[1].ops.push_back(std::move(run));
+  w.blocks[1].ops.push_back(exit);
+  w.blocks[1].succs = {2};
+  splice_calls(w, prog_);
+  spliced_blocks_ += w.blocks.size();
+  if (body_->blocks.size() + spliced_blocks_ > max_spliced_blocks)
+    return emit(make_op(op_kind::escape_globals, call->getBeginLoc()));
+  outer.bindings.push_back({w_once, once});
+  outer.callee = static_cast<int>(prog_.bodies.size());
+  prog_.bodies.push_back(std::move(w));
+  emit(std::move(outer));
+}
+
 void body_builder::read_spawn(const CallExpr* call) {
   op o = make_op(op_kind::spawn, call->getBeginLoc());
   if (call->getNumArgs() < 1) return;

@@ -38,7 +38,7 @@
 
 namespace gocxx::concurrency {
 
-enum class object_kind : std::uint8_t { chan, wait_group, mutex, rwmutex, flag, cond };
+enum class object_kind : std::uint8_t { chan, wait_group, mutex, rwmutex, flag, cond, once };
 
 // What a slot stands for: a variable (`var`), a handle field of the object
 // a variable holds or points to (`var` and `field`; a null `var` is *this),
@@ -77,6 +77,9 @@ enum class op_kind : std::uint8_t {
   cond_wait,     // unlocks the cond's mutex, waits for a signal, locks it again
   cond_signal,   // wakes the goroutine that has waited longest, if any
   cond_broadcast,
+  make_once,    // slot = a go::once not yet run
+  once_enter,   // once.call(): last_ok 1 when done (skip the function), else 0 and the goroutine runs it (others wait)
+  once_exit,    // the function has returned: done, and the waiting goroutines skip it
   timer_stop,   // the slot's timer or ticker stops; a timer's stop() result (it was pending) is the last_ok
   timer_reset,  // the slot's timer or ticker runs again (a value already buffered stays, as in Go 1.19)
   set_flag,     // the slot's bool = amount (0, 1; -1 unknown)
@@ -111,6 +114,7 @@ inline bool makes_object(op_kind k) {
     case op_kind::make_flag:
     case op_kind::make_context:
     case op_kind::make_cond:
+    case op_kind::make_once:
     case op_kind::spawn: return true;
     default: return false;
   }
