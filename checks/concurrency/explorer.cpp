@@ -3,8 +3,10 @@
 // Invariants:
 // - A goroutine is always either done or at an operation (settle() moves it
 //   through the blocks that have none, taking their branches).
-// - An object index, once given, is never reused; goroutines are never
-//   removed (a done goroutine keeps its index: mutex holders refer to it).
+// - Goroutines are never removed (a done goroutine keeps its index: mutex
+//   holders refer to it). Objects nothing can reach are dropped and the
+//   others renumbered as a state is added (drop_unreachable): an object
+//   index means something only within its state.
 // - An operation on an unknown object is always enabled and changes nothing
 //   but the goroutine's position.
 #include "explorer.hpp"
@@ -73,6 +75,7 @@ class explorer : explorer_view {
   };
 
   void add(state s, long parent, std::vector<path_step> steps) {
+    drop_unreachable(s);
     std::string key = encode(s);
     if (visited_.count(key)) return;
     if (nodes_.size() >= limits_.max_states) {
@@ -99,21 +102,23 @@ class explorer : explorer_view {
   }
 
   // Slots that an operation of unknown multiplicity uses: an object bound to
-  // one becomes unknown.
+  // one becomes unknown -- or uncounted, when every such operation on the
+  // slot is a send (a generator's loop) and the object an unbuffered channel.
   void find_tainted_slots() {
     tainted_.resize(prog_.bodies.size());
     for (size_t b = 0; b < prog_.bodies.size(); ++b) {
       const body& bd = prog_.bodies[b];
-      tainted_[b].assign(bd.slots.size(), false);
+      tainted_[b].assign(bd.slots.size(), taint::none);
       for (const block& bl : bd.blocks)
         for (const op& o : bl.ops) {
           if (!o.imprecise) continue;
-          auto mark = [&](int slot) {
-            if (slot >= 0 && static_cast<size_t>(slot) < tainted_[b].size()) tainted_[b][slot] = true;
+          auto mark = [&](int slot, taint t) {
+            if (slot >= 0 && static_cast<size_t>(slot) < tainted_[b].size())
+              tainted_[b][slot] = std::max(tainted_[b][slot], t);
           };
-          mark(o.slot);
-          for (const select_case& c : o.cases) mark(c.slot);
-          for (auto [to, from] : o.bindings) mark(from);
+          mark(o.slot, o.kind == op_kind::send ? taint::sends : taint::all);
+          for (const select_case& c : o.cases) mark(c.slot, taint::all);
+          for (auto [to, from] : o.bindings) mark(from, taint::all);
         }
     }
   }
@@ -121,7 +126,13 @@ class explorer : explorer_view {
   void bind(state& s, goroutine& g, int slot, int o) const {
     if (slot < 0 || static_cast<size_t>(slot) >= g.env.size()) return;
     g.env[slot] = o;
-    if (o >= 0 && tainted_[g.body][slot]) s.objs[o].unknown = true;
+    if (o < 0) return;
+    object_state& x = s.objs[o];
+    taint t = tainted_[g.body][slot];
+    if (t == taint::sends && x.kind == object_kind::chan && x.cap == 0 && !x.nil && !x.timer && !x.context)
+      x.uncounted = true;
+    else if (t != taint::none)
+      x.unknown = true;
   }
 
   int make_object(state& s, object_kind k) const {
@@ -587,6 +598,7 @@ class explorer : explorer_view {
     };
     if (is_unknown(s, obj)) return advance(s, gi, steps, out, chosen, true);
     if (s.objs[obj].nil) return;
+    if (s.objs[obj].uncounted) return advance(s, gi, steps, out, chosen, true);
     state marked = s;  // who sent on it (the buffered-channel fix: blocked_findings.cpp)
     marked.objs[obj].senders |= std::uint32_t{1} << gi;
     const object_state& c = marked.objs[obj];
@@ -630,6 +642,16 @@ class explorer : explorer_view {
     }
     const object_state& c = s.objs[obj];
     if (c.nil) return;
+    if (c.uncounted && !c.closed) {
+      if (!held_by_another(s, gi, obj)) return;
+      return advance(
+          s, gi, steps, out,
+          [rc](goroutine& g) {
+            g.last_ok = 1;
+            if (rc >= 0) g.last_select = rc;
+          },
+          true);
+    }
     if (c.count > 0) {
       state next = s;
       --next.objs[obj].count;
@@ -776,8 +798,37 @@ class explorer : explorer_view {
   }
 
   // No goroutine can move: every one not done blocks forever.
+  // Whether a live goroutine other than gi holds obj (it may still send).
+  bool held_by_another(const state& s, size_t gi, int obj) const {
+    for (size_t h = 0; h < s.gs.size(); ++h) {
+      if (h == gi || s.gs[h].done) continue;
+      for (int e : s.gs[h].env)
+        if (e == obj) return true;
+    }
+    return false;
+  }
+
+  // Whether goroutine gi waits on an uncounted channel other than in a
+  // next() loop: with the right number of values it would have moved, so the
+  // state says nothing certain.
+  bool waits_on_uncounted(const state& s, size_t gi) const {
+    const goroutine& g = s.gs[gi];
+    const op& o = current(g);
+    auto uncounted = [&](int slot) {
+      int obj = object_of(g, slot);
+      return obj >= 0 && !s.objs[obj].unknown && s.objs[obj].uncounted;
+    };
+    if (o.kind == op_kind::recv) return uncounted(o.slot);
+    if (o.kind == op_kind::select)
+      for (const select_case& c : o.cases)
+        if (!c.is_send && uncounted(c.slot)) return true;
+    return false;
+  }
+
   void blocked(size_t at) {
     const state& s = nodes_[at].s;
+    for (size_t gi = 0; gi < s.gs.size(); ++gi)
+      if (!s.gs[gi].done && waits_on_uncounted(s, gi)) return;
     for (size_t gi = 0; gi < s.gs.size(); ++gi) {
       finding f;
       if (!s.gs[gi].done && why_blocked(*this, s, gi, f)) report(std::move(f), at, {});
@@ -811,7 +862,8 @@ class explorer : explorer_view {
   }
 
   explore_limits limits_;
-  std::vector<std::vector<bool>> tainted_;
+  enum class taint : std::uint8_t { none, sends, all };
+  std::vector<std::vector<taint>> tainted_;
   std::vector<node> nodes_;
   std::unordered_map<std::string, size_t> visited_;
   std::deque<size_t> queue_;

@@ -2,6 +2,42 @@
 
 namespace gocxx::concurrency {
 
+void drop_unreachable(state& s) {
+  std::vector<int> to(s.objs.size(), -1);
+  std::vector<int> work;
+  auto reach = [&](int o) {
+    if (o >= 0 && static_cast<size_t>(o) < to.size() && to[o] < 0) {
+      to[o] = 0;
+      work.push_back(o);
+    }
+  };
+  for (const goroutine& g : s.gs)
+    for (int e : g.env) reach(e);
+  while (!work.empty()) {
+    const object_state& o = s.objs[static_cast<size_t>(work.back())];
+    work.pop_back();
+    reach(o.parent);
+    reach(o.cond_mutex);
+  }
+  int kept = 0;
+  for (int& t : to)
+    if (t == 0) t = kept++;
+  if (kept == static_cast<int>(s.objs.size())) return;
+  auto map = [&](int o) { return o >= 0 ? to[static_cast<size_t>(o)] : o; };
+  std::vector<object_state> objs;
+  objs.reserve(static_cast<size_t>(kept));
+  for (size_t i = 0; i < s.objs.size(); ++i) {
+    if (to[i] < 0) continue;
+    object_state o = std::move(s.objs[i]);
+    o.parent = map(o.parent);
+    o.cond_mutex = map(o.cond_mutex);
+    objs.push_back(std::move(o));
+  }
+  s.objs = std::move(objs);
+  for (goroutine& g : s.gs)
+    for (int& e : g.env) e = map(e);
+}
+
 void put(std::string& out, long v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
 
 std::string encode(const state& s) {
@@ -11,7 +47,7 @@ std::string encode(const state& s) {
   put(out, static_cast<long>(s.objs.size()));
   for (const object_state& o : s.objs) {
     put(out, (static_cast<long>(o.kind) << 8) | (o.unknown << 0) | (o.nil << 1) | (o.closed << 2) | (o.timer << 3) |
-                 (o.shared << 4) | (o.external << 5) | (o.ticker << 6) | (o.armed << 7));
+                 (o.shared << 4) | (o.external << 5) | (o.ticker << 6) | (o.armed << 7) | (o.uncounted << 8));
     put(out, (static_cast<long>(o.cap) << 32) ^ static_cast<unsigned>(o.count));
     put(out, o.holder);
     put(out, static_cast<long>(o.readers));

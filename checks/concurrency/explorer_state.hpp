@@ -20,7 +20,13 @@ struct object_state {
   bool closed = false;
   bool timer = false;  // the channel of go::after, a go::timer or a go::ticker (ticker)
   bool ticker = false;
-  bool armed = false;   // a go::timer not yet fired or stopped; a go::ticker not stopped
+  bool armed = false;  // a go::timer not yet fired or stopped; a go::ticker not stopped
+  // An unbuffered channel some goroutine sends on in a loop of unknown trip
+  // count (a generator): how many values go through is not known, so its
+  // sends complete as assumptions and a receive gets a value (also an
+  // assumption) while another live goroutine holds it; whether it is closed
+  // is known. Only a next() loop over it that nothing can end is reported.
+  bool uncounted = false;
   bool shared = false;  // held by a second goroutine at some point
   int cap = 0;
   int count = 0;                                // channel: buffered values; wait group: the counter
@@ -78,6 +84,12 @@ struct state {
 
 // A byte string equal for equal states (every field the search depends on).
 std::string encode(const state& s);
+
+// Drops the objects no goroutine can reach any more (no slot of a goroutine,
+// live or done, holds them, nor a context or cond that is reached) and
+// renumbers the others in order: a loop that makes an object on every turn
+// (a timer, a channel) then comes back to a state it has seen.
+void drop_unreachable(state& s);
 
 // Appends v to a key (encode(), and the positions settle() has taken).
 void put(std::string& out, long v);
