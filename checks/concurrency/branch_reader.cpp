@@ -56,7 +56,7 @@ void branch_reader::read(const CFGBlock& b, block& out) {
       if (*trips <= max_unrolled_trips) {
         out.branch = branch_kind::counted;
         out.trips = *trips;
-        out.loop_index = as_counted_loop(*f)->index;
+        if (std::optional<counted_loop> loop = as_counted_loop(*f)) out.loop_index = loop->index;
       }
       return;
     }

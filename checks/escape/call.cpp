@@ -7,6 +7,7 @@
 
 #include <clang/AST/Attr.h>
 #include <clang/Basic/Builtins.h>
+#include <clang/Basic/SourceManager.h>
 #include <llvm/ADT/SmallVector.h>
 
 using namespace clang;
@@ -113,6 +114,20 @@ void graph_builder::impl::call(const hole& k, const CallExpr* ce) {
 // for a function of this batch, by its summary otherwise, and to the heap
 // when there is neither. `object` is the location of the object a
 // constructor initialises (-1 otherwise).
+namespace {
+
+// The constructor's class has a user-provided copy constructor.
+bool copies_by_its_own_rules(const FunctionDecl* ctor) {
+  const auto* c = dyn_cast<CXXConstructorDecl>(ctor);
+  const CXXRecordDecl* rd = c ? c->getParent()->getDefinition() : nullptr;
+  if (!rd) return false;
+  for (const CXXConstructorDecl* other : rd->ctors())
+    if (other->isCopyConstructor() && other->isUserProvided()) return true;
+  return false;
+}
+
+}  // namespace
+
 void graph_builder::impl::apply_callee(const hole& k, const FunctionDecl* callee, bool virtual_call, int this_temp,
                                        llvm::ArrayRef<const Expr*> args, int object, SourceLocation at) {
   llvm::SmallVector<int, 8> temps;
@@ -172,11 +187,19 @@ void graph_builder::impl::apply_callee(const hole& k, const FunctionDecl* callee
   if (sum && sum->result_escapes && object >= 0)
     g_.flow(g_.root(root_kind::unknown), static_cast<unsigned>(object), -1, at, "object escapes in the constructor");
   if (this_temp >= 0) {
+    // A constructor that stores its own address into its object makes the
+    // object hold its own address, and it escapes once what the object holds
+    // is read out to somewhere that outlives it: the flow is kept. Except
+    // for a class that copies itself by its own rules (a user-provided copy
+    // constructor) and either is the standard library's (std::string's small
+    // buffer, whose address its constructor hands to memcpy) or whose
+    // constructor reads nothing out: a copy of it does not carry the
+    // self-pointer, which is all a value flow of the object would say.
     const param_leaks* tl = sum && sum->has_this ? &sum->this_param : nullptr;
-    if (tl && tl->results[1] != no_leak) {
-      // A constructor that stores its own address into its object (a
-      // self-pointer, as in a small-string buffer) makes no address leave
-      // the object: not a flow the callers need to see.
+    const bool reads_out =
+        tl && (tl->heap_definite != no_leak || tl->heap_unknown != no_leak || tl->results[0] != no_leak);
+    if (tl && tl->results[1] != no_leak && copies_by_its_own_rules(callee) &&
+        (!reads_out || ctx_.getSourceManager().isInSystemHeader(callee->getLocation()))) {
       param_leaks copy = *tl;
       copy.results[1] = no_leak;
       apply(&copy, this_temp);

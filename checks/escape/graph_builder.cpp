@@ -7,6 +7,7 @@
 
 #include "runtime_model/runtime_model.hpp"
 
+#include <clang/Basic/SourceManager.h>
 #include <clang/AST/StmtCXX.h>
 
 using namespace clang;
@@ -206,6 +207,8 @@ void graph_builder::impl::walk_function(const FunctionDecl* fd) {
   if (const auto* md = dyn_cast<CXXMethodDecl>(fd); md && md->getParent()->isLambda()) lambda_ = md->getParent();
   depth_ = 1;
   const Stmt* body = fd->getBody();
+  looping_labels_.clear();
+  find_looping_labels(body);
   if (cur_->coroutine) {
     // The frame keeps the parameters (and `this`) for as long as the task
     // lives: they flow into the result, and so does everything co_returned.
@@ -232,6 +235,30 @@ void graph_builder::impl::walk_function(const FunctionDecl* fd) {
   if (body) stmt(body);
   fn_ = nullptr;
   cur_ = nullptr;
+}
+
+// Labels a goto jumps back to; with a computed goto (`goto *p`), every label
+// whose address is taken.
+void graph_builder::impl::find_looping_labels(const Stmt* body) {
+  const SourceManager& sm = ctx_.getSourceManager();
+  std::vector<const Stmt*> work{body};
+  bool computed = false;
+  std::vector<const LabelDecl*> addressed;
+  while (!work.empty()) {
+    const Stmt* s = work.back();
+    work.pop_back();
+    if (!s) continue;
+    if (const auto* g = dyn_cast<GotoStmt>(s)) {
+      const LabelStmt* target = g->getLabel()->getStmt();
+      if (target && !sm.isBeforeInTranslationUnit(g->getBeginLoc(), target->getBeginLoc()))
+        looping_labels_.insert(g->getLabel());
+    }
+    if (isa<IndirectGotoStmt>(s)) computed = true;
+    if (const auto* a = dyn_cast<AddrLabelExpr>(s)) addressed.push_back(a->getLabel());
+    if (isa<LambdaExpr>(s)) continue;  // a body of its own
+    for (const Stmt* c : s->children()) work.push_back(c);
+  }
+  if (computed) looping_labels_.insert(addressed.begin(), addressed.end());
 }
 
 bool graph_builder::impl::is_ctor() const { return isa<CXXConstructorDecl>(fn_); }

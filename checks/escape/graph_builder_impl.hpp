@@ -23,6 +23,7 @@
 #include <llvm/ADT/DenseMap.h>
 #include <llvm/ADT/SmallVector.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -107,6 +108,8 @@ class graph_builder::impl {
   function_locations* cur_ = nullptr;
   const clang::CXXRecordDecl* lambda_ = nullptr;  // the closure type when fn_ is a lambda's operator()
   unsigned depth_ = 1;
+  std::set<const clang::LabelDecl*> looping_labels_;  // of fn_: targets of a goto that comes after them
+  void find_looping_labels(const clang::Stmt* body);
 
   // ---- graph_builder.cpp: locations, functions, closures ----
 
@@ -169,6 +172,8 @@ class graph_builder::impl {
   // ---- runtime_calls.cpp: the go:: runtime API ----
 
   void to_root(root_kind r, const clang::Expr* a, const char* why);
+  void invoke_callables(llvm::ArrayRef<const clang::Expr*> args, clang::SourceLocation at);
+  void invoke_callable(const clang::Expr* a, clang::SourceLocation at);
   void runtime_call(const hole& k, const clang::CallExpr* ce, const clang::FunctionDecl* callee,
                     runtime_model::escape_api api, const clang::Expr* object, bool object_is_pointer,
                     llvm::ArrayRef<const clang::Expr*> args);

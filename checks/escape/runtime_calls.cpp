@@ -52,6 +52,80 @@ void graph_builder::impl::to_root(root_kind r, const Expr* a, const char* why) {
   any(root_hole(r, a->getExprLoc(), why), a);
 }
 
+namespace {
+
+// The operator() a value of type t runs when called, if one can be named: a
+// lambda's, or the only non-template one of a class. Null otherwise (a
+// generic lambda, overloads, std::function).
+const CXXMethodDecl* call_operator(QualType t) {
+  const CXXRecordDecl* rd = t.getNonReferenceType()->getAsCXXRecordDecl();
+  if (!rd || !rd->hasDefinition()) return nullptr;
+  rd = rd->getDefinition();
+  if (rd->isLambda()) return rd->isGenericLambda() ? nullptr : rd->getLambdaCallOperator();
+  const CXXMethodDecl* found = nullptr;
+  for (const CXXMethodDecl* m : rd->methods()) {
+    if (m->getOverloadedOperator() != OO_Call) continue;
+    if (found) return nullptr;
+    found = m;
+  }
+  for (const Decl* d : rd->decls())
+    if (const auto* ft = dyn_cast<FunctionTemplateDecl>(d);
+        ft && isa<CXXMethodDecl>(ft->getTemplatedDecl()) &&
+        cast<CXXMethodDecl>(ft->getTemplatedDecl())->getOverloadedOperator() == OO_Call)
+      return nullptr;
+  return found;
+}
+
+bool may_be_called(QualType t) {
+  t = t.getNonReferenceType();
+  if (t->isFunctionPointerType() || t->isFunctionType() || t->isMemberFunctionPointerType()) return true;
+  const CXXRecordDecl* rd = t->getAsCXXRecordDecl();
+  if (!rd || !rd->hasDefinition()) return false;
+  rd = rd->getDefinition();
+  if (rd->isLambda()) return true;
+  for (const CXXMethodDecl* m : rd->methods())
+    if (m->getOverloadedOperator() == OO_Call) return true;
+  for (const Decl* d : rd->decls())
+    if (const auto* ft = dyn_cast<FunctionTemplateDecl>(d))
+      if (const auto* m = dyn_cast<CXXMethodDecl>(ft->getTemplatedDecl()); m && m->getOverloadedOperator() == OO_Call)
+        return true;
+  return false;
+}
+
+}  // namespace
+
+// A runtime call or constructor given something callable may call it
+// (go::defer runs it at the end of the scope, once::call and go::blocking
+// during the call): each callable argument's operator() runs, the closure
+// as its receiver, so what its body does with the captures counts here --
+// a virtual call through a by-reference capture leaks what it is given.
+void graph_builder::impl::invoke_callables(llvm::ArrayRef<const Expr*> args, SourceLocation at) {
+  for (const Expr* a : args)
+    if (may_be_called(a->getType())) invoke_callable(a, at);
+}
+
+void graph_builder::impl::invoke_callable(const Expr* a, SourceLocation at) {
+  // A function named directly: called with no arguments.
+  const Expr* s = a->IgnoreParenImpCasts();
+  if (const auto* u = dyn_cast<UnaryOperator>(s); u && u->getOpcode() == UO_AddrOf) s = u->getSubExpr();
+  if (const auto* dre = dyn_cast<DeclRefExpr>(s))
+    if (const auto* fd = dyn_cast<FunctionDecl>(dre->getDecl()); fd && !isa<CXXMethodDecl>(fd)) {
+      apply_callee(discard_hole, fd, /*virtual_call=*/false, -1, {}, -1, at);
+      return;
+    }
+  const CXXMethodDecl* op = call_operator(a->getType());
+  if (!op || op->isVirtual()) {
+    // Who knows what it runs: everything it holds leaks.
+    any(unknown(a->getExprLoc(), "a callable the analysis cannot follow"), a);
+    return;
+  }
+  unsigned closure = temp(at, "{closure}");
+  value(loc_hole(closure, a->getExprLoc(), "callable"), a);
+  unsigned self = temp(at, "{this}");
+  g_.flow(self, closure, -1, at, "receiver");
+  apply_callee(discard_hole, op, /*virtual_call=*/false, static_cast<int>(self), {}, -1, at);
+}
+
 void graph_builder::impl::runtime_call(const hole& k, const CallExpr* ce, const FunctionDecl* callee, escape_api api,
                                        const Expr* object, bool object_is_pointer, llvm::ArrayRef<const Expr*> args) {
   SourceLocation at = ce->getExprLoc();
@@ -168,6 +242,7 @@ void graph_builder::impl::runtime_call(const hole& k, const CallExpr* ce, const 
     case escape_api::other_function:
     case escape_api::other_ctor:
     case escape_api::none:
+      invoke_callables(args, at);
       // Other runtime calls keep nothing beyond what they return (an
       // awaiter, a context...); a raw pointer they are given may be kept.
       if (object) {
@@ -203,6 +278,9 @@ void graph_builder::impl::runtime_construct(const hole& k, const CXXConstructExp
       return;
     default: {
       const CXXConstructorDecl* ctor = ce->getConstructor();
+      // go::spawn's callable (converted to spawn_callable) runs in the new
+      // goroutine: the spawn rules and the join proofs decide about it.
+      if (runtime_model::record_or_template_name(ctor->getParent()) != "spawn_callable") invoke_callables(args, at);
       for (unsigned i = 0; i < args.size(); ++i) {
         const Expr* a = args[i];
         QualType pt = i < ctor->getNumParams() ? ctor->getParamDecl(i)->getType() : a->getType();
@@ -244,6 +322,21 @@ void graph_builder::impl::new_args(unsigned a, const FunctionDecl* callee, llvm:
     if (rd && !rd->isAggregate() && args.empty() && !rd->hasTrivialDefaultConstructor()) {
       for (const CXXConstructorDecl* c : rd->ctors())
         if (c->getMinRequiredArguments() == 0 && !c->isCopyOrMoveConstructor()) candidate_ctor(a, c, args, at);
+    }
+    // An aggregate's bases and members that the arguments do not cover are
+    // default-constructed, in place: a base constructor that stores `this`
+    // stores the new object's address.
+    if (rd && rd->isAggregate()) {
+      unsigned i = 0;
+      auto default_construct = [&](QualType t) {
+        const CXXRecordDecl* part = t->getAsCXXRecordDecl();
+        if (i++ < args.size() || !part || !(part = part->getDefinition()) || part->hasTrivialDefaultConstructor())
+          return;
+        for (const CXXConstructorDecl* c : part->ctors())
+          if (c->getMinRequiredArguments() == 0 && !c->isCopyOrMoveConstructor()) candidate_ctor(a, c, {}, at);
+      };
+      for (const CXXBaseSpecifier& b : rd->bases()) default_construct(b.getType());
+      for (const FieldDecl* f : rd->fields()) default_construct(f->getType());
     }
     return;
   }

@@ -2,6 +2,11 @@
 // the scope depth that blocks and loops open (a variable declared deeper
 // than a location it flows into is outlived by it), declarations, returns,
 // and the destructor a local runs at scope exit.
+//
+// A label that a later goto jumps back to starts a loop (Go: a "looping"
+// label raises loopDepth): what follows it in its block is one level
+// deeper, until the block ends -- an object made after the label does not
+// outlive the iteration, and one that is kept across it must escape.
 #include "escape/graph_builder_impl.hpp"
 
 #include <clang/AST/StmtCXX.h>
@@ -25,6 +30,9 @@ void graph_builder::impl::stmt(const Stmt* s) {
     case Stmt::IfStmtClass:
     case Stmt::SwitchStmtClass:
     case Stmt::CXXCatchStmtClass: {
+      // Restored, not decremented: a looping label inside raises the depth
+      // until the end of its block.
+      const unsigned outer = depth_;
       ++depth_;
       // The exception variable gets its location here, at the handler's
       // depth; the exception object comes from the heap: nothing of ours.
@@ -43,13 +51,17 @@ void graph_builder::impl::stmt(const Stmt* s) {
         if (const Expr* inc = rf->getInc(); inc && !inc->getType()->isPointerType()) stmt(inc);
         stmt(rf->getLoopVarStmt());
         stmt(rf->getBody());
-        --depth_;
+        depth_ = outer;
         return;
       }
       for (const Stmt* child : s->children()) stmt(child);
-      --depth_;
+      depth_ = outer;
       return;
     }
+    case Stmt::LabelStmtClass:
+      if (looping_labels_.count(cast<LabelStmt>(s)->getDecl())) ++depth_;
+      stmt(cast<LabelStmt>(s)->getSubStmt());
+      return;
     case Stmt::DeclStmtClass:
       for (const Decl* d : cast<DeclStmt>(s)->decls()) decl(d);
       return;

@@ -310,3 +310,44 @@ go::ptr<HeapNode> store_heap_object() {
   n->target = &x;
   return n;
 }
+
+// A deferred closure calling through a virtual receiver (Go: an interface):
+// what it is given leaks.
+struct Sink {
+  virtual void take(int* p) = 0;
+  virtual ~Sink() = default;
+};
+void deferred_iface(Sink* s) {      // CASE: deferred_iface_s
+  auto x = go::new_<int>();         // CASE: deferred_iface_x
+  go::defer d([&] { s->take(x.get()); });
+}
+
+int deferred_benign() {
+  auto x = go::new_<int>();  // CASE: deferred_benign
+  go::defer d([&] { *x = 2; });
+  return 0;
+}
+
+// A loop made by a backward goto: an object kept across iterations escapes,
+// one used within an iteration does not.
+int goto_loop() {
+  int* outer = nullptr;
+  int i = 0;
+loop:
+  auto z = go::new_<int>(i);  // CASE: goto_loop
+  if (outer) i += *outer;
+  outer = z.get();
+  if (++i < 3) goto loop;
+  return *outer;
+}
+
+int goto_local() {
+  int i = 0, sum = 0;
+again:
+  {
+    auto t = go::new_<int>(i);  // CASE: goto_local
+    sum += *t;
+  }
+  if (++i < 3) goto again;
+  return sum;
+}

@@ -392,4 +392,58 @@ func storeHeapObject() *Node {
 	return n
 }
 
+type Sink interface{ Take(p *int) }
+
+// A deferred closure calling through an interface: what it is given leaks.
+//
+//go:noinline
+func deferredIface(s Sink) { // CASE: deferred_iface_s
+	x := new(int) // CASE: deferred_iface_x
+	defer func() { s.Take(x) }()
+}
+
+//go:noinline
+func deferredBenign() int {
+	x := new(int) // CASE: deferred_benign
+	defer func() { *x = 2 }()
+	return 0
+}
+
+// A loop made by a backward goto: an object kept across iterations escapes,
+// one used within an iteration does not.
+//
+//go:noinline
+func gotoLoop() int {
+	var outer *int
+	i := 0
+loop:
+	z := new(int) // CASE: goto_loop
+	*z = i
+	if outer != nil {
+		i += *outer
+	}
+	outer = z
+	i++
+	if i < 3 {
+		goto loop
+	}
+	return *outer
+}
+
+//go:noinline
+func gotoLocal() int {
+	i, sum := 0, 0
+again:
+	{
+		t := new(int) // CASE: goto_local
+		*t = i
+		sum += *t
+	}
+	i++
+	if i < 3 {
+		goto again
+	}
+	return sum
+}
+
 func main() {}
