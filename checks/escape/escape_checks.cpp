@@ -6,6 +6,7 @@
 
 #include "concurrency/join_proof.hpp"
 #include "escape/analysis.hpp"
+#include "escape/stack_rewrite.hpp"
 
 #include <clang/Basic/SourceManager.h>
 
@@ -72,8 +73,17 @@ void heap_to_stack_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
   const clang::SourceManager& sm = ctx.getSourceManager();
   for (const escape_item& item : result.items) {
     if (item.kind != item_kind::alloc || item.alloc != alloc_kind::new_ || item.escapes || item.forced_heap) continue;
-    diag(sm, item.pos, item.name + " does not escape; it can live on the stack")
-        .data({{"verdict", "does-not-escape"}, {"name", item.name}});
+    auto b = diag(sm, item.pos, item.name + " does not escape; it can live on the stack");
+    b.data({{"verdict", "does-not-escape"}, {"name", item.name}});
+    const auto* call = llvm::dyn_cast_or_null<clang::CallExpr>(item.expr);
+    if (!call) continue;
+    stack_rewrite plan = plan_stack_rewrite(ctx, call);
+    if (!plan.possible) {
+      b.note(item.pos, "no fix-it: " + plan.why_not);
+      continue;
+    }
+    b.fix_insert(plan.insert_at, plan.declaration);
+    b.fix_replace(plan.call, plan.replacement);
   }
 }
 

@@ -1,0 +1,34 @@
+// The fix-it of gocxx-escape-heap-to-stack: a go::new_ whose object does
+// not escape becomes a go::local in the scope of the statement that makes
+// it, and the handle is taken from it (runtime-api.md, "What the
+// stack-allocation rewrite produces"):
+//
+//   auto p = go::new_<T>(args);    ->   go::local<T> p_obj(args);
+//                                       auto p = p_obj.ptr();
+//
+// The same for a spelled type (`go::ptr<T> p = ...`) and for an assignment
+// statement (`p = go::new_<T>(args);`). The analysis' "does not escape"
+// says the object outlives no location of a shallower scope than the
+// statement, so a local declared just before the statement lives long
+// enough: in a loop body it is a fresh object each iteration, as the
+// allocation was.
+#pragma once
+#include <clang/AST/ASTContext.h>
+#include <clang/AST/Expr.h>
+
+#include <string>
+
+namespace gocxx::escape {
+
+struct stack_rewrite {
+  bool possible = false;
+  std::string why_not;              // when not possible
+  clang::SourceLocation insert_at;  // the start of the statement
+  std::string declaration;          // `go::local<T> p_obj(args);` and a line break with the indentation
+  clang::CharSourceRange call;      // the go::new_ call
+  std::string replacement;          // `p_obj.ptr()`
+};
+
+stack_rewrite plan_stack_rewrite(clang::ASTContext& ctx, const clang::CallExpr* call);
+
+}  // namespace gocxx::escape
