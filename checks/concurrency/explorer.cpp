@@ -144,14 +144,16 @@ class explorer : explorer_view {
 
   // Whether an operation of g on object o cannot interact with any other
   // goroutine: no other live goroutine holds o.
-  bool exclusive(const state& s, size_t gi, int o) const {
-    if (is_unknown(s, o)) return true;
+  bool exclusive(const state& s, size_t gi, int o) const { return is_unknown(s, o) || !held_by_another(s, gi, o); }
+
+  // Whether a live goroutine other than gi holds obj.
+  bool held_by_another(const state& s, size_t gi, int obj) const {
     for (size_t h = 0; h < s.gs.size(); ++h) {
       if (h == gi || s.gs[h].done) continue;
       for (int e : s.gs[h].env)
-        if (e == o) return false;
+        if (e == obj) return true;
     }
-    return true;
+    return false;
   }
 
   bool is_local(const state& s, size_t gi) const {
@@ -797,17 +799,6 @@ class explorer : explorer_view {
     }
   }
 
-  // No goroutine can move: every one not done blocks forever.
-  // Whether a live goroutine other than gi holds obj (it may still send).
-  bool held_by_another(const state& s, size_t gi, int obj) const {
-    for (size_t h = 0; h < s.gs.size(); ++h) {
-      if (h == gi || s.gs[h].done) continue;
-      for (int e : s.gs[h].env)
-        if (e == obj) return true;
-    }
-    return false;
-  }
-
   // Whether goroutine gi waits on an uncounted channel other than in a
   // next() loop: with the right number of values it would have moved, so the
   // state says nothing certain.
@@ -825,6 +816,8 @@ class explorer : explorer_view {
     return false;
   }
 
+  // No goroutine can move: every one not done blocks forever (unless one
+  // waits on an uncounted channel).
   void blocked(size_t at) {
     const state& s = nodes_[at].s;
     for (size_t gi = 0; gi < s.gs.size(); ++gi)
