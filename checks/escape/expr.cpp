@@ -67,13 +67,16 @@ void graph_builder::impl::any(const hole& k, const Expr* e) {
 void graph_builder::impl::value(hole k, const Expr* e) {
   if (!e) return;
   e = e->IgnoreParens();
+  // A value without pointers carries no address (Go: HasPointers), read
+  // from memory or not: `go::new_<Bar>(x->a)` with an int `a` reads through
+  // x and keeps nothing of it. But a constructed object is still the object
+  // its constructor gets as `this`.
+  const bool no_pointers = !has_pointers(e->getType()) && !e->getType()->isRecordType();
+  if (!k.discard() && no_pointers) k = discard_hole;
   if (e->isGLValue()) {
     address(k.deref(), e);
     return;
   }
-  // A value without pointers carries no address (Go: HasPointers); but a
-  // constructed object is still the object its constructor gets as `this`.
-  if (!k.discard() && !has_pointers(e->getType()) && !e->getType()->isRecordType()) k = discard_hole;
   if (k.where.isInvalid()) k.where = e->getExprLoc();
   if (pass_through(k, e, &impl::value)) return;
   switch (e->getStmtClass()) {

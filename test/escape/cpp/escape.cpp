@@ -351,3 +351,14 @@ again:
   if (++i < 3) goto again;
   return sum;
 }
+
+// Only an int is read through x: x does not escape; y is stored.
+struct FieldRead {
+  int a;
+  int* b;
+};
+go::ptr<FieldRead> read_field(
+    FieldRead* x,  // CASE: read_field_x
+    int* y) {      // CASE: read_field_y
+  return go::new_<FieldRead>(x->a, y);
+}

@@ -446,4 +446,19 @@ again:
 	return sum
 }
 
+type FieldRead struct {
+	a int
+	b *int
+}
+
+// Only an int is read through x: x does not escape; y is stored.
+//
+//go:noinline
+func readField(
+	x *FieldRead, // CASE: read_field_x
+	y *int, // CASE: read_field_y
+) *FieldRead {
+	return &FieldRead{x.a, y}
+}
+
 func main() {}
