@@ -3,6 +3,7 @@
 
 #include <clang/AST/DeclTemplate.h>
 #include <clang/AST/ExprCXX.h>
+#include <clang/Basic/SourceManager.h>
 
 #include "runtime_model/runtime_model.hpp"
 
@@ -42,6 +43,24 @@ sync_type type_of(QualType t) {
   if (name == "ticker" && runtime_model::in_top_namespace(rd, "go")) return sync_type::ticker;
   if (name == "once" && runtime_model::in_top_namespace(rd, "go")) return sync_type::once;
   return sync_type::none;
+}
+
+bool is_library(const SourceManager& sm, const FunctionDecl* f) {
+  return f->getBuiltinID() != 0 || f->isImplicit() || runtime_model::within_namespace(f, "go") ||
+         runtime_model::within_namespace(f, "std") || sm.isInSystemHeader(f->getLocation());
+}
+
+const FunctionDecl* callable_body(const Expr* fn_expr, const LambdaExpr*& lambda) {
+  fn_expr = strip(fn_expr);
+  lambda = dyn_cast<LambdaExpr>(fn_expr);
+  const FunctionDecl* callee = nullptr;
+  if (lambda)
+    callee = lambda->getCallOperator();
+  else if (const auto* r = dyn_cast<DeclRefExpr>(fn_expr))
+    callee = dyn_cast<FunctionDecl>(r->getDecl());
+  if (callee) callee = callee->getDefinition();
+  if (!callee || !callee->hasBody() || callee->isDependentContext()) return nullptr;
+  return callee;
 }
 
 bool is_go_function(const FunctionDecl* f, llvm::StringRef name) {

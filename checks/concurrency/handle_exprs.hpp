@@ -5,6 +5,7 @@
 #include <clang/AST/Decl.h>
 #include <clang/AST/Expr.h>
 #include <clang/AST/ExprCXX.h>
+#include <clang/Basic/SourceManager.h>
 
 #include <optional>
 #include <string>
@@ -53,6 +54,15 @@ const clang::CoawaitExpr* as_await(const clang::Expr* e);
 
 // The awaited expression of a co_await, as written.
 const clang::Expr* awaited(const clang::CoawaitExpr* e);
+
+// Functions the model knows do not run the user's code: the runtime's and
+// the system headers' -- unless given something callable.
+bool is_library(const clang::SourceManager& sm, const clang::FunctionDecl* f);
+
+// The body a callable argument runs (go::spawn's, go::run's, once::call's):
+// a lambda's operator() (`lambda` set) or a function named directly; null
+// when there is no body the unit defines.
+const clang::FunctionDecl* callable_body(const clang::Expr* fn_expr, const clang::LambdaExpr*& lambda);
 
 // How messages name a variable.
 std::string var_name(const clang::ValueDecl* d);

@@ -41,9 +41,6 @@ std::vector<const clang::FieldDecl*> handle_fields(clang::QualType t, bool with_
 std::optional<const clang::ValueDecl*> object_base(const clang::Expr* e);
 // Whether f is a coroutine of the runtime (go::task<T>).
 bool returns_task(const clang::FunctionDecl* f);
-// Functions the model knows do not run the user's code: the runtime's and
-// the system headers' -- unless given something callable.
-bool is_library(const clang::SourceManager& sm, const clang::FunctionDecl* f);
 bool is_callable(clang::QualType t);
 
 struct shared_build {
@@ -131,7 +128,6 @@ class body_builder {
   static int callee_slot(const body& cb, const slot_key& key);
   static bool writes(const body& cb, int slot);
   void bind_argument(op& o, const body& cb, const FunctionDecl* def, const ParmVarDecl* p, const Expr* arg);
-  static const FunctionDecl* callable_body(const Expr* fn_expr, const LambdaExpr*& lambda);
   std::vector<std::pair<slot_key, int>> captured(const LambdaExpr* lambda, const body& cb);
   void read_run(const CallExpr* call);
   void read_once_call(const CXXMemberCallExpr* call);

@@ -153,20 +153,6 @@ void body_builder::bind_argument(op& o, const body& cb, const FunctionDecl* def,
   o.bases.push_back({p, *base});
 }
 
-// The body a go::spawn or go::run callable runs, and its lambda if any.
-const FunctionDecl* body_builder::callable_body(const Expr* fn_expr, const LambdaExpr*& lambda) {
-  fn_expr = strip(fn_expr);
-  lambda = dyn_cast<LambdaExpr>(fn_expr);
-  const FunctionDecl* callee = nullptr;
-  if (lambda)
-    callee = lambda->getCallOperator();
-  else if (const auto* r = dyn_cast<DeclRefExpr>(fn_expr))
-    callee = dyn_cast<FunctionDecl>(r->getDecl());
-  if (callee) callee = callee->getDefinition();
-  if (!callee || !callee->hasBody() || callee->isDependentContext()) return nullptr;
-  return callee;
-}
-
 // What a lambda captures, as (callee key, caller slot) pairs: its handle
 // variables, and the handle fields of the objects it captures (this, or a
 // variable).

@@ -50,13 +50,6 @@ bool returns_task(const FunctionDecl* f) {
   return rd && runtime_model::record_or_template_name(rd) == "task" && runtime_model::in_top_namespace(rd, "go");
 }
 
-// Functions the model knows do not run the user's code: the runtime's and
-// the system headers' -- unless given something callable.
-bool is_library(const SourceManager& sm, const FunctionDecl* f) {
-  return f->getBuiltinID() != 0 || f->isImplicit() || runtime_model::within_namespace(f, "go") ||
-         runtime_model::within_namespace(f, "std") || sm.isInSystemHeader(f->getLocation());
-}
-
 bool is_callable(QualType t) {
   t = t.getNonReferenceType();
   if (t->isFunctionPointerType() || t->isFunctionType() || t->isMemberFunctionPointerType()) return true;

@@ -21,12 +21,10 @@
 #include <clang/AST/ExprCXX.h>
 #include <clang/AST/RecursiveASTVisitor.h>
 
-#include <deque>
 #include <map>
 #include <set>
 
 #include "concurrency/handle_exprs.hpp"
-#include "runtime_model/runtime_model.hpp"
 
 namespace gocxx::concurrency {
 
@@ -38,15 +36,9 @@ namespace {
 struct once_key {
   const VarDecl* var = nullptr;
   const FieldDecl* field = nullptr;
-  bool operator<(const once_key& o) const { return std::tie(var, field) < std::tie(o.var, o.field); }
   bool operator==(const once_key& o) const { return var == o.var && field == o.field; }
   bool of_this() const { return !var && field; }
 };
-
-bool is_once(QualType t) {
-  const CXXRecordDecl* rd = runtime_model::record_of(t.getNonReferenceType());
-  return rd && runtime_model::record_or_template_name(rd) == "once" && runtime_model::in_top_namespace(rd, "go");
-}
 
 std::optional<once_key> key_of(const Expr* object) {
   object = object->IgnoreParenImpCasts();
@@ -62,21 +54,10 @@ std::optional<once_key> key_of(const Expr* object) {
   return std::nullopt;
 }
 
-// The function a callable argument runs: a lambda's operator(), or a
-// function named directly.
-const FunctionDecl* callable_function(const Expr* e) {
-  e = strip_temporaries(e);
-  if (const auto* l = dyn_cast<LambdaExpr>(e)) return l->getCallOperator();
-  if (const auto* r = dyn_cast<DeclRefExpr>(e)) return dyn_cast<FunctionDecl>(r->getDecl());
-  if (const auto* u = dyn_cast<UnaryOperator>(e); u && u->getOpcode() == UO_AddrOf)
-    return callable_function(u->getSubExpr());
-  return nullptr;
-}
-
 struct once_call {
   once_key key;
   const CallExpr* call;
-  const FunctionDecl* fn;  // what it runs; null when the model cannot name it
+  const FunctionDecl* fn;  // the body it runs; null when the unit has none
 };
 
 // A call the search can follow: the callee's definition, and whether the
@@ -109,14 +90,13 @@ class body_reader : public RecursiveASTVisitor<body_reader> {
     if (const auto* mc = dyn_cast<CXXMemberCallExpr>(call)) {
       const CXXMethodDecl* m = mc->getMethodDecl();
       const Expr* object = mc->getImplicitObjectArgument();
-      if (m && m->getName() == "call" && object && is_once(object->getType())) {
+      if (m && m->getName() == "call" && object && !object->getType()->isPointerType() &&
+          type_of(object->getType()) == sync_type::once) {
+        const LambdaExpr* lambda = nullptr;
         if (std::optional<once_key> k = key_of(object))
-          out_.onces.push_back({*k, call, call->getNumArgs() ? callable_function(call->getArg(0)) : nullptr});
+          out_.onces.push_back({*k, call, call->getNumArgs() ? callable_body(call->getArg(0), lambda) : nullptr});
         return true;
       }
-      // Calling a lambda variable: its operator().
-      if (m && m->getParent()->isLambda())
-        return add(m, call, object && isa<CXXThisExpr>(object->IgnoreParenImpCasts()));
       if (m && m->isVirtual()) return true;
       bool on_this = object && isa<CXXThisExpr>(object->IgnoreParenImpCasts());
       return add(m, call, on_this);
@@ -132,10 +112,7 @@ class body_reader : public RecursiveASTVisitor<body_reader> {
 
  private:
   bool add(const FunctionDecl* f, const CallExpr* call, bool on_this) {
-    if (!f) return true;
-    if (f->getBuiltinID() != 0 || runtime_model::within_namespace(f, "go") ||
-        runtime_model::within_namespace(f, "std") || sm_.isInSystemHeader(f->getLocation()))
-      return true;
+    if (!f || is_library(sm_, f)) return true;
     const FunctionDecl* def = f->getDefinition();
     if (def && def->hasBody() && !def->isDependentContext()) out_.calls.push_back({def, call, on_this});
     return true;
@@ -194,8 +171,7 @@ class analysis {
         follow(e.callee, e.call, (e.on_this && v.this_kept) || (captures_this(e.callee) && v.this_kept));
       // A once's function is run by the call() that names it.
       for (const once_call& oc : ff.onces)
-        if (oc.fn && oc.fn->getDefinition())
-          follow(oc.fn->getDefinition(), oc.call, captures_this(oc.fn) && v.this_kept);
+        if (oc.fn) follow(oc.fn, oc.call, captures_this(oc.fn) && v.this_kept);
     }
     return {};
   }
@@ -236,8 +212,8 @@ void once_recursive_check::on_end_of_translation_unit(ASTContext& ctx) {
   std::set<const CallExpr*> reported;
   for (const FunctionDecl* f : finder.found)
     for (const once_call& oc : a.facts(f).onces) {
-      if (!oc.fn || !oc.fn->getDefinition() || !reported.insert(oc.call).second) continue;
-      std::vector<const CallExpr*> chain = a.find(oc.key, oc.fn->getDefinition());
+      if (!oc.fn || !reported.insert(oc.call).second) continue;
+      std::vector<const CallExpr*> chain = a.find(oc.key, oc.fn);
       if (chain.empty()) continue;
       std::string name = once_name(oc.key);
       auto b = diag(sm, oc.call->getBeginLoc(),
