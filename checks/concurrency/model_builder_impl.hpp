@@ -124,6 +124,8 @@ class body_builder {
   op call_op(const Expr* site, const FunctionDecl* def, int idx, const std::vector<const Expr*>& args,
              std::optional<const ValueDecl*> base);
   int splice_target(const Expr* call, const FunctionDecl* def);
+  int build_for_splice(const FunctionDecl* fn);
+  bool fits(size_t blocks);
   static bool copies_handles(QualType t);
   static int callee_slot(const body& cb, const slot_key& key);
   static bool writes(const body& cb, int slot);

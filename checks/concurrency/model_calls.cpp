@@ -89,15 +89,25 @@ op body_builder::call_op(const Expr* site, const FunctionDecl* def, int idx, con
 // coroutine only where it is awaited at once (a task kept for later runs
 // who knows when).
 int body_builder::splice_target(const Expr* call, const FunctionDecl* def) {
-  if (!def->hasBody() || def->isDependentContext() || shared_.in_progress.count(def) || call_depth_ >= max_call_depth)
-    return -1;
+  if (!def->hasBody() || def->isDependentContext()) return -1;
   if (const auto* m = dyn_cast<CXXMethodDecl>(def); m && m->isVirtual()) return -1;
   if (returns_task(def) && !awaited_task_calls_.count(call)) return -1;
-  int idx = body_builder(ctx_, prog_, shared_, depth_, call_depth_ + 1).build(def);
-  if (idx < 0 || shared_.in_progress.count(def)) return -1;
-  spliced_blocks_ += prog_.bodies[idx].blocks.size();
-  if (body_->blocks.size() + spliced_blocks_ > max_spliced_blocks) return -1;
-  return idx;
+  return build_for_splice(def);
+}
+
+// fn's body, built to be spliced into this one, or -1: a recursion (fn is
+// being built), calls nested too deep, or more blocks than a body may
+// splice in.
+int body_builder::build_for_splice(const FunctionDecl* fn) {
+  if (shared_.in_progress.count(fn) || call_depth_ >= max_call_depth) return -1;
+  int idx = body_builder(ctx_, prog_, shared_, depth_, call_depth_ + 1).build(fn);
+  return idx >= 0 && fits(prog_.bodies[static_cast<size_t>(idx)].blocks.size()) ? idx : -1;
+}
+
+// Counts `blocks` more spliced in; whether the body stays within its limit.
+bool body_builder::fits(size_t blocks) {
+  spliced_blocks_ += blocks;
+  return body_->blocks.size() + spliced_blocks_ <= max_spliced_blocks;
 }
 
 // Whether copying a t copies its handle fields (the same objects): the
@@ -202,13 +212,7 @@ std::vector<std::pair<slot_key, int>> body_builder::captured(const LambdaExpr* l
 void body_builder::read_run(const CallExpr* call) {
   const LambdaExpr* lambda = nullptr;
   const FunctionDecl* callee = call->getNumArgs() >= 1 ? callable_body(call->getArg(0), lambda) : nullptr;
-  int idx = callee && !shared_.in_progress.count(callee) && call_depth_ < max_call_depth
-                ? body_builder(ctx_, prog_, shared_, depth_, call_depth_ + 1).build(callee)
-                : -1;
-  if (idx >= 0 && !shared_.in_progress.count(callee)) {
-    spliced_blocks_ += prog_.bodies[idx].blocks.size();
-    if (body_->blocks.size() + spliced_blocks_ > max_spliced_blocks) idx = -1;
-  }
+  int idx = callee ? build_for_splice(callee) : -1;
   if (idx < 0) return emit(make_op(op_kind::escape_globals, call->getBeginLoc()));
   op o = make_op(op_kind::call, call->getBeginLoc());
   o.callee = idx;
@@ -234,11 +238,8 @@ void body_builder::read_once_call(const CXXMemberCallExpr* call) {
   int once = slot_for(object);
   const LambdaExpr* lambda = nullptr;
   const FunctionDecl* fn = call->getNumArgs() == 1 ? callable_body(call->getArg(0), lambda) : nullptr;
-  int fn_index = fn && !shared_.in_progress.count(fn) && call_depth_ < max_call_depth
-                     ? body_builder(ctx_, prog_, shared_, depth_, call_depth_ + 1).build(fn)
-                     : -1;
-  if (fn_index < 0 || shared_.in_progress.count(fn) || once < 0)
-    return emit(make_op(op_kind::escape_globals, call->getBeginLoc()));
+  int fn_index = fn ? build_for_splice(fn) : -1;
+  if (fn_index < 0 || once < 0) return emit(make_op(op_kind::escape_globals, call->getBeginLoc()));
   consume(object);
   const body& fb = prog_.bodies[static_cast<size_t>(fn_index)];
   const std::string name = body_->slot_names[static_cast<size_t>(once)];
@@ -275,10 +276,9 @@ void body_builder::read_once_call(const CXXMemberCallExpr* call) {
   w.blocks[1].ops.push_back(std::move(run));
   w.blocks[1].ops.push_back(exit);
   w.blocks[1].succs = {2};
+  const size_t fn_blocks = fb.blocks.size();
   splice_calls(w, prog_);
-  spliced_blocks_ += w.blocks.size();
-  if (body_->blocks.size() + spliced_blocks_ > max_spliced_blocks)
-    return emit(make_op(op_kind::escape_globals, call->getBeginLoc()));
+  if (!fits(w.blocks.size() - fn_blocks)) return emit(make_op(op_kind::escape_globals, call->getBeginLoc()));
   outer.bindings.push_back({w_once, once});
   outer.callee = static_cast<int>(prog_.bodies.size());
   prog_.bodies.push_back(std::move(w));
