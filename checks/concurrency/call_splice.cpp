@@ -66,28 +66,16 @@ void splice_one(body& caller, const program& prog, size_t at, size_t index) {
   std::vector<int> slot = map_slots(caller, callee, call);
   auto remap = [&](int s) { return s >= 0 && static_cast<size_t>(s) < slot.size() ? slot[s] : -1; };
 
-  // The rest of the block, after the call.
-  block rest;
+  // The rest of the block, after the call: how the block picks its
+  // successor, and the operations after the call. The block keeps those
+  // before it, and goes into the callee.
+  block rest = std::move(caller.blocks[at]);
   {
     block& b = caller.blocks[at];
-    rest.ops.assign(std::make_move_iterator(b.ops.begin() + static_cast<long>(index) + 1),
-                    std::make_move_iterator(b.ops.end()));
-    b.ops.resize(index);
-    rest.succs = std::move(b.succs);
-    rest.branch = b.branch;
-    rest.taken = b.taken;
-    rest.trips = b.trips;
-    rest.case_succ = std::move(b.case_succ);
-    rest.default_succ = b.default_succ;
-    rest.cond_key = b.cond_key;
-    rest.cond_negated = b.cond_negated;
-    rest.flag_slot = b.flag_slot;
-    rest.loop_index = b.loop_index;
-    rest.index_loop = b.index_loop;
-    rest.index_from = b.index_from;
-    rest.index_op = b.index_op;
-    rest.index_value = b.index_value;
-    rest.assumes = b.assumes;
+    b = block{};
+    b.ops.assign(std::make_move_iterator(rest.ops.begin()),
+                 std::make_move_iterator(rest.ops.begin() + static_cast<long>(index)));
+    rest.ops.erase(rest.ops.begin(), rest.ops.begin() + static_cast<long>(index) + 1);
     if ((rest.branch == branch_kind::last_ok || rest.branch == branch_kind::last_not_ok ||
          rest.branch == branch_kind::select_switch) &&
         receives(callee)) {
@@ -136,11 +124,6 @@ void splice_one(body& caller, const program& prog, size_t at, size_t index) {
   for (auto [callee_slot, caller_slot] : call.bindings)
     before.ops.push_back(copy_op(remap(callee_slot), caller_slot, call));
   before.succs = {offset + callee.entry};
-  before.branch = branch_kind::none;
-  before.case_succ.clear();
-  before.default_succ = -1;
-  before.cond_key = -1;
-  before.assumes = false;
 }
 
 }  // namespace
