@@ -7,6 +7,7 @@
 #include <clang/AST/StmtCXX.h>
 
 #include <algorithm>
+#include <map>
 
 #include "handle_exprs.hpp"
 
@@ -56,7 +57,13 @@ void branch_reader::read(const CFGBlock& b, block& out) {
       if (*trips <= max_unrolled_trips) {
         out.branch = branch_kind::counted;
         out.trips = *trips;
-        if (std::optional<counted_loop> loop = as_counted_loop(*f)) out.loop_index = loop->index;
+        // counted_trips() read the loop: its index starts at a constant.
+        std::optional<counted_loop> loop = as_counted_loop(*f);
+        std::optional<int> from = loop ? constant_int(loop->from, ctx_) : std::nullopt;
+        if (from) {
+          out.loop_index = loop->index;
+          out.index_from = *from;
+        }
       }
       return;
     }
@@ -147,23 +154,9 @@ bool branch_reader::read_select_test(const Expr* cond, block& out) {
   return true;
 }
 
-namespace {
-
-// The for loop of s whose init statement declares v.
-const ForStmt* loop_declaring(const Stmt* s, const VarDecl* v) {
-  if (!s) return nullptr;
-  if (const auto* f = dyn_cast<ForStmt>(s))
-    if (const auto* d = dyn_cast_or_null<DeclStmt>(f->getInit()); d && d->isSingleDecl() && d->getSingleDecl() == v)
-      return f;
-  for (const Stmt* c : s->children())
-    if (const ForStmt* f = loop_declaring(c, v)) return f;
-  return nullptr;
-}
-
-}  // namespace
-
-// `i == 2` (or !=, <, <=, >, >=), i the index of a counted loop: the
-// iteration the goroutine is in decides it.
+// `i == 2` (or !=, <, <=, >, >=), i the index of a loop that counts: when
+// the model counts its trips (resolve_index_tests), the iteration the
+// goroutine is in decides it.
 bool branch_reader::read_index_test(const Expr* cond, block& out) {
   const auto* b = dyn_cast<BinaryOperator>(cond->IgnoreParenImpCasts());
   if (!b || !b->isComparisonOp()) return false;
@@ -176,14 +169,9 @@ bool branch_reader::read_index_test(const Expr* cond, block& out) {
     op = BinaryOperator::reverseComparisonOp(op);
   }
   const auto* v = r ? dyn_cast<VarDecl>(r->getDecl()) : nullptr;
-  if (!v || !k || !v->getType()->isIntegerType()) return false;
-  const ForStmt* loop = loop_declaring(fn_body_, v);
-  std::optional<counted_loop> counted = loop ? as_counted_loop(*loop) : std::nullopt;
-  std::optional<int> from = counted ? constant_int(counted->from, ctx_) : std::nullopt;
-  if (!counted || counted->index != v || !counted_trips(*loop) || !from) return false;
+  if (!v || !k || !loop_indices_.count(v)) return false;
   out.branch = branch_kind::index_test;
   out.index_var = v;
-  out.index_from = *from;
   out.index_op = op;
   out.index_value = *k;
   return true;
@@ -295,14 +283,34 @@ void taint_unknown_loops(body& bd) {
   }
 }
 
+std::set<const VarDecl*> loop_indices(const Stmt* fn_body) {
+  std::set<const VarDecl*> out;
+  std::vector<const Stmt*> work{fn_body};
+  while (!work.empty()) {
+    const Stmt* s = work.back();
+    work.pop_back();
+    if (!s || isa<LambdaExpr>(s)) continue;  // a lambda is a body of its own
+    if (const auto* f = dyn_cast<ForStmt>(s))
+      if (std::optional<counted_loop> l = as_counted_loop(*f); l && l->steps_by_one) out.insert(l->index);
+    for (const Stmt* c : s->children()) work.push_back(c);
+  }
+  return out;
+}
+
 void resolve_index_tests(body& bd) {
+  std::map<const VarDecl*, int> headers;
+  for (size_t h = 0; h < bd.blocks.size(); ++h)
+    if (bd.blocks[h].branch == branch_kind::counted && bd.blocks[h].loop_index)
+      headers[bd.blocks[h].loop_index] = static_cast<int>(h);
   for (block& b : bd.blocks) {
     if (b.branch != branch_kind::index_test) continue;
-    b.index_loop = -1;
-    for (size_t h = 0; h < bd.blocks.size(); ++h)
-      if (bd.blocks[h].branch == branch_kind::counted && bd.blocks[h].loop_index == b.index_var)
-        b.index_loop = static_cast<int>(h);
-    if (b.index_loop < 0) b.branch = branch_kind::any;
+    auto it = headers.find(b.index_var);
+    if (it == headers.end()) {
+      b.branch = branch_kind::any;
+      continue;
+    }
+    b.index_loop = it->second;
+    b.index_from = bd.blocks[static_cast<size_t>(it->second)].index_from;
   }
 }
 

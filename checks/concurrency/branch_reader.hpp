@@ -9,6 +9,7 @@
 #include <clang/Analysis/CFG.h>
 
 #include <optional>
+#include <set>
 
 #include "sync_model.hpp"
 
@@ -18,8 +19,11 @@ class branch_reader {
  public:
   // `fn_body` is the body the blocks come from (where a condition's variable
   // may be assigned); `bd` collects the variables conditions test.
-  branch_reader(const clang::ASTContext& ctx, body& bd, const clang::Stmt* fn_body)
-      : ctx_(ctx), body_(bd), fn_body_(fn_body) {}
+  // `loop_indices` are the function's counted-loop indices
+  // (loop_indices()), which tests of the iteration compare.
+  branch_reader(const clang::ASTContext& ctx, body& bd, const clang::Stmt* fn_body,
+                const std::set<const clang::VarDecl*>& loop_indices)
+      : ctx_(ctx), body_(bd), fn_body_(fn_body), loop_indices_(loop_indices) {}
 
   // Fills out's successors (-1: unreachable) and its branch kind.
   void read(const clang::CFGBlock& b, block& out);
@@ -37,7 +41,12 @@ class branch_reader {
   const clang::ASTContext& ctx_;
   body& body_;
   const clang::Stmt* fn_body_;
+  const std::set<const clang::VarDecl*>& loop_indices_;
 };
+
+// The index variables of the `for` loops of a function body that count by
+// one (as_counted_loop), read once per body.
+std::set<const clang::VarDecl*> loop_indices(const clang::Stmt* fn_body);
 
 // A loop left by a condition the model does not evaluate runs an unknown
 // number of times: marks its operations imprecise (their objects become

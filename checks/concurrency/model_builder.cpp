@@ -60,6 +60,7 @@ int body_builder::build(const FunctionDecl* fn) {
   fn_body_ = fn->getBody();
   find_cancellers(fn->getBody());
   find_statements(fn->getBody());
+  loop_indices_ = loop_indices(fn->getBody());
   find_deferred(fn->getBody());
   settle_guards();
   read_cfg(*cfg, fn);
@@ -187,7 +188,7 @@ void body_builder::read_cfg(const CFG& cfg, const FunctionDecl* fn) {
                        d->getTriggerStmt() ? d->getTriggerStmt()->getEndLoc() : SourceLocation()));
       }
     }
-    branch_reader(ctx_, *body_, fn_body_).read(*b, body_->blocks[cur_]);
+    branch_reader(ctx_, *body_, fn_body_, loop_indices_).read(*b, body_->blocks[cur_]);
     read_flag_test(*b, body_->blocks[cur_]);
     read_assumption(*b, body_->blocks[cur_]);
   }

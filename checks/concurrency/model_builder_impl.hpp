@@ -178,6 +178,7 @@ class body_builder {
   std::set<const ValueDecl*> guard_refs_;
   std::map<const VarDecl*, op> guard_unlock_;
   std::map<const BindingDecl*, int> cancellers_;  // a context's cancel function -> the context's slot
+  std::set<const VarDecl*> loop_indices_;         // counted loops' indices (branch_reader)
   std::set<const Stmt*> statements_;              // expressions that are statements of their own
 };
 

@@ -180,12 +180,12 @@ struct block {
   std::vector<std::pair<int, int>> case_succ;  // select_switch: (case index, successor); -1 index: default
   int default_succ = -1;                       // select_switch: the switch's default label
   int flag_slot = -1;                          // flag_test
-  // counted: the loop's index variable. index_test: the loop (its header
-  // block) whose index is compared, the index's first value, the
-  // comparison and the constant it compares with.
+  // counted: the loop's index variable and its first value. index_test:
+  // the loop (its header block) whose index is compared, that first value,
+  // the comparison and the constant it compares with.
   const clang::VarDecl* loop_index = nullptr;
-  int index_loop = -1;
   int index_from = 0;
+  int index_loop = -1;
   clang::BinaryOperatorKind index_op = clang::BO_EQ;
   int index_value = 0;
   const clang::VarDecl* index_var = nullptr;  // until resolve_index_tests()
