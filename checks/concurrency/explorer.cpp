@@ -197,6 +197,16 @@ class explorer : explorer_view {
 
   // Advances goroutine gi of `s` past its current operation: one transition
   // per branch it may then take.
+  // What a goroutine keeps of an operation it completes: the result a test
+  // after it reads (last_ok: 1 a value, a timer stopped, a once done; 0 the
+  // end, the other way) and, for a select case, which case it took.
+  static std::function<void(goroutine&)> took(int ok, int select_case = -1) {
+    return [ok, select_case](goroutine& g) {
+      g.last_ok = ok;
+      if (select_case >= 0) g.last_select = select_case;
+    };
+  }
+
   void advance(const state& s, size_t gi, const std::vector<path_step>& steps, std::vector<transition>& out,
                const std::function<void(goroutine&)>& update = nullptr, bool assumes = false) const {
     goroutine g = s.gs[gi];
@@ -263,10 +273,7 @@ class explorer : explorer_view {
       });
       for (transition& t : senders) {
         std::vector<transition> joint;
-        advance(t.next, h, t.steps, joint, [&](goroutine& g) {
-          g.last_ok = 1;
-          if (rc >= 0) g.last_select = rc;
-        });
+        advance(t.next, h, t.steps, joint, took(1, rc));
         for (transition& j : joint) out.push_back(std::move(j));
       }
     }
@@ -437,8 +444,8 @@ class explorer : explorer_view {
         if (unknown) {
           bool tested = o.kind == op_kind::next || o.amount == 1;
           if (!tested) return advance(s, gi, steps, out, nullptr, true);
-          advance(s, gi, steps, out, [](goroutine& x) { x.last_ok = 1; }, true);
-          advance(s, gi, steps, out, [](goroutine& x) { x.last_ok = 0; }, true);
+          advance(s, gi, steps, out, took(1), true);
+          advance(s, gi, steps, out, took(0), true);
           return;
         }
         return receive(s, gi, obj, -1, steps, out);
@@ -646,36 +653,21 @@ class explorer : explorer_view {
     if (c.nil) return;
     if (c.uncounted && !c.closed) {
       if (!held_by_another(s, gi, obj)) return;
-      return advance(
-          s, gi, steps, out,
-          [rc](goroutine& g) {
-            g.last_ok = 1;
-            if (rc >= 0) g.last_select = rc;
-          },
-          true);
+      return advance(s, gi, steps, out, took(1, rc), true);
     }
     if (c.count > 0) {
       state next = s;
       --next.objs[obj].count;
-      return advance(next, gi, steps, out, [rc](goroutine& g) {
-        g.last_ok = 1;
-        if (rc >= 0) g.last_select = rc;
-      });
+      return advance(next, gi, steps, out, took(1, rc));
     }
     if (c.closed || context_done(s, obj)) {
-      return advance(s, gi, steps, out, [rc](goroutine& g) {
-        g.last_ok = 0;
-        if (rc >= 0) g.last_select = rc;
-      });
+      return advance(s, gi, steps, out, took(0, rc));
     }
     if (c.armed) {
       // The timer fires (a ticker ticks) and the value is taken.
       state next = s;
       next.objs[obj].armed = c.ticker;
-      return advance(next, gi, steps, out, [rc](goroutine& g) {
-        g.last_ok = 1;
-        if (rc >= 0) g.last_select = rc;
-      });
+      return advance(next, gi, steps, out, took(1, rc));
     }
   }
 
@@ -684,18 +676,19 @@ class explorer : explorer_view {
   // a recursion (gocxx-leak-once-recursive) -- waits. Whether an unknown
   // once runs f is an assumption, like any wait on an unknown object.
   void enter_once(const state& s, size_t gi, const op& o, int obj, std::vector<transition>& out) const {
-    auto result = [](int r) { return [r](goroutine& g) { g.last_ok = r; }; };
+    const std::vector<path_step> skips{{o.loc, who(s, gi) + " finds " + quoted(o) + " done"}};
+    const std::vector<path_step> runs{{o.loc, who(s, gi) + " runs the function of " + quoted(o)}};
     if (is_unknown(s, obj)) {
-      advance(s, gi, {{o.loc, who(s, gi) + " finds " + quoted(o) + " done"}}, out, result(1), true);
-      advance(s, gi, {{o.loc, who(s, gi) + " runs the function of " + quoted(o)}}, out, result(0), true);
+      advance(s, gi, skips, out, took(1), true);
+      advance(s, gi, runs, out, took(0), true);
       return;
     }
     const object_state& once = s.objs[obj];
-    if (once.count == 1) return advance(s, gi, {{o.loc, who(s, gi) + " finds " + quoted(o) + " done"}}, out, result(1));
+    if (once.count == 1) return advance(s, gi, skips, out, took(1));
     if (once.holder >= 0) return;
     state next = s;
     next.objs[obj].holder = static_cast<int>(gi);
-    advance(next, gi, {{o.loc, who(s, gi) + " runs the function of " + quoted(o)}}, out, result(0));
+    advance(next, gi, runs, out, took(0));
   }
 
   // t.stop(): a pending timer is stopped (stop() returns true) -- or had
@@ -704,21 +697,20 @@ class explorer : explorer_view {
   // may have come just before.
   void stop_timer(const state& s, size_t gi, const op& o, int obj, std::vector<transition>& out) const {
     std::vector<path_step> steps{{o.loc, who(s, gi) + " stops " + quoted(o)}};
-    auto result = [](int r) { return [r](goroutine& g) { g.last_ok = r; }; };
     if (is_unknown(s, obj)) {
-      advance(s, gi, steps, out, result(1));
-      advance(s, gi, steps, out, result(0));
+      advance(s, gi, steps, out, took(1));
+      advance(s, gi, steps, out, took(0));
       return;
     }
     const object_state& t = s.objs[obj];
-    if (!t.armed) return advance(s, gi, steps, out, result(0));
+    if (!t.armed) return advance(s, gi, steps, out, took(0));
     state stopped = s;
     stopped.objs[obj].armed = false;
-    advance(stopped, gi, steps, out, result(1));
+    advance(stopped, gi, steps, out, took(1));
     if (t.count < t.cap) {
       state fired = stopped;
       ++fired.objs[obj].count;
-      advance(fired, gi, {{o.loc, who(s, gi) + " stops " + quoted(o) + " just after it fired"}}, out, result(0));
+      advance(fired, gi, {{o.loc, who(s, gi) + " stops " + quoted(o) + " just after it fired"}}, out, took(0));
     }
   }
 
