@@ -183,6 +183,7 @@ class graph_builder::impl {
                 clang::SourceLocation at);
   void candidate_ctor(unsigned a, const clang::CXXConstructorDecl* c, llvm::ArrayRef<const clang::Expr*> args,
                       clang::SourceLocation at);
+  void default_construct(unsigned a, const clang::CXXRecordDecl* rd, clang::SourceLocation at);
   unsigned alloc_site(const clang::CallExpr* ce, alloc_kind kind, const clang::FunctionDecl* callee);
   std::string type_name(clang::QualType t);
   std::string written_template_args(const clang::CallExpr* ce, unsigned shown);

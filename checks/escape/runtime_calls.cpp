@@ -54,42 +54,39 @@ void graph_builder::impl::to_root(root_kind r, const Expr* a, const char* why) {
 
 namespace {
 
-// The operator() a value of type t runs when called, if one can be named: a
-// lambda's, or the only non-template one of a class. Null otherwise (a
-// generic lambda, overloads, std::function).
-const CXXMethodDecl* call_operator(QualType t) {
+// The operator() members of a class: how many there are (templates
+// included) and the one that is not a template.
+struct call_operators {
+  unsigned count = 0;
+  const CXXMethodDecl* plain = nullptr;
+};
+
+call_operators call_operators_of(QualType t) {
+  call_operators out;
   const CXXRecordDecl* rd = t.getNonReferenceType()->getAsCXXRecordDecl();
-  if (!rd || !rd->hasDefinition()) return nullptr;
-  rd = rd->getDefinition();
-  if (rd->isLambda()) return rd->isGenericLambda() ? nullptr : rd->getLambdaCallOperator();
-  const CXXMethodDecl* found = nullptr;
-  for (const CXXMethodDecl* m : rd->methods()) {
-    if (m->getOverloadedOperator() != OO_Call) continue;
-    if (found) return nullptr;
-    found = m;
+  if (!rd || !rd->hasDefinition()) return out;
+  for (const Decl* d : rd->getDefinition()->decls()) {
+    const auto* ft = dyn_cast<FunctionTemplateDecl>(d);
+    const auto* m = dyn_cast<CXXMethodDecl>(ft ? ft->getTemplatedDecl() : d);
+    if (!m || m->getOverloadedOperator() != OO_Call) continue;
+    ++out.count;
+    if (!ft) out.plain = m;
   }
-  for (const Decl* d : rd->decls())
-    if (const auto* ft = dyn_cast<FunctionTemplateDecl>(d);
-        ft && isa<CXXMethodDecl>(ft->getTemplatedDecl()) &&
-        cast<CXXMethodDecl>(ft->getTemplatedDecl())->getOverloadedOperator() == OO_Call)
-      return nullptr;
-  return found;
+  return out;
+}
+
+// The operator() a value of type t runs when called, if one can be named:
+// a lambda's, or the only operator() of a class, not a template. Null
+// otherwise (a generic lambda, overloads, std::function's template).
+const CXXMethodDecl* call_operator(QualType t) {
+  call_operators ops = call_operators_of(t);
+  return ops.count == 1 ? ops.plain : nullptr;
 }
 
 bool may_be_called(QualType t) {
   t = t.getNonReferenceType();
-  if (t->isFunctionPointerType() || t->isFunctionType() || t->isMemberFunctionPointerType()) return true;
-  const CXXRecordDecl* rd = t->getAsCXXRecordDecl();
-  if (!rd || !rd->hasDefinition()) return false;
-  rd = rd->getDefinition();
-  if (rd->isLambda()) return true;
-  for (const CXXMethodDecl* m : rd->methods())
-    if (m->getOverloadedOperator() == OO_Call) return true;
-  for (const Decl* d : rd->decls())
-    if (const auto* ft = dyn_cast<FunctionTemplateDecl>(d))
-      if (const auto* m = dyn_cast<CXXMethodDecl>(ft->getTemplatedDecl()); m && m->getOverloadedOperator() == OO_Call)
-        return true;
-  return false;
+  return t->isFunctionPointerType() || t->isFunctionType() || t->isMemberFunctionPointerType() ||
+         call_operators_of(t).count > 0;
 }
 
 }  // namespace
@@ -319,24 +316,18 @@ void graph_builder::impl::new_args(unsigned a, const FunctionDecl* callee, llvm:
       QualType ft = i < types.size() ? types[i] : args[i]->getType();
       init_into(obj, ft, args[i]);
     }
-    if (rd && !rd->isAggregate() && args.empty() && !rd->hasTrivialDefaultConstructor()) {
-      for (const CXXConstructorDecl* c : rd->ctors())
-        if (c->getMinRequiredArguments() == 0 && !c->isCopyOrMoveConstructor()) candidate_ctor(a, c, args, at);
-    }
+    if (rd && !rd->isAggregate() && args.empty()) default_construct(a, rd, at);
     // An aggregate's bases and members that the arguments do not cover are
     // default-constructed, in place: a base constructor that stores `this`
     // stores the new object's address.
     if (rd && rd->isAggregate()) {
       unsigned i = 0;
-      auto default_construct = [&](QualType t) {
-        const CXXRecordDecl* part = t->getAsCXXRecordDecl();
-        if (i++ < args.size() || !part || !(part = part->getDefinition()) || part->hasTrivialDefaultConstructor())
-          return;
-        for (const CXXConstructorDecl* c : part->ctors())
-          if (c->getMinRequiredArguments() == 0 && !c->isCopyOrMoveConstructor()) candidate_ctor(a, c, {}, at);
+      auto part = [&](QualType t) {
+        if (i++ >= args.size())
+          if (const CXXRecordDecl* r = t->getAsCXXRecordDecl()) default_construct(a, r, at);
       };
-      for (const CXXBaseSpecifier& b : rd->bases()) default_construct(b.getType());
-      for (const FieldDecl* f : rd->fields()) default_construct(f->getType());
+      for (const CXXBaseSpecifier& b : rd->bases()) part(b.getType());
+      for (const FieldDecl* f : rd->fields()) part(f->getType());
     }
     return;
   }
@@ -363,6 +354,15 @@ void graph_builder::impl::new_args(unsigned a, const FunctionDecl* callee, llvm:
   }
   if (!any_candidate)
     for (const Expr* e : args) value(obj, e);
+}
+
+// The effects of every constructor that could default-construct an `rd` at
+// allocation a (none when the default constructor is trivial).
+void graph_builder::impl::default_construct(unsigned a, const CXXRecordDecl* rd, SourceLocation at) {
+  rd = rd->getDefinition();
+  if (!rd || rd->hasTrivialDefaultConstructor()) return;
+  for (const CXXConstructorDecl* c : rd->ctors())
+    if (c->getMinRequiredArguments() == 0 && !c->isCopyOrMoveConstructor()) candidate_ctor(a, c, {}, at);
 }
 
 void graph_builder::impl::candidate_ctor(unsigned a, const CXXConstructorDecl* c, llvm::ArrayRef<const Expr*> args,
