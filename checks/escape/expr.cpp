@@ -71,8 +71,7 @@ void graph_builder::impl::value(hole k, const Expr* e) {
   // from memory or not: `go::new_<Bar>(x->a)` with an int `a` reads through
   // x and keeps nothing of it. But a constructed object is still the object
   // its constructor gets as `this`.
-  const bool no_pointers = !has_pointers(e->getType()) && !e->getType()->isRecordType();
-  if (!k.discard() && no_pointers) k = discard_hole;
+  if (!k.discard() && !has_pointers(e->getType()) && !e->getType()->isRecordType()) k = discard_hole;
   if (e->isGLValue()) {
     address(k.deref(), e);
     return;

@@ -7,8 +7,8 @@
 
 #include "runtime_model/runtime_model.hpp"
 
-#include <clang/Basic/SourceManager.h>
 #include <clang/AST/StmtCXX.h>
+#include <clang/Basic/SourceManager.h>
 
 using namespace clang;
 

@@ -186,7 +186,6 @@ class graph_builder::impl {
   void default_construct(unsigned a, const clang::CXXRecordDecl* rd, clang::SourceLocation at);
   unsigned alloc_site(const clang::CallExpr* ce, alloc_kind kind, const clang::FunctionDecl* callee);
   std::string type_name(clang::QualType t);
-  std::string written_template_args(const clang::CallExpr* ce, unsigned shown);
 };
 
 }  // namespace gocxx::escape

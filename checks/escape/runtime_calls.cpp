@@ -7,10 +7,10 @@
 // sends on a channel, goroutines started by go::spawn.
 #include "escape/graph_builder_impl.hpp"
 
+#include "escape/written_source.hpp"
 #include "runtime_model/runtime_model.hpp"
 
 #include <clang/AST/DeclTemplate.h>
-#include <clang/Lex/Lexer.h>
 #include <llvm/ADT/SmallVector.h>
 
 using namespace clang;
@@ -381,23 +381,6 @@ std::string graph_builder::impl::type_name(QualType t) {
   return t.getAsString(pp);
 }
 
-// The explicit template arguments of the callee as the source spells them.
-std::string graph_builder::impl::written_template_args(const CallExpr* ce, unsigned shown) {
-  const auto* dre = dyn_cast<DeclRefExpr>(ce->getCallee()->IgnoreImplicit());
-  if (!dre || dre->getNumTemplateArgs() == 0) return {};
-  const SourceManager& sm = ctx_.getSourceManager();
-  std::string out;
-  for (unsigned i = 0; i < dre->getNumTemplateArgs() && i < shown; ++i) {
-    SourceRange r = dre->getTemplateArgs()[i].getSourceRange();
-    if (r.isInvalid() || r.getBegin().isMacroID() || r.getEnd().isMacroID()) return {};
-    llvm::StringRef text = Lexer::getSourceText(CharSourceRange::getTokenRange(r), sm, ctx_.getLangOpts());
-    if (text.empty()) return {};
-    if (!out.empty()) out += ", ";
-    out += text.str();
-  }
-  return out;
-}
-
 // A go::new_ / make_slice / make_map site.
 unsigned graph_builder::impl::alloc_site(const CallExpr* ce, alloc_kind kind, const FunctionDecl* callee) {
   std::string name;
@@ -412,7 +395,7 @@ unsigned graph_builder::impl::alloc_site(const CallExpr* ce, alloc_kind kind, co
       targs += type_name((*args)[i].getAsType());
     }
     // Templates are reported once, at the spelling: the arguments as written.
-    if (std::string written = written_template_args(ce, shown); !written.empty()) targs = written;
+    if (std::string written = written_template_args(ctx_, ce, shown); !written.empty()) targs = written;
     name = "go::" + callee->getNameAsString() + "<" + targs + ">";
   } else {
     name = "go::" + callee->getNameAsString();

@@ -3,6 +3,8 @@
 // function does not use yet.
 #include "escape/stack_rewrite.hpp"
 
+#include "escape/written_source.hpp"
+
 #include <clang/AST/ExprCXX.h>
 #include <clang/AST/ParentMapContext.h>
 #include <clang/AST/RecursiveASTVisitor.h>
@@ -43,17 +45,6 @@ class name_collector : public RecursiveASTVisitor<name_collector> {
   }
 };
 
-const FunctionDecl* enclosing_function(ASTContext& ctx, const Stmt* s) {
-  DynTypedNode n = DynTypedNode::create(*s);
-  for (int guard = 0; guard < 256; ++guard) {
-    DynTypedNodeList parents = ctx.getParents(n);
-    if (parents.empty()) return nullptr;
-    n = parents[0];
-    if (const auto* f = n.get<FunctionDecl>()) return f;
-  }
-  return nullptr;
-}
-
 std::string text_of(CharSourceRange r, const ASTContext& ctx) {
   return Lexer::getSourceText(r, ctx.getSourceManager(), ctx.getLangOpts()).str();
 }
@@ -71,10 +62,8 @@ stack_rewrite plan_stack_rewrite(ASTContext& ctx, const CallExpr* call) {
     return no("the allocation is written inside a macro expansion");
   const auto* callee = dyn_cast<DeclRefExpr>(call->getCallee()->IgnoreImplicit());
   if (!callee || callee->getNumTemplateArgs() != 1) return no("the allocated type is not written as go::new_<T>");
-  SourceRange type_range = callee->getTemplateArgs()[0].getSourceRange();
-  if (type_range.isInvalid() || type_range.getBegin().isMacroID() || type_range.getEnd().isMacroID())
-    return no("the allocated type is written inside a macro expansion");
-  std::string type = text_of(CharSourceRange::getTokenRange(type_range), ctx);
+  std::string type = written_template_args(ctx, call, 1);
+  if (type.empty()) return no("the allocated type is written inside a macro expansion");
 
   // The statement: a variable's declaration, or an assignment, in a block.
   DynTypedNode at = DynTypedNode::create(*call);
@@ -84,38 +73,30 @@ stack_rewrite plan_stack_rewrite(ASTContext& ctx, const CallExpr* call) {
     at = *p;
     p = only_parent(ctx, at, holder);
   }
-  std::string var;
+  // The variable, and the statement that declares or assigns it.
+  const ValueDecl* var = nullptr;
   const Stmt* statement = nullptr;
-  if (p)
-    if (const auto* vd = p->get<VarDecl>(); vd && vd->getInit() && vd->getIdentifier() && vd->isLocalVarDecl()) {
-      var = vd->getName().str();
-      DynTypedNodeList decl_parents = ctx.getParents(*vd);
-      if (decl_parents.size() == 1)
-        if (const auto* ds = decl_parents[0].get<DeclStmt>(); ds && ds->isSingleDecl()) statement = ds;
+  if (const auto* vd = p ? p->get<VarDecl>() : nullptr;
+      vd && vd->getInit() && vd->getIdentifier() && vd->isLocalVarDecl()) {
+    DynTypedNodeList decl_parents = ctx.getParents(*vd);
+    const auto* ds = decl_parents.size() == 1 ? decl_parents[0].get<DeclStmt>() : nullptr;
+    if (ds && ds->isSingleDecl()) {
+      var = vd;
+      statement = ds;
     }
-  if (!statement && p) {
+  } else if (p) {
     const Expr* lhs = nullptr;
-    const Expr* assignment = nullptr;
-    if (const auto* b = p->get<BinaryOperator>(); b && b->getOpcode() == BO_Assign) {
+    if (const auto* b = p->get<BinaryOperator>(); b && b->getOpcode() == BO_Assign)
       lhs = b->getLHS();
-      assignment = b;
-    } else if (const auto* o = p->get<CXXOperatorCallExpr>();
-               o && o->getOperator() == OO_Equal && o->getNumArgs() == 2) {
+    else if (const auto* o = p->get<CXXOperatorCallExpr>(); o && o->getOperator() == OO_Equal && o->getNumArgs() == 2)
       lhs = o->getArg(0);
-      assignment = o;
-    }
     const auto* r = lhs ? dyn_cast<DeclRefExpr>(lhs->IgnoreParenImpCasts()) : nullptr;
     if (r && r->getDecl()->getIdentifier()) {
-      var = r->getDecl()->getName().str();
-      // An expression statement: its parent is the block (through the
-      // full-expression's cleanups).
-      DynTypedNode s = DynTypedNode::create(*assignment);
-      DynTypedNodeList up = ctx.getParents(s);
-      if (up.size() == 1 && up[0].get<ExprWithCleanups>()) {
-        s = up[0];
-        up = ctx.getParents(s);
-      }
-      if (up.size() == 1 && up[0].get<CompoundStmt>()) statement = s.get<Stmt>();
+      var = r->getDecl();
+      // An expression statement: the assignment, or the full-expression's
+      // cleanups around it.
+      DynTypedNodeList up = ctx.getParents(*p);
+      statement = up.size() == 1 && up[0].get<ExprWithCleanups>() ? up[0].get<Stmt>() : p->get<Stmt>();
     }
   }
   if (!statement) return no("the allocation is not what a variable in a block is initialised or assigned with");
@@ -136,9 +117,10 @@ stack_rewrite plan_stack_rewrite(ASTContext& ctx, const CallExpr* call) {
 
   // A name the function does not use.
   name_collector names;
-  if (const FunctionDecl* fn = enclosing_function(ctx, statement)) names.TraverseDecl(const_cast<FunctionDecl*>(fn));
-  std::string name = var + "_obj";
-  for (int k = 2; names.names.count(name); ++k) name = var + "_obj" + std::to_string(k);
+  if (const auto* fn = dyn_cast<FunctionDecl>(var->getDeclContext())) names.TraverseDecl(const_cast<FunctionDecl*>(fn));
+  const std::string base = var->getName().str() + "_obj";
+  std::string name = base;
+  for (int k = 2; names.names.count(name); ++k) name = base + std::to_string(k);
 
   unsigned col = sm.getSpellingColumnNumber(statement->getBeginLoc());
   out.possible = true;
