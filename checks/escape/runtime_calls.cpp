@@ -410,17 +410,13 @@ unsigned graph_builder::impl::alloc_site(const CallExpr* ce, alloc_kind kind, co
     if (kind == alloc_kind::new_) {
       too_big = size > max_stack_object;
     } else if (kind == alloc_kind::make_slice) {
-      // A slice stays on the stack only with a constant size.
-      uint64_t n = 0;
-      for (unsigned i = 0; i < ce->getNumArgs(); ++i) {
-        Expr::EvalResult r;
-        if (!ce->getArg(i)->EvaluateAsInt(r, ctx_)) {
-          too_big = true;
-          break;
-        }
-        n = std::max<uint64_t>(n, r.Val.getInt().getZExtValue());
-      }
-      if (n * size > max_stack_object) too_big = true;
+      // A slice's array stays on the stack only with a constant capacity
+      // (the last argument; the length may vary, as in Go's
+      // HeapAllocReason).
+      Expr::EvalResult r;
+      too_big = ce->getNumArgs() == 0 || !ce->getArg(ce->getNumArgs() - 1)->EvaluateAsInt(r, ctx_) ||
+                r.Val.getInt().isNegative() || r.Val.getInt().getActiveBits() > 63 ||
+                r.Val.getInt().getZExtValue() > max_stack_object / std::max<uint64_t>(size, 1);
     }
   }
   if (too_big) {

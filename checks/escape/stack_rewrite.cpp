@@ -49,23 +49,16 @@ std::string text_of(CharSourceRange r, const ASTContext& ctx) {
   return Lexer::getSourceText(r, ctx.getSourceManager(), ctx.getLangOpts()).str();
 }
 
-}  // namespace
+// The statement that holds the allocation (a variable's declaration or an
+// assignment to a variable, in a block) and that variable; or why not.
+struct holding_statement {
+  const ValueDecl* var = nullptr;
+  const Stmt* statement = nullptr;
+  std::string why_not;
+};
 
-stack_rewrite plan_stack_rewrite(ASTContext& ctx, const CallExpr* call) {
-  stack_rewrite out;
-  const SourceManager& sm = ctx.getSourceManager();
-  auto no = [&](std::string why) {
-    out.why_not = std::move(why);
-    return out;
-  };
-  if (call->getBeginLoc().isMacroID() || call->getEndLoc().isMacroID())
-    return no("the allocation is written inside a macro expansion");
-  const auto* callee = dyn_cast<DeclRefExpr>(call->getCallee()->IgnoreImplicit());
-  if (!callee || callee->getNumTemplateArgs() != 1) return no("the allocated type is not written as go::new_<T>");
-  std::string type = written_template_args(ctx, call, 1);
-  if (type.empty()) return no("the allocated type is written inside a macro expansion");
-
-  // The statement: a variable's declaration, or an assignment, in a block.
+holding_statement find_holding_statement(ASTContext& ctx, const CallExpr* call) {
+  holding_statement out;
   DynTypedNode at = DynTypedNode::create(*call);
   DynTypedNodeList holder = ctx.getParents(at);
   const DynTypedNode* p = only_parent(ctx, at, holder);
@@ -73,16 +66,13 @@ stack_rewrite plan_stack_rewrite(ASTContext& ctx, const CallExpr* call) {
     at = *p;
     p = only_parent(ctx, at, holder);
   }
-  // The variable, and the statement that declares or assigns it.
-  const ValueDecl* var = nullptr;
-  const Stmt* statement = nullptr;
   if (const auto* vd = p ? p->get<VarDecl>() : nullptr;
       vd && vd->getInit() && vd->getIdentifier() && vd->isLocalVarDecl()) {
     DynTypedNodeList decl_parents = ctx.getParents(*vd);
     const auto* ds = decl_parents.size() == 1 ? decl_parents[0].get<DeclStmt>() : nullptr;
     if (ds && ds->isSingleDecl()) {
-      var = vd;
-      statement = ds;
+      out.var = vd;
+      out.statement = ds;
     }
   } else if (p) {
     const Expr* lhs = nullptr;
@@ -92,42 +82,130 @@ stack_rewrite plan_stack_rewrite(ASTContext& ctx, const CallExpr* call) {
       lhs = o->getArg(0);
     const auto* r = lhs ? dyn_cast<DeclRefExpr>(lhs->IgnoreParenImpCasts()) : nullptr;
     if (r && r->getDecl()->getIdentifier()) {
-      var = r->getDecl();
+      out.var = r->getDecl();
       // An expression statement: the assignment, or the full-expression's
       // cleanups around it.
       DynTypedNodeList up = ctx.getParents(*p);
-      statement = up.size() == 1 && up[0].get<ExprWithCleanups>() ? up[0].get<Stmt>() : p->get<Stmt>();
+      out.statement = up.size() == 1 && up[0].get<ExprWithCleanups>() ? up[0].get<Stmt>() : p->get<Stmt>();
     }
   }
-  if (!statement) return no("the allocation is not what a variable in a block is initialised or assigned with");
-  DynTypedNodeList block = ctx.getParents(*statement);
-  if (block.size() != 1 || !block[0].get<CompoundStmt>()) return no("the statement is not in a block of its own");
-  if (statement->getBeginLoc().isMacroID()) return no("the statement is written inside a macro expansion");
-
-  // The arguments as written: `(args)` after the callee.
-  std::string args;
-  bool written_args = false;
-  for (const Expr* a : call->arguments()) written_args = written_args || !isa<CXXDefaultArgExpr>(a);
-  if (written_args) {
-    SourceLocation open = Lexer::getLocForEndOfToken(callee->getEndLoc(), 0, sm, ctx.getLangOpts());
-    args = text_of(CharSourceRange::getTokenRange(open, call->getRParenLoc()), ctx);
-    while (!args.empty() && (args.front() == ' ' || args.front() == '\t')) args.erase(args.begin());
-    if (args.empty() || args.front() != '(') return no("the arguments could not be read as written");
+  if (!out.statement) {
+    out.why_not = "the allocation is not what a variable in a block is initialised or assigned with";
+    return out;
   }
+  DynTypedNodeList block = ctx.getParents(*out.statement);
+  if (block.size() != 1 || !block[0].get<CompoundStmt>())
+    out.why_not = "the statement is not in a block of its own";
+  else if (out.statement->getBeginLoc().isMacroID())
+    out.why_not = "the statement is written inside a macro expansion";
+  return out;
+}
 
-  // A name the function does not use.
+// `base`, or base2, base3...: the first the function does not declare.
+std::string unused_name(const ValueDecl* var, const std::string& base) {
   name_collector names;
   if (const auto* fn = dyn_cast<FunctionDecl>(var->getDeclContext())) names.TraverseDecl(const_cast<FunctionDecl*>(fn));
-  const std::string base = var->getName().str() + "_obj";
   std::string name = base;
   for (int k = 2; names.names.count(name); ++k) name = base + std::to_string(k);
+  return name;
+}
 
+std::string indentation_of(const Stmt* statement, const SourceManager& sm) {
   unsigned col = sm.getSpellingColumnNumber(statement->getBeginLoc());
+  return std::string(col > 0 ? col - 1 : 0, ' ');
+}
+
+// go::new_<T>(args): `(args)` as written after the callee, empty without
+// written arguments (no vexing parse for `()`); false when unreadable.
+bool written_arguments(ASTContext& ctx, const CallExpr* call, std::string& args) {
+  bool any = false;
+  for (const Expr* a : call->arguments()) any = any || !isa<CXXDefaultArgExpr>(a);
+  if (!any) return true;
+  const SourceManager& sm = ctx.getSourceManager();
+  SourceLocation open = Lexer::getLocForEndOfToken(call->getCallee()->getEndLoc(), 0, sm, ctx.getLangOpts());
+  args = text_of(CharSourceRange::getTokenRange(open, call->getRParenLoc()), ctx);
+  while (!args.empty() && (args.front() == ' ' || args.front() == '\t')) args.erase(args.begin());
+  return !args.empty() && args.front() == '(';
+}
+
+// An expression's text as written, outside macro expansions; empty if not.
+std::string written_expr(ASTContext& ctx, const Expr* e) {
+  SourceRange r = e->getSourceRange();
+  if (r.isInvalid() || r.getBegin().isMacroID() || r.getEnd().isMacroID()) return {};
+  return text_of(CharSourceRange::getTokenRange(r), ctx);
+}
+
+// go::make_slice<T>(len[, cap]): the capacity as a template argument (as
+// written: a literal or a name bare, anything else in parentheses, so a `>`
+// in it cannot end the argument list) and the length as written.
+bool slice_bounds(ASTContext& ctx, const CallExpr* call, std::string& cap, std::string& len, stack_rewrite& out) {
+  std::string& why_not = out.why_not;
+  if (call->getNumArgs() < 1 || call->getNumArgs() > 2) {
+    why_not = "the call is not go::make_slice<T>(len[, cap])";
+    return false;
+  }
+  const Expr* cap_expr = call->getArg(call->getNumArgs() - 1);
+  Expr::EvalResult value;
+  if (cap_expr->isValueDependent() || !cap_expr->isIntegerConstantExpr(ctx) || !cap_expr->EvaluateAsInt(value, ctx)) {
+    why_not = "the capacity is not written as a constant expression";
+    return false;
+  }
+  if (value.Val.getInt().isZero()) {
+    why_not = "a slice of capacity 0 allocates nothing";
+    out.allocates = false;
+    return false;
+  }
+  cap = written_expr(ctx, cap_expr);
+  len = written_expr(ctx, call->getArg(0));
+  if (cap.empty() || len.empty()) {
+    why_not = "the size is written inside a macro expansion";
+    return false;
+  }
+  if (!isa<IntegerLiteral, DeclRefExpr>(cap_expr->IgnoreParenImpCasts())) cap = "(" + cap + ")";
+  return true;
+}
+
+}  // namespace
+
+stack_rewrite plan_stack_rewrite(ASTContext& ctx, const CallExpr* call, alloc_kind kind) {
+  stack_rewrite out;
+  auto no = [&](std::string why) {
+    out.why_not = std::move(why);
+    return out;
+  };
+  if (kind != alloc_kind::new_ && kind != alloc_kind::make_slice) return no("only go::new_ and go::make_slice move");
+  const bool slice = kind == alloc_kind::make_slice;
+  if (call->getBeginLoc().isMacroID() || call->getEndLoc().isMacroID())
+    return no("the allocation is written inside a macro expansion");
+  const auto* callee = dyn_cast<DeclRefExpr>(call->getCallee()->IgnoreImplicit());
+  if (!callee || callee->getNumTemplateArgs() != 1)
+    return no(slice ? "the element type is not written as go::make_slice<T>"
+                    : "the allocated type is not written as go::new_<T>");
+  std::string type = written_template_args(ctx, call, 1);
+  if (type.empty()) return no("the allocated type is written inside a macro expansion");
+
+  std::string cap, len;
+  if (slice && !slice_bounds(ctx, call, cap, len, out)) return out;
+
+  holding_statement at = find_holding_statement(ctx, call);
+  if (!at.why_not.empty()) return no(at.why_not);
+
+  const SourceManager& sm = ctx.getSourceManager();
+  std::string indent = indentation_of(at.statement, sm);
+  if (slice) {
+    std::string name = unused_name(at.var, at.var->getName().str() + "_array");
+    out.declaration = "go::local_array<" + type + ", " + cap + "> " + name + ";\n" + indent;
+    out.replacement = name + ".slice(" + len + ")";
+  } else {
+    std::string args;
+    if (!written_arguments(ctx, call, args)) return no("the arguments could not be read as written");
+    std::string name = unused_name(at.var, at.var->getName().str() + "_obj");
+    out.declaration = "go::local<" + type + "> " + name + args + ";\n" + indent;
+    out.replacement = name + ".ptr()";
+  }
   out.possible = true;
-  out.insert_at = statement->getBeginLoc();
-  out.declaration = "go::local<" + type + "> " + name + args + ";\n" + std::string(col > 0 ? col - 1 : 0, ' ');
+  out.insert_at = at.statement->getBeginLoc();
   out.call = CharSourceRange::getTokenRange(call->getSourceRange());
-  out.replacement = name + ".ptr()";
   return out;
 }
 

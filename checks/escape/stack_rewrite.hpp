@@ -6,6 +6,13 @@
 //   auto p = go::new_<T>(args);    ->   go::local<T> p_obj(args);
 //                                       auto p = p_obj.ptr();
 //
+// A go::make_slice<T>(len[, cap]) with a constant capacity (the analysis
+// keeps larger arrays than 64 KiB, and non-constant sizes, on the heap)
+// becomes a go::local_array in the same place:
+//
+//   auto s = go::make_slice<T>(n, 16);   ->   go::local_array<T, 16> s_array;
+//                                             auto s = s_array.slice(n);
+//
 // The same for a spelled type (`go::ptr<T> p = ...`) and for an assignment
 // statement (`p = go::new_<T>(args);`). The analysis' "does not escape"
 // says the object outlives no location of a shallower scope than the
@@ -13,6 +20,8 @@
 // enough: in a loop body it is a fresh object each iteration, as the
 // allocation was.
 #pragma once
+#include "escape/location_graph.hpp"
+
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/Expr.h>
 
@@ -23,12 +32,13 @@ namespace gocxx::escape {
 struct stack_rewrite {
   bool possible = false;
   std::string why_not;              // when not possible
+  bool allocates = true;            // false: a make of capacity 0 (nothing to move)
   clang::SourceLocation insert_at;  // the start of the statement
   std::string declaration;          // `go::local<T> p_obj(args);` and a line break with the indentation
   clang::CharSourceRange call;      // the go::new_ call
   std::string replacement;          // `p_obj.ptr()`
 };
 
-stack_rewrite plan_stack_rewrite(clang::ASTContext& ctx, const clang::CallExpr* call);
+stack_rewrite plan_stack_rewrite(clang::ASTContext& ctx, const clang::CallExpr* call, alloc_kind kind);
 
 }  // namespace gocxx::escape

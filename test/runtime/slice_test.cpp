@@ -500,4 +500,58 @@ TEST(SliceGC, RootedOutsideTheHeapSurvives) {
   EXPECT_EQ(sum, 199L * 200 / 2);
 }
 
+// ---------------------------------------------------------------------------
+// go::local_array: the stack-allocation rewrite's backing array
+// ---------------------------------------------------------------------------
+
+// make([]T, len, N) in the frame: the same len, cap and zeroed elements as
+// make_slice, and no allocation on the GC heap.
+TEST(LocalArray, SliceIsMakeWithoutAHeapAllocation) {
+  const auto before = go::mem_stats().mallocs;
+  go::local_array<std::int64_t, 8> backing;
+  go::slice<std::int64_t> s = backing.slice(5);
+  const auto after = go::mem_stats().mallocs;
+  EXPECT_EQ(after, before) << "a local array's slice must not allocate";
+  EXPECT_EQ(s.len(), 5u);
+  EXPECT_EQ(s.cap(), 8u);
+  EXPECT_EQ(to_vector(s.sub(0, 8)), std::vector<std::int64_t>(8, 0));
+}
+
+// Appends within the capacity write into the local array, as into make's;
+// one beyond it moves to a new heap array and leaves the local one alone.
+TEST(LocalArray, AppendBeyondTheCapacityMovesToTheHeap) {
+  go::local_array<int, 4> backing;
+  go::slice<int> s = backing.slice(2);
+  go::slice<int> t = go::append(s, 7);
+  EXPECT_EQ(t.data(), s.data()) << "within the capacity: the same array";
+  EXPECT_EQ(s.sub(0, 3)[2], 7);
+  const auto before = go::mem_stats().mallocs;
+  go::slice<int> u = go::append(t, 8, 9);
+  EXPECT_EQ(go::mem_stats().mallocs, before + 1);
+  EXPECT_NE(u.data(), s.data());
+  u[0] = 42;
+  EXPECT_EQ(s[0], 0) << "the grown slice must not write into the local array";
+  EXPECT_EQ(to_vector(u), (std::vector<int>{42, 0, 7, 8, 9}));
+}
+
+TEST(LocalArray, LenOutOfRangePanicsAsMakeDoes) {
+  go::local_array<int, 4> backing;
+  EXPECT_EQ(panic_message([&] { (void)backing.slice(5); }), "runtime error: makeslice: len out of range");
+  EXPECT_EQ(panic_message([&] { (void)backing.slice(-1); }), "runtime error: makeslice: len out of range");
+}
+
+// Handles stored in a local array are roots: what they point to survives
+// collections (the array is not on the heap, the collector ignores
+// pointers into it).
+TEST(LocalArray, HandleElementsKeepTheirTargetsAlive) {
+  go::local_array<go::ptr<node>, 16> backing;
+  go::slice<go::ptr<node>> s = backing.slice(16);
+  for (int i = 0; i < 16; ++i) s[i] = go::new_<node>(i);
+  scrub_stack();
+  for (int i = 0; i < 3; ++i) go::gc();
+  long sum = 0;
+  for (const auto& p : s) sum += p->value;
+  EXPECT_EQ(sum, 15L * 16 / 2);
+}
+
 }  // namespace

@@ -256,6 +256,8 @@ class slice {
   friend slice<U> make_slice(std::ptrdiff_t, std::ptrdiff_t);
   template <class U, class It>
   friend slice<U> detail::append_n(slice<U>, It, std::size_t);
+  template <class U, std::size_t N>
+  friend class local_array;
 
   // Adopts an array (or a window of one): what make, append and sub return.
   slice(T* data, std::size_t len, std::size_t cap) noexcept : data_(data), len_(len), cap_(cap) {}
@@ -281,6 +283,32 @@ class slice {
   detail::traced<T> data_;  // the handle protocol: copies, stores and destruction
   std::size_t len_ = 0;
   std::size_t cap_ = 0;
+};
+
+// The stack-allocation rewrite's backing array: what `make([]T, n)` with a
+// constant n whose array does not escape becomes (Go's compiler puts such an
+// array in the frame up to 64 KiB). The N elements are value-initialised, as
+// make zeroes them; slice(len) hands out the window [0, len) with capacity N.
+// The collector ignores pointers into it, as into any memory off its heap;
+// an append beyond N moves to a new array on the heap, as in Go.
+template <class T, std::size_t N>
+class local_array {
+  static_assert(N > 0, "a zero-capacity make does not allocate: nothing to move to the stack");
+
+ public:
+  local_array() = default;
+  local_array(const local_array&) = delete;
+  local_array& operator=(const local_array&) = delete;
+
+  // make_slice's checks on len: negative, or beyond the capacity.
+  go::slice<T> slice(std::ptrdiff_t len) {
+    if (len < 0 || static_cast<std::size_t>(len) > N) [[unlikely]]
+      detail::panic_runtime("runtime error: makeslice: len out of range");
+    return go::slice<T>(elems_, static_cast<std::size_t>(len), N);
+  }
+
+ private:
+  T elems_[N]{};
 };
 
 namespace detail {

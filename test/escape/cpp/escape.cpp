@@ -3,6 +3,8 @@
 // of the same name (test/escape/compare.py).
 #include <gocxx/gocxx.hpp>
 
+#include <cstdint>
+
 struct Point { int x = 0, y = 0; };
 
 struct Node;
@@ -159,6 +161,17 @@ int local_slice() {
 int dynamic_slice(int n) {
   auto s = go::make_slice<int>(n);  // CASE: dynamic_slice
   return static_cast<int>(s.len());
+}
+
+// Only the capacity must be constant: the length may vary.
+int length_varies(int n) {
+  auto s = go::make_slice<int>(n, 16);  // CASE: length_varies
+  return static_cast<int>(s.len());
+}
+
+int capacity_over_64k() {
+  auto s = go::make_slice<std::int64_t>(0, 8193);  // CASE: capacity_over_64k
+  return static_cast<int>(s.cap());
 }
 
 go::slice<int> ret_slice() {

@@ -213,6 +213,20 @@ func dynamicSlice(n int) int {
 	return len(s)
 }
 
+// Only the capacity must be constant: the length may vary.
+//
+//go:noinline
+func lengthVaries(n int) int {
+	s := make([]int, n, 16) // CASE: length_varies
+	return len(s)
+}
+
+//go:noinline
+func capacityOver64k() int {
+	s := make([]int64, 0, 8193) // CASE: capacity_over_64k
+	return cap(s)
+}
+
 //go:noinline
 func retSlice() []int {
 	return make([]int, 4) // CASE: ret_slice

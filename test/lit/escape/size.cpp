@@ -1,5 +1,6 @@
-// Size: objects over 64 KiB, and slices with a non-constant size, stay on
-// the heap whatever the flow.
+// Size: objects over 64 KiB, and slices with a non-constant capacity or an
+// array over 64 KiB, stay on the heap whatever the flow; the others may move
+// to the stack (gocxx-escape-heap-to-stack).
 // RUN: rm -rf %t && mkdir -p %t && cp %s %t/t.cpp && %cdb %t t.cpp
 // RUN: cd %t && %gocxx escape -m --format=go --checks=-*,gocxx-escape-report t.cpp > %t/out.txt
 // RUN: FileCheck %s --input-file=%t/out.txt --implicit-check-not=t.cpp:
@@ -25,7 +26,7 @@ int small() {
 }
 int const_slice() {
   auto s = go::make_slice<int>(16, 32);  // CHECK: t.cpp:[[@LINE]]:12: go::make_slice<int> does not escape
-  return s[0];
+  return s[0];                           // H2S: t.cpp:[[@LINE-1]]:12: go::make_slice<int> does not escape; it can live on the stack
 }
 int big_const_slice() {
   auto s = go::make_slice<long>(10000);  // CHECK: t.cpp:[[@LINE]]:12: go::make_slice<long> escapes to heap
@@ -38,5 +39,13 @@ int var_slice(unsigned n) {
 constexpr unsigned kLen = 8;
 int constexpr_slice() {
   auto s = go::make_slice<int>(kLen * 2);  // CHECK: t.cpp:[[@LINE]]:12: go::make_slice<int> does not escape
+  return s[0];                             // H2S: t.cpp:[[@LINE-1]]:12: go::make_slice<int> does not escape; it can live on the stack
+}
+int var_len_const_cap(unsigned n) {
+  auto s = go::make_slice<int>(n, 64);  // CHECK: t.cpp:[[@LINE]]:12: go::make_slice<int> does not escape
+  return s[0];                          // H2S: t.cpp:[[@LINE-1]]:12: go::make_slice<int> does not escape; it can live on the stack
+}
+int var_cap(unsigned n) {
+  auto s = go::make_slice<int>(4, n);  // CHECK: t.cpp:[[@LINE]]:12: go::make_slice<int> escapes to heap
   return s[0];
 }
