@@ -233,6 +233,7 @@ int drive(int argc, const char* const* argv, void (*register_extra_checks)(check
     apply_result applied = apply_fixes(shown);
     for (const std::string& c : applied.conflicts) print_warning(c);
     for (const std::string& e : applied.errors) print_error(e);
+    for (const std::string& w : applied.warnings) print_warning(w);
     llvm::errs() << "gocxx: applied the fixes of " << applied.applied << " finding" << (applied.applied == 1 ? "" : "s")
                  << " to " << applied.files << " file" << (applied.files == 1 ? "" : "s") << "\n";
     status = (!errors.empty() || !applied.errors.empty() || status == 2) ? 2 : !applied.conflicts.empty() ? 1 : 0;

@@ -1,5 +1,6 @@
 #include "fixes.hpp"
 
+#include <clang/Format/Format.h>
 #include <clang/Tooling/Core/Replacement.h>
 #include <llvm/ADT/SmallString.h>
 #include <llvm/ADT/StringExtras.h>
@@ -245,6 +246,40 @@ plan make_plan(const std::vector<finding>& findings, const std::set<std::string>
   return p;
 }
 
+// How a file's fixes are tidied before they are applied: cleaned up around
+// (clang-format's cleanupAroundReplacements: what an edit leaves behind, an
+// empty line or a stray comma) and, where the file's directories hold a
+// .clang-format, the lines they touch formatted in that style, as the rest
+// of the file is. Without one the edits keep the file's own indentation,
+// which the checks copy; no style is imposed.
+struct fix_style {
+  std::optional<clang::format::FormatStyle> style;  // none: apply the edits as they are
+  std::string warning;                              // why there is none, when the user has one
+};
+
+fix_style style_for(const std::string& path, llvm::StringRef code) {
+  fix_style out;
+  llvm::Expected<clang::format::FormatStyle> style = clang::format::getStyle("file", path, "none", code);
+  if (!style) {
+    out.warning = display_path(path) + ": its .clang-format cannot be read (" + llvm::toString(style.takeError()) +
+                  "); the fixes are applied as they are, unformatted";
+    return out;
+  }
+  out.style = *style;
+  return out;
+}
+
+llvm::Expected<std::string> apply_tidied(llvm::StringRef code, const clang::tooling::Replacements& reps,
+                                         const fix_style& fs) {
+  if (!fs.style) return clang::tooling::applyAllReplacements(code, reps);
+  llvm::Expected<clang::tooling::Replacements> cleaned =
+      clang::format::cleanupAroundReplacements(code, reps, *fs.style);
+  if (!cleaned) return cleaned.takeError();
+  llvm::Expected<clang::tooling::Replacements> formatted = clang::format::formatReplacements(code, *cleaned, *fs.style);
+  if (!formatted) return formatted.takeError();
+  return clang::tooling::applyAllReplacements(code, *formatted);
+}
+
 }  // namespace
 
 bool export_fixes(const std::string& path, const std::vector<finding>& findings, std::string& error) {
@@ -319,6 +354,7 @@ apply_result apply_fixes(const std::vector<finding>& findings) {
   if (before_apply_hook) before_apply_hook();
 
   std::set<std::string> excluded;
+  std::map<std::string, fix_style> styles;
   auto fail = [&](const std::string& file, const std::string& why) {
     result.errors.push_back(display_path(file) + why + "; its fixes were not applied");
     excluded.insert(file);
@@ -337,6 +373,11 @@ apply_result apply_fixes(const std::vector<finding>& findings) {
     else if (!t.analysed || !t.analysed->matches(t.contents->getBuffer()))
       fail(file, changed);
   }
+  for (auto& [file, t] : files) {
+    if (excluded.count(file)) continue;
+    fix_style& fs = styles[file] = style_for(t.real, t.contents->getBuffer());
+    if (!fs.warning.empty()) result.warnings.push_back(fs.warning);
+  }
 
   // Write every file's new contents beside it. A file that cannot be written
   // takes the findings that edit it out, which changes what other files get:
@@ -350,7 +391,7 @@ apply_result apply_fixes(const std::vector<finding>& findings) {
     for (const auto& [file, reps] : p.by_file) {
       if (reps.empty()) continue;
       const target& t = files[file];
-      llvm::Expected<std::string> code = clang::tooling::applyAllReplacements(t.contents->getBuffer(), reps);
+      llvm::Expected<std::string> code = apply_tidied(t.contents->getBuffer(), reps, styles[file]);
       std::string error;
       auto out = std::make_unique<pending_file>();
       if (!code)

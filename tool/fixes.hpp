@@ -16,6 +16,7 @@ struct apply_result {
   unsigned files = 0;                  // files rewritten
   std::vector<std::string> conflicts;  // one line per finding skipped (overlap)
   std::vector<std::string> errors;     // one line per file that was not rewritten
+  std::vector<std::string> warnings;   // rewritten, but not formatted (an unreadable .clang-format)
 };
 
 // Applies the fixes of `findings`, in order; a finding whose edits overlap an
