@@ -361,6 +361,10 @@ void graph_builder::impl::new_args(unsigned a, const FunctionDecl* callee, llvm:
 void graph_builder::impl::default_construct(unsigned a, const CXXRecordDecl* rd, SourceLocation at) {
   rd = rd->getDefinition();
   if (!rd || rd->hasTrivialDefaultConstructor()) return;
+  // The runtime's types (a handle is nil, a mutex unlocked) keep nothing
+  // when default-constructed; their bodies register the handle with the
+  // collector, which the analysis does not follow (escape_model.md).
+  if (runtime_model::in_go_namespace(rd)) return;
   for (const CXXConstructorDecl* c : rd->ctors())
     if (c->getMinRequiredArguments() == 0 && !c->isCopyOrMoveConstructor()) candidate_ctor(a, c, {}, at);
 }

@@ -375,3 +375,14 @@ go::ptr<FieldRead> read_field(
     int* y) {      // CASE: read_field_y
   return go::new_<FieldRead>(x->a, y);
 }
+
+// An aggregate with handle fields, made with no arguments: the handles start
+// nil, which stores nothing anywhere.
+struct Tree {
+  go::ptr<Tree> left, right;
+  int value = 0;
+};
+int empty_tree() {
+  auto t = go::new_<Tree>();  // CASE: empty_tree
+  return t->value;
+}

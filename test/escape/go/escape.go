@@ -475,4 +475,16 @@ func readField(
 	return &FieldRead{x.a, y}
 }
 
+// An aggregate with pointer fields, made with no arguments.
+type Tree struct {
+	left, right *Tree
+	value       int
+}
+
+//go:noinline
+func emptyTree() int {
+	t := &Tree{} // CASE: empty_tree
+	return t.value
+}
+
 func main() {}
