@@ -819,6 +819,30 @@ TEST(GcRoots, PtrToANonHeapObjectIsIgnored) {
   EXPECT_EQ(dtors.load(), 1) << "go::local destroys its object once, at the end of its scope";
 }
 
+// go::local zeroes the object's memory before constructing it, as go::new_
+// does: members a constructor leaves alone start at zero (Go's zero value).
+struct zero_rest {
+  explicit zero_rest(int i) : id(i) {}  // NOLINT(cppcoreguidelines-pro-type-member-init): the point of the test
+  int id;
+  long rest[4];
+};
+
+[[gnu::noinline]] long junk_on_the_stack() {
+  volatile long junk[64];
+  for (int i = 0; i < 64; ++i) junk[i] = 0x5a5a5a5a + i;
+  return junk[9];
+}
+
+[[gnu::noinline]] long rest_of_fresh_local() {
+  go::local<zero_rest> obj(3);
+  return obj->id + obj->rest[0] + obj->rest[1] + obj->rest[2] + obj->rest[3];
+}
+
+TEST(GcRoots, LocalZeroesWhatTheConstructorLeaves) {
+  junk_on_the_stack();
+  EXPECT_EQ(rest_of_fresh_local(), 3);
+}
+
 // A raw pointer local of a plain function (the go::ptr that made it is gone).
 // At -O2 it lives in a callee-saved register across the calls; the variant
 // with a volatile slot keeps it in a stack slot (ASan's fake stack when

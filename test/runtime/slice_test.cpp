@@ -554,4 +554,31 @@ TEST(LocalArray, HandleElementsKeepTheirTargetsAlive) {
   EXPECT_EQ(sum, 15L * 16 / 2);
 }
 
+// Like make's array on the heap, the local array is zeroed before its
+// elements are constructed: a constructor that leaves a member alone leaves
+// it at zero. The stack is first filled with junk where the array will be.
+struct partly_initialised {
+  partly_initialised() : id(7) {}  // NOLINT(cppcoreguidelines-pro-type-member-init): the point of the test
+  int id;
+  long rest[3];
+};
+
+[[gnu::noinline]] long fill_stack_with_junk() {
+  volatile long junk[64];
+  for (int i = 0; i < 64; ++i) junk[i] = 0x5a5a5a5a + i;
+  return junk[5];
+}
+
+[[gnu::noinline]] long sum_of_fresh_local_array() {
+  go::local_array<partly_initialised, 8> backing;
+  long sum = 0;
+  for (const partly_initialised& e : backing.slice(8)) sum += e.id + e.rest[0] + e.rest[1] + e.rest[2];
+  return sum;
+}
+
+TEST(LocalArray, MemoryIsZeroedBeforeTheElementsAreConstructed) {
+  fill_stack_with_junk();
+  EXPECT_EQ(sum_of_fresh_local_array(), 8 * 7);
+}
+
 }  // namespace

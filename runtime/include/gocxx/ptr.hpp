@@ -9,6 +9,7 @@
 #pragma once
 #include <compare>
 #include <cstddef>
+#include <cstring>
 #include <functional>
 #include <new>
 #include <type_traits>
@@ -133,28 +134,37 @@ ptr<T> new_(Args&&... args) {
 
 // The stack-allocation rewrite's object: a T in the enclosing scope, handed
 // out as a go::ptr. The collector ignores pointers to it.
+//
+// Like go::new_, it zeroes the object's memory before constructing it: a
+// constructor that leaves a member uninitialised leaves it at its zero value,
+// as on the heap (a port of Go code relies on it). The destructor runs at
+// the end of the scope (the rewrite is offered only for types whose
+// destructor runs no user code, so that the finalizer's timing is moot).
 template <class T>
 class local {
  public:
   template <class... Args>
-  explicit local(Args&&... args) : obj_(make(std::forward<Args>(args)...)) {}
+  explicit local(Args&&... args) {
+    std::memset(static_cast<void*>(&obj_), 0, sizeof(T));
+    if constexpr (std::is_constructible_v<T, Args&&...>) {
+      ::new (static_cast<void*>(&obj_)) T(std::forward<Args>(args)...);
+    } else {
+      ::new (static_cast<void*>(&obj_)) T{std::forward<Args>(args)...};
+    }
+  }
   local(const local&) = delete;
   local& operator=(const local&) = delete;
+  ~local() { obj_.~T(); }
 
   ptr<T> ptr() noexcept { return go::ptr<T>(detail::adopt, &obj_); }
   T& operator*() noexcept { return obj_; }
   T* operator->() noexcept { return &obj_; }
 
  private:
-  template <class... Args>
-  static T make(Args&&... args) {
-    if constexpr (std::is_constructible_v<T, Args&&...>) {
-      return T(std::forward<Args>(args)...);
-    } else {
-      return T{std::forward<Args>(args)...};
-    }
-  }
-  T obj_;
+  // A union: the member is constructed by hand, after the zeroing.
+  union {
+    T obj_;
+  };
 };
 
 }  // namespace go

@@ -287,18 +287,35 @@ class slice {
 
 // The stack-allocation rewrite's backing array: what `make([]T, n)` with a
 // constant n whose array does not escape becomes (Go's compiler puts such an
-// array in the frame up to 64 KiB). The N elements are value-initialised, as
-// make zeroes them; slice(len) hands out the window [0, len) with capacity N.
-// The collector ignores pointers into it, as into any memory off its heap;
-// an append beyond N moves to a new array on the heap, as in Go.
+// array in the frame up to 64 KiB). Its memory is zeroed and then its N
+// elements value-initialised, as make's array on the heap is; slice(len)
+// hands out the window [0, len) with capacity N. The collector ignores
+// pointers into it, as into any memory off its heap; an append beyond N
+// moves to a new array on the heap, as in Go.
 template <class T, std::size_t N>
 class local_array {
   static_assert(N > 0, "a zero-capacity make does not allocate: nothing to move to the stack");
 
  public:
-  local_array() = default;
+  local_array() {
+    std::memset(static_cast<void*>(elems_), 0, sizeof elems_);
+    if constexpr (!detail::zero_is_value_init<T>) {
+      std::size_t built = 0;
+      try {
+        for (; built < N; ++built) ::new (static_cast<void*>(elems_ + built)) T();
+      } catch (...) {
+        while (built > 0) elems_[--built].~T();
+        throw;
+      }
+    }
+  }
   local_array(const local_array&) = delete;
   local_array& operator=(const local_array&) = delete;
+  ~local_array() {
+    if constexpr (!std::is_trivially_destructible_v<T>) {
+      for (std::size_t i = N; i > 0; --i) elems_[i - 1].~T();
+    }
+  }
 
   // make_slice's checks on len: negative, or beyond the capacity.
   go::slice<T> slice(std::ptrdiff_t len) {
@@ -308,7 +325,10 @@ class local_array {
   }
 
  private:
-  T elems_[N]{};
+  // A union: the elements are constructed by hand, after the zeroing.
+  union {
+    T elems_[N];
+  };
 };
 
 namespace detail {
