@@ -3,6 +3,7 @@
 // function does not use yet.
 #include "escape/stack_rewrite.hpp"
 
+#include "escape/user_destructor.hpp"
 #include "escape/written_source.hpp"
 
 #include <clang/AST/ExprCXX.h>
@@ -35,12 +36,37 @@ const DynTypedNode* only_parent(ASTContext& ctx, const DynTypedNode& n, DynTyped
   return holder.size() == 1 ? &holder[0] : nullptr;
 }
 
-// The names the function declares, to pick one it does not.
+// The names the function declares or uses (its own, and those of globals,
+// members and enclosing functions it refers to, dependent ones included), to
+// pick one that shadows nothing it may use.
 class name_collector : public RecursiveASTVisitor<name_collector> {
  public:
   std::set<std::string> names;
+  void add(DeclarationName n) {
+    if (const IdentifierInfo* id = n.getAsIdentifierInfo()) names.insert(id->getName().str());
+  }
   bool VisitNamedDecl(NamedDecl* d) {
-    if (d->getIdentifier()) names.insert(d->getName().str());
+    add(d->getDeclName());
+    return true;
+  }
+  bool VisitDeclRefExpr(DeclRefExpr* e) {
+    add(e->getDecl()->getDeclName());
+    return true;
+  }
+  bool VisitMemberExpr(MemberExpr* e) {
+    add(e->getMemberDecl()->getDeclName());
+    return true;
+  }
+  bool VisitOverloadExpr(OverloadExpr* e) {
+    add(e->getName());
+    return true;
+  }
+  bool VisitDependentScopeDeclRefExpr(DependentScopeDeclRefExpr* e) {
+    add(e->getDeclName());
+    return true;
+  }
+  bool VisitCXXDependentScopeMemberExpr(CXXDependentScopeMemberExpr* e) {
+    add(e->getMember());
     return true;
   }
 };
@@ -54,6 +80,7 @@ std::string text_of(CharSourceRange r, const ASTContext& ctx) {
 struct holding_statement {
   const ValueDecl* var = nullptr;
   const Stmt* statement = nullptr;
+  const CompoundStmt* block = nullptr;
   std::string why_not;
 };
 
@@ -94,19 +121,42 @@ holding_statement find_holding_statement(ASTContext& ctx, const CallExpr* call) 
     return out;
   }
   DynTypedNodeList block = ctx.getParents(*out.statement);
-  if (block.size() != 1 || !block[0].get<CompoundStmt>())
+  out.block = block.size() == 1 ? block[0].get<CompoundStmt>() : nullptr;
+  if (!out.block)
     out.why_not = "the statement is not in a block of its own";
   else if (out.statement->getBeginLoc().isMacroID())
     out.why_not = "the statement is written inside a macro expansion";
   return out;
 }
 
-// `base`, or base2, base3...: the first the function does not declare.
-std::string unused_name(const ValueDecl* var, const std::string& base) {
+// An object declared before the statement in its block is destroyed after
+// the new local: if its destructor runs the user's code (a go::defer, a
+// guard that reads what it was given), that code could reach the object
+// after its end. The first such declaration, or null.
+const VarDecl* destroyed_later_with_user_code(ASTContext& ctx, const CompoundStmt* block, const Stmt* statement) {
+  for (const Stmt* s : block->body()) {
+    if (s == statement) break;
+    const auto* ds = dyn_cast<DeclStmt>(s);
+    if (!ds) continue;
+    for (const Decl* d : ds->decls())
+      if (const auto* vd = dyn_cast<VarDecl>(d); vd && vd->hasLocalStorage())
+        // A reference may hold a temporary whose life it extends: its type
+        // is what is destroyed.
+        if (destruction_may_run_user_code(ctx, vd->getType())) return vd;
+  }
+  return nullptr;
+}
+
+// `base`, or base2, base3...: the first the function neither declares nor
+// uses, nor another fix of this run gave a local of the same function.
+std::string unused_name(const ValueDecl* var, const std::string& base, names_by_function& handed_out) {
   name_collector names;
-  if (const auto* fn = dyn_cast<FunctionDecl>(var->getDeclContext())) names.TraverseDecl(const_cast<FunctionDecl*>(fn));
+  const DeclContext* fn = var->getDeclContext();
+  if (const auto* f = dyn_cast<FunctionDecl>(fn)) names.TraverseDecl(const_cast<FunctionDecl*>(f));
+  std::set<std::string>& given = handed_out[fn];
   std::string name = base;
-  for (int k = 2; names.names.count(name); ++k) name = base + std::to_string(k);
+  for (int k = 2; names.names.count(name) || given.count(name); ++k) name = base + std::to_string(k);
+  given.insert(name);
   return name;
 }
 
@@ -167,7 +217,8 @@ bool slice_bounds(ASTContext& ctx, const CallExpr* call, std::string& cap, std::
 
 }  // namespace
 
-stack_rewrite plan_stack_rewrite(ASTContext& ctx, const CallExpr* call, alloc_kind kind) {
+stack_rewrite plan_stack_rewrite(ASTContext& ctx, const CallExpr* call, alloc_kind kind,
+                                 names_by_function& handed_out) {
   stack_rewrite out;
   auto no = [&](std::string why) {
     out.why_not = std::move(why);
@@ -189,17 +240,30 @@ stack_rewrite plan_stack_rewrite(ASTContext& ctx, const CallExpr* call, alloc_ki
 
   holding_statement at = find_holding_statement(ctx, call);
   if (!at.why_not.empty()) return no(at.why_not);
+  // On the heap the object's destructor is a finalizer, run when (if) the
+  // collector frees it; on the stack it would run at the end of the scope.
+  QualType object = call->getType();
+  if (const auto* spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(object->getAsCXXRecordDecl());
+      spec && spec->getTemplateArgs().size() > 0 && spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type)
+    object = spec->getTemplateArgs()[0].getAsType();  // ptr<T>, slice<T>: the T
+  if (destruction_may_run_user_code(ctx, object))
+    return no("destroying " + object.getAsString(ctx.getPrintingPolicy()) +
+              " runs the program's code: on the heap when the collector frees it, on the stack at the end of the "
+              "scope");
+  if (const VarDecl* later = destroyed_later_with_user_code(ctx, at.block, at.statement))
+    return no("'" + later->getNameAsString() + "', declared before it in the block, is destroyed after it and runs " +
+              "the program's code then, which could reach it");
 
   const SourceManager& sm = ctx.getSourceManager();
   std::string indent = indentation_of(at.statement, sm);
   if (slice) {
-    std::string name = unused_name(at.var, at.var->getName().str() + "_array");
+    std::string name = unused_name(at.var, at.var->getName().str() + "_array", handed_out);
     out.declaration = "go::local_array<" + type + ", " + cap + "> " + name + ";\n" + indent;
     out.replacement = name + ".slice(" + len + ")";
   } else {
     std::string args;
     if (!written_arguments(ctx, call, args)) return no("the arguments could not be read as written");
-    std::string name = unused_name(at.var, at.var->getName().str() + "_obj");
+    std::string name = unused_name(at.var, at.var->getName().str() + "_obj", handed_out);
     out.declaration = "go::local<" + type + "> " + name + args + ";\n" + indent;
     out.replacement = name + ".ptr()";
   }

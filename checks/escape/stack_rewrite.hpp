@@ -25,6 +25,8 @@
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/Expr.h>
 
+#include <map>
+#include <set>
 #include <string>
 
 namespace gocxx::escape {
@@ -39,6 +41,11 @@ struct stack_rewrite {
   std::string replacement;          // `p_obj.ptr()`
 };
 
-stack_rewrite plan_stack_rewrite(clang::ASTContext& ctx, const clang::CallExpr* call, alloc_kind kind);
+// The names earlier plans of the same run gave the locals of each function:
+// two fixes in one function must not both declare `p_obj`.
+using names_by_function = std::map<const clang::DeclContext*, std::set<std::string>>;
+
+stack_rewrite plan_stack_rewrite(clang::ASTContext& ctx, const clang::CallExpr* call, alloc_kind kind,
+                                 names_by_function& handed_out);
 
 }  // namespace gocxx::escape
