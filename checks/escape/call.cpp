@@ -144,6 +144,17 @@ void graph_builder::impl::apply_callee(const hole& k, const FunctionDecl* callee
     init_into(loc_hole(t, a->getExprLoc(), "call parameter"), pt, a);
     temps.push_back(static_cast<int>(t));
   }
+  link_callee(k, callee, virtual_call, this_temp, temps, object, at);
+  // An inheriting constructor (`using Base::Base;`) runs the base's
+  // constructor on the same arguments: its own body holds only an implicit
+  // CXXInheritedCtorInitExpr, which passes nothing on.
+  if (const auto* cd = dyn_cast<CXXConstructorDecl>(callee); cd && cd->isInheritingConstructor())
+    if (const CXXConstructorDecl* base = cd->getInheritedConstructor().getConstructor())
+      link_callee(k, base, false, this_temp, temps, object, at);
+}
+
+void graph_builder::impl::link_callee(const hole& k, const FunctionDecl* callee, bool virtual_call, int this_temp,
+                                      llvm::ArrayRef<int> temps, int object, SourceLocation at) {
   const FunctionDecl* def = virtual_call ? nullptr : analysable_definition(callee);
   auto in_batch = def ? functions.find(def) : functions.end();
   if (def && in_batch != functions.end()) {

@@ -84,6 +84,9 @@ class callee_scan {
           if (args->size() > 0 && (*args)[0].getKind() == TemplateArgument::Type) record_ctors((*args)[0].getAsType());
     } else if (const auto* ce = dyn_cast<CXXConstructExpr>(s)) {
       add(ce->getConstructor());
+      // `using Base::Base;`: the base's constructor runs (call.cpp).
+      if (ce->getConstructor()->isInheritingConstructor())
+        add(ce->getConstructor()->getInheritedConstructor().getConstructor());
     } else if (const auto* le = dyn_cast<LambdaExpr>(s)) {
       lambda_operators(le, out_);
       for (const Expr* init : le->capture_inits()) stmt(init);

@@ -168,6 +168,11 @@ class graph_builder::impl {
   void call(const hole& k, const clang::CallExpr* ce);
   void apply_callee(const hole& k, const clang::FunctionDecl* callee, bool virtual_call, int this_temp,
                     llvm::ArrayRef<const clang::Expr*> args, int object, clang::SourceLocation at);
+  // The parameters' temporaries (`temps`, -1 where an argument went to the
+  // heap) linked to the callee's parameters: directly in the batch, by
+  // summary, or to the heap.
+  void link_callee(const hole& k, const clang::FunctionDecl* callee, bool virtual_call, int this_temp,
+                   llvm::ArrayRef<int> temps, int object, clang::SourceLocation at);
 
   // ---- runtime_calls.cpp: the go:: runtime API ----
 
