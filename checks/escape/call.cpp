@@ -5,15 +5,54 @@
 // address through. Calls into the go:: runtime go to runtime_calls.cpp.
 #include "escape/graph_builder_impl.hpp"
 
+#include "runtime_model/runtime_model.hpp"
+
 #include <clang/AST/Attr.h>
 #include <clang/Basic/Builtins.h>
 #include <clang/Basic/SourceManager.h>
 #include <llvm/ADT/SmallVector.h>
+#include <llvm/ADT/StringSet.h>
 
 using namespace clang;
 using gocxx::runtime_model::escape_api;
 
 namespace gocxx::escape {
+
+namespace {
+
+bool in_std(const Decl* d) {
+  for (const DeclContext* dc = d->getDeclContext(); dc; dc = dc->getParent())
+    if (const auto* ns = dyn_cast<NamespaceDecl>(dc); ns && ns->isStdNamespace()) return true;
+  return false;
+}
+
+// C library functions that only read, print or compare what their pointer
+// arguments point to, and return no pointer: declared extern "C" (std::
+// names are using-declarations of these), without a body here.
+bool keeps_no_argument(const FunctionDecl* fd) {
+  if (!fd->getIdentifier() || !fd->isExternC() || fd->hasBody()) return false;
+  static const llvm::StringSet<> names = {"printf", "fprintf", "dprintf", "snprintf", "sprintf", "puts",
+                                          "fputs",  "putchar", "fputc",   "putc",     "fwrite",  "perror",
+                                          "strlen", "strnlen", "strcmp",  "strncmp",  "memcmp",  "strcoll",
+                                          "atoi",   "atol",    "atoll",   "atof",     "fflush",  "write"};
+  return names.contains(fd->getName());
+}
+
+// A member of std::basic_string whose result may point into the string's
+// own buffer: a pointer (data, c_str), a reference to a character
+// (operator[], at, front, back), an iterator, or a string_view.
+bool points_into_string(const CXXMethodDecl* md) {
+  if (!md || !md->isInstance() || isa<CXXConstructorDecl>(md) || !in_std(md->getParent())) return false;
+  if (runtime_model::record_or_template_name(md->getParent()) != "basic_string") return false;
+  QualType r = md->getReturnType();
+  if (r->isPointerType() || r->isReferenceType()) return true;
+  const CXXRecordDecl* rd = r->getAsCXXRecordDecl();
+  if (!rd) return false;
+  llvm::StringRef n = runtime_model::record_or_template_name(rd);
+  return n == "basic_string_view" || n == "__normal_iterator" || n == "reverse_iterator";
+}
+
+}  // namespace
 
 void graph_builder::impl::call(const hole& k, const CallExpr* ce) {
   const FunctionDecl* callee = ce->getDirectCallee();
@@ -51,6 +90,12 @@ void graph_builder::impl::call(const hole& k, const CallExpr* ce) {
       }
       break;
     default: break;
+  }
+  // The C library's readers and printers keep no pointer they are given
+  // (LLVM marks their parameters nocapture): nothing escapes into them.
+  if (keeps_no_argument(callee)) {
+    for (const Expr* a : ce->arguments()) value(discard_hole, a);
+    return;
   }
   const Expr* object = nullptr;  // the implicit object argument
   bool object_is_pointer = false;
@@ -108,6 +153,14 @@ void graph_builder::impl::call(const hole& k, const CallExpr* ce) {
   bool virtual_call = method && method->isVirtual() && !qualified && !method->hasAttr<FinalAttr>() &&
                       !method->getParent()->hasAttr<FinalAttr>();
   apply_callee(k, callee, virtual_call, this_temp, args, -1, at);
+  // A short std::string keeps its characters inside itself, a pointer its
+  // constructor stores into its own object: data(), c_str(), a view, an
+  // iterator or a reference to a character may point into the string, and
+  // so into whatever object holds it. The analysis drops that self-pointer
+  // when it copies a string (call.cpp's constructors, for std::string's
+  // sake); it is restored here, where the program reads it out.
+  if (this_temp >= 0 && points_into_string(method) && !ctx_.getSourceManager().isInSystemHeader(at))
+    flow(k.note(at, "a pointer into the string's own buffer"), static_cast<unsigned>(this_temp));
 }
 
 // Evaluates `args` for `callee` and links them to its parameters: directly

@@ -15,6 +15,24 @@ using namespace clang;
 
 namespace gocxx::escape {
 
+namespace {
+
+// `++__begin` on a standard library iterator (std::, __gnu_cxx::): it walks
+// the range as a pointer's ++ does, keeping nothing (its body's pointer
+// arithmetic would send the iterator's target to the heap).
+bool library_increment(const Expr* inc) {
+  const auto* oc = dyn_cast<CXXOperatorCallExpr>(inc->IgnoreImplicit());
+  const auto* md = oc ? dyn_cast_or_null<CXXMethodDecl>(oc->getDirectCallee()) : nullptr;
+  if (!md || oc->getOperator() != OO_PlusPlus) return false;
+  for (const DeclContext* dc = md->getParent()->getDeclContext(); dc; dc = dc->getParent())
+    if (const auto* ns = dyn_cast<NamespaceDecl>(dc);
+        ns && (ns->isStdNamespace() || (ns->getIdentifier() && ns->getName() == "__gnu_cxx")))
+      return true;
+  return false;
+}
+
+}  // namespace
+
 void graph_builder::impl::stmt(const Stmt* s) {
   if (!s) return;
   if (const auto* e = dyn_cast<Expr>(s)) {
@@ -48,7 +66,8 @@ void graph_builder::impl::stmt(const Stmt* s) {
         const auto* end_var = end && end->isSingleDecl() ? dyn_cast<VarDecl>(end->getSingleDecl()) : nullptr;
         if (!end_var || !end_var->getType()->isPointerType()) stmt(rf->getEndStmt());
         stmt(rf->getCond());
-        if (const Expr* inc = rf->getInc(); inc && !inc->getType()->isPointerType()) stmt(inc);
+        if (const Expr* inc = rf->getInc(); inc && !inc->getType()->isPointerType() && !library_increment(inc))
+          stmt(inc);
         stmt(rf->getLoopVarStmt());
         stmt(rf->getBody());
         depth_ = outer;
