@@ -24,7 +24,10 @@ class collector {
 
   void run() {
     call_graph cg = build_call_graph(ctx_);
-    for (const std::vector<const FunctionDecl*>& comp : bottom_up_components(cg)) batch(cg, comp);
+    for (const std::vector<const FunctionDecl*>& comp : bottom_up_components(cg)) {
+      note_recursion(cg, comp);
+      batch(cg, comp);
+    }
     for (auto& [key, item] : merged_) found.items.push_back(std::move(item));
     found.summaries = std::move(summaries_);
   }
@@ -32,6 +35,18 @@ class collector {
   escape_result found;
 
  private:
+  // A component of several functions, or one that calls itself: each call
+  // may be live on the stack at once.
+  void note_recursion(const call_graph& cg, const std::vector<const FunctionDecl*>& comp) {
+    bool recursive = comp.size() > 1;
+    if (!recursive && !comp.empty()) {
+      auto it = cg.index.find(comp[0]);
+      if (it != cg.index.end())
+        for (unsigned callee : cg.callees[it->second]) recursive = recursive || callee == it->second;
+    }
+    if (recursive) found.recursive.insert(comp.begin(), comp.end());
+  }
+
   void batch(const call_graph& cg, const std::vector<const FunctionDecl*>& comp) {
     location_graph g;
     graph_builder builder(ctx_, g, summaries_, comp);

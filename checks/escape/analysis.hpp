@@ -8,6 +8,7 @@
 #include "escape/solver.hpp"
 
 #include <clang/AST/ASTContext.h>
+#include <llvm/ADT/DenseSet.h>
 
 #include "check.hpp"
 
@@ -44,6 +45,8 @@ struct escape_item {
 struct escape_result {
   std::vector<escape_item> items;  // in source order
   summary_table summaries;         // every function of the unit with a body
+  // Functions that may be live more than once on one stack (recursion).
+  llvm::DenseSet<const clang::FunctionDecl*> recursive;
 };
 
 // Runs the analysis once per translation unit: the result lives in the

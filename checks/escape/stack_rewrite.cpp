@@ -5,6 +5,7 @@
 
 #include "escape/user_destructor.hpp"
 #include "escape/written_source.hpp"
+#include "runtime_model/runtime_model.hpp"
 
 #include <clang/AST/ExprCXX.h>
 #include <clang/AST/ParentMapContext.h>
@@ -271,6 +272,54 @@ stack_rewrite plan_stack_rewrite(ASTContext& ctx, const CallExpr* call, alloc_ki
   out.insert_at = at.statement->getBeginLoc();
   out.call = CharSourceRange::getTokenRange(call->getSourceRange());
   return out;
+}
+
+stack_rewrite within_stack_budget(ASTContext& ctx, const CallExpr* call,
+                                  const llvm::DenseSet<const FunctionDecl*>& recursive, stack_rewrite plan,
+                                  stack_budgets& spent) {
+  constexpr uint64_t function_budget = uint64_t{64} * 1024;
+  constexpr uint64_t recursive_object = 256;
+  // The bytes the local takes: the object, or the whole array.
+  QualType t = call->getType();
+  uint64_t count = 1;
+  if (const auto* spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(t->getAsCXXRecordDecl());
+      spec && spec->getTemplateArgs().size() > 0 && spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type) {
+    if (runtime_model::record_or_template_name(spec) == "slice") {
+      Expr::EvalResult cap;
+      if (call->getNumArgs() == 0 || !call->getArg(call->getNumArgs() - 1)->EvaluateAsInt(cap, ctx)) return plan;
+      count = cap.Val.getInt().getZExtValue();
+    }
+    t = spec->getTemplateArgs()[0].getAsType();
+  }
+  if (t->isDependentType() || t->isIncompleteType()) return plan;
+  const uint64_t bytes = ctx.getTypeSizeInChars(t).getQuantity() * count;
+  // The function the local would live in (a lambda's body is its own).
+  const DeclContext* fn = nullptr;
+  for (DynTypedNodeList up = ctx.getParents(*call); !up.empty(); up = ctx.getParents(up[0])) {
+    if (const auto* f = up[0].get<FunctionDecl>()) {
+      fn = f;
+      break;
+    }
+    if (const auto* l = up[0].get<LambdaExpr>()) {
+      fn = l->getCallOperator();
+      break;
+    }
+  }
+  const auto* f = dyn_cast_or_null<FunctionDecl>(fn);
+  if (f && recursive.contains(f) && bytes > recursive_object) {
+    stack_rewrite no;
+    no.why_not = "'" + f->getNameAsString() + "' is recursive and the object takes " + std::to_string(bytes) +
+                 " bytes: every live call would keep one on a fixed-size stack (256 at most)";
+    return no;
+  }
+  uint64_t& used = spent[fn];
+  if (used + bytes > function_budget) {
+    stack_rewrite no;
+    no.why_not = "the function's objects moved to the stack would take more than 64 KiB together";
+    return no;
+  }
+  used += bytes;
+  return plan;
 }
 
 }  // namespace gocxx::escape

@@ -24,6 +24,9 @@
 
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/Expr.h>
+#include <llvm/ADT/DenseSet.h>
+
+#include <cstdint>
 
 #include <map>
 #include <set>
@@ -47,5 +50,16 @@ using names_by_function = std::map<const clang::DeclContext*, std::set<std::stri
 
 stack_rewrite plan_stack_rewrite(clang::ASTContext& ctx, const clang::CallExpr* call, alloc_kind kind,
                                  names_by_function& handed_out);
+
+// The stack the rewrite may spend. Go's stacks grow; a C++ thread's does
+// not, so a fix stops where the moved objects of one function would exceed
+// 64 KiB together (each is at most 64 KiB, the analysis' limit, as Go's),
+// or 256 bytes of one object in a recursive function (each live call keeps
+// its own). A plan over budget becomes no fix, with the reason.
+using stack_budgets = std::map<const clang::DeclContext*, uint64_t>;
+
+stack_rewrite within_stack_budget(clang::ASTContext& ctx, const clang::CallExpr* call,
+                                  const llvm::DenseSet<const clang::FunctionDecl*>& recursive, stack_rewrite plan,
+                                  stack_budgets& spent);
 
 }  // namespace gocxx::escape
