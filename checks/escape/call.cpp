@@ -38,6 +38,16 @@ bool keeps_no_argument(const FunctionDecl* fd) {
   return names.contains(fd->getName());
 }
 
+// A constructor without parameters, or a destructor, of a standard library
+// class.
+bool library_lifetime_member(const FunctionDecl* fd) {
+  const auto* md = dyn_cast<CXXMethodDecl>(fd);
+  if (!md || !in_std(md->getParent())) return false;
+  if (isa<CXXDestructorDecl>(md)) return true;
+  const auto* cd = dyn_cast<CXXConstructorDecl>(md);
+  return cd && cd->getNumParams() == 0;
+}
+
 // A member of std::basic_string whose result may point into the string's
 // own buffer: a pointer (data, c_str), a reference to a character
 // (operator[], at, front, back), an iterator, or a string_view.
@@ -260,6 +270,11 @@ void graph_builder::impl::link_callee(const hole& k, const FunctionDecl* callee,
     // constructor reads nothing out: a copy of it does not carry the
     // self-pointer, which is all a value flow of the object would say.
     const param_leaks* tl = sum && sum->has_this ? &sum->this_param : nullptr;
+    // The standard library's default constructors and destructors whose
+    // bodies this unit does not have (std::string's, explicitly
+    // instantiated elsewhere) keep nothing of the object: they set it up
+    // or tear it down.
+    if (!tl && library_lifetime_member(callee)) return;
     const bool reads_out =
         tl && (tl->heap_definite != no_leak || tl->heap_unknown != no_leak || tl->results[0] != no_leak);
     if (tl && tl->results[1] != no_leak && copies_by_its_own_rules(callee) &&

@@ -188,6 +188,8 @@ class graph_builder::impl {
                 clang::SourceLocation at);
   void candidate_ctor(unsigned a, const clang::CXXConstructorDecl* c, llvm::ArrayRef<const clang::Expr*> args,
                       clang::SourceLocation at);
+  // A field's default member initialiser run on the new object `a`.
+  void member_initialiser(unsigned a, const clang::FieldDecl* f, clang::SourceLocation at);
   void default_construct(unsigned a, const clang::CXXRecordDecl* rd, clang::SourceLocation at);
   unsigned alloc_site(const clang::CallExpr* ce, alloc_kind kind, const clang::FunctionDecl* callee);
   std::string type_name(clang::QualType t);

@@ -318,16 +318,21 @@ void graph_builder::impl::new_args(unsigned a, const FunctionDecl* callee, llvm:
     }
     if (rd && !rd->isAggregate() && args.empty()) default_construct(a, rd, at);
     // An aggregate's bases and members that the arguments do not cover are
-    // default-constructed, in place: a base constructor that stores `this`
-    // stores the new object's address.
+    // initialised in place by their default member initialiser, or
+    // default-constructed: a base constructor that stores `this` stores the
+    // new object's address.
     if (rd && rd->isAggregate()) {
       unsigned i = 0;
-      auto part = [&](QualType t) {
-        if (i++ >= args.size())
-          if (const CXXRecordDecl* r = t->getAsCXXRecordDecl()) default_construct(a, r, at);
+      auto part = [&](QualType t, const FieldDecl* f) {
+        if (i++ < args.size()) return;
+        if (f && f->hasInClassInitializer()) {
+          member_initialiser(a, f, at);
+          return;
+        }
+        if (const CXXRecordDecl* r = t->getAsCXXRecordDecl()) default_construct(a, r, at);
       };
-      for (const CXXBaseSpecifier& b : rd->bases()) part(b.getType());
-      for (const FieldDecl* f : rd->fields()) part(f->getType());
+      for (const CXXBaseSpecifier& b : rd->bases()) part(b.getType(), nullptr);
+      for (const FieldDecl* f : rd->fields()) part(f->getType(), f);
     }
     return;
   }
@@ -358,6 +363,36 @@ void graph_builder::impl::new_args(unsigned a, const FunctionDecl* callee, llvm:
 
 // The effects of every constructor that could default-construct an `rd` at
 // allocation a (none when the default constructor is trivial).
+namespace {
+
+bool mentions_this(const Stmt* s) {
+  if (!s) return false;
+  if (isa<CXXThisExpr>(s)) return true;
+  for (const Stmt* c : s->children())
+    if (mentions_this(c)) return true;
+  return false;
+}
+
+}  // namespace
+
+void graph_builder::impl::member_initialiser(unsigned a, const FieldDecl* f, SourceLocation at) {
+  const Expr* init = f->getInClassInitializer();
+  if (!init) return;
+  // Written in the class, `this` there is the new object, which the
+  // function allocating it has no location for: it escapes.
+  if (mentions_this(init)) {
+    g_.flow(g_.root(root_kind::unknown), a, -1, at, "a default member initialiser uses this");
+    return;
+  }
+  hole obj = loc_hole(a, at, "default member initialiser");
+  if (f->getType()->isReferenceType())
+    address(obj, init);
+  else if (f->getType()->isRecordType())
+    construct_into(obj, init);
+  else
+    value(obj, init);
+}
+
 void graph_builder::impl::default_construct(unsigned a, const CXXRecordDecl* rd, SourceLocation at) {
   rd = rd->getDefinition();
   if (!rd || rd->hasTrivialDefaultConstructor()) return;
