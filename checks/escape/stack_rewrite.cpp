@@ -28,6 +28,8 @@ bool passes_value(const DynTypedNode& n) {
     if (isa<ImplicitCastExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr, ExprWithCleanups, ParenExpr>(e))
       return true;
     if (const auto* c = dyn_cast<CXXConstructExpr>(e)) return c->getNumArgs() == 1 && !isa<CXXTemporaryObjectExpr>(c);
+    // `go::ptr<T> p{go::new_<T>()}`: braces around the one value.
+    if (const auto* l = dyn_cast<InitListExpr>(e)) return l->getNumInits() == 1;
   }
   return false;
 }

@@ -5,11 +5,10 @@
 // reference, direct and brace initialisation. The rewrite should move every
 // one of those in calibrate() and summarize(); it must keep the reading
 // that latest() returns through a spelled go::ptr<base> and the one
-// published in a package-level var by publish(). gocxx offers no fix-it
-// for the brace-initialised `auto span{go::new_<T>(...)}` (a finding: "not
-// what a variable in a block is initialised ... with"), so it stays.
-// fixes: 7
-// moved: 7
+// published in a package-level var by publish(). The brace-initialised
+// `auto span{go::new_<T>(...)}` moves too.
+// fixes: 8
+// moved: 8
 #include <gocxx/gocxx.hpp>
 
 #include <cstdio>
@@ -44,7 +43,7 @@ double summarize(double a, double b) {
   lo = go::new_<reading>(3, a < b ? a : b);                          // moved: assigned after its declaration
   const go::ptr<reading>& hi = go::new_<reading>(4, a < b ? b : a);  // moved: bound to a const reference
   auto mid(go::new_<reading>(5, (a + b) / 2));                       // moved: direct initialisation
-  auto span{go::new_<reading>(6, hi->celsius - lo->celsius)};        // does not escape; no fix-it yet
+  auto span{go::new_<reading>(6, hi->celsius - lo->celsius)};        // moved: brace initialisation
   return mid->celsius + span->celsius;
 }
 

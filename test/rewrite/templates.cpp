@@ -3,12 +3,11 @@
 // stack) as C++ function templates. The rewrite should move the scratch
 // value of max_of() (instantiated for two types) and the counter of
 // count_if(); it must keep the boxes box() returns and the stack nodes of
-// push_all(), reachable from its result. The pair of describe_pair() does
-// not escape either, but gocxx offers no fix-it for a go::new_ whose type is
-// a dependent template-id (it says "written inside a macro expansion": a
-// finding), so it stays on the heap.
-// fixes: 2
-// moved: 3
+// push_all(), reachable from its result. The pair of describe_pair(), whose
+// type is a template-id written with the template's parameters and ending
+// in `>>`, moves too (instantiated twice).
+// fixes: 3
+// moved: 5
 #include <gocxx/gocxx.hpp>
 
 #include <cstdio>
@@ -30,7 +29,7 @@ struct pair {
 
 template <class K, class V>
 std::string describe_pair(K k, V v) {
-  auto p = go::new_<pair<K, V>>(k, v);  // does not escape; no fix-it yet
+  auto p = go::new_<pair<K, V>>(k, v);  // moved: a dependent template-id
   return std::to_string(p->key) + "=" + std::to_string(p->value);
 }
 
