@@ -20,12 +20,6 @@ namespace gocxx::escape {
 
 namespace {
 
-bool in_std(const Decl* d) {
-  for (const DeclContext* dc = d->getDeclContext(); dc; dc = dc->getParent())
-    if (const auto* ns = dyn_cast<NamespaceDecl>(dc); ns && ns->isStdNamespace()) return true;
-  return false;
-}
-
 // C library functions that only read, print or compare what their pointer
 // arguments point to, and return no pointer: declared extern "C" (std::
 // names are using-declarations of these), without a body here.
@@ -42,18 +36,23 @@ bool keeps_no_argument(const FunctionDecl* fd) {
 // class.
 bool library_lifetime_member(const FunctionDecl* fd) {
   const auto* md = dyn_cast<CXXMethodDecl>(fd);
-  if (!md || !in_std(md->getParent())) return false;
+  if (!md || !runtime_model::within_namespace(md->getParent(), "std")) return false;
   if (isa<CXXDestructorDecl>(md)) return true;
   const auto* cd = dyn_cast<CXXConstructorDecl>(md);
   return cd && cd->getNumParams() == 0;
+}
+
+bool string_member(const FunctionDecl* fd) {
+  const auto* md = dyn_cast<CXXMethodDecl>(fd);
+  return md && runtime_model::is_std_string(md->getParent());
 }
 
 // A member of std::basic_string whose result may point into the string's
 // own buffer: a pointer (data, c_str), a reference to a character
 // (operator[], at, front, back), an iterator, or a string_view.
 bool points_into_string(const CXXMethodDecl* md) {
-  if (!md || !md->isInstance() || isa<CXXConstructorDecl>(md) || !in_std(md->getParent())) return false;
-  if (runtime_model::record_or_template_name(md->getParent()) != "basic_string") return false;
+  if (!md || !md->isInstance() || isa<CXXConstructorDecl>(md) || !runtime_model::is_std_string(md->getParent()))
+    return false;
   QualType r = md->getReturnType();
   if (r->isPointerType() || r->isReferenceType()) return true;
   const CXXRecordDecl* rd = r->getAsCXXRecordDecl();
@@ -163,14 +162,6 @@ void graph_builder::impl::call(const hole& k, const CallExpr* ce) {
   bool virtual_call = method && method->isVirtual() && !qualified && !method->hasAttr<FinalAttr>() &&
                       !method->getParent()->hasAttr<FinalAttr>();
   apply_callee(k, callee, virtual_call, this_temp, args, -1, at);
-  // A short std::string keeps its characters inside itself, a pointer its
-  // constructor stores into its own object: data(), c_str(), a view, an
-  // iterator or a reference to a character may point into the string, and
-  // so into whatever object holds it. The analysis drops that self-pointer
-  // when it copies a string (call.cpp's constructors, for std::string's
-  // sake); it is restored here, where the program reads it out.
-  if (this_temp >= 0 && points_into_string(method) && !ctx_.getSourceManager().isInSystemHeader(at))
-    flow(k.note(at, "a pointer into the string's own buffer"), static_cast<unsigned>(this_temp));
 }
 
 // Evaluates `args` for `callee` and links them to its parameters: directly
@@ -235,6 +226,21 @@ void graph_builder::impl::link_callee(const hole& k, const FunctionDecl* callee,
   if (def) {
     auto it = sums_.find(def);
     if (it != sums_.end()) sum = &it->second;
+  }
+  // std::basic_string is a value: its members copy characters in and out
+  // and keep no address they are given (this unit has no body for most of
+  // them: the library instantiates them once, elsewhere; the bodies it has
+  // do pointer arithmetic on the buffer, which the analysis cannot follow).
+  // But a short string keeps its characters inside itself: what data(),
+  // c_str(), a view, an iterator or a character reference gives the
+  // program points into the string, and so into whatever object holds it.
+  // The library's own calls of them (operator<< handing data() to the
+  // stream) keep nothing.
+  if (string_member(callee)) {
+    if (this_temp >= 0 && points_into_string(dyn_cast<CXXMethodDecl>(callee)) &&
+        !ctx_.getSourceManager().isInSystemHeader(at))
+      flow(k.note(at, "the string or its buffer"), static_cast<unsigned>(this_temp));
+    return;
   }
   auto apply = [&](const param_leaks* pl, int t) {
     if (t < 0) return;

@@ -308,6 +308,12 @@ void graph_builder::impl::new_args(unsigned a, const FunctionDecl* callee, llvm:
     if (targs->size() > 0 && (*targs)[0].getKind() == TemplateArgument::Type)
       rd = (*targs)[0].getAsType()->getAsCXXRecordDecl();
   if (rd) rd = rd->getDefinition();
+  // A std::string is a value (call.cpp): it copies the characters it is
+  // made from and keeps no address.
+  if (rd && runtime_model::is_std_string(rd)) {
+    for (const Expr* e : args) value(discard_hole, e);
+    return;
+  }
   hole obj = loc_hole(a, at, "go::new_ argument");
   if (!rd || rd->isAggregate() || args.empty()) {
     // Memberwise: a reference member keeps the argument's address.

@@ -9,6 +9,8 @@
 // outlive the iteration, and one that is kept across it must escape.
 #include "escape/graph_builder_impl.hpp"
 
+#include "runtime_model/runtime_model.hpp"
+
 #include <clang/AST/StmtCXX.h>
 
 using namespace clang;
@@ -24,11 +26,8 @@ bool library_increment(const Expr* inc) {
   const auto* oc = dyn_cast<CXXOperatorCallExpr>(inc->IgnoreImplicit());
   const auto* md = oc ? dyn_cast_or_null<CXXMethodDecl>(oc->getDirectCallee()) : nullptr;
   if (!md || oc->getOperator() != OO_PlusPlus) return false;
-  for (const DeclContext* dc = md->getParent()->getDeclContext(); dc; dc = dc->getParent())
-    if (const auto* ns = dyn_cast<NamespaceDecl>(dc);
-        ns && (ns->isStdNamespace() || (ns->getIdentifier() && ns->getName() == "__gnu_cxx")))
-      return true;
-  return false;
+  return runtime_model::within_namespace(md->getParent(), "std") ||
+         runtime_model::within_namespace(md->getParent(), "__gnu_cxx");
 }
 
 }  // namespace

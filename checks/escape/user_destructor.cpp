@@ -14,14 +14,6 @@ using namespace clang;
 
 namespace {
 
-bool in_std_namespace(const Decl* d) {
-  const DeclContext* dc = d->getDeclContext();
-  while (dc && (dc->isInlineNamespace() || isa<LinkageSpecDecl>(dc))) dc = dc->getParent();
-  for (; dc; dc = dc->getParent())
-    if (const auto* ns = dyn_cast<NamespaceDecl>(dc); ns && ns->isStdNamespace()) return true;
-  return false;
-}
-
 class destructor_search {
  public:
   explicit destructor_search(const ASTContext& ctx) : ctx_(ctx) {}
@@ -36,7 +28,7 @@ class destructor_search {
     rd = rd->getDefinition();
     if (!seen_.insert(rd).second) return false;  // a cycle: answered where it started
     if (runtime_model::in_go_namespace(rd)) return runtime_type(rd);
-    if (in_std_namespace(rd)) return library_type(rd);
+    if (runtime_model::within_namespace(rd, "std")) return library_type(rd);
     if (const CXXDestructorDecl* d = rd->getDestructor(); d && d->isUserProvided()) return true;
     for (const CXXBaseSpecifier& b : rd->bases())
       if (may_run_user_code(b.getType())) return true;

@@ -40,6 +40,10 @@ llvm::StringRef record_or_template_name(const CXXRecordDecl* rd) {
   return rd->getIdentifier() ? rd->getName() : llvm::StringRef();
 }
 
+bool is_std_string(const CXXRecordDecl* rd) {
+  return record_or_template_name(rd) == "basic_string" && within_namespace(rd, "std");
+}
+
 static bool named_in(const CXXRecordDecl* rd, llvm::StringRef ns, std::initializer_list<llvm::StringRef> names) {
   if (!rd) return false;
   llvm::StringRef n = record_or_template_name(rd);

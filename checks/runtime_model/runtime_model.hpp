@@ -26,6 +26,9 @@ bool within_namespace(const clang::Decl* d, llvm::StringRef ns);
 // The record's name, or for a template specialisation its template's name.
 llvm::StringRef record_or_template_name(const clang::CXXRecordDecl* rd);
 
+// std::basic_string<...> (std::string and its siblings).
+bool is_std_string(const clang::CXXRecordDecl* rd);
+
 // go::ptr<T>, go::slice<T>, go::map<K,V>, go::chan<T> and its send/recv views.
 bool is_go_handle_type(clang::QualType t);
 

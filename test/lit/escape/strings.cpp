@@ -1,3 +1,5 @@
+// std::string is a value: its members copy characters in and out and keep
+// no address they are given (assigning, appending, go::new_ of a string).
 // A short std::string keeps its characters inside itself: data(), c_str(),
 // a string_view, an iterator or a reference to a character read out of a
 // string member may point into the object that holds it, which escapes
@@ -60,4 +62,32 @@ int iterated() {
   for (char c : p->name) n += c;
   std::string_view v = p->name;
   return n + static_cast<int>(v.size());
+}
+
+// Assigning and appending copy characters.
+struct lexer {
+  std::string src;
+  int pos = 0;
+};
+int assigned(const std::string& text) {  // CHECK: t.cpp:[[@LINE]]:33: text does not escape
+  auto l = go::new_<lexer>();  // CHECK: t.cpp:[[@LINE]]:12: go::new_<lexer> does not escape
+  std::string local = text;
+  l->src = local;
+  l->src += "!";
+  l->src.append(local);
+  return static_cast<int>(l->src.size());
+}
+
+int string_object() {
+  auto s = go::new_<std::string>("abc");  // CHECK: t.cpp:[[@LINE]]:12: go::new_<std::string> does not escape
+  s->append("x");
+  return static_cast<int>(s->size());
+}
+
+// append returns the string itself: a reference kept is the object's address.
+std::string* kept_string;
+void reference_kept() {
+  auto l = go::new_<lexer>();  // CHECK: t.cpp:[[@LINE]]:12: go::new_<lexer> escapes to heap
+  std::string& r = l->src.append("x");
+  kept_string = &r;
 }
