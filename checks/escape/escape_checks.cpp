@@ -71,16 +71,14 @@ void report_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
 void heap_to_stack_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
   const escape_result& result = analyse(ctx, context());
   const clang::SourceManager& sm = ctx.getSourceManager();
-  names_by_function handed_out;
-  stack_budgets budgets;
+  rewrite_run run(result.recursive);
   for (const escape_item& item : result.items) {
     if (item.kind != item_kind::alloc || item.escapes || item.forced_heap) continue;
     if (item.alloc != alloc_kind::new_ && item.alloc != alloc_kind::make_slice) continue;
     const auto* call = llvm::dyn_cast_or_null<clang::CallExpr>(item.expr);
     stack_rewrite plan;
-    if (call) plan = plan_stack_rewrite(ctx, call, item.alloc, handed_out);
+    if (call) plan = plan_stack_rewrite(ctx, call, item.alloc, run);
     if (!plan.allocates) continue;
-    if (plan.possible) plan = within_stack_budget(ctx, call, result.recursive, plan, budgets);
     auto b = diag(sm, item.pos, item.name + " does not escape; it can live on the stack");
     b.data({{"verdict", "does-not-escape"}, {"name", item.name}});
     if (!call) continue;

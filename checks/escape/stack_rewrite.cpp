@@ -5,7 +5,6 @@
 
 #include "escape/user_destructor.hpp"
 #include "escape/written_source.hpp"
-#include "runtime_model/runtime_model.hpp"
 
 #include <clang/AST/ExprCXX.h>
 #include <clang/AST/ParentMapContext.h>
@@ -152,11 +151,11 @@ const VarDecl* destroyed_later_with_user_code(ASTContext& ctx, const CompoundStm
 
 // `base`, or base2, base3...: the first the function neither declares nor
 // uses, nor another fix of this run gave a local of the same function.
-std::string unused_name(const ValueDecl* var, const std::string& base, names_by_function& handed_out) {
+std::string unused_name(const ValueDecl* var, const std::string& base, rewrite_run& run) {
   name_collector names;
   const DeclContext* fn = var->getDeclContext();
   if (const auto* f = dyn_cast<FunctionDecl>(fn)) names.TraverseDecl(const_cast<FunctionDecl*>(f));
-  std::set<std::string>& given = handed_out[fn];
+  std::set<std::string>& given = run.names[fn];
   std::string name = base;
   for (int k = 2; names.names.count(name) || given.count(name); ++k) name = base + std::to_string(k);
   given.insert(name);
@@ -191,7 +190,8 @@ std::string written_expr(ASTContext& ctx, const Expr* e) {
 // go::make_slice<T>(len[, cap]): the capacity as a template argument (as
 // written: a literal or a name bare, anything else in parentheses, so a `>`
 // in it cannot end the argument list) and the length as written.
-bool slice_bounds(ASTContext& ctx, const CallExpr* call, std::string& cap, std::string& len, stack_rewrite& out) {
+bool slice_bounds(ASTContext& ctx, const CallExpr* call, std::string& cap, std::string& len, uint64_t& count,
+                  stack_rewrite& out) {
   std::string& why_not = out.why_not;
   if (call->getNumArgs() < 1 || call->getNumArgs() > 2) {
     why_not = "the call is not go::make_slice<T>(len[, cap])";
@@ -203,6 +203,7 @@ bool slice_bounds(ASTContext& ctx, const CallExpr* call, std::string& cap, std::
     why_not = "the capacity is not written as a constant expression";
     return false;
   }
+  count = value.Val.getInt().getZExtValue();
   if (value.Val.getInt().isZero()) {
     why_not = "a slice of capacity 0 allocates nothing";
     out.allocates = false;
@@ -218,10 +219,25 @@ bool slice_bounds(ASTContext& ctx, const CallExpr* call, std::string& cap, std::
   return true;
 }
 
+// Why `bytes` more on the stack of `fn` is over the run's budget, or empty
+// (and then they are spent).
+std::string over_stack_budget(const DeclContext* fn, uint64_t bytes, rewrite_run& run) {
+  constexpr uint64_t function_budget = uint64_t{64} * 1024;
+  constexpr uint64_t recursive_object = 256;
+  const auto* f = dyn_cast<FunctionDecl>(fn);
+  if (f && run.recursive.contains(f) && bytes > recursive_object)
+    return "'" + f->getNameAsString() + "' is recursive and the object takes " + std::to_string(bytes) +
+           " bytes: every live call would keep one on a fixed-size stack (256 at most)";
+  uint64_t& used = run.bytes[fn];
+  if (used + bytes > function_budget)
+    return "the function's objects moved to the stack would take more than 64 KiB together";
+  used += bytes;
+  return {};
+}
+
 }  // namespace
 
-stack_rewrite plan_stack_rewrite(ASTContext& ctx, const CallExpr* call, alloc_kind kind,
-                                 names_by_function& handed_out) {
+stack_rewrite plan_stack_rewrite(ASTContext& ctx, const CallExpr* call, alloc_kind kind, rewrite_run& run) {
   stack_rewrite out;
   auto no = [&](std::string why) {
     out.why_not = std::move(why);
@@ -239,16 +255,20 @@ stack_rewrite plan_stack_rewrite(ASTContext& ctx, const CallExpr* call, alloc_ki
   if (type.empty()) return no("the allocated type is written inside a macro expansion");
 
   std::string cap, len;
-  if (slice && !slice_bounds(ctx, call, cap, len, out)) return out;
+  uint64_t count = 1;
+  if (slice && !slice_bounds(ctx, call, cap, len, count, out)) return out;
 
   holding_statement at = find_holding_statement(ctx, call);
   if (!at.why_not.empty()) return no(at.why_not);
   // On the heap the object's destructor is a finalizer, run when (if) the
   // collector frees it; on the stack it would run at the end of the scope.
-  QualType object = call->getType();
-  if (const auto* spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(object->getAsCXXRecordDecl());
-      spec && spec->getTemplateArgs().size() > 0 && spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type)
-    object = spec->getTemplateArgs()[0].getAsType();  // ptr<T>, slice<T>: the T
+  // new_<T>, make_slice<T>: the T, as instantiated.
+  QualType object;
+  if (const auto* fd = dyn_cast<FunctionDecl>(callee->getDecl()))
+    if (const TemplateArgumentList* targs = fd->getTemplateSpecializationArgs();
+        targs && targs->size() > 0 && (*targs)[0].getKind() == TemplateArgument::Type)
+      object = (*targs)[0].getAsType();
+  if (object.isNull()) return no("the allocated type is not written as go::new_<T>");
   if (destruction_may_run_user_code(ctx, object))
     return no("destroying " + object.getAsString(ctx.getPrintingPolicy()) +
               " runs the program's code: on the heap when the collector frees it, on the stack at the end of the "
@@ -257,16 +277,22 @@ stack_rewrite plan_stack_rewrite(ASTContext& ctx, const CallExpr* call, alloc_ki
     return no("'" + later->getNameAsString() + "', declared before it in the block, is destroyed after it and runs " +
               "the program's code then, which could reach it");
 
+  if (!object->isDependentType() && !object->isIncompleteType()) {
+    std::string over =
+        over_stack_budget(at.var->getDeclContext(), ctx.getTypeSizeInChars(object).getQuantity() * count, run);
+    if (!over.empty()) return no(over);
+  }
+
   const SourceManager& sm = ctx.getSourceManager();
   std::string indent = indentation_of(at.statement, sm);
   if (slice) {
-    std::string name = unused_name(at.var, at.var->getName().str() + "_array", handed_out);
+    std::string name = unused_name(at.var, at.var->getName().str() + "_array", run);
     out.declaration = "go::local_array<" + type + ", " + cap + "> " + name + ";\n" + indent;
     out.replacement = name + ".slice(" + len + ")";
   } else {
     std::string args;
     if (!written_arguments(ctx, call, args)) return no("the arguments could not be read as written");
-    std::string name = unused_name(at.var, at.var->getName().str() + "_obj", handed_out);
+    std::string name = unused_name(at.var, at.var->getName().str() + "_obj", run);
     out.declaration = "go::local<" + type + "> " + name + args + ";\n" + indent;
     out.replacement = name + ".ptr()";
   }
@@ -274,54 +300,6 @@ stack_rewrite plan_stack_rewrite(ASTContext& ctx, const CallExpr* call, alloc_ki
   out.insert_at = at.statement->getBeginLoc();
   out.call = CharSourceRange::getTokenRange(call->getSourceRange());
   return out;
-}
-
-stack_rewrite within_stack_budget(ASTContext& ctx, const CallExpr* call,
-                                  const llvm::DenseSet<const FunctionDecl*>& recursive, stack_rewrite plan,
-                                  stack_budgets& spent) {
-  constexpr uint64_t function_budget = uint64_t{64} * 1024;
-  constexpr uint64_t recursive_object = 256;
-  // The bytes the local takes: the object, or the whole array.
-  QualType t = call->getType();
-  uint64_t count = 1;
-  if (const auto* spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(t->getAsCXXRecordDecl());
-      spec && spec->getTemplateArgs().size() > 0 && spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type) {
-    if (runtime_model::record_or_template_name(spec) == "slice") {
-      Expr::EvalResult cap;
-      if (call->getNumArgs() == 0 || !call->getArg(call->getNumArgs() - 1)->EvaluateAsInt(cap, ctx)) return plan;
-      count = cap.Val.getInt().getZExtValue();
-    }
-    t = spec->getTemplateArgs()[0].getAsType();
-  }
-  if (t->isDependentType() || t->isIncompleteType()) return plan;
-  const uint64_t bytes = ctx.getTypeSizeInChars(t).getQuantity() * count;
-  // The function the local would live in (a lambda's body is its own).
-  const DeclContext* fn = nullptr;
-  for (DynTypedNodeList up = ctx.getParents(*call); !up.empty(); up = ctx.getParents(up[0])) {
-    if (const auto* f = up[0].get<FunctionDecl>()) {
-      fn = f;
-      break;
-    }
-    if (const auto* l = up[0].get<LambdaExpr>()) {
-      fn = l->getCallOperator();
-      break;
-    }
-  }
-  const auto* f = dyn_cast_or_null<FunctionDecl>(fn);
-  if (f && recursive.contains(f) && bytes > recursive_object) {
-    stack_rewrite no;
-    no.why_not = "'" + f->getNameAsString() + "' is recursive and the object takes " + std::to_string(bytes) +
-                 " bytes: every live call would keep one on a fixed-size stack (256 at most)";
-    return no;
-  }
-  uint64_t& used = spent[fn];
-  if (used + bytes > function_budget) {
-    stack_rewrite no;
-    no.why_not = "the function's objects moved to the stack would take more than 64 KiB together";
-    return no;
-  }
-  used += bytes;
-  return plan;
 }
 
 }  // namespace gocxx::escape

@@ -44,22 +44,20 @@ struct stack_rewrite {
   std::string replacement;          // `p_obj.ptr()`
 };
 
-// The names earlier plans of the same run gave the locals of each function:
-// two fixes in one function must not both declare `p_obj`.
-using names_by_function = std::map<const clang::DeclContext*, std::set<std::string>>;
+// What the plans of one run share. Two fixes in one function must not both
+// declare `p_obj`. And the stack they may spend: Go's stacks grow, a C++
+// thread's does not, so a fix stops where the moved objects of one function
+// would exceed 64 KiB together (each is at most 64 KiB, the analysis' limit,
+// as Go's), or at an object over 256 bytes in a recursive function (each
+// live call keeps its own). A plan over budget is no fix, with the reason.
+struct rewrite_run {
+  explicit rewrite_run(const llvm::DenseSet<const clang::FunctionDecl*>& recursive) : recursive(recursive) {}
+  const llvm::DenseSet<const clang::FunctionDecl*>& recursive;
+  std::map<const clang::DeclContext*, std::set<std::string>> names;  // handed out, per function
+  std::map<const clang::DeclContext*, uint64_t> bytes;               // spent, per function
+};
 
 stack_rewrite plan_stack_rewrite(clang::ASTContext& ctx, const clang::CallExpr* call, alloc_kind kind,
-                                 names_by_function& handed_out);
-
-// The stack the rewrite may spend. Go's stacks grow; a C++ thread's does
-// not, so a fix stops where the moved objects of one function would exceed
-// 64 KiB together (each is at most 64 KiB, the analysis' limit, as Go's),
-// or 256 bytes of one object in a recursive function (each live call keeps
-// its own). A plan over budget becomes no fix, with the reason.
-using stack_budgets = std::map<const clang::DeclContext*, uint64_t>;
-
-stack_rewrite within_stack_budget(clang::ASTContext& ctx, const clang::CallExpr* call,
-                                  const llvm::DenseSet<const clang::FunctionDecl*>& recursive, stack_rewrite plan,
-                                  stack_budgets& spent);
+                                 rewrite_run& run);
 
 }  // namespace gocxx::escape
