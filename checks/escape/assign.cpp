@@ -69,8 +69,9 @@ hole graph_builder::impl::store_hole(const Expr* lhs, SourceLocation at) {
   if (const auto* u = dyn_cast<UnaryOperator>(lhs); u && u->getOpcode() == UO_Deref)
     return store_through(u->getSubExpr(), at);
   if (const auto* ce = dyn_cast<CallExpr>(lhs)) {
-    escape_api api = runtime_model::classify_escape_api(ce->getDirectCallee());
-    if (api == escape_api::handle_deref || api == escape_api::map_get)
+    const FunctionDecl* callee = ce->getDirectCallee();
+    if (runtime_model::derefs_gc_handle(callee) ||
+        (runtime_model::in_go_namespace(callee) && runtime_model::classify_escape_api(callee) == escape_api::map_get))
       return root_hole(root_kind::gc_heap, at, "stored into the GC heap");
   }
   return unknown(at, "store through a pointer");
@@ -89,8 +90,7 @@ hole graph_builder::impl::store_through(const Expr* p, SourceLocation at) {
 // `p` (a pointer expression) comes out of a go::ptr (operator->, get()).
 bool graph_builder::impl::points_into_gc_heap(const Expr* p) {
   p = p->IgnoreParenImpCasts();
-  if (const auto* ce = dyn_cast<CallExpr>(p))
-    return runtime_model::classify_escape_api(ce->getDirectCallee()) == escape_api::handle_deref;
+  if (const auto* ce = dyn_cast<CallExpr>(p)) return runtime_model::derefs_gc_handle(ce->getDirectCallee());
   return false;
 }
 

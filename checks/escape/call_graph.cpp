@@ -79,7 +79,8 @@ class callee_scan {
     if (const auto* ce = dyn_cast<CallExpr>(s)) {
       const FunctionDecl* callee = ce->getDirectCallee();
       add(callee);
-      if (callee && runtime_model::classify_escape_api(callee) == runtime_model::escape_api::new_)
+      runtime_model::escape_api api = runtime_model::classify_escape_api(callee);
+      if (api == runtime_model::escape_api::new_ || api == runtime_model::escape_api::make_unique)
         if (const TemplateArgumentList* args = callee->getTemplateSpecializationArgs())
           if (args->size() > 0 && (*args)[0].getKind() == TemplateArgument::Type) record_ctors((*args)[0].getAsType());
     } else if (const auto* ce = dyn_cast<CXXConstructExpr>(s)) {

@@ -6,6 +6,7 @@
 
 #include "concurrency/join_proof.hpp"
 #include "escape/analysis.hpp"
+#include "escape/owner_rewrite.hpp"
 #include "escape/stack_rewrite.hpp"
 
 #include <clang/Basic/SourceManager.h>
@@ -54,6 +55,9 @@ void report_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
         if (item.escapes && !item.is_temporary) lines.push_back("moved to heap: " + item.name);
         break;
       case item_kind::alloc:
+        // Go's -m speaks of Go's allocations: std::make_unique and new are
+        // gocxx-escape-unique-to-stack's.
+        if (item.alloc == alloc_kind::make_unique || item.alloc == alloc_kind::cxx_new) break;
         lines.push_back(item.name + (item.escapes || item.forced_heap ? " escapes to heap" : " does not escape"));
         break;
     }
@@ -88,6 +92,30 @@ void heap_to_stack_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
     }
     b.fix_insert(plan.insert_at, plan.declaration);
     b.fix_replace(plan.call, plan.replacement);
+  }
+}
+
+void unique_to_stack_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
+  const escape_result& result = analyse(ctx, context());
+  const clang::SourceManager& sm = ctx.getSourceManager();
+  rewrite_run run(result.recursive);
+  for (const escape_item& item : result.items) {
+    if (item.kind != item_kind::alloc || item.escapes || item.forced_heap || !item.expr) continue;
+    if (item.alloc != alloc_kind::make_unique && item.alloc != alloc_kind::cxx_new) continue;
+    owner_rewrite plan = plan_owner_rewrite(ctx, item.expr, item.alloc, run);
+    if (!plan.report) continue;
+    auto b = diag(sm, item.pos, item.name + " does not escape; it can live on the stack");
+    b.data({{"verdict", "does-not-escape"}, {"name", item.name}});
+    if (!plan.possible) {
+      b.note(plan.why_not_at.isValid() ? plan.why_not_at : item.pos, "no fix-it: " + plan.why_not);
+      continue;
+    }
+    for (const auto& [range, text] : plan.edits) {
+      if (range.getBegin() == range.getEnd() && range.isCharRange())
+        b.fix_insert(range.getBegin(), text);
+      else
+        b.fix_replace(range, text);
+    }
   }
 }
 

@@ -32,6 +32,15 @@ class heap_to_stack_check final : public check {
   void on_end_of_translation_unit(clang::ASTContext& ctx) override;
 };
 
+// gocxx-escape-unique-to-stack: in plain C++, a std::make_unique<T> whose
+// unique_ptr ends with its block, or a `new T` deleted in its block, whose
+// object does not escape (owner_rewrite.hpp).
+class unique_to_stack_check final : public check {
+ public:
+  using check::check;
+  void on_end_of_translation_unit(clang::ASTContext& ctx) override;
+};
+
 // gocxx-escape-dangling: the address of a local or parameter that outlives it.
 // A local a goroutine can reach is not reported when the function joins
 // every goroutine it spawns before the local's scope ends

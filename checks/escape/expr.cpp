@@ -117,7 +117,7 @@ void graph_builder::impl::value(hole k, const Expr* e) {
     case Stmt::CUDAKernelCallExprClass: call(k, cast<CallExpr>(e)); return;
     case Stmt::CXXConstructExprClass:
     case Stmt::CXXTemporaryObjectExprClass: construct_value(k, cast<CXXConstructExpr>(e)); return;
-    case Stmt::CXXNewExprClass: cxx_new(cast<CXXNewExpr>(e)); return;
+    case Stmt::CXXNewExprClass: cxx_new(k, cast<CXXNewExpr>(e)); return;
     case Stmt::CXXDeleteExprClass: value(discard_hole, cast<CXXDeleteExpr>(e)->getArgument()); return;
     case Stmt::CXXThrowExprClass:
       if (const Expr* sub = cast<CXXThrowExpr>(e)->getSubExpr()) value(unknown(e->getExprLoc(), "throw"), sub);
@@ -488,7 +488,27 @@ void graph_builder::impl::this_value(const hole& k, const CXXThisExpr*) {
   flow(k, static_cast<unsigned>(cur_->this_loc));
 }
 
-void graph_builder::impl::cxx_new(const CXXNewExpr* n) {
+// `new T(args)` of a single object by the global operator new is an
+// allocation site, as go::new_ is: its initialiser runs on the new object
+// and the expression's value is its address. Arrays, placement forms and a
+// class's own operator new (a pool, an arena) keep what they are given on
+// the heap, and their value is no address the analysis follows.
+void graph_builder::impl::cxx_new(const hole& k, const CXXNewExpr* n) {
+  const FunctionDecl* op = n->getOperatorNew();
+  QualType t = n->getAllocatedType();
+  if (!n->isArray() && n->getNumPlacementArgs() == 0 && op && op->isReplaceableGlobalAllocationFunction() &&
+      !t->isDependentType()) {
+    unsigned a = alloc_site(n, alloc_kind::cxx_new, "new(" + type_name(t) + ")", t);
+    if (const Expr* init = n->getInitializer()) {
+      hole obj = loc_hole(a, n->getBeginLoc(), "new argument");
+      if (const auto* ce = dyn_cast<CXXConstructExpr>(init->IgnoreImplicit()))
+        construct_into(obj, ce);
+      else
+        init_into(obj, t, init);
+    }
+    flow(k.addr().note(n->getBeginLoc(), "new"), a);
+    return;
+  }
   for (const Expr* a : n->placement_arguments()) any(unknown(a->getExprLoc(), "placement new"), a);
   if (const Expr* init = n->getInitializer()) {
     if (const auto* ce = dyn_cast<CXXConstructExpr>(init->IgnoreImplicit()))

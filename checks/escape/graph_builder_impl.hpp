@@ -151,7 +151,7 @@ class graph_builder::impl {
   void unhandled(const clang::Expr* e);
   void decl_address(const hole& k, const clang::ValueDecl* d, clang::SourceLocation at);
   void this_value(const hole& k, const clang::CXXThisExpr*);
-  void cxx_new(const clang::CXXNewExpr* n);
+  void cxx_new(const hole& k, const clang::CXXNewExpr* n);
 
   // ---- assign.cpp: stores, initialisation, constructors ----
 
@@ -192,6 +192,7 @@ class graph_builder::impl {
   void member_initialiser(unsigned a, const clang::FieldDecl* f, clang::SourceLocation at);
   void default_construct(unsigned a, const clang::CXXRecordDecl* rd, clang::SourceLocation at);
   unsigned alloc_site(const clang::CallExpr* ce, alloc_kind kind, const clang::FunctionDecl* callee);
+  unsigned alloc_site(const clang::Expr* e, alloc_kind kind, std::string name, clang::QualType elem);
   std::string type_name(clang::QualType t);
 };
 

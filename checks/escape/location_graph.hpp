@@ -53,7 +53,9 @@ struct edge {
   std::string why;              // "address-of", "assign", "call parameter", ...
 };
 
-enum class alloc_kind : unsigned char { none, new_, make_slice, make_map };
+// go::new_, go::make_slice, go::make_map; in plain C++ std::make_unique<T>
+// and `new T` (not an array, no placement, the global operator new).
+enum class alloc_kind : unsigned char { none, new_, make_slice, make_map, make_unique, cxx_new };
 
 struct location {
   loc_kind kind = loc_kind::temporary;

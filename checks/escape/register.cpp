@@ -10,6 +10,10 @@ void register_escape_checks(check_registry& registry) {
                &make_check<escape::report_check>);
   registry.add("gocxx-escape-heap-to-stack", "a go::new_ whose object does not escape and can live on the stack",
                &make_check<escape::heap_to_stack_check>);
+  registry.add("gocxx-escape-unique-to-stack",
+               "in plain C++, a std::make_unique or a new deleted in its block whose object does not escape and can "
+               "live on the stack",
+               &make_check<escape::unique_to_stack_check>);
   registry.add("gocxx-escape-dangling",
                "the address of a local or parameter outlives it (returned, stored in the heap or a global, sent on a "
                "channel, reachable from a spawned goroutine)",

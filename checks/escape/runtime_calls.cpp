@@ -25,7 +25,7 @@ constexpr uint64_t max_stack_object = uint64_t{64} * 1024;
 
 // A go:: type or a go:: handle: passed by reference to the runtime, it is copied.
 bool is_runtime_value(QualType t) {
-  if (runtime_model::is_go_handle_type(t)) return true;
+  if (runtime_model::is_go_handle_type(t) || runtime_model::std_unique_ptr(t)) return true;
   const CXXRecordDecl* rd = t->getAsCXXRecordDecl();
   return rd && runtime_model::in_go_namespace(rd);
 }
@@ -144,6 +144,12 @@ void graph_builder::impl::runtime_call(const hole& k, const CallExpr* ce, const 
       flow(k.addr().note(at, "go::new_"), a);
       return;
     }
+    case escape_api::make_unique: {
+      unsigned a = alloc_site(ce, alloc_kind::make_unique, callee);
+      new_args(a, callee, args, at);
+      flow(k.addr().note(at, "std::make_unique"), a);
+      return;
+    }
     case escape_api::make_slice:
     case escape_api::make_map: {
       alloc_kind kind = api == escape_api::make_slice ? alloc_kind::make_slice : alloc_kind::make_map;
@@ -234,6 +240,10 @@ void graph_builder::impl::runtime_call(const hole& k, const CallExpr* ce, const 
       return;
     case escape_api::run:
       for (const Expr* a : args) any(unknown(a->getExprLoc(), "main goroutine"), a);
+      return;
+    case escape_api::opaque:
+      if (object) any(unknown(at, "a std::unique_ptr member"), object);
+      for (const Expr* e : args) any(unknown(e->getExprLoc(), "a std::unique_ptr member"), e);
       return;
     case escape_api::other_member:
     case escape_api::other_function:
@@ -430,6 +440,7 @@ std::string graph_builder::impl::type_name(QualType t) {
 unsigned graph_builder::impl::alloc_site(const CallExpr* ce, alloc_kind kind, const FunctionDecl* callee) {
   std::string name;
   QualType elem;
+  const char* prefix = kind == alloc_kind::make_unique ? "std::" : "go::";
   if (const TemplateArgumentList* args = callee->getTemplateSpecializationArgs()) {
     std::string targs;
     unsigned shown = kind == alloc_kind::make_map ? 2u : 1u;
@@ -441,20 +452,25 @@ unsigned graph_builder::impl::alloc_site(const CallExpr* ce, alloc_kind kind, co
     }
     // Templates are reported once, at the spelling: the arguments as written.
     if (std::string written = written_template_args(ctx_, ce, shown); !written.empty()) targs = written;
-    name = "go::" + callee->getNameAsString() + "<" + targs + ">";
+    name = prefix + callee->getNameAsString() + "<" + targs + ">";
   } else {
-    name = "go::" + callee->getNameAsString();
+    name = prefix + callee->getNameAsString();
   }
-  unsigned a = new_loc(loc_kind::alloc, name, ce->getBeginLoc(), depth_);
+  return alloc_site(ce, kind, name, elem);
+}
+
+unsigned graph_builder::impl::alloc_site(const Expr* e, alloc_kind kind, std::string name, QualType elem) {
+  const auto* ce = dyn_cast<CallExpr>(e);
+  unsigned a = new_loc(loc_kind::alloc, std::move(name), e->getBeginLoc(), depth_);
   location& l = g_.at(a);
   l.alloc = kind;
-  l.expr = ce;
+  l.expr = e;
   bool too_big = false;
   if (!elem.isNull() && !elem->isDependentType() && !elem->isIncompleteType()) {
     uint64_t size = ctx_.getTypeSizeInChars(elem).getQuantity();
-    if (kind == alloc_kind::new_) {
+    if (kind != alloc_kind::make_slice && kind != alloc_kind::make_map) {
       too_big = size > max_stack_object;
-    } else if (kind == alloc_kind::make_slice) {
+    } else if (kind == alloc_kind::make_slice && ce) {
       // A slice's array stays on the stack only with a constant capacity
       // (the last argument; the length may vary, as in Go's
       // HeapAllocReason).

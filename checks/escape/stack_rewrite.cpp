@@ -73,20 +73,13 @@ class name_collector : public RecursiveASTVisitor<name_collector> {
   }
 };
 
+}  // namespace
+
 std::string text_of(CharSourceRange r, const ASTContext& ctx) {
   return Lexer::getSourceText(r, ctx.getSourceManager(), ctx.getLangOpts()).str();
 }
 
-// The statement that holds the allocation (a variable's declaration or an
-// assignment to a variable, in a block) and that variable; or why not.
-struct holding_statement {
-  const ValueDecl* var = nullptr;
-  const Stmt* statement = nullptr;
-  const CompoundStmt* block = nullptr;
-  std::string why_not;
-};
-
-holding_statement find_holding_statement(ASTContext& ctx, const CallExpr* call) {
+holding_statement find_holding_statement(ASTContext& ctx, const Expr* call) {
   holding_statement out;
   DynTypedNode at = DynTypedNode::create(*call);
   DynTypedNodeList holder = ctx.getParents(at);
@@ -190,8 +183,8 @@ std::string written_expr(ASTContext& ctx, const Expr* e) {
 // go::make_slice<T>(len[, cap]): the capacity as a template argument (as
 // written: a literal or a name bare, anything else in parentheses, so a `>`
 // in it cannot end the argument list) and the length as written.
-bool slice_bounds(ASTContext& ctx, const CallExpr* call, std::string& cap, std::string& len, uint64_t& count,
-                  stack_rewrite& out) {
+static bool slice_bounds(ASTContext& ctx, const CallExpr* call, std::string& cap, std::string& len, uint64_t& count,
+                         stack_rewrite& out) {
   std::string& why_not = out.why_not;
   if (call->getNumArgs() < 1 || call->getNumArgs() > 2) {
     why_not = "the call is not go::make_slice<T>(len[, cap])";
@@ -234,8 +227,6 @@ std::string over_stack_budget(const DeclContext* fn, uint64_t bytes, rewrite_run
   used += bytes;
   return {};
 }
-
-}  // namespace
 
 stack_rewrite plan_stack_rewrite(ASTContext& ctx, const CallExpr* call, alloc_kind kind, rewrite_run& run) {
   stack_rewrite out;

@@ -57,6 +57,39 @@ struct rewrite_run {
   std::map<const clang::DeclContext*, uint64_t> bytes;               // spent, per function
 };
 
+// Shared with the plain C++ rewrite (owner_rewrite.hpp).
+
+// The statement that holds an allocation (a variable's declaration or an
+// assignment to a variable, in a block) and that variable; or why not.
+struct holding_statement {
+  const clang::ValueDecl* var = nullptr;
+  const clang::Stmt* statement = nullptr;
+  const clang::CompoundStmt* block = nullptr;
+  std::string why_not;
+};
+holding_statement find_holding_statement(clang::ASTContext& ctx, const clang::Expr* alloc);
+
+// The source text of a range.
+std::string text_of(clang::CharSourceRange r, const clang::ASTContext& ctx);
+// An expression's text as written, outside macro expansions; empty if not.
+std::string written_expr(clang::ASTContext& ctx, const clang::Expr* e);
+// The first object declared before `statement` in `block` whose destructor
+// may run the program's code (it is destroyed after a local declared just
+// before the statement), or null.
+const clang::VarDecl* destroyed_later_with_user_code(clang::ASTContext& ctx, const clang::CompoundStmt* block,
+                                                     const clang::Stmt* statement);
+// `base`, or base2, base3...: a name `var`'s function neither declares nor
+// uses, nor another plan of the run handed out there.
+std::string unused_name(const clang::ValueDecl* var, const std::string& base, rewrite_run& run);
+// The spaces before the statement's first column.
+std::string indentation_of(const clang::Stmt* statement, const clang::SourceManager& sm);
+// A call's `(args)` as written after the callee, empty without written
+// arguments; false when unreadable.
+bool written_arguments(clang::ASTContext& ctx, const clang::CallExpr* call, std::string& args);
+// Why `bytes` more on the stack of `fn` is over the run's budget, or empty
+// (and then they are spent).
+std::string over_stack_budget(const clang::DeclContext* fn, uint64_t bytes, rewrite_run& run);
+
 stack_rewrite plan_stack_rewrite(clang::ASTContext& ctx, const clang::CallExpr* call, alloc_kind kind,
                                  rewrite_run& run);
 

@@ -42,8 +42,45 @@ static llvm::StringRef name_of(const FunctionDecl* fd) {
   return {};
 }
 
+// std::make_unique<T> (not T[]), and std::unique_ptr's members: a handle
+// whose value is the address of the object it owns, as go::ptr's is. The
+// destructor deletes it, which keeps nothing.
+static escape_api classify_std_api(const FunctionDecl* fd) {
+  if (!fd->getIdentifier() && !isa<CXXMethodDecl>(fd)) return escape_api::none;
+  const auto* md = dyn_cast<CXXMethodDecl>(fd);
+  if (!md) {
+    if (fd->getName() != "make_unique" || !in_top_namespace(fd, "std")) return escape_api::none;
+    const TemplateArgumentList* args = fd->getTemplateSpecializationArgs();
+    if (!args || args->size() == 0 || (*args)[0].getKind() != TemplateArgument::Type ||
+        (*args)[0].getAsType()->isArrayType())
+      return escape_api::none;
+    return escape_api::make_unique;
+  }
+  if (!std_unique_ptr(QualType(md->getParent()->getTypeForDecl(), 0))) return escape_api::none;
+  if (const auto* cd = dyn_cast<CXXConstructorDecl>(md))
+    return cd->isCopyOrMoveConstructor() ? escape_api::handle_copy : escape_api::handle_view;
+  if (isa<CXXDestructorDecl>(md) || isa<CXXConversionDecl>(md)) return escape_api::pure;
+  OverloadedOperatorKind op = md->getOverloadedOperator();
+  llvm::StringRef n = md->getIdentifier() ? md->getName() : llvm::StringRef();
+  if (op == OO_Arrow || op == OO_Star || op == OO_Subscript || n == "get") return escape_api::handle_deref;
+  if (n == "release") return escape_api::handle_view;
+  if (n == "get_deleter") return escape_api::pure;
+  if (op == OO_Equal) {
+    // `= nullptr` deletes; `= std::move(q)` takes q's object.
+    bool null = md->getNumParams() == 1 && md->getParamDecl(0)->getType()->isNullPtrType();
+    return null ? escape_api::pure : escape_api::handle_copy;
+  }
+  if (n == "reset") return escape_api::handle_copy;  // reset(p): p is stored into the handle
+  return escape_api::opaque;
+}
+
+bool derefs_gc_handle(const FunctionDecl* fd) {
+  return fd && in_go_namespace(fd) && classify_escape_api(fd) == escape_api::handle_deref;
+}
+
 escape_api classify_escape_api(const FunctionDecl* fd) {
-  if (!fd || !in_go_namespace(fd)) return escape_api::none;
+  if (!fd) return escape_api::none;
+  if (!in_go_namespace(fd)) return classify_std_api(fd);
   llvm::StringRef n = name_of(fd);
   const auto* md = dyn_cast<CXXMethodDecl>(fd);
   const CXXRecordDecl* rd = md ? md->getParent() : nullptr;

@@ -37,11 +37,21 @@ enum class escape_api {
   other_member,    // another go:: member function: `this` and the args may flow to the result
   other_ctor,      // another go:: constructor: the args initialise the object
   other_function,  // another go:: free function: the args may flow to the result
+  // Plain C++ (std::unique_ptr with its default deleter, a handle the
+  // program owns: its members are classified as the go::ptr ones above).
+  make_unique,  // std::make_unique<T>(args...) (T not an array): an allocation, the args initialise it
+  opaque,       // another std::unique_ptr member (swap): the object and the args escape
 };
 
 // `fd` is declared in namespace go (or below it).
 bool in_go_namespace(const clang::Decl* d);
 
+// The go:: runtime API, and std::make_unique and the members of
+// std::unique_ptr<T> (runtime_model.hpp: std_unique_ptr).
 escape_api classify_escape_api(const clang::FunctionDecl* fd);
+
+// A member that yields the target of a go:: handle (ptr::operator->,
+// slice::operator[]...): a store through it is a store into the GC heap.
+bool derefs_gc_handle(const clang::FunctionDecl* fd);
 
 }  // namespace gocxx::runtime_model

@@ -44,6 +44,17 @@ bool is_std_string(const CXXRecordDecl* rd) {
   return record_or_template_name(rd) == "basic_string" && within_namespace(rd, "std");
 }
 
+const ClassTemplateSpecializationDecl* std_unique_ptr(QualType t) {
+  const auto* spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(record_of(t));
+  if (!spec || record_or_template_name(spec) != "unique_ptr" || !in_top_namespace(spec, "std")) return nullptr;
+  const TemplateArgumentList& args = spec->getTemplateArgs();
+  if (args.size() != 2 || args[1].getKind() != TemplateArgument::Type) return nullptr;
+  const CXXRecordDecl* deleter = record_of(args[1].getAsType());
+  if (!deleter || record_or_template_name(deleter) != "default_delete" || !in_top_namespace(deleter, "std"))
+    return nullptr;
+  return spec;
+}
+
 static bool named_in(const CXXRecordDecl* rd, llvm::StringRef ns, std::initializer_list<llvm::StringRef> names) {
   if (!rd) return false;
   llvm::StringRef n = record_or_template_name(rd);

@@ -29,6 +29,11 @@ llvm::StringRef record_or_template_name(const clang::CXXRecordDecl* rd);
 // std::basic_string<...> (std::string and its siblings).
 bool is_std_string(const clang::CXXRecordDecl* rd);
 
+// std::unique_ptr<T> with std::default_delete (its destructor deletes what
+// it holds and nothing else sees the pointer): the one owning pointer the
+// escape analysis models as a handle (escape_model.md). Null otherwise.
+const clang::ClassTemplateSpecializationDecl* std_unique_ptr(clang::QualType t);
+
 // go::ptr<T>, go::slice<T>, go::map<K,V>, go::chan<T> and its send/recv views.
 bool is_go_handle_type(clang::QualType t);
 

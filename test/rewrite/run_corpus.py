@@ -363,10 +363,11 @@ def main():
     ap.add_argument("--work", help="directory for the builds (default: a temporary one, removed at the end)")
     ap.add_argument("-j", "--jobs", type=int, default=2)
     ap.add_argument("--no-pch", action="store_true", help="do not precompile <gocxx/gocxx.hpp> (slower)")
-    ap.add_argument("--cxx-check", metavar="ID",
-                    help="the check the plain C++ programs of cxx/ test; without it they are not run")
+    ap.add_argument("--cxx-check", metavar="ID", default="gocxx-escape-unique-to-stack",
+                    help="the check the plain C++ programs of cxx/ test (default: %(default)s); "
+                         "an empty ID leaves them out")
     ap.add_argument("files", nargs="*", help="programs (default: test/rewrite/*.cpp, examples/*.cpp, and "
-                                              "test/rewrite/cxx/*.cpp with --cxx-check)")
+                                              "test/rewrite/cxx/*.cpp unless --cxx-check is empty)")
     args = ap.parse_args()
 
     for what, path in (("--gocxx", args.gocxx), ("--runtime-lib", args.runtime_lib), ("--include", args.include)):
