@@ -212,6 +212,29 @@ struct plan {
   std::vector<std::string> conflicts;
 };
 
+// Two findings inserting at one place (two variables added to one lambda's
+// captures) do not conflict: the later text goes after the earlier one.
+bool merge_insertion(clang::tooling::Replacements& reps, const clang::tooling::Replacement& r) {
+  const clang::tooling::Replacement* earlier = nullptr;
+  for (const clang::tooling::Replacement& old : reps)
+    if (old.getLength() == 0 && old.getOffset() == r.getOffset()) earlier = &old;
+  if (!earlier) return false;
+  clang::tooling::Replacements merged;
+  for (const clang::tooling::Replacement& old : reps) {
+    const bool is_earlier = &old == earlier;
+    clang::tooling::Replacement next =
+        is_earlier ? clang::tooling::Replacement(r.getFilePath(), r.getOffset(), 0,
+                                                 (old.getReplacementText() + r.getReplacementText()).str())
+                   : old;
+    if (llvm::Error err = merged.add(next)) {
+      llvm::consumeError(std::move(err));
+      return false;
+    }
+  }
+  reps = std::move(merged);
+  return true;
+}
+
 plan make_plan(const std::vector<finding>& findings, const std::set<std::string>& excluded) {
   plan p;
   for (const finding& f : findings) {
@@ -232,6 +255,7 @@ plan make_plan(const std::vector<finding>& findings, const std::set<std::string>
       if (present) continue;
       if (llvm::Error err = it->second.add(r)) {
         llvm::consumeError(std::move(err));
+        if (r.getLength() == 0 && merge_insertion(it->second, r)) continue;
         ok = false;
         break;
       }

@@ -6,6 +6,7 @@
 
 #include "concurrency/join_proof.hpp"
 #include "escape/analysis.hpp"
+#include "escape/heap_move.hpp"
 #include "escape/owner_rewrite.hpp"
 #include "escape/stack_rewrite.hpp"
 
@@ -179,6 +180,20 @@ void dangling_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
     for (const flow_step& f : item.flow) b.note(f.where.isValid() ? f.where : item.pos, f.text);
     if (!why_not_joined.empty())
       b.note(not_joined_at.isValid() ? not_joined_at : item.pos, "no join before the scope ends: " + why_not_joined);
+    // What a goroutine reaches can move to the GC heap, the goroutine
+    // holding a handle; a raw address returned, stored or sent cannot.
+    if (item.root != root_kind::spawn || item.is_param || item.instances.size() != 1) continue;
+    heap_move plan = plan_heap_move(ctx, item.instances.front().first, result.summaries);
+    if (!plan.possible) {
+      b.note(plan.why_not_at.isValid() ? plan.why_not_at : item.pos, "no fix-it: " + plan.why_not);
+      continue;
+    }
+    for (const auto& [range, text] : plan.edits) {
+      if (range.getBegin() == range.getEnd() && range.isCharRange())
+        b.fix_insert(range.getBegin(), text);
+      else
+        b.fix_replace(range, text);
+    }
   }
 }
 
