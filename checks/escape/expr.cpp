@@ -5,6 +5,8 @@
 // global, a lambda's capture), `this`, and new-expressions.
 #include "escape/graph_builder_impl.hpp"
 
+#include <clang/Lex/Lexer.h>
+
 #include <clang/AST/StmtCXX.h>
 
 using namespace clang;
@@ -498,7 +500,15 @@ void graph_builder::impl::cxx_new(const hole& k, const CXXNewExpr* n) {
   QualType t = n->getAllocatedType();
   if (!n->isArray() && n->getNumPlacementArgs() == 0 && op && op->isReplaceableGlobalAllocationFunction() &&
       !t->isDependentType()) {
-    unsigned a = alloc_site(n, alloc_kind::cxx_new, "new(" + type_name(t) + ")", t);
+    // Named as written, so a template's instantiations make one report.
+    std::string name = type_name(t);
+    if (const TypeSourceInfo* tsi = n->getAllocatedTypeSourceInfo()) {
+      SourceRange r = tsi->getTypeLoc().getSourceRange();
+      if (r.isValid() && !r.getBegin().isMacroID() && !r.getEnd().isMacroID())
+        name =
+            Lexer::getSourceText(CharSourceRange::getTokenRange(r), ctx_.getSourceManager(), ctx_.getLangOpts()).str();
+    }
+    unsigned a = alloc_site(n, alloc_kind::cxx_new, "new(" + name + ")", t);
     if (const Expr* init = n->getInitializer()) {
       hole obj = loc_hole(a, n->getBeginLoc(), "new argument");
       if (const auto* ce = dyn_cast<CXXConstructExpr>(init->IgnoreImplicit()))

@@ -250,7 +250,7 @@ struct planner {
         case VarDecl::ListInit:
         case VarDecl::ParenListInit: {
           SourceLocation after = Lexer::getLocForEndOfToken(var->getLocation(), 0, sm, ctx.getLangOpts());
-          args = llvm::StringRef(text_of(CharSourceRange::getTokenRange(after, var->getEndLoc()), ctx)).trim().str();
+          args = llvm::StringRef(text_of(CharSourceRange::getCharRange(after, ds->getEndLoc()), ctx)).trim().str();
           if (args.size() < 2) return no("the initialiser could not be read as written"), false;
           if (args.front() == '{') {
             const CXXRecordDecl* rd = t->getAsCXXRecordDecl();
@@ -264,7 +264,6 @@ struct planner {
       }
     }
     text = "auto " + var->getName().str() + " = go::new_<" + type + ">" + (args.empty() ? "()" : args);
-    (void)ds;
     return true;
   }
 
@@ -278,7 +277,7 @@ struct planner {
     if (t->isReferenceType() || t->isArrayType() || t.isConstQualified() || t.isVolatileQualified() ||
         t->isDependentType() || t->isIncompleteType())
       return no("the variable is a reference, an array, const or of an incomplete type");
-    if (ds->getBeginLoc().isMacroID() || var->getEndLoc().isMacroID())
+    if (ds->getBeginLoc().isMacroID() || ds->getEndLoc().isMacroID())
       return no("the declaration is written inside a macro expansion");
     if (destruction_may_run_user_code(ctx, t))
       return no("destroying " + t.getAsString(ctx.getPrintingPolicy()) +
@@ -305,7 +304,7 @@ struct planner {
     }
     std::string text;
     if (!declaration(ds, text)) return out;
-    out.edits.emplace_back(CharSourceRange::getTokenRange(ds->getBeginLoc(), var->getEndLoc()), text);
+    out.edits.emplace_back(CharSourceRange::getCharRange(ds->getBeginLoc(), ds->getEndLoc()), text);
     const SourceManager& sm = ctx.getSourceManager();
     std::sort(out.edits.begin(), out.edits.end(), [&](const auto& a, const auto& b) {
       return sm.isBeforeInTranslationUnit(a.first.getBegin(), b.first.getBegin());

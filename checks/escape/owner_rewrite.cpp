@@ -227,21 +227,32 @@ struct planner {
     }
     std::string name, declaration;
     if (!local_for(var, object, type, init, name, declaration)) return out;
-    if (ds->getBeginLoc().isMacroID() || var->getEndLoc().isMacroID())
+    if (ds->getBeginLoc().isMacroID() || ds->getEndLoc().isMacroID())
       return no("the declaration is written inside a macro expansion");
     std::string indent = indentation_of(ds, ctx.getSourceManager());
-    out.edits.emplace_back(CharSourceRange::getTokenRange(ds->getBeginLoc(), var->getEndLoc()),
+    // Up to the semicolon: `std::unique_ptr<T> p(std::make_unique<T>())`
+    // ends after the initialiser's own parenthesis.
+    out.edits.emplace_back(CharSourceRange::getCharRange(ds->getBeginLoc(), ds->getEndLoc()),
                            declaration + "\n" + indent + "auto* const " + var->getName().str() + " = &" + name);
     out.edits.insert(out.edits.end(), gets.begin(), gets.end());
     out.possible = true;
     return out;
   }
 
+  // The fix edits the template, which every instantiation shares; each is
+  // analysed on its own, with its own types.
+  bool in_template(const VarDecl* var) {
+    const auto* fn = dyn_cast<FunctionDecl>(var->getDeclContext());
+    if (fn && !fn->getTemplateInstantiationPattern() && !fn->isDependentContext()) return false;
+    no("the allocation is in a template: its instantiations would all get the fix, each with its own type");
+    return true;
+  }
+
   owner_rewrite& unique(const CallExpr* call) {
     const DeclStmt* ds = nullptr;
     const CompoundStmt* block = nullptr;
     const VarDecl* var = owner(call, ds, block);
-    if (!var) return out;
+    if (!var || in_template(var)) return out;
     const auto* callee = call->getDirectCallee();
     QualType object = (*callee->getTemplateSpecializationArgs())[0].getAsType();
     if (std::string why = inaccessible(object, constructor_in(callee)); !why.empty())
@@ -324,6 +335,7 @@ struct planner {
       out.report = false;
       return out;
     }
+    if (in_template(var)) return out;
     if (std::string why =
             inaccessible(object, n->getConstructExpr() ? n->getConstructExpr()->getConstructor() : nullptr);
         !why.empty())

@@ -63,6 +63,24 @@ class name_collector : public RecursiveASTVisitor<name_collector> {
     add(e->getName());
     return true;
   }
+  // Types named in the function: a local of that name would hide the type
+  // from the later uses (`auto cell_obj = cell_obj();` does not compile).
+  bool VisitTagTypeLoc(TagTypeLoc t) {
+    add(t.getDecl()->getDeclName());
+    return true;
+  }
+  bool VisitTypedefTypeLoc(TypedefTypeLoc t) {
+    add(t.getTypedefNameDecl()->getDeclName());
+    return true;
+  }
+  bool VisitTemplateSpecializationTypeLoc(TemplateSpecializationTypeLoc t) {
+    if (const TemplateDecl* td = t.getTypePtr()->getTemplateName().getAsTemplateDecl()) add(td->getDeclName());
+    return true;
+  }
+  bool VisitInjectedClassNameTypeLoc(InjectedClassNameTypeLoc t) {
+    add(t.getDecl()->getDeclName());
+    return true;
+  }
   bool VisitDependentScopeDeclRefExpr(DependentScopeDeclRefExpr* e) {
     add(e->getDeclName());
     return true;
@@ -212,6 +230,29 @@ static bool slice_bounds(ASTContext& ctx, const CallExpr* call, std::string& cap
   return true;
 }
 
+// The bytes of the function's own large locals and by-value parameters (256
+// bytes or more: scalars and handles are noise next to the limit), lambdas'
+// excepted (their bodies are frames of their own): what an earlier fix
+// moved counts as it did then, so a second run spends the budget the same.
+static uint64_t local_bytes(const FunctionDecl* f) {
+  struct sizer : RecursiveASTVisitor<sizer> {
+    const ASTContext& ctx;
+    uint64_t bytes = 0;
+    explicit sizer(const ASTContext& c) : ctx(c) {}
+    bool TraverseLambdaExpr(LambdaExpr*) { return true; }
+    bool VisitVarDecl(VarDecl* v) {
+      QualType t = v->getType();
+      if (!v->hasLocalStorage() || t->isReferenceType() || t->isDependentType() || t->isIncompleteType()) return true;
+      uint64_t size = ctx.getTypeSizeInChars(t).getQuantity();
+      if (size >= 256) bytes += size;
+      return true;
+    }
+  } s(f->getASTContext());
+  for (const ParmVarDecl* p : f->parameters()) s.VisitVarDecl(const_cast<ParmVarDecl*>(p));
+  if (f->getBody()) s.TraverseStmt(const_cast<Stmt*>(f->getBody()));
+  return s.bytes;
+}
+
 // Why `bytes` more on the stack of `fn` is over the run's budget, or empty
 // (and then they are spent).
 std::string over_stack_budget(const DeclContext* fn, uint64_t bytes, rewrite_run& run) {
@@ -221,7 +262,9 @@ std::string over_stack_budget(const DeclContext* fn, uint64_t bytes, rewrite_run
   if (f && run.recursive.contains(f) && bytes > recursive_object)
     return "'" + f->getNameAsString() + "' is recursive and the object takes " + std::to_string(bytes) +
            " bytes: every live call would keep one on a fixed-size stack (256 at most)";
-  uint64_t& used = run.bytes[fn];
+  auto [at, fresh] = run.bytes.try_emplace(fn, 0);
+  uint64_t& used = at->second;
+  if (fresh && f) used = local_bytes(f);
   if (used + bytes > function_budget)
     return "the function's objects moved to the stack would take more than 64 KiB together";
   used += bytes;
