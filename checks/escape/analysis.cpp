@@ -109,7 +109,8 @@ class collector {
     for (unsigned i = 0; i < joined.size(); ++i) {
       const location& l = joined.at(i);
       if ((l.kind != loc_kind::variable && l.kind != loc_kind::param) || !l.decl) continue;
-      joined_escape_[l.decl] = l.escapes && is_definite(final_root(joined, i));
+      bool& escapes = joined_escape_[l.decl];  // over a split variable's fields
+      escapes = escapes || (l.escapes && is_definite(final_root(joined, i)));
     }
   }
 
@@ -192,7 +193,9 @@ class collector {
     if (!l.escapes || final_root(g, i) != root_kind::spawn) return;
     const auto* vd = dyn_cast_or_null<VarDecl>(l.decl);
     auto it = joined_escape_.find(l.decl);
-    if (vd) item.instances.emplace_back(vd, l.fn);
+    // A variable split into fields (fields.cpp) has a location per field.
+    if (vd && std::find(item.instances.begin(), item.instances.end(), std::make_pair(vd, l.fn)) == item.instances.end())
+      item.instances.emplace_back(vd, l.fn);
     item.escapes_unless_joined = item.escapes_unless_joined || !vd || it == joined_escape_.end() || it->second;
   }
 

@@ -54,6 +54,7 @@ hole graph_builder::impl::store_hole(const Expr* lhs, SourceLocation at) {
     return loc_hole(var_loc(vd), at, "assign");
   }
   if (const auto* m = dyn_cast<MemberExpr>(lhs)) {
+    if (int f = split_field(m); f >= 0) return loc_hole(static_cast<unsigned>(f), at, "assign");
     const ValueDecl* member = m->getMemberDecl();
     if (const auto* vd = dyn_cast<VarDecl>(member)) return loc_hole(global_loc(vd), at, "assign");
     if (member->getType()->isReferenceType()) return unknown(at, "store through a reference");

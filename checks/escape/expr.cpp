@@ -316,6 +316,10 @@ void graph_builder::impl::address(hole k, const Expr* e) {
         any(discard_hole, m->getBase());
         return;
       }
+      if (int f = split_field(m); f >= 0) {
+        flow(k.addr(), static_cast<unsigned>(f));
+        return;
+      }
       hole base = member->getType()->isReferenceType() ? k.deref() : k;  // a reference member holds the address
       if (m->isArrow())
         value(base, m->getBase());

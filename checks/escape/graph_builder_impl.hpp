@@ -10,6 +10,7 @@
 //   assign.cpp         stores, initialisation, constructors                    assign.go
 //   call.cpp           calls, arguments, the summaries of callees              call.go
 //   runtime_calls.cpp  the go:: runtime API (new_, make_slice, spawn, send...) Go's builtins
+//   fields.cpp         local aggregates split into one location per field    (Go: none)
 #pragma once
 #include "escape/graph_builder.hpp"
 #include "runtime_model/escape_model.hpp"
@@ -23,6 +24,7 @@
 #include <llvm/ADT/DenseMap.h>
 #include <llvm/ADT/SmallVector.h>
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -55,6 +57,9 @@ struct hole {
 };
 
 inline const hole discard_hole{};
+
+// `s` (an expression, a default member initialiser) names `this`.
+bool mentions_this(const clang::Stmt* s);
 
 // A defaulted (or trivial, or implicit) copy or move constructor or
 // assignment: a plain copy of the object, not a call to look into.
@@ -100,6 +105,11 @@ class graph_builder::impl {
 
   // Per-batch state.
   llvm::DenseMap<const clang::ValueDecl*, unsigned> vars_;
+  // Local aggregates used only field by field: one location per field
+  // (fields.cpp), so that what one field holds does not make its
+  // siblings' targets escape.
+  llvm::DenseMap<const clang::VarDecl*, bool> split_;
+  std::map<std::pair<const clang::VarDecl*, const clang::FieldDecl*>, unsigned> field_locs_;
   llvm::DenseMap<const clang::VarDecl*, unsigned> globals_;
 
   // Per-function state while walking. fn_ and cur_ are set for the whole
@@ -131,6 +141,15 @@ class graph_builder::impl {
 
   void lambda(const hole& k, const clang::LambdaExpr* le);
   const clang::LambdaCapture* capture_of(const clang::ValueDecl* vd);
+
+  // ---- fields.cpp: local aggregates, one location per field ----
+
+  bool split(const clang::VarDecl* vd);
+  unsigned field_loc(const clang::VarDecl* vd, const clang::FieldDecl* f);
+  // `s.f` of a split `s` (through nested members: `s.f.g` is in `s.f`): its
+  // field's location, or -1.
+  int split_field(const clang::MemberExpr* m);
+  void init_fields(const clang::VarDecl* vd, const clang::Expr* init);
 
   // ---- stmt.cpp: statements, declarations ----
 

@@ -379,8 +379,6 @@ void graph_builder::impl::new_args(unsigned a, const FunctionDecl* callee, llvm:
 
 // The effects of every constructor that could default-construct an `rd` at
 // allocation a (none when the default constructor is trivial).
-namespace {
-
 bool mentions_this(const Stmt* s) {
   if (!s) return false;
   if (isa<CXXThisExpr>(s)) return true;
@@ -388,8 +386,6 @@ bool mentions_this(const Stmt* s) {
     if (mentions_this(c)) return true;
   return false;
 }
-
-}  // namespace
 
 void graph_builder::impl::member_initialiser(unsigned a, const FieldDecl* f, SourceLocation at) {
   const Expr* init = f->getInClassInitializer();

@@ -121,6 +121,10 @@ void graph_builder::impl::decl(const Decl* d) {
     return;
   }
   unsigned l = var_loc(vd);
+  if (split(vd)) {
+    init_fields(vd, vd->getInit());  // trivially destroyed
+    return;
+  }
   if (const Expr* init = vd->getInit()) init_into(loc_hole(l, init->getExprLoc(), "assign"), vd->getType(), init);
   destructor_call(vd, l);
 }

@@ -386,3 +386,26 @@ int empty_tree() {
   auto t = go::new_<Tree>();  // CASE: empty_tree
   return t->value;
 }
+
+// A struct of two pointers, one field stored. Go's struct is one location,
+// so Go moves y too; gocxx gives each field of a local aggregate that is
+// only used field by field its own location (checks/escape/fields.cpp).
+struct PtrPair {
+  int* a;
+  int* b;
+};
+int field_split() {
+  int x = 1, y = 2;  // CASE: field_split MORE-PRECISE: moved to heap: y
+  PtrPair s{&x, &y};
+  g = s.a;
+  return *s.b;
+}
+
+// The same struct copied whole: both targets move, as in Go.
+int field_whole() {
+  int x = 1, y = 2;  // CASE: field_whole
+  PtrPair s{&x, &y};
+  PtrPair t = s;
+  g = t.a;
+  return *t.b;
+}

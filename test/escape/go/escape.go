@@ -487,4 +487,30 @@ func emptyTree() int {
 	return t.value
 }
 
+// A struct of two pointers, one field stored: Go's struct is one location,
+// so both targets move; gocxx gives each field of a local aggregate used
+// only field by field its own location (see MORE-PRECISE in escape.cpp).
+type PtrPair struct {
+	a, b *int
+}
+
+//go:noinline
+func fieldSplit() int {
+	x, y := 1, 2 // CASE: field_split
+	s := PtrPair{&x, &y}
+	g = s.a
+	return *s.b
+}
+
+// The same struct copied whole: both targets move, as in Go.
+//
+//go:noinline
+func fieldWhole() int {
+	x, y := 1, 2 // CASE: field_whole
+	s := PtrPair{&x, &y}
+	t := s
+	g = t.a
+	return *t.b
+}
+
 func main() {}
