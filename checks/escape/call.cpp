@@ -18,11 +18,6 @@ using gocxx::runtime_model::escape_api;
 
 namespace gocxx::escape {
 
-namespace {
-
-// C library functions that only read, print or compare what their pointer
-// arguments point to, and return no pointer: declared extern "C" (std::
-// names are using-declarations of these), without a body here.
 bool keeps_no_argument(const FunctionDecl* fd) {
   if (!fd->getIdentifier() || !fd->isExternC() || fd->hasBody()) return false;
   static const llvm::StringSet<> names = {"printf", "fprintf", "dprintf", "snprintf", "sprintf", "puts",
@@ -31,6 +26,8 @@ bool keeps_no_argument(const FunctionDecl* fd) {
                                           "atoi",   "atol",    "atoll",   "atof",     "fflush",  "write"};
   return names.contains(fd->getName());
 }
+
+namespace {
 
 // A constructor without parameters, or a destructor, of a standard library
 // class.

@@ -39,6 +39,11 @@ using summary_table = llvm::DenseMap<const clang::FunctionDecl*, function_summar
 // defaulted copy or move, a dependent declaration).
 const clang::FunctionDecl* analysable_definition(const clang::FunctionDecl* fd);
 
+// C library functions that only read, print or compare what their pointer
+// arguments point to, and return no pointer (printf, strlen...): declared
+// extern "C" (std:: names are using-declarations of these), without a body.
+bool keeps_no_argument(const clang::FunctionDecl* fd);
+
 // Whether values of this type can hold an address (Go: HasPointers).
 bool has_pointers(clang::QualType t);
 

@@ -11,10 +11,12 @@
 #include "runtime_model/runtime_model.hpp"
 
 #include <clang/AST/ExprCXX.h>
+#include <clang/AST/QualTypeNames.h>
 #include <clang/AST/ParentMapContext.h>
 #include <clang/AST/RecursiveASTVisitor.h>
 #include <clang/Basic/SourceManager.h>
 #include <clang/Lex/Lexer.h>
+#include <llvm/Support/Regex.h>
 
 #include <set>
 
@@ -51,7 +53,7 @@ class use_collector : public RecursiveASTVisitor<use_collector> {
 
 // A parameter (-1: `this`) of a call that keeps nothing of the object it is
 // given beyond the call: no heap, no result that holds its address.
-bool keeps_nothing(const FunctionDecl* fd, int param, const summary_table& sums) {
+bool keeps_nothing(const FunctionDecl* fd, int param, const summary_table& sums, bool result_used = true) {
   if (!fd) return false;
   if (runtime_model::in_go_namespace(fd)) {
     escape_api api = runtime_model::classify_escape_api(fd);
@@ -59,15 +61,17 @@ bool keeps_nothing(const FunctionDecl* fd, int param, const summary_table& sums)
     // any other whose result cannot hold the object's address (the model
     // lets `this` reach only the result: escape_model.md).
     QualType r = fd->getReturnType();
-    return param < 0 && (api == escape_api::pure || api == escape_api::copy_result || api == escape_api::chan_send ||
-                         api == escape_api::select ||
-                         (api == escape_api::other_member && (r->isVoidType() || r->isArithmeticType())));
+    return param < 0 &&
+           (api == escape_api::pure || api == escape_api::copy_result || api == escape_api::chan_send ||
+            api == escape_api::select ||
+            (api == escape_api::other_member && (!result_used || r->isVoidType() || r->isArithmeticType())));
   }
   const auto* md = dyn_cast<CXXMethodDecl>(fd);
   if (param < 0 && md && runtime_model::is_std_string(md->getParent())) {
     // std::string is a value (call.cpp): what does not point into it is a copy.
     QualType r = md->getReturnType();
-    return r->isVoidType() || r->isArithmeticType() || runtime_model::is_std_string(r->getAsCXXRecordDecl());
+    const CXXRecordDecl* rd = r->getAsCXXRecordDecl();  // null for a reference, a pointer, a scalar
+    return !result_used || r->isVoidType() || r->isArithmeticType() || (rd && runtime_model::is_std_string(rd));
   }
   const FunctionDecl* def = fd->getDefinition();
   auto it = def ? sums.find(def) : sums.end();
@@ -77,7 +81,43 @@ bool keeps_nothing(const FunctionDecl* fd, int param, const summary_table& sums)
   if (param >= 0 && static_cast<unsigned>(param) >= s.params.size()) return false;
   const param_leaks& l = param < 0 ? s.this_param : s.params[static_cast<unsigned>(param)];
   // A result at level 0 is the address itself; deeper, values read through it.
-  return l.heap() == no_leak && !l.moved_to_heap && l.results[0] != 0 && l.results[1] != 0;
+  return l.heap() == no_leak && !l.moved_to_heap && (!result_used || (l.results[0] != 0 && l.results[1] != 0));
+}
+
+// A class `T{...}` can be moved from into go::new_ (a scalar always can).
+bool movable(const CXXRecordDecl* rd) {
+  if (!rd || !(rd = rd->getDefinition())) return true;
+  for (const CXXConstructorDecl* c : rd->ctors())
+    if (c->isCopyOrMoveConstructor() && !c->isDeleted() && c->getAccess() != AS_private &&
+        c->getAccess() != AS_protected)
+      return true;
+  return rd->needsImplicitMoveConstructor() || rd->needsImplicitCopyConstructor();
+}
+
+// `T x = e` with a converting constructor: e, the value converted; null
+// when the initialiser is a T already.
+const Expr* converted_from(const Expr* init) {
+  const auto* ce = dyn_cast<CXXConstructExpr>(init->IgnoreImplicit());
+  if (!ce || ce->getNumArgs() != 1) return nullptr;
+  if (ce->getConstructor()->isCopyOrMoveConstructor()) return converted_from(ce->getArg(0));
+  return ce->getArg(0)->IgnoreImplicit();
+}
+
+// An explicit constructor of one argument that direct-initialisation from
+// a `from` could choose where copy-initialisation could not: one taking
+// that type, or a number when `from` is one (`explicit meter(long)` for
+// `meter m = 5L`).
+bool explicit_takes(const CXXRecordDecl* rd, QualType from) {
+  if (!(rd = rd->getDefinition())) return true;
+  for (const CXXConstructorDecl* c : rd->ctors()) {
+    if (!c->isExplicit() || c->isCopyOrMoveConstructor() || c->getNumParams() == 0 || c->getMinRequiredArguments() > 1)
+      continue;
+    QualType p = c->getParamDecl(0)->getType().getNonReferenceType().getUnqualifiedType();
+    if (p.getCanonicalType() == from.getUnqualifiedType().getCanonicalType() ||
+        (p->isArithmeticType() && from->isArithmeticType()))
+      return true;
+  }
+  return false;
 }
 
 struct planner {
@@ -103,6 +143,42 @@ struct planner {
       const auto* c = dyn_cast<ImplicitCastExpr>(p);
       if (!isa<ParenExpr>(p) && !(c && c->getCastKind() == CK_NoOp)) return p;
       child = p;
+    }
+  }
+
+  // A call that is a statement of its own (`s += "x";`): what it returns,
+  // a reference into the object perhaps, goes nowhere.
+  bool discarded(const Stmt* call) const {
+    const Stmt* at = call;
+    for (;;) {
+      DynTypedNodeList ps = ctx.getParents(*at);
+      const auto* p = ps.size() == 1 ? ps[0].get<Stmt>() : nullptr;
+      if (!p) return false;
+      if (isa<CompoundStmt>(p)) return true;
+      if (!isa<ExprWithCleanups, MaterializeTemporaryExpr, CXXBindTemporaryExpr>(p)) return false;
+      at = p;
+    }
+  }
+
+  // A call's result handed straight to a call that keeps nothing of it
+  // (`printf("%s", s.c_str())`): a pointer into the object that lives no
+  // longer than the statement.
+  bool lent_at_once(const Stmt* call) const {
+    const Stmt* at = call;
+    for (;;) {
+      DynTypedNodeList ps = ctx.getParents(*at);
+      const auto* p = ps.size() == 1 ? ps[0].get<Stmt>() : nullptr;
+      if (!p) return false;
+      if (const auto* ce = dyn_cast<CallExpr>(p); ce && !isa<CXXMemberCallExpr, CXXOperatorCallExpr>(ce)) {
+        const FunctionDecl* callee = ce->getDirectCallee();
+        if (!callee) return false;
+        if (keeps_no_argument(callee)) return true;
+        for (unsigned i = 0; i < ce->getNumArgs(); ++i)
+          if (ce->getArg(i) == at) return keeps_nothing(callee, static_cast<int>(i), sums);
+        return false;
+      }
+      if (!isa<ImplicitCastExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr, ParenExpr>(p)) return false;
+      at = p;
     }
   }
 
@@ -148,13 +224,15 @@ struct planner {
       if (isa<FieldDecl>(m->getMemberDecl())) return value_use(m);
       const Stmt* call_child = nullptr;
       const auto* mc = dyn_cast_or_null<CXXMemberCallExpr>(user_of(m, call_child));
-      return mc && (keeps_nothing(mc->getMethodDecl(), -1, sums) || awaited_at_once(mc));
+      return mc &&
+             (keeps_nothing(mc->getMethodDecl(), -1, sums, !discarded(mc) && !lent_at_once(mc)) || awaited_at_once(mc));
     }
     if (const auto* op = dyn_cast<CXXOperatorCallExpr>(p)) {
       const auto* md = dyn_cast_or_null<CXXMethodDecl>(op->getDirectCallee());
       for (unsigned i = 0; i < op->getNumArgs(); ++i) {
         if (op->getArg(i) != child) continue;
-        if (md && md->isInstance()) return i == 0 ? keeps_nothing(md, -1, sums) : lent_to_call(md, i - 1);
+        if (md && md->isInstance())
+          return i == 0 ? keeps_nothing(md, -1, sums, !discarded(op) && !lent_at_once(op)) : lent_to_call(md, i - 1);
         return lent_to_call(op->getDirectCallee(), i);
       }
       return false;
@@ -167,7 +245,10 @@ struct planner {
     if (const auto* ce = dyn_cast<CXXConstructExpr>(p)) {
       for (unsigned i = 0; i < ce->getNumArgs(); ++i)
         if (ce->getArg(i) == child)
-          return ce->getConstructor()->isCopyOrMoveConstructor() || lent_to_call(ce->getConstructor(), i);
+          // A copy the compiler writes keeps nothing; one the user wrote is
+          // a call like any other.
+          return (ce->getConstructor()->isCopyOrMoveConstructor() && !ce->getConstructor()->isUserProvided()) ||
+                 lent_to_call(ce->getConstructor(), i);
     }
     return false;
   }
@@ -217,53 +298,99 @@ struct planner {
   }
 
   // `auto n = go::new_<T>(args)` for the declaration as written.
-  bool declaration(const DeclStmt* ds, std::string& text) {
+  // `auto n = go::new_<T>(init)`, as edits around the initialiser as
+  // written, so that the uses inside it (another moved variable) are
+  // rewritten by their own edits: `T n = e` -> `auto n = go::new_<T>(e)`,
+  // `T n(args)` -> `auto n = go::new_<T>(args)`, `T n{...}` and
+  // `T n = {...}` -> `auto n = go::new_<T>(T{...})`, `T n` ->
+  // `auto n = go::new_<T>()`.
+  bool declaration(const DeclStmt* ds) {
     QualType t = var->getType();
     const SourceManager& sm = ctx.getSourceManager();
+    const LangOptions& lo = ctx.getLangOpts();
     std::string type;
+    const CXXRecordDecl* rd = t->getAsCXXRecordDecl();
     if (t->getContainedAutoType()) {
-      const CXXRecordDecl* rd = t->getAsCXXRecordDecl();
       if (rd && (rd->isLambda() || !rd->getIdentifier()))
         return no("the variable's type has no name to allocate it by"), false;
-      PrintingPolicy pp(ctx.getLangOpts());
+      PrintingPolicy pp(lo);
       pp.SuppressTagKeyword = true;
-      type = t.getUnqualifiedType().getAsString(pp);
+      // Qualified as the program must spell it here: the deduced type may be
+      // nested in a namespace or a class (the written qualifier dropped
+      // first: it would be repeated).
+      QualType bare = t.getUnqualifiedType();
+      if (const auto* at = dyn_cast<AutoType>(bare.getTypePtr()); at && !at->getDeducedType().isNull())
+        bare = at->getDeducedType().getUnqualifiedType();
+      if (const auto* et = dyn_cast<ElaboratedType>(bare.getTypePtr())) bare = et->getNamedType();
+      type = TypeName::getFullyQualifiedName(bare, ctx, pp, /*WithGlobalNsPrefix=*/false);
     } else {
       SourceRange r = var->getTypeSourceInfo()->getTypeLoc().getSourceRange();
       if (r.isInvalid() || r.getBegin().isMacroID() || r.getEnd().isMacroID())
         return no("the variable's type is written inside a macro expansion"), false;
+      // `int (*op)(int)`: the declarator wraps the name.
+      if (!sm.isBeforeInTranslationUnit(r.getEnd(), var->getLocation()))
+        return no("the variable's type is not written before its name"), false;
       type = text_of(CharSourceRange::getTokenRange(r), ctx);
     }
-    std::string args;
+    // `counter counter;`: in the initialiser the name would be the variable.
+    static const llvm::Regex word("[A-Za-z_][A-Za-z_0-9]*");
+    for (llvm::StringRef rest = type; !rest.empty();) {
+      llvm::SmallVector<llvm::StringRef, 1> m;
+      if (!word.match(rest, &m)) break;
+      if (m[0] == var->getName())
+        return no("the variable has the name of its type, which the allocation must name"), false;
+      rest = rest.substr(rest.find(m[0]) + m[0].size());
+    }
+    std::string head = "auto " + var->getName().str() + " = go::new_<" + type + ">";
+    SourceLocation after_name = Lexer::getLocForEndOfToken(var->getLocation(), 0, sm, lo);
+    auto replace = [&](SourceLocation from, SourceLocation to, std::string text) {
+      out.edits.emplace_back(CharSourceRange::getCharRange(from, to), std::move(text));
+    };
     const Expr* init = var->getInit();
     const auto* construct = dyn_cast_or_null<CXXConstructExpr>(init ? init->IgnoreImplicit() : nullptr);
     bool written =
         init && !(construct && construct->getNumArgs() == 0 && construct->getParenOrBraceRange().isInvalid());
-    if (written) {
-      switch (var->getInitStyle()) {
-        case VarDecl::CInit:
-          if (isa<InitListExpr>(init->IgnoreImplicit())) return no("the variable is initialised from braces"), false;
-          args = "(" + written_expr(ctx, init) + ")";
-          if (args == "()") return no("the initialiser is written inside a macro expansion"), false;
-          break;
-        case VarDecl::CallInit:
-        case VarDecl::ListInit:
-        case VarDecl::ParenListInit: {
-          SourceLocation after = Lexer::getLocForEndOfToken(var->getLocation(), 0, sm, ctx.getLangOpts());
-          args = llvm::StringRef(text_of(CharSourceRange::getCharRange(after, ds->getEndLoc()), ctx)).trim().str();
-          if (args.size() < 2) return no("the initialiser could not be read as written"), false;
-          if (args.front() == '{') {
-            const CXXRecordDecl* rd = t->getAsCXXRecordDecl();
-            if (rd && !rd->isAggregate())
-              return no("the variable is list-initialised and its type is not an aggregate"), false;
-            args = "(" + args.substr(1, args.size() - 2) + ")";
-          }
-          if (args.front() != '(') return no("the initialiser could not be read as written"), false;
-          break;
-        }
-      }
+    if (!written) {
+      replace(ds->getBeginLoc(), ds->getEndLoc(), head + "()");
+      return true;
     }
-    text = "auto " + var->getName().str() + " = go::new_<" + type + ">" + (args.empty() ? "()" : args);
+    // The initialiser's own text: from after `=` or the name to the semicolon.
+    SourceLocation from = after_name;
+    if (var->getInitStyle() == VarDecl::CInit) {
+      Token eq;
+      SourceLocation at = Lexer::findNextToken(var->getLocation(), sm, lo).value_or(eq).getLocation();
+      if (at.isInvalid() || at.isMacroID() || text_of(CharSourceRange::getTokenRange(at, at), ctx) != "=")
+        return no("the initialiser could not be read as written"), false;
+      from = Lexer::getLocForEndOfToken(at, 0, sm, lo);
+    }
+    std::string init_text = text_of(CharSourceRange::getCharRange(from, ds->getEndLoc()), ctx);
+    llvm::StringRef written_init = init_text;
+    llvm::StringRef trimmed = written_init.ltrim();
+    SourceLocation init_at = from.getLocWithOffset(static_cast<int>(written_init.size() - trimmed.size()));
+    trimmed = trimmed.rtrim();
+    if (trimmed.empty()) return no("the initialiser could not be read as written"), false;
+    SourceLocation init_end = init_at.getLocWithOffset(static_cast<int>(trimmed.size()));
+    if (trimmed.front() == '{') {
+      // List-initialisation of a temporary `T{...}` (designators and nested
+      // braces included), moved into the heap.
+      if (!movable(rd)) return no("the variable is list-initialised and its type cannot be moved"), false;
+      replace(ds->getBeginLoc(), init_at, head + "(" + type);
+      replace(init_end, init_end, ")");
+      return true;
+    }
+    if (var->getInitStyle() == VarDecl::CInit) {
+      // Copy-initialised from another type: go::new_ initialises directly,
+      // where an explicit constructor could win.
+      if (const Expr* conv = converted_from(init); rd && conv && explicit_takes(rd, conv->getType()))
+        return no("the variable is copy-initialised and its type has an explicit constructor go::new_ could "
+                  "choose instead"),
+               false;
+      replace(ds->getBeginLoc(), init_at, head + "(");
+      replace(init_end, init_end, ")");
+      return true;
+    }
+    if (trimmed.front() != '(') return no("the initialiser could not be read as written"), false;
+    replace(ds->getBeginLoc(), init_at, head);  // `(args)` stays
     return true;
   }
 
@@ -272,8 +399,11 @@ struct planner {
     DynTypedNodeList ps = ctx.getParents(*var);
     const auto* ds = ps.size() == 1 ? ps[0].get<DeclStmt>() : nullptr;
     QualType t = var->getType();
-    if (!ds || !ds->isSingleDecl() || !var->hasLocalStorage() || isa<ParmVarDecl>(var) || !var->getIdentifier())
-      return no("only a local variable of its own declaration moves");
+    if (!ds || !ds->isSingleDecl() || !var->hasLocalStorage() || isa<ParmVarDecl>(var) || !var->getIdentifier() ||
+        var->isCXXForRangeDecl())
+      return no(
+          "only a local variable of its own declaration moves (not a range-for variable, not one of several "
+          "declared together)");
     if (t->isReferenceType() || t->isArrayType() || t.isConstQualified() || t.isVolatileQualified() ||
         t->isDependentType() || t->isIncompleteType())
       return no("the variable is a reference, an array, const or of an incomplete type");
@@ -302,9 +432,7 @@ struct planner {
                   use->getLocation());
       out.edits.emplace_back(CharSourceRange::getTokenRange(use->getSourceRange()), "(*" + name + ")");
     }
-    std::string text;
-    if (!declaration(ds, text)) return out;
-    out.edits.emplace_back(CharSourceRange::getCharRange(ds->getBeginLoc(), ds->getEndLoc()), text);
+    if (!declaration(ds)) return out;
     const SourceManager& sm = ctx.getSourceManager();
     std::sort(out.edits.begin(), out.edits.end(), [&](const auto& a, const auto& b) {
       return sm.isBeforeInTranslationUnit(a.first.getBegin(), b.first.getBegin());
