@@ -36,6 +36,16 @@ std::string dangling_reason(root_kind k, const std::string& function) {
   }
 }
 
+// A plan's edits as the finding's fix-its (an empty character range inserts).
+void add_edits(finding_builder& b, const std::vector<std::pair<clang::CharSourceRange, std::string>>& edits) {
+  for (const auto& [range, text] : edits) {
+    if (range.getBegin() == range.getEnd() && range.isCharRange())
+      b.fix_insert(range.getBegin(), text);
+    else
+      b.fix_replace(range, text);
+  }
+}
+
 }  // namespace
 
 report_check::report_check(llvm::StringRef id, check_context& context)
@@ -111,12 +121,7 @@ void unique_to_stack_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
       b.note(plan.why_not_at.isValid() ? plan.why_not_at : item.pos, "no fix-it: " + plan.why_not);
       continue;
     }
-    for (const auto& [range, text] : plan.edits) {
-      if (range.getBegin() == range.getEnd() && range.isCharRange())
-        b.fix_insert(range.getBegin(), text);
-      else
-        b.fix_replace(range, text);
-    }
+    add_edits(b, plan.edits);
   }
 }
 
@@ -188,12 +193,7 @@ void dangling_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
       b.note(plan.why_not_at.isValid() ? plan.why_not_at : item.pos, "no fix-it: " + plan.why_not);
       continue;
     }
-    for (const auto& [range, text] : plan.edits) {
-      if (range.getBegin() == range.getEnd() && range.isCharRange())
-        b.fix_insert(range.getBegin(), text);
-      else
-        b.fix_replace(range, text);
-    }
+    add_edits(b, plan.edits);
   }
 }
 

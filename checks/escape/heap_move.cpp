@@ -7,6 +7,7 @@
 #include "escape/leak_summary.hpp"
 #include "escape/stack_rewrite.hpp"
 #include "escape/user_destructor.hpp"
+#include "escape/variable_uses.hpp"
 #include "runtime_model/escape_model.hpp"
 #include "runtime_model/runtime_model.hpp"
 
@@ -26,30 +27,6 @@ using namespace clang;
 using runtime_model::escape_api;
 
 namespace {
-
-// The references to the variable in its function and the lambdas there
-// that capture it (nested ones capture it too).
-class use_collector : public RecursiveASTVisitor<use_collector> {
- public:
-  explicit use_collector(const VarDecl* var) : var_(var) {}
-  std::vector<const DeclRefExpr*> uses;
-  std::vector<const LambdaExpr*> lambdas;
-  bool VisitDeclRefExpr(DeclRefExpr* e) {
-    if (e->getDecl() == var_) uses.push_back(e);
-    return true;
-  }
-  bool VisitLambdaExpr(LambdaExpr* le) {
-    for (const LambdaCapture& c : le->captures())
-      if (c.capturesVariable() && c.getCapturedVar() == var_) {
-        lambdas.push_back(le);
-        break;
-      }
-    return true;
-  }
-
- private:
-  const VarDecl* var_;
-};
 
 // A parameter (-1: `this`) of a call that keeps nothing of the object it is
 // given beyond the call: no heap, no result that holds its address.
@@ -133,18 +110,7 @@ struct planner {
     return out;
   }
 
-  // The parent of `e` through parentheses and no-op casts.
-  const Stmt* user_of(const Stmt* e, const Stmt*& child) const {
-    child = e;
-    for (;;) {
-      DynTypedNodeList ps = ctx.getParents(*child);
-      const auto* p = ps.size() == 1 ? ps[0].get<Stmt>() : nullptr;
-      if (!p) return nullptr;
-      const auto* c = dyn_cast<ImplicitCastExpr>(p);
-      if (!isa<ParenExpr>(p) && !(c && c->getCastKind() == CK_NoOp)) return p;
-      child = p;
-    }
-  }
+  const Stmt* user_of(const Stmt* e, const Stmt*& child) const { return escape::user_of(ctx, e, child); }
 
   // A call that is a statement of its own (`s += "x";`): what it returns,
   // a reference into the object perhaps, goes nowhere.
@@ -416,12 +382,11 @@ struct planner {
     if (!fn || !fn->getBody() || fn->isTemplateInstantiation() || fn->isDependentContext())
       return no("the variable is in a template");
 
-    use_collector found(var);
-    found.TraverseStmt(const_cast<Stmt*>(fn->getBody()));
+    variable_uses found = find_variable_uses(var);
     std::set<const Expr*> capture_inits;
-    for (const LambdaExpr* le : found.lambdas)
+    for (const LambdaExpr* le : found.capturing)
       if (!capture_by_copy(le, capture_inits)) return out;
-    for (const DeclRefExpr* use : found.uses) {
+    for (const DeclRefExpr* use : found.refs) {
       if (capture_inits.count(use)) continue;
       if (use->getBeginLoc().isMacroID())
         return no("'" + name + "' is used inside a macro expansion", use->getLocation());

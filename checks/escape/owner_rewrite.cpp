@@ -5,6 +5,7 @@
 #include "escape/owner_rewrite.hpp"
 
 #include "escape/user_destructor.hpp"
+#include "escape/variable_uses.hpp"
 #include "escape/written_source.hpp"
 #include "runtime_model/runtime_model.hpp"
 
@@ -21,47 +22,6 @@ namespace gocxx::escape {
 using namespace clang;
 
 namespace {
-
-// Every reference to `var` and every delete in a function body, lambdas'
-// bodies included (a capture by reference uses the variable there).
-class use_finder : public RecursiveASTVisitor<use_finder> {
- public:
-  explicit use_finder(const VarDecl* var) : var_(var) {}
-  std::vector<const DeclRefExpr*> uses;
-  std::vector<const CXXDeleteExpr*> deletes;
-  bool VisitDeclRefExpr(DeclRefExpr* e) {
-    if (e->getDecl() == var_) uses.push_back(e);
-    return true;
-  }
-  bool VisitCXXDeleteExpr(CXXDeleteExpr* e) {
-    const auto* r = dyn_cast<DeclRefExpr>(e->getArgument()->IgnoreParenImpCasts());
-    if (r && r->getDecl() == var_) deletes.push_back(e);
-    return true;
-  }
-
- private:
-  const VarDecl* var_;
-};
-
-use_finder find_uses(const VarDecl* var) {
-  use_finder f(var);
-  if (const auto* fn = dyn_cast<FunctionDecl>(var->getDeclContext()); fn && fn->getBody())
-    f.TraverseStmt(const_cast<Stmt*>(fn->getBody()));
-  return f;
-}
-
-// The parent of `e`, looking through parentheses and no-op casts (to const).
-const Stmt* user_of(ASTContext& ctx, const Stmt* e, const Stmt*& child) {
-  child = e;
-  for (;;) {
-    DynTypedNodeList ps = ctx.getParents(*child);
-    const auto* p = ps.size() == 1 ? ps[0].get<Stmt>() : nullptr;
-    if (!p) return nullptr;
-    const auto* c = dyn_cast<ImplicitCastExpr>(p);
-    if (!isa<ParenExpr>(p) && !(c && c->getCastKind() == CK_NoOp)) return p;
-    child = p;
-  }
-}
 
 // `use` names the variable in a capture by reference of the lambda `p`.
 bool captured_by_reference(const Stmt* p, const Stmt* use) {
@@ -202,7 +162,7 @@ struct planner {
     if (!up || !ctx.hasSameType(up->getTemplateArgs()[0].getAsType(), object))
       return no("the variable is not a std::unique_ptr of the type made (deleting through a base would differ)");
     std::vector<std::pair<CharSourceRange, std::string>> gets;
-    for (const DeclRefExpr* use : find_uses(var).uses) {
+    for (const DeclRefExpr* use : find_variable_uses(var).refs) {
       const Stmt* child = nullptr;
       const Stmt* p = user_of(ctx, use, child);
       if (captured_by_reference(p, child)) continue;
@@ -269,7 +229,7 @@ struct planner {
   // statement in between that may leave the block does so by a jump right
   // after a delete, and every other delete is right before such a jump.
   // The deletes to remove, or empty with the reason given.
-  std::vector<const CXXDeleteExpr*> deleted_on_every_path(const VarDecl* var, const use_finder& uses,
+  std::vector<const CXXDeleteExpr*> deleted_on_every_path(const VarDecl* var, const variable_uses& uses,
                                                           const DeclStmt* ds, const CompoundStmt* block) {
     const Stmt* const* decl_at = llvm::find(block->body(), ds);
     const Stmt* const* last = block->body_end();
@@ -309,7 +269,7 @@ struct planner {
   }
 
   // The statement `delete var;` just before `jump` in its block, or null.
-  const CXXDeleteExpr* delete_just_before(const Stmt* jump, const use_finder& uses) {
+  const CXXDeleteExpr* delete_just_before(const Stmt* jump, const variable_uses& uses) {
     DynTypedNodeList ps = ctx.getParents(*jump);
     const auto* c = ps.size() == 1 ? ps[0].get<CompoundStmt>() : nullptr;
     if (!c) return nullptr;
@@ -329,7 +289,7 @@ struct planner {
       out.report = false;  // nothing here owns it
       return out;
     }
-    use_finder uses = find_uses(var);
+    variable_uses uses = find_variable_uses(var);
     // Ownership handed elsewhere (or a leak): not this check's to judge.
     if (!unique && uses.deletes.empty()) {
       out.report = false;
@@ -361,7 +321,7 @@ struct planner {
       return no("the variable points to another type than the one made (deleting through a base would differ)");
     std::vector<const CXXDeleteExpr*> ending = deleted_on_every_path(var, uses, ds, block);
     if (ending.empty()) return out;
-    for (const DeclRefExpr* use : uses.uses) {
+    for (const DeclRefExpr* use : uses.refs) {
       const Stmt* child = nullptr;
       const Stmt* p = user_of(ctx, use, child);
       const auto* c = dyn_cast_or_null<ImplicitCastExpr>(p);
