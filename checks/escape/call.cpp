@@ -44,9 +44,8 @@ bool string_member(const FunctionDecl* fd) {
   return md && runtime_model::is_std_string(md->getParent());
 }
 
-// A member of std::basic_string whose result may point into the string's
-// own buffer: a pointer (data, c_str), a reference to a character
-// (operator[], at, front, back), an iterator, or a string_view.
+}  // namespace
+
 bool points_into_string(const CXXMethodDecl* md) {
   if (!md || !md->isInstance() || isa<CXXConstructorDecl>(md) || !runtime_model::is_std_string(md->getParent()))
     return false;
@@ -57,8 +56,6 @@ bool points_into_string(const CXXMethodDecl* md) {
   llvm::StringRef n = runtime_model::record_or_template_name(rd);
   return n == "basic_string_view" || n == "__normal_iterator" || n == "reverse_iterator";
 }
-
-}  // namespace
 
 void graph_builder::impl::call(const hole& k, const CallExpr* ce) {
   const FunctionDecl* callee = ce->getDirectCallee();

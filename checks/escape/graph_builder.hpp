@@ -44,6 +44,11 @@ const clang::FunctionDecl* analysable_definition(const clang::FunctionDecl* fd);
 // extern "C" (std:: names are using-declarations of these), without a body.
 bool keeps_no_argument(const clang::FunctionDecl* fd);
 
+// A member of std::basic_string whose result may point into the string's
+// own buffer: a pointer (data, c_str), a reference to a character
+// (operator[], at, front, back), an iterator, or a string_view.
+bool points_into_string(const clang::CXXMethodDecl* md);
+
 // Whether values of this type can hold an address (Go: HasPointers).
 bool has_pointers(clang::QualType t);
 

@@ -14,7 +14,6 @@
 #include <clang/AST/ExprCXX.h>
 #include <clang/AST/QualTypeNames.h>
 #include <clang/AST/ParentMapContext.h>
-#include <clang/AST/RecursiveASTVisitor.h>
 #include <clang/Basic/SourceManager.h>
 #include <clang/Lex/Lexer.h>
 #include <llvm/Support/Regex.h>
@@ -46,9 +45,7 @@ bool keeps_nothing(const FunctionDecl* fd, int param, const summary_table& sums,
   const auto* md = dyn_cast<CXXMethodDecl>(fd);
   if (param < 0 && md && runtime_model::is_std_string(md->getParent())) {
     // std::string is a value (call.cpp): what does not point into it is a copy.
-    QualType r = md->getReturnType();
-    const CXXRecordDecl* rd = r->getAsCXXRecordDecl();  // null for a reference, a pointer, a scalar
-    return !result_used || r->isVoidType() || r->isArithmeticType() || (rd && runtime_model::is_std_string(rd));
+    return !result_used || !points_into_string(md);
   }
   const FunctionDecl* def = fd->getDefinition();
   auto it = def ? sums.find(def) : sums.end();
