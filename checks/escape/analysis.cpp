@@ -65,6 +65,7 @@ class collector {
     for (const auto& [fd, fl] : builder.functions()) {
       function_summary s;
       for (unsigned p : fl.params) s.params.push_back(sol.leaks[p]);
+      for (unsigned c : fl.captures) s.captures.push_back(sol.leaks[c]);
       if (fl.result >= 0 && g.at(static_cast<unsigned>(fl.result)).escapes) s.result_escapes = true;
       if (fl.this_obj >= 0 && g.at(static_cast<unsigned>(fl.this_obj)).escapes) s.result_escapes = true;
       if (fl.this_loc >= 0) {

@@ -142,12 +142,18 @@ void graph_builder::impl::call(const hole& k, const CallExpr* ce) {
     return;
   }
 
-  // The implicit object argument: `this` of the callee.
+  // The implicit object argument: `this` of the callee, and a closure's
+  // fields when the caller sees them apart.
   int this_temp = -1;
+  llvm::SmallVector<int, 4> captures;
   if (object) {
     unsigned t = temp(object->getExprLoc(), "{this}");
     hole th = loc_hole(t, object->getExprLoc(), "receiver");
-    if (object_is_pointer)
+    bool evaluated = false;
+    if (!object_is_pointer) captures = capture_args(object, method, evaluated);
+    if (evaluated)
+      ;
+    else if (object_is_pointer)
       value(th, object);
     else
       address(th, object);
@@ -155,7 +161,52 @@ void graph_builder::impl::call(const hole& k, const CallExpr* ce) {
   }
   bool virtual_call = method && method->isVirtual() && !qualified && !method->hasAttr<FinalAttr>() &&
                       !method->getParent()->hasAttr<FinalAttr>();
-  apply_callee(k, callee, virtual_call, this_temp, args, -1, at);
+  apply_callee(k, callee, virtual_call, this_temp, args, -1, at, captures);
+}
+
+llvm::SmallVector<int, 4> graph_builder::impl::capture_args(const Expr* object, const CXXMethodDecl* method,
+                                                            bool& evaluated) {
+  llvm::SmallVector<int, 4> out;
+  evaluated = false;
+  const CXXRecordDecl* closure = method ? method->getParent() : nullptr;
+  if (!closure || !closure->isLambda() || method->getOverloadedOperator() != OO_Call) return out;
+  const Expr* o = object->IgnoreImplicit()->IgnoreParenNoopCasts(ctx_);
+  SourceLocation at = object->getExprLoc();
+  auto field_address = [&](unsigned field_storage) {
+    unsigned t = temp(at, "{capture}");
+    g_.flow(t, field_storage, -1, at, "closure field");
+    out.push_back(static_cast<int>(t));
+  };
+  if (const auto* dre = dyn_cast<DeclRefExpr>(o)) {
+    const auto* vd = dyn_cast<VarDecl>(dre->getDecl());
+    // A local of this function (seen from a nested lambda it is a capture).
+    if (!vd || vd->getDeclContext() != static_cast<const DeclContext*>(fn_) || !split(vd)) return out;
+    for (const FieldDecl* f : closure->fields()) field_address(field_loc(vd, f));
+    return out;
+  }
+  const auto* le = dyn_cast<LambdaExpr>(o);
+  if (!le || le->getLambdaClass() != closure) return out;
+  // Called on the spot: each field is a temporary of its own.
+  llvm::DenseMap<const FieldDecl*, unsigned> storage;
+  auto init = le->capture_init_begin();
+  for (const LambdaCapture& cap : le->captures()) {
+    const Expr* ie = init != le->capture_init_end() ? *init++ : nullptr;
+    if (!ie) continue;  // a VLA's bound: no address
+    const FieldDecl* f = capture_field(closure, cap);
+    if (!f) {
+      any(unknown(cap.getLocation(), "a capture without a field"), ie);
+      continue;
+    }
+    unsigned s = temp(cap.getLocation(), "{closure field}");
+    capture_init(loc_hole(s, cap.getLocation(), "capture"), cap, ie);
+    storage[f] = s;
+  }
+  for (const FieldDecl* f : closure->fields()) {
+    auto it = storage.find(f);
+    field_address(it != storage.end() ? it->second : temp(at, "{closure field}"));
+  }
+  evaluated = true;
+  return out;
 }
 
 // Evaluates `args` for `callee` and links them to its parameters: directly
@@ -177,7 +228,8 @@ bool copies_by_its_own_rules(const FunctionDecl* ctor) {
 }  // namespace
 
 void graph_builder::impl::apply_callee(const hole& k, const FunctionDecl* callee, bool virtual_call, int this_temp,
-                                       llvm::ArrayRef<const Expr*> args, int object, SourceLocation at) {
+                                       llvm::ArrayRef<const Expr*> args, int object, SourceLocation at,
+                                       llvm::ArrayRef<int> captures) {
   llvm::SmallVector<int, 8> temps;
   for (unsigned i = 0; i < args.size(); ++i) {
     const Expr* a = args[i];
@@ -192,7 +244,7 @@ void graph_builder::impl::apply_callee(const hole& k, const FunctionDecl* callee
     init_into(loc_hole(t, a->getExprLoc(), "call parameter"), pt, a);
     temps.push_back(static_cast<int>(t));
   }
-  link_callee(k, callee, virtual_call, this_temp, temps, object, at);
+  link_callee(k, callee, virtual_call, this_temp, temps, object, at, captures);
   // An inheriting constructor (`using Base::Base;`) runs the base's
   // constructor on the same arguments: its own body holds only an implicit
   // CXXInheritedCtorInitExpr, which passes nothing on.
@@ -202,15 +254,20 @@ void graph_builder::impl::apply_callee(const hole& k, const FunctionDecl* callee
 }
 
 void graph_builder::impl::link_callee(const hole& k, const FunctionDecl* callee, bool virtual_call, int this_temp,
-                                      llvm::ArrayRef<int> temps, int object, SourceLocation at) {
+                                      llvm::ArrayRef<int> temps, int object, SourceLocation at,
+                                      llvm::ArrayRef<int> captures) {
   const FunctionDecl* def = virtual_call ? nullptr : analysable_definition(callee);
   auto in_batch = def ? functions.find(def) : functions.end();
+  // The address of field i of a closure called: its own, or the closure's.
+  auto capture_arg = [&](unsigned i) { return i < captures.size() ? captures[i] : this_temp; };
   if (def && in_batch != functions.end()) {
     const function_locations& fl = in_batch->second;
     for (unsigned i = 0; i < temps.size() && i < fl.params.size(); ++i)
       if (temps[i] >= 0) g_.flow(fl.params[i], static_cast<unsigned>(temps[i]), 0, at, "call parameter");
     if (this_temp >= 0 && fl.this_loc >= 0)
       g_.flow(static_cast<unsigned>(fl.this_loc), static_cast<unsigned>(this_temp), 0, at, "receiver");
+    for (unsigned i = 0; i < fl.captures.size(); ++i)
+      if (int c = capture_arg(i); c >= 0) g_.flow(fl.captures[i], static_cast<unsigned>(c), 0, at, "closure field");
     if (fl.result >= 0) flow(k.note(at, "call result"), static_cast<unsigned>(fl.result));
     if (object >= 0 && fl.this_obj >= 0)
       g_.flow(static_cast<unsigned>(object), static_cast<unsigned>(fl.this_obj), 0, at, "constructor");
@@ -253,6 +310,10 @@ void graph_builder::impl::link_callee(const hole& k, const FunctionDecl* callee,
   };
   for (unsigned i = 0; i < temps.size(); ++i)
     apply(sum && i < sum->params.size() ? &sum->params[i] : nullptr, temps[i]);
+  // A closure's fields seen apart: each gets its own field's leaks (none
+  // known: all of it escapes).
+  for (unsigned i = 0; i < captures.size(); ++i)
+    apply(sum && i < sum->captures.size() ? &sum->captures[i] : nullptr, captures[i]);
   // The callee constructs its result in place (guaranteed copy elision)
   // and lets its address escape: the object we receive escapes.
   if (sum && sum->result_escapes && !k.discard())
@@ -269,7 +330,9 @@ void graph_builder::impl::link_callee(const hole& k, const FunctionDecl* callee,
     // buffer, whose address its constructor hands to memcpy) or whose
     // constructor reads nothing out: a copy of it does not carry the
     // self-pointer, which is all a value flow of the object would say.
-    const param_leaks* tl = sum && sum->has_this ? &sum->this_param : nullptr;
+    // A closure seen whole: its fields are at its address.
+    const param_leaks receiver = sum && captures.empty() ? sum->receiver() : param_leaks{};
+    const param_leaks* tl = !sum || !sum->has_this ? nullptr : captures.empty() ? &receiver : &sum->this_param;
     // The standard library's default constructors and destructors whose
     // bodies this unit does not have (std::string's, explicitly
     // instantiated elsewhere) keep nothing of the object: they set it up

@@ -145,7 +145,7 @@ bool dangling_check::joined(clang::ASTContext& ctx, concurrency::join_prover& jo
       bool keeps = it == result.summaries.end();
       if (!keeps) {
         const function_summary& s = it->second;
-        keeps = s.has_this && s.this_param.heap_definite != no_leak;
+        keeps = s.has_this && s.receiver().heap_definite != no_leak;
         for (const param_leaks& p : s.params) keeps = keeps || p.heap_definite != no_leak;
       }
       if (keeps) {

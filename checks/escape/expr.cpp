@@ -453,10 +453,11 @@ void graph_builder::impl::decl_address(const hole& k, const ValueDecl* d, Source
     bool init_capture = vd->isInitCapture() && !vars_.count(vd);
     if (cap || init_capture) {
       // A capture is a field of the closure: by copy, its address is the
-      // closure's; by reference, the field holds the variable's address.
+      // field's; by reference, the field holds the variable's address.
       bool by_ref = init_capture ? is_ref : cap->getCaptureKind() == LCK_ByRef || is_ref;
       if (cap && cap->getCaptureKind() == LCK_ByCopy && is_ref) by_ref = false;
-      flow(by_ref ? k.deref() : k, static_cast<unsigned>(cur_->this_loc));
+      int slot = capture_slot(capture_fields_.lookup(vd));
+      flow(by_ref ? k.deref() : k, slot >= 0 ? static_cast<unsigned>(slot) : static_cast<unsigned>(cur_->this_loc));
       return;
     }
   }
@@ -479,13 +480,16 @@ void graph_builder::impl::decl_address(const hole& k, const ValueDecl* d, Source
 void graph_builder::impl::this_value(const hole& k, const CXXThisExpr*) {
   if (cur_->this_loc < 0) return;
   if (lambda_) {
-    // `this` of the enclosing class, captured by the closure.
+    // `this` of the enclosing class, captured by the closure: its field
+    // holds the pointer, or with [*this] is the copy itself.
+    int slot = capture_slot(this_capture_field_);
+    unsigned field = slot >= 0 ? static_cast<unsigned>(slot) : static_cast<unsigned>(cur_->this_loc);
     for (const LambdaCapture& cap : lambda_->captures()) {
       if (!cap.capturesThis()) continue;
       if (cap.getCaptureKind() == LCK_StarThis)
-        flow(k, static_cast<unsigned>(cur_->this_loc));
+        flow(k, field);
       else
-        flow(k.deref(), static_cast<unsigned>(cur_->this_loc));
+        flow(k.deref(), field);
       return;
     }
     flow(k.deref(), static_cast<unsigned>(cur_->this_loc));

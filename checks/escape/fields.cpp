@@ -6,12 +6,18 @@
 // field's address escapes), so what one field holds leaves its siblings'
 // targets alone.
 //
+// A local closure only ever called (`auto f = [&a, &b] {...}; f();`) is
+// split the same way, a field per capture: the lambda-expression fills
+// each, and each call hands the operator() the address of each field
+// (call.cpp, capture_args), whose summary says what that capture leaks.
+//
 // Sound because nothing sees the variable whole: a copy, `&s`, a reference,
 // a member call or a capture would need the fields together, and any such
-// use keeps the variable in one piece. Neither does its destruction (the
-// type is trivially destructible) nor its construction (an aggregate
-// initialised from braces, parentheses or nothing: each initialiser goes
-// to its own field).
+// use keeps the variable in one piece -- a use inside a nested lambda too,
+// which is a capture. Neither does its destruction (the type is trivially
+// destructible) nor its construction (an aggregate initialised from
+// braces, parentheses or nothing, a closure from its lambda-expression:
+// each initialiser goes to its own field).
 #include "escape/graph_builder_impl.hpp"
 
 #include <clang/AST/ParentMapContext.h>
@@ -38,6 +44,30 @@ bool splittable_type(QualType t) {
   return true;
 }
 
+// A closure whose captures can live apart: trivially destroyed.
+bool splittable_closure(QualType t) {
+  const CXXRecordDecl* rd = t->getAsCXXRecordDecl();
+  return rd && rd->isLambda() && rd->hasDefinition() && rd->hasTrivialDestructor() && !rd->isDependentType();
+}
+
+// `e` is the object of a call of a closure: f(...), never a copy of f.
+bool called_closure(ASTContext& ctx, const Expr* e) {
+  for (;;) {
+    DynTypedNodeList ps = ctx.getParents(*e);
+    if (ps.size() != 1) return false;
+    if (const auto* p = ps[0].get<ParenExpr>()) {
+      e = p;
+      continue;
+    }
+    if (const auto* c = ps[0].get<ImplicitCastExpr>(); c && c->getCastKind() == CK_NoOp) {
+      e = c;
+      continue;
+    }
+    const auto* call = ps[0].get<CXXOperatorCallExpr>();
+    return call && call->getOperator() == OO_Call && call->getNumArgs() > 0 && call->getArg(0) == e;
+  }
+}
+
 // An initialiser that sets the fields one by one, or not at all.
 bool fieldwise_init(const Expr* init) {
   if (!init) return true;
@@ -48,21 +78,32 @@ bool fieldwise_init(const Expr* init) {
   return ce && ce->getNumArgs() == 0 && ce->getConstructor()->isTrivial();
 }
 
+// Finds a use of the variable that needs it whole. Implicit code is
+// visited: an implicit capture's initialiser is such a use.
 class whole_use_finder : public RecursiveASTVisitor<whole_use_finder> {
  public:
-  whole_use_finder(ASTContext& ctx, const VarDecl* vd) : ctx_(ctx), vd_(vd) {}
+  whole_use_finder(ASTContext& ctx, const VarDecl* vd, bool closure) : ctx_(ctx), vd_(vd), closure_(closure) {}
   bool whole = false;
+  bool shouldVisitImplicitCode() const { return true; }
+  bool shouldVisitTemplateInstantiations() const { return true; }
   bool VisitDeclRefExpr(DeclRefExpr* e) {
     if (e->getDecl() != vd_) return true;
-    DynTypedNodeList ps = ctx_.getParents(*e);
-    const auto* m = ps.size() == 1 ? ps[0].get<MemberExpr>() : nullptr;
-    if (!m || m->isArrow() || !isa<FieldDecl>(m->getMemberDecl())) whole = true;
+    if (e->refersToEnclosingVariableOrCapture()) {
+      whole = true;  // seen from a nested lambda, through its capture
+    } else if (closure_) {
+      whole = !called_closure(ctx_, e);
+    } else {
+      DynTypedNodeList ps = ctx_.getParents(*e);
+      const auto* m = ps.size() == 1 ? ps[0].get<MemberExpr>() : nullptr;
+      if (!m || m->isArrow() || !isa<FieldDecl>(m->getMemberDecl())) whole = true;
+    }
     return !whole;
   }
 
  private:
   ASTContext& ctx_;
   const VarDecl* vd_;
+  bool closure_;
 };
 
 }  // namespace
@@ -71,10 +112,12 @@ bool graph_builder::impl::split(const VarDecl* vd) {
   auto [it, fresh] = split_.try_emplace(vd, false);
   if (!fresh) return it->second;
   const auto* fn = dyn_cast<FunctionDecl>(vd->getDeclContext());
-  if (!fn || !fn->getBody() || !vd->hasLocalStorage() || isa<ParmVarDecl>(vd) || vd->isInitCapture() ||
-      !splittable_type(vd->getType()) || !fieldwise_init(vd->getInit()))
+  if (!fn || !fn->getBody() || !vd->hasLocalStorage() || isa<ParmVarDecl>(vd) || vd->isInitCapture()) return false;
+  const Expr* init = vd->getInit() ? vd->getInit()->IgnoreImplicit() : nullptr;
+  bool closure = splittable_closure(vd->getType());
+  if (closure ? !isa_and_nonnull<LambdaExpr>(init) : !splittable_type(vd->getType()) || !fieldwise_init(vd->getInit()))
     return false;
-  whole_use_finder uses(ctx_, vd);
+  whole_use_finder uses(ctx_, vd, closure);
   uses.TraverseStmt(const_cast<Stmt*>(fn->getBody()));
   split_[vd] = !uses.whole;
   return !uses.whole;
@@ -106,6 +149,10 @@ int graph_builder::impl::split_field(const MemberExpr* m) {
 void graph_builder::impl::init_fields(const VarDecl* vd, const Expr* init) {
   if (!init) return;
   const Expr* e = init->IgnoreImplicit();
+  if (const auto* le = dyn_cast<LambdaExpr>(e)) {
+    init_capture_fields(vd, le);
+    return;
+  }
   // Both list every field, those left to their default member
   // initialisers included (CXXDefaultInitExpr).
   llvm::ArrayRef<Expr*> inits;
@@ -119,6 +166,19 @@ void graph_builder::impl::init_fields(const VarDecl* vd, const Expr* init) {
     if (i >= inits.size()) break;
     const Expr* fi = inits[i++];
     init_into(loc_hole(field_loc(vd, f), fi->getExprLoc(), "assign"), f->getType(), fi);
+  }
+}
+
+// Each capture into its own field of the closure.
+void graph_builder::impl::init_capture_fields(const VarDecl* vd, const LambdaExpr* le) {
+  auto init = le->capture_init_begin();
+  for (const LambdaCapture& cap : le->captures()) {
+    const Expr* ie = init != le->capture_init_end() ? *init++ : nullptr;
+    if (!ie) continue;  // a VLA's bound: no address
+    if (const FieldDecl* f = capture_field(le->getLambdaClass(), cap))
+      capture_init(loc_hole(field_loc(vd, f), cap.getLocation(), "capture"), cap, ie);
+    else
+      any(unknown(cap.getLocation(), "a capture without a field"), ie);
   }
 }
 

@@ -187,6 +187,19 @@ void graph_builder::impl::prepare(const FunctionDecl* fd) {
     unsigned l = new_loc(loc_kind::param, "this", fd->getLocation(), 1);
     g_.at(l).is_this = true;
     fl.this_loc = static_cast<int>(l);
+    if (md->getParent()->isLambda()) {
+      llvm::DenseMap<const ValueDecl*, FieldDecl*> vars;
+      FieldDecl* this_field = nullptr;
+      md->getParent()->getCaptureFields(vars, this_field);
+      llvm::DenseMap<const FieldDecl*, std::string> names;
+      for (auto [v, f] : vars) names[f] = v->getNameAsString();
+      if (this_field) names[this_field] = "this";
+      for (const FieldDecl* f : md->getParent()->fields()) {
+        auto n = names.find(f);
+        std::string name = "{capture " + (n != names.end() ? n->second : std::string("?")) + "}";
+        fl.captures.push_back(new_loc(loc_kind::param, name, fd->getLocation(), 1));
+      }
+    }
   }
   unsigned r = new_loc(loc_kind::result, "~r0", fd->getLocation(), 0);
   g_.at(r).result_index = 0;
@@ -204,7 +217,12 @@ void graph_builder::impl::walk_function(const FunctionDecl* fd) {
   fn_ = fd;
   cur_ = &functions[fd];
   lambda_ = nullptr;
-  if (const auto* md = dyn_cast<CXXMethodDecl>(fd); md && md->getParent()->isLambda()) lambda_ = md->getParent();
+  capture_fields_.clear();
+  this_capture_field_ = nullptr;
+  if (const auto* md = dyn_cast<CXXMethodDecl>(fd); md && md->getParent()->isLambda()) {
+    lambda_ = md->getParent();
+    lambda_->getCaptureFields(capture_fields_, this_capture_field_);
+  }
   depth_ = 1;
   const Stmt* body = fd->getBody();
   looping_labels_.clear();
@@ -214,6 +232,7 @@ void graph_builder::impl::walk_function(const FunctionDecl* fd) {
     // lives: they flow into the result, and so does everything co_returned.
     SourceLocation at = fd->getLocation();
     for (unsigned p : cur_->params) flow(loc_hole(cur_->result, at, "coroutine frame"), p);
+    for (unsigned c : cur_->captures) flow(loc_hole(cur_->result, at, "coroutine frame"), c);
     if (cur_->this_loc >= 0) flow(loc_hole(cur_->result, at, "coroutine frame"), cur_->this_loc);
     body = cast<CoroutineBodyStmt>(body)->getBody();
   }
@@ -266,29 +285,55 @@ bool graph_builder::impl::is_ctor() const { return isa<CXXConstructorDecl>(fn_);
 hole graph_builder::impl::result_hole(SourceLocation at) { return loc_hole(cur_->result, at, "return"); }
 
 // ---- closures (Go: flowClosure) ----------------------------------------------
+//
+// A closure is an object whose fields are its captures. Go gives a closure
+// one location; gocxx gives each field of it one inside the lambda's
+// operator() (function_locations::captures, holding the field's address),
+// so its summary says which capture leaks and how. A call that sees only
+// the whole closure (a closure passed on, stored, copied) applies every
+// field's leaks to the closure's address: what Go does. A call on a
+// closure the caller sees field by field -- a local closure only ever
+// called (fields.cpp), or a lambda-expression called on the spot -- applies
+// each field's leaks to that field alone, so one capture stored away does
+// not move its siblings' variables to the heap.
 
 void graph_builder::impl::lambda(const hole& k, const LambdaExpr* le) {
   auto init = le->capture_init_begin();
   for (const LambdaCapture& cap : le->captures()) {
     const Expr* ie = init != le->capture_init_end() ? *init : nullptr;
     if (init != le->capture_init_end()) ++init;
-    if (!ie) continue;
-    hole ck = k.note(cap.getLocation(), "captured by a closure");
-    // `this` and by-copy captures hold the value; by-reference captures and
-    // reference init-captures hold the address.
-    if (cap.capturesThis()) {
-      value(ck, ie);
-      continue;
-    }
-    if (cap.getCaptureKind() == LCK_ByRef) {
-      address(ck.note(cap.getLocation(), "captured by reference"), ie);
-    } else if (cap.capturesVariable() && cap.getCapturedVar()->getType()->isReferenceType() &&
-               cast<VarDecl>(cap.getCapturedVar())->isInitCapture()) {
-      address(ck, ie);
-    } else {
-      value(ck, ie);
-    }
+    if (ie) capture_init(k, cap, ie);
   }
+}
+
+void graph_builder::impl::capture_init(const hole& k, const LambdaCapture& cap, const Expr* ie) {
+  hole ck = k.note(cap.getLocation(), "captured by a closure");
+  // `this` and by-copy captures hold the value; by-reference captures and
+  // reference init-captures hold the address.
+  if (cap.capturesThis()) {
+    value(ck, ie);
+  } else if (cap.getCaptureKind() == LCK_ByRef) {
+    address(ck.note(cap.getLocation(), "captured by reference"), ie);
+  } else if (cap.capturesVariable() && cap.getCapturedVar()->getType()->isReferenceType() &&
+             cast<VarDecl>(cap.getCapturedVar())->isInitCapture()) {
+    address(ck, ie);
+  } else {
+    value(ck, ie);
+  }
+}
+
+const FieldDecl* graph_builder::impl::capture_field(const CXXRecordDecl* closure, const LambdaCapture& cap) {
+  llvm::DenseMap<const ValueDecl*, FieldDecl*> vars;
+  FieldDecl* this_field = nullptr;
+  closure->getCaptureFields(vars, this_field);
+  if (cap.capturesThis()) return this_field;
+  return cap.capturesVariable() ? vars.lookup(cap.getCapturedVar()) : nullptr;
+}
+
+int graph_builder::impl::capture_slot(const FieldDecl* f) const {
+  if (!f || !lambda_ || f->getParent() != lambda_) return -1;
+  unsigned i = f->getFieldIndex();
+  return i < cur_->captures.size() ? static_cast<int>(cur_->captures[i]) : -1;
 }
 
 // Is `vd` a variable of an enclosing function, seen from a lambda body?

@@ -27,8 +27,12 @@ struct function_locations {
   const clang::FunctionDecl* fd = nullptr;
   std::vector<unsigned> params;  // one per parameter
   int this_loc = -1;             // the `this` parameter
-  int result = -1;               // ~r0
-  int this_obj = -1;             // ~this: the object a constructor initialises
+  // A lambda's operator(): one location per field of the closure (its
+  // captures, `this` among them), holding the field's address, so that each
+  // capture leaks on its own (graph_builder.cpp, "closures").
+  std::vector<unsigned> captures;
+  int result = -1;    // ~r0
+  int this_obj = -1;  // ~this: the object a constructor initialises
   bool coroutine = false;
 };
 

@@ -117,6 +117,9 @@ class graph_builder::impl {
   const clang::FunctionDecl* fn_ = nullptr;
   function_locations* cur_ = nullptr;
   const clang::CXXRecordDecl* lambda_ = nullptr;  // the closure type when fn_ is a lambda's operator()
+  // Of lambda_: the field each captured variable lives in, and `this`'s.
+  llvm::DenseMap<const clang::ValueDecl*, clang::FieldDecl*> capture_fields_;
+  clang::FieldDecl* this_capture_field_ = nullptr;
   unsigned depth_ = 1;
   std::set<const clang::LabelDecl*> looping_labels_;  // of fn_: targets of a goto that comes after them
   void find_looping_labels(const clang::Stmt* body);
@@ -140,7 +143,21 @@ class graph_builder::impl {
   hole result_hole(clang::SourceLocation at);
 
   void lambda(const hole& k, const clang::LambdaExpr* le);
+  // What one capture of a lambda-expression puts into its field: the value,
+  // or the address of what is captured by reference.
+  void capture_init(const hole& k, const clang::LambdaCapture& cap, const clang::Expr* init);
   const clang::LambdaCapture* capture_of(const clang::ValueDecl* vd);
+  // In fn_ (a lambda's operator()): the location holding the address of
+  // field f of the closure, or -1.
+  int capture_slot(const clang::FieldDecl* f) const;
+  // For a call of a lambda's operator() on `object`: per field of the
+  // closure, a temporary holding that field's address, when the closure is
+  // seen field by field (a split variable, or the lambda-expression itself
+  // called on the spot); empty otherwise, and every field is at the
+  // closure's address. `evaluated` says whether the object's own
+  // evaluation is done (the lambda-expression's captures).
+  llvm::SmallVector<int, 4> capture_args(const clang::Expr* object, const clang::CXXMethodDecl* method,
+                                         bool& evaluated);
 
   // ---- fields.cpp: local aggregates, one location per field ----
 
@@ -150,6 +167,9 @@ class graph_builder::impl {
   // field's location, or -1.
   int split_field(const clang::MemberExpr* m);
   void init_fields(const clang::VarDecl* vd, const clang::Expr* init);
+  void init_capture_fields(const clang::VarDecl* vd, const clang::LambdaExpr* le);
+  // The field of `closure` a capture of it lives in, or null (a VLA bound).
+  static const clang::FieldDecl* capture_field(const clang::CXXRecordDecl* closure, const clang::LambdaCapture& cap);
 
   // ---- stmt.cpp: statements, declarations ----
 
@@ -186,12 +206,14 @@ class graph_builder::impl {
 
   void call(const hole& k, const clang::CallExpr* ce);
   void apply_callee(const hole& k, const clang::FunctionDecl* callee, bool virtual_call, int this_temp,
-                    llvm::ArrayRef<const clang::Expr*> args, int object, clang::SourceLocation at);
+                    llvm::ArrayRef<const clang::Expr*> args, int object, clang::SourceLocation at,
+                    llvm::ArrayRef<int> captures = {});
   // The parameters' temporaries (`temps`, -1 where an argument went to the
   // heap) linked to the callee's parameters: directly in the batch, by
-  // summary, or to the heap.
+  // summary, or to the heap. `captures` (capture_args) are the addresses of
+  // a closure's fields; when empty, every field is at `this_temp`.
   void link_callee(const hole& k, const clang::FunctionDecl* callee, bool virtual_call, int this_temp,
-                   llvm::ArrayRef<int> temps, int object, clang::SourceLocation at);
+                   llvm::ArrayRef<int> temps, int object, clang::SourceLocation at, llvm::ArrayRef<int> captures = {});
 
   // ---- runtime_calls.cpp: the go:: runtime API ----
 

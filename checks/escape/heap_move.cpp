@@ -53,7 +53,7 @@ bool keeps_nothing(const FunctionDecl* fd, int param, const summary_table& sums,
   const function_summary& s = it->second;
   if (param < 0 && !s.has_this) return false;
   if (param >= 0 && static_cast<unsigned>(param) >= s.params.size()) return false;
-  const param_leaks& l = param < 0 ? s.this_param : s.params[static_cast<unsigned>(param)];
+  const param_leaks l = param < 0 ? s.receiver() : s.params[static_cast<unsigned>(param)];
   // A result at level 0 is the address itself; deeper, values read through it.
   return l.heap() == no_leak && !l.moved_to_heap && (!result_used || (l.results[0] != 0 && l.results[1] != 0));
 }

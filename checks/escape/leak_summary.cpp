@@ -39,6 +39,12 @@ void param_leaks::merge(const param_leaks& o) {
   moved_to_heap = moved_to_heap || o.moved_to_heap;
 }
 
+param_leaks function_summary::receiver() const {
+  param_leaks r = this_param;
+  for (const param_leaks& c : captures) r.merge(c);
+  return r;
+}
+
 void param_leaks::optimize() {
   int h = heap();
   if (h == no_leak) return;

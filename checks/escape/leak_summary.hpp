@@ -32,7 +32,14 @@ struct function_summary {
   std::vector<param_leaks> params;  // in declaration order
   param_leaks this_param;           // member functions
   bool has_this = false;
+  // A lambda's operator(): per field of the closure, the leaks of the
+  // field's address. A call that sees the closure only whole applies them
+  // all to the closure's address (receiver()).
+  std::vector<param_leaks> captures;
   bool result_escapes = false;  // the address of the object it returns escapes
+
+  // What the call keeps of the object it is called on, fields and all.
+  param_leaks receiver() const;
 };
 
 // Go's wording for one parameter: "leaking param: p", "leaking param content: p",

@@ -409,3 +409,21 @@ int field_whole() {
   g = t.a;
   return *t.b;
 }
+
+// A closure called directly, capturing two variables, one stored: only that
+// one moves. A closure only ever called has a location per capture
+// (checks/escape/graph_builder.cpp, "closures"), as Go links each captured
+// variable on its own.
+int closure_fields() {
+  int x = 1, y = 2;  // CASE: closure_fields
+  auto f = [&] { g = &x; return y; };
+  return f();
+}
+
+// A struct seen from a closure (an implicit capture): whole, in both.
+void field_captured() {
+  int x = 1, y = 2;  // CASE: field_captured
+  PtrPair s{&x, &y};
+  auto f = [&] { g = s.a; };
+  f();
+}

@@ -513,4 +513,25 @@ func fieldWhole() int {
 	return *t.b
 }
 
+// A closure called directly, capturing two variables, one stored: Go links
+// each captured variable, not the closure, to where it goes (flowClosure);
+// gocxx gives the closure a location per capture when it is only called.
+//
+//go:noinline
+func closureFields() int {
+	x, y := 1, 2 // CASE: closure_fields
+	f := func() int { g = &x; return y }
+	return f()
+}
+
+// A struct seen from a closure: whole, in both.
+//
+//go:noinline
+func fieldCaptured() {
+	x, y := 1, 2 // CASE: field_captured
+	s := PtrPair{&x, &y}
+	f := func() { g = s.a }
+	f()
+}
+
 func main() {}
