@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test: install what is missing, build (the analyzer with -Werror),
+# Every test: install what is missing (Debian packages, the npm test
+# tools), build (the analyzer with -Werror),
 # lint the analyzer's code (clang-format, clang-tidy), run the runtime's
 # GoogleTest suites and the lit suites, fuzz the analyzer's input readers for
 # a bounded time (GOCXX_FUZZ_SECONDS, default 60 per target), then the
@@ -9,6 +10,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 scripts/install-deps.sh
+scripts/install-test-tools.sh
 jobs=$(nproc)
 
 run_tree() {

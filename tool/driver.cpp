@@ -101,9 +101,12 @@ void write_output(const options& opts, const std::vector<finding>& findings, con
     case output_format::sarif: {
       std::vector<rule> rules;
       for (const auto& e : check_registry::instance().entries()) rules.push_back(rule{e.id, e.summary});
-      write_sarif(os, findings, errors, rules, GOCXX_VERSION, sources);
+      std::string category =
+          opts.sarif_category.empty() ? std::string("gocxx/") + subcommand_name(opts.command) : opts.sarif_category;
+      write_sarif(os, findings, errors, rules, GOCXX_VERSION, category, sources);
       break;
     }
+    case output_format::codeclimate: write_codeclimate(os, findings); break;
   }
   os.flush();
 }

@@ -27,7 +27,10 @@ Options:
   --unit-timeout=SECONDS  give up on a translation unit whose analysis takes
                           longer (an error of that unit; default 300, 0: no limit)
   --checks=GLOBS          select checks like clang-tidy: -*,gocxx-layout-*
-  --format=FMT            text | go | json | sarif (default: text; go for escape)
+  --format=FMT            text | go | json | sarif | codeclimate (GitLab Code
+                          Quality) (default: text; go for escape)
+  --sarif-category=NAME   SARIF runAutomationDetails category, to keep several
+                          uploads per commit apart (default: gocxx/SUBCOMMAND)
   --fail-on=SEVERITY      remark | note | warning | error (default: warning)
   --header-filter=REGEX   show findings in (and fix) the headers whose absolute
                           path REGEX matches (default: the headers below the
@@ -63,6 +66,17 @@ bool parse_positive(llvm::StringRef text, unsigned& out) {
 }
 
 }  // namespace
+
+const char* subcommand_name(subcommand c) {
+  switch (c) {
+    case subcommand::check: return "check";
+    case subcommand::escape: return "escape";
+    case subcommand::layout: return "layout";
+    case subcommand::fix: return "fix";
+    case subcommand::lsp: return "lsp";
+  }
+  return "check";
+}
 
 bool parse_options(int argc, const char* const* argv, options& out, std::string& error) {
   std::vector<llvm::StringRef> args(argv + 1, argv + argc);
@@ -196,10 +210,22 @@ bool parse_options(int argc, const char* const* argv, options& out, std::string&
         out.format = output_format::json;
       else if (value == "sarif")
         out.format = output_format::sarif;
+      else if (value == "codeclimate")
+        out.format = output_format::codeclimate;
       else {
-        error = "--format: '" + value + "' is not one of text, go, json, sarif";
+        error = "--format: '" + value + "' is not one of text, go, json, sarif, codeclimate";
         return false;
       }
+      continue;
+    }
+    if ((r = value_of(arg, "--sarif-category", value)) != 0) {
+      if (r < 0) return false;
+      // GitHub reads the category up to the id's last slash.
+      if (value.empty() || llvm::StringRef(value).ends_with("/")) {
+        error = "--sarif-category needs a name that does not end with '/'";
+        return false;
+      }
+      out.sarif_category = value;
       continue;
     }
     if ((r = value_of(arg, "--fail-on", value)) != 0) {

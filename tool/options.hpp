@@ -9,7 +9,7 @@
 namespace gocxx {
 
 enum class subcommand { check, escape, layout, fix, lsp };
-enum class output_format { text, go, json, sarif };
+enum class output_format { text, go, json, sarif, codeclimate };
 
 struct options {
   subcommand command = subcommand::check;
@@ -19,6 +19,7 @@ struct options {
   unsigned unit_timeout = 300;               // --unit-timeout, seconds; 0: none
   std::string checks;                        // --checks, clang-tidy globs
   std::optional<output_format> format;       // --format; default per subcommand
+  std::string sarif_category;                // --sarif-category; default gocxx/<subcommand>
   std::optional<severity> fail_on;           // --fail-on; else .gocxx.yaml, else warning
   std::optional<std::string> header_filter;  // --header-filter
   bool system_headers = false;               // --system-headers
@@ -34,6 +35,8 @@ struct options {
   // The format in effect: --format, else `go` for escape, else `text`.
   output_format effective_format() const;
 };
+
+const char* subcommand_name(subcommand c);
 
 // Parses argv; false with a one-line message in `error` on a usage error.
 bool parse_options(int argc, const char* const* argv, options& out, std::string& error);

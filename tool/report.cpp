@@ -6,6 +6,7 @@
 #include <llvm/Support/Path.h>
 
 #include <algorithm>
+#include <map>
 #include <tuple>
 
 namespace gocxx {
@@ -155,6 +156,30 @@ void sort_and_unique(std::vector<tu_error>& errors) {
       std::unique(errors.begin(), errors.end(),
                   [](const tu_error& a, const tu_error& b) { return a.file == b.file && a.message == b.message; }),
       errors.end());
+}
+
+std::vector<std::string> finding_fingerprints(const std::vector<finding>& findings) {
+  std::vector<std::string> out;
+  std::map<std::tuple<std::string, std::string, std::string>, unsigned> seen;
+  for (const finding& f : findings) {
+    std::string file = display_path(f.loc.file);
+    unsigned nth = seen[{f.check, file, f.message}]++;
+    uint64_t h = 1469598103934665603ull;
+    auto mix = [&](llvm::StringRef s) {
+      for (unsigned char c : s) {
+        h ^= c;
+        h *= 1099511628211ull;
+      }
+      h ^= 0xff;  // separator
+      h *= 1099511628211ull;
+    };
+    mix(f.check);
+    mix(file);
+    mix(f.message);
+    if (nth > 0) mix(std::to_string(nth));  // the first keeps the hash of earlier versions
+    out.push_back(llvm::utohexstr(h, /*LowerCase=*/true, /*Width=*/16));
+  }
+  return out;
 }
 
 }  // namespace gocxx

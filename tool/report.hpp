@@ -36,6 +36,14 @@ std::string display_path(const std::string& path);
 std::string path_uri(const std::string& shown);
 std::optional<std::string> path_from_uri(llvm::StringRef uri);
 
+// 16 hex digits per finding that do not depend on its line: check, file
+// (as shown), message, and which of the findings with those three it is in
+// order (64-bit FNV-1a: stable across runs and platforms), so an edit
+// elsewhere in the file keeps them and no two findings share one. SARIF's
+// partialFingerprints, the Code Quality report's fingerprint. `findings`
+// sorted (sort_findings); one per finding, in order.
+std::vector<std::string> finding_fingerprints(const std::vector<finding>& findings);
+
 // Sorts by file, line, column, check id, message and drops duplicates (the
 // same finding in a header reached from several translation units).
 void sort_and_unique(std::vector<reported_finding>& findings);

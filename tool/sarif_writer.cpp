@@ -1,6 +1,11 @@
-// SARIF 2.1.0 as GitHub code scanning accepts it: ruleId = check id, a rule
-// per known check, partialFingerprints that do not depend on the line (check,
-// file and message, like --baseline), fixes as artifactChanges, and the
+// SARIF 2.1.0 as GitHub code scanning accepts it (Microsoft's validator,
+// `--rule-kind "Gh;Sarif"`, finds nothing to say): ruleId = check id, a rule
+// per known check with its docs page as help (text and Markdown) and
+// helpUri, partialFingerprints that do not depend on the line (check, file
+// and message, like --baseline), the notes both as related locations and as
+// a code flow (the -m=2 path of an escape, the steps of a concurrency
+// finding), fixes as artifactChanges, runAutomationDetails naming the
+// category so that several uploads per commit stay apart, and the
 // translation units that could not be analysed as tool execution
 // notifications.
 //
@@ -14,6 +19,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "check_docs.hpp"
 #include "writers.hpp"
 
 namespace gocxx {
@@ -72,27 +78,52 @@ ojson physical(const location& loc, source_cache& sources) {
   return ojson{{"physicalLocation", ojson{{"artifactLocation", artifact(loc.file)}, {"region", region}}}};
 }
 
-// 64-bit FNV-1a: stable across runs, platforms and compilers.
-std::string fingerprint(const finding& f) {
-  uint64_t h = 1469598103934665603ull;
-  auto mix = [&](llvm::StringRef s) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 1099511628211ull;
+// A rule's display name, distinct from its id as SARIF asks:
+// gocxx-escape-heap-to-stack -> EscapeHeapToStack.
+std::string rule_name(llvm::StringRef id) {
+  id.consume_front("gocxx-");
+  std::string name;
+  bool upper = true;
+  for (char c : id) {
+    if (!llvm::isAlnum(c)) {
+      upper = true;
+      continue;
     }
-    h ^= 0xff;  // separator
-    h *= 1099511628211ull;
-  };
-  mix(f.check);
-  mix(display_path(f.loc.file));
-  mix(f.message);
-  return llvm::utohexstr(h, /*LowerCase=*/true, /*Width=*/16);
+    name += upper ? llvm::toUpper(c) : c;
+    upper = false;
+  }
+  return name.empty() ? "Unnamed" : name;
+}
+
+ojson rule_json(const std::string& id, const std::string& summary) {
+  ojson r{{"id", id},
+          {"name", rule_name(id)},
+          {"shortDescription", ojson{{"text", summary}}},
+          {"fullDescription", ojson{{"text", summary}}}};
+  llvm::StringRef page = check_doc_markdown(id);
+  std::string help = page.empty() ? summary : page.str();
+  r["help"] = ojson{{"text", help}, {"markdown", help}};
+  if (!page.empty()) r["helpUri"] = check_doc_uri(id);
+  r["properties"] = ojson{{"tags", ojson::array({"gocxx"})}};
+  return r;
+}
+
+// The notes in order, as one thread's steps.
+ojson code_flow(const finding& f, source_cache& sources) {
+  ojson steps = ojson::array();
+  for (const finding_note& n : f.notes) {
+    ojson l = physical(n.loc, sources);
+    l["message"] = ojson{{"text", n.message}};
+    steps.push_back(ojson{{"location", std::move(l)}});
+  }
+  return ojson::array({ojson{{"threadFlows", ojson::array({ojson{{"locations", std::move(steps)}}})}}});
 }
 
 }  // namespace
 
 void write_sarif(llvm::raw_ostream& os, const std::vector<finding>& findings, const std::vector<tu_error>& errors,
-                 const std::vector<rule>& known_rules, const std::string& tool_version, source_cache& sources) {
+                 const std::vector<rule>& known_rules, const std::string& tool_version, const std::string& category,
+                 source_cache& sources) {
   // Rules: every known check, plus any check id a finding carries that is
   // not registered (none, normally), sorted by id.
   std::map<std::string, std::string> rules;
@@ -102,15 +133,13 @@ void write_sarif(llvm::raw_ostream& os, const std::vector<finding>& findings, co
   ojson rules_json = ojson::array();
   for (const auto& [id, summary] : rules) {
     index[id] = rules_json.size();
-    rules_json.push_back(ojson{{"id", id},
-                               {"name", id},
-                               {"shortDescription", ojson{{"text", summary}}},
-                               {"fullDescription", ojson{{"text", summary}}},
-                               {"properties", ojson{{"tags", ojson::array({"gocxx"})}}}});
+    rules_json.push_back(rule_json(id, summary));
   }
 
   ojson results = ojson::array();
-  for (const finding& f : findings) {
+  std::vector<std::string> fingerprints = finding_fingerprints(findings);
+  for (size_t fi = 0; fi < findings.size(); ++fi) {
+    const finding& f = findings[fi];
     ojson r;
     r["ruleId"] = f.check;
     r["ruleIndex"] = index[f.check];
@@ -127,8 +156,9 @@ void write_sarif(llvm::raw_ostream& os, const std::vector<finding>& findings, co
         related.push_back(std::move(l));
       }
       r["relatedLocations"] = std::move(related);
+      r["codeFlows"] = code_flow(f, sources);
     }
-    r["partialFingerprints"] = ojson{{"gocxxFingerprint/v1", fingerprint(f)}};
+    r["partialFingerprints"] = ojson{{"gocxxFingerprint/v1", fingerprints[fi]}};
     if (!f.fixes.empty()) {
       // One fix; its edits grouped by file, in order.
       std::map<std::string, ojson> by_file;
@@ -158,7 +188,10 @@ void write_sarif(llvm::raw_ostream& os, const std::vector<finding>& findings, co
   run["tool"] = ojson{{"driver", ojson{{"name", "gocxx"},
                                        {"version", tool_version},
                                        {"semanticVersion", tool_version},
+                                       {"informationUri", tool_doc_uri()},
                                        {"rules", std::move(rules_json)}}}};
+  // GitHub keeps one set of results per category: `category/` as the id.
+  run["automationDetails"] = ojson{{"id", category + "/"}};
   run["invocations"] = ojson::array(
       {ojson{{"executionSuccessful", errors.empty()}, {"toolExecutionNotifications", std::move(notifications)}}});
   run["results"] = std::move(results);

@@ -29,9 +29,16 @@ void write_go(llvm::raw_ostream& os, const std::vector<finding>& findings);
 // docs/analyzer.md's schema, version 1.
 void write_json(llvm::raw_ostream& os, const std::vector<finding>& findings, const std::vector<tu_error>& errors);
 
-// SARIF 2.1.0, one run, rules = every known check. `sources` gives the
-// lines that columns are counted on (SARIF counts UTF-16 code units).
+// SARIF 2.1.0, one run, rules = every known check. `category` names the
+// run (runAutomationDetails: GitHub keeps one result set per category).
+// `sources` gives the lines that columns are counted on (SARIF counts UTF-16
+// code units).
 void write_sarif(llvm::raw_ostream& os, const std::vector<finding>& findings, const std::vector<tu_error>& errors,
-                 const std::vector<rule>& rules, const std::string& tool_version, source_cache& sources);
+                 const std::vector<rule>& rules, const std::string& tool_version, const std::string& category,
+                 source_cache& sources);
+
+// GitLab's Code Quality report (the Code Climate issue format, a JSON
+// array): description, check_name, fingerprint, severity, path and line.
+void write_codeclimate(llvm::raw_ostream& os, const std::vector<finding>& findings);
 
 }  // namespace gocxx

@@ -61,6 +61,7 @@ config.substitutions += [
         config.python_executable, os.path.join(config.test_source_root, "utils", "cdb.py"),
         config.gocxx_runtime_include)),
     ("%expect_exit", expect_exit),
+    ("%sarif_multitool", config.sarif_multitool),
     ("%cxx", config.cxx_compiler),
     (tool("FileCheck"), config.filecheck),
     (tool("not"), config.not_tool),
