@@ -45,6 +45,17 @@ class collector {
         for (unsigned callee : cg.callees[it->second]) recursive = recursive || callee == it->second;
     }
     if (recursive) found.recursive.insert(comp.begin(), comp.end());
+    // Through an indirect call, here or in a callee (components come callees
+    // first), the component may run again before it returns.
+    bool reentrant = false;
+    for (const FunctionDecl* fd : comp) {
+      auto it = cg.index.find(fd);
+      if (it == cg.index.end()) continue;
+      reentrant = reentrant || cg.calls_indirectly[it->second];
+      for (unsigned callee : cg.callees[it->second])
+        reentrant = reentrant || found.reentrant.contains(cg.nodes[callee]);
+    }
+    if (reentrant) found.reentrant.insert(comp.begin(), comp.end());
   }
 
   void batch(const call_graph& cg, const std::vector<const FunctionDecl*>& comp) {

@@ -45,8 +45,11 @@ struct escape_item {
 struct escape_result {
   std::vector<escape_item> items;  // in source order
   summary_table summaries;         // every function of the unit with a body
-  // Functions that may be live more than once on one stack (recursion).
+  // Functions that may be live more than once on one stack: recursion the
+  // call graph shows, and calls that may come back through a function
+  // pointer, a virtual function or std::function (reentrant).
   llvm::DenseSet<const clang::FunctionDecl*> recursive;
+  llvm::DenseSet<const clang::FunctionDecl*> reentrant;
 };
 
 // Runs the analysis once per translation unit: the result lives in the

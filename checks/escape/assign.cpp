@@ -121,7 +121,13 @@ void graph_builder::impl::construct_value(const hole& k, const CXXConstructExpr*
 void graph_builder::impl::construct_into(const hole& k, const Expr* e) {
   e = e->IgnoreParens();
   if (const auto* fe = dyn_cast<FullExpr>(e)) return construct_into(k, fe->getSubExpr());
-  if (const auto* bt = dyn_cast<CXXBindTemporaryExpr>(e)) return construct_into(k, bt->getSubExpr());
+  if (const auto* bt = dyn_cast<CXXBindTemporaryExpr>(e)) {
+    // A temporary constructed in place: destroyed with what it holds.
+    if (k.discard() || k.derefs != 0) return temporary(k, bt);
+    construct_into(k, bt->getSubExpr());
+    destructor_call(bt->getType(), static_cast<unsigned>(k.loc), bt->getExprLoc(), 0);
+    return;
+  }
   const auto* ce = dyn_cast<CXXConstructExpr>(e);
   if (!ce) {
     value(k, e);

@@ -169,7 +169,11 @@ llvm::SmallVector<int, 4> graph_builder::impl::capture_args(const Expr* object, 
   llvm::SmallVector<int, 4> out;
   evaluated = false;
   const CXXRecordDecl* closure = method ? method->getParent() : nullptr;
-  if (!closure || !closure->isLambda() || method->getOverloadedOperator() != OO_Call) return out;
+  // A closure with a destructor to run is seen whole: its destruction sees
+  // every field together.
+  if (!closure || !closure->isLambda() || method->getOverloadedOperator() != OO_Call ||
+      !closure->hasTrivialDestructor())
+    return out;
   const Expr* o = object->IgnoreImplicit()->IgnoreParenNoopCasts(ctx_);
   SourceLocation at = object->getExprLoc();
   auto field_address = [&](unsigned field_storage) {

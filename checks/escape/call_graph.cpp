@@ -51,20 +51,44 @@ class main_file_functions : public RecursiveASTVisitor<main_file_functions> {
   std::vector<const FunctionDecl*>& out_;
 };
 
+// A call whose callee is known only at run time: through a pointer to a
+// function or member function, or a virtual call.
+bool indirect_call(const CallExpr* ce) {
+  const FunctionDecl* callee = ce->getDirectCallee();
+  if (!callee) return !isa<CXXPseudoDestructorExpr>(ce->getCallee()->IgnoreParens());
+  const auto* md = dyn_cast<CXXMethodDecl>(callee);
+  if (!md || !md->isVirtual() || md->hasAttr<FinalAttr>() || md->getParent()->hasAttr<FinalAttr>()) return false;
+  const auto* mc = dyn_cast<CXXMemberCallExpr>(ce);
+  const auto* me = mc ? dyn_cast<MemberExpr>(mc->getCallee()->IgnoreParens()) : nullptr;
+  return !(me && me->hasQualifier());
+}
+
 // The functions a body calls (or defines, for lambdas).
 class callee_scan {
  public:
   explicit callee_scan(std::vector<const FunctionDecl*>& out) : out_(out) {}
+  bool indirect = false;  // the body makes an indirect_call
 
   void function(const FunctionDecl* fd) {
     if (const auto* cd = dyn_cast<CXXConstructorDecl>(fd))
       for (const CXXCtorInitializer* init : cd->inits()) stmt(init->getInit());
     stmt(fd->getBody());
+    // After its body, a destructor runs its members' and bases'.
+    if (const auto* dd = dyn_cast<CXXDestructorDecl>(fd)) {
+      for (const FieldDecl* f : dd->getParent()->fields()) destructor(f->getType());
+      for (const CXXBaseSpecifier& b : dd->getParent()->bases()) destructor(b.getType());
+    }
   }
 
  private:
   void add(const FunctionDecl* fd) {
     if (fd) out_.push_back(fd);
+  }
+
+  void destructor(QualType t) {
+    const CXXRecordDecl* decl = t->getBaseElementTypeUnsafe()->getAsCXXRecordDecl();
+    const CXXRecordDecl* rd = decl ? decl->getDefinition() : nullptr;
+    if (rd && !rd->hasTrivialDestructor()) add(rd->getDestructor());
   }
 
   void record_ctors(QualType t) {
@@ -79,6 +103,7 @@ class callee_scan {
     if (const auto* ce = dyn_cast<CallExpr>(s)) {
       const FunctionDecl* callee = ce->getDirectCallee();
       add(callee);
+      indirect = indirect || indirect_call(ce);
       runtime_model::escape_api api = runtime_model::classify_escape_api(callee);
       if (api == runtime_model::escape_api::new_ || api == runtime_model::escape_api::make_unique)
         if (const TemplateArgumentList* args = callee->getTemplateSpecializationArgs())
@@ -92,6 +117,8 @@ class callee_scan {
       lambda_operators(le, out_);
       for (const Expr* init : le->capture_inits()) stmt(init);
       return;
+    } else if (const auto* bt = dyn_cast<CXXBindTemporaryExpr>(s)) {
+      add(bt->getTemporary()->getDestructor());  // at the end of the full-expression
     } else if (const auto* da = dyn_cast<CXXDefaultArgExpr>(s)) {
       stmt(da->getExpr());
     } else if (const auto* di = dyn_cast<CXXDefaultInitExpr>(s)) {
@@ -99,9 +126,7 @@ class callee_scan {
     } else if (const auto* ds = dyn_cast<DeclStmt>(s)) {
       for (const Decl* d : ds->decls()) {
         if (const auto* vd = dyn_cast<VarDecl>(d)) {
-          if (const CXXRecordDecl* decl = vd->getType()->getAsCXXRecordDecl())
-            if (const CXXRecordDecl* rd = decl->getDefinition(); rd && !rd->hasTrivialDestructor())
-              add(rd->getDestructor());
+          destructor(vd->getType());
           stmt(vd->getInit());
         }
       }
@@ -137,6 +162,7 @@ call_graph build_call_graph(ASTContext& ctx) {
     g.index[def] = i;
     g.callees.emplace_back();
     g.in_main_file.push_back(main);
+    g.calls_indirectly.push_back(false);
     work.push_back(i);
     return static_cast<int>(i);
   };
@@ -145,7 +171,9 @@ call_graph build_call_graph(ASTContext& ctx) {
     unsigned i = work.back();
     work.pop_back();
     std::vector<const FunctionDecl*> callees;
-    callee_scan(callees).function(g.nodes[i]);
+    callee_scan scan(callees);
+    scan.function(g.nodes[i]);
+    g.calls_indirectly[i] = scan.indirect;
     for (const FunctionDecl* c : callees) {
       int j = node(c, false);
       if (j >= 0 && std::find(g.callees[i].begin(), g.callees[i].end(), static_cast<unsigned>(j)) == g.callees[i].end())

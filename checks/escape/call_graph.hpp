@@ -17,6 +17,11 @@ struct call_graph {
   llvm::DenseMap<const clang::FunctionDecl*, unsigned> index;
   std::vector<std::vector<unsigned>> callees;
   std::vector<bool> in_main_file;  // its findings are reported
+  // Its body calls through a function pointer or a virtual function (what
+  // std::function's call operator does): the call may come back into any
+  // function, the caller's callers included -- a recursion the graph does
+  // not show.
+  std::vector<bool> calls_indirectly;
 };
 
 call_graph build_call_graph(clang::ASTContext& ctx);

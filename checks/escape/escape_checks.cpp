@@ -86,7 +86,7 @@ void report_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
 void heap_to_stack_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
   const escape_result& result = analyse(ctx, context());
   const clang::SourceManager& sm = ctx.getSourceManager();
-  rewrite_run run(result.recursive);
+  rewrite_run run(result.recursive, result.reentrant);
   for (const escape_item& item : result.items) {
     if (item.kind != item_kind::alloc || item.escapes || item.forced_heap) continue;
     if (item.alloc != alloc_kind::new_ && item.alloc != alloc_kind::make_slice) continue;
@@ -109,7 +109,7 @@ void heap_to_stack_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
 void unique_to_stack_check::on_end_of_translation_unit(clang::ASTContext& ctx) {
   const escape_result& result = analyse(ctx, context());
   const clang::SourceManager& sm = ctx.getSourceManager();
-  rewrite_run run(result.recursive);
+  rewrite_run run(result.recursive, result.reentrant);
   for (const escape_item& item : result.items) {
     if (item.kind != item_kind::alloc || item.escapes || item.forced_heap || !item.expr) continue;
     if (item.alloc != alloc_kind::make_unique && item.alloc != alloc_kind::cxx_new) continue;

@@ -21,7 +21,14 @@ namespace gocxx::escape {
 bool graph_builder::impl::pass_through(const hole& k, const Expr* e, visitor visit) {
   auto into = [&](const Expr* sub) { (this->*visit)(k, sub); };
   switch (e->getStmtClass()) {
-    case Stmt::CXXBindTemporaryExprClass: into(cast<CXXBindTemporaryExpr>(e)->getSubExpr()); return true;
+    case Stmt::CXXBindTemporaryExprClass:
+      // A prvalue: only its value is asked for (its address is a
+      // MaterializeTemporaryExpr's).
+      if (visit == &impl::value)
+        temporary(k, cast<CXXBindTemporaryExpr>(e));
+      else
+        into(cast<CXXBindTemporaryExpr>(e)->getSubExpr());
+      return true;
     case Stmt::ExprWithCleanupsClass:
     case Stmt::ConstantExprClass: into(cast<FullExpr>(e)->getSubExpr()); return true;
     case Stmt::CXXDefaultArgExprClass: into(cast<CXXDefaultArgExpr>(e)->getExpr()); return true;

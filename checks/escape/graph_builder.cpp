@@ -59,15 +59,58 @@ bool has_pointers_rec(QualType t, unsigned depth) {
 
 bool has_pointers(QualType t) { return has_pointers_rec(t, 0); }
 
+namespace {
+
+// A class of the user's with a copy or move constructor (or assignment) of
+// its own: it may do anything with what it copies (publish the address it
+// holds). The standard library's and the runtime's copy like values.
+bool copies_by_user_code(const CXXRecordDecl* rd, bool assignment, const SourceManager& sm) {
+  if (runtime_model::in_go_namespace(rd) || sm.isInSystemHeader(rd->getLocation())) return false;
+  if (assignment) {
+    for (const CXXMethodDecl* m : rd->methods())
+      if ((m->isCopyAssignmentOperator() || m->isMoveAssignmentOperator()) && m->isUserProvided()) return true;
+    return false;
+  }
+  for (const CXXConstructorDecl* c : rd->ctors())
+    if (c->isCopyOrMoveConstructor() && c->isUserProvided()) return true;
+  return false;
+}
+
+// Every base and member of `rd`, at any depth, is copied (or assigned)
+// without user code: the defaulted copy of `rd` copies bytes.
+bool members_copy_plainly(const CXXRecordDecl* rd, bool assignment, const SourceManager& sm, unsigned depth) {
+  if (!rd || !(rd = rd->getDefinition())) return true;
+  if (depth > 16) return false;
+  auto plain = [&](QualType t) {
+    const CXXRecordDecl* sub = t->getBaseElementTypeUnsafe()->getAsCXXRecordDecl();
+    if (!sub || !(sub = sub->getDefinition())) return true;
+    return !copies_by_user_code(sub, assignment, sm) && members_copy_plainly(sub, assignment, sm, depth + 1);
+  };
+  for (const CXXBaseSpecifier& b : rd->bases())
+    if (!plain(b.getType())) return false;
+  for (const FieldDecl* f : rd->fields())
+    if (!plain(f->getType())) return false;
+  return true;
+}
+
+}  // namespace
+
 bool is_defaulted_copy_or_move(const FunctionDecl* fd) {
   const auto* md = dyn_cast<CXXMethodDecl>(fd);
   if (!md) return false;
   bool copy_or_move = false;
+  const bool assignment = !isa<CXXConstructorDecl>(md);
   if (const auto* cd = dyn_cast<CXXConstructorDecl>(md))
     copy_or_move = cd->isCopyOrMoveConstructor();
   else
     copy_or_move = md->isCopyAssignmentOperator() || md->isMoveAssignmentOperator();
-  return copy_or_move && (md->isTrivial() || md->isDefaulted() || md->isImplicit());
+  if (!copy_or_move) return false;
+  if (md->isTrivial()) return true;
+  // A defaulted one runs its bases' and members' own: a plain copy only
+  // when none of them is user code (a member whose copy constructor
+  // registers its pointer somewhere makes the copy a call to look into).
+  return (md->isDefaulted() || md->isImplicit()) &&
+         members_copy_plainly(md->getParent(), assignment, md->getASTContext().getSourceManager(), 0);
 }
 
 const FunctionDecl* analysable_definition(const FunctionDecl* fd) {
@@ -252,6 +295,12 @@ void graph_builder::impl::walk_function(const FunctionDecl* fd) {
     }
   }
   if (body) stmt(body);
+  // The standard library's destructors destroy what they hold and publish
+  // nothing (their insides -- a variant's table of destroyers, a
+  // container's pointer arithmetic -- are beyond the analysis).
+  if (const auto* dd = dyn_cast<CXXDestructorDecl>(fd);
+      dd && cur_->this_loc >= 0 && !ctx_.getSourceManager().isInSystemHeader(dd->getParent()->getLocation()))
+    subobject_destructors(dd->getParent(), static_cast<unsigned>(cur_->this_loc), fd->getLocation(), 0);
   fn_ = nullptr;
   cur_ = nullptr;
 }
@@ -310,15 +359,13 @@ void graph_builder::impl::capture_init(const hole& k, const LambdaCapture& cap, 
   hole ck = k.note(cap.getLocation(), "captured by a closure");
   // `this` and by-copy captures hold the value; by-reference captures and
   // reference init-captures hold the address.
-  if (cap.capturesThis()) {
-    value(ck, ie);
-  } else if (cap.getCaptureKind() == LCK_ByRef) {
+  if (cap.getCaptureKind() == LCK_ByRef && !cap.capturesThis()) {
     address(ck.note(cap.getLocation(), "captured by reference"), ie);
   } else if (cap.capturesVariable() && cap.getCapturedVar()->getType()->isReferenceType() &&
              cast<VarDecl>(cap.getCapturedVar())->isInitCapture()) {
     address(ck, ie);
   } else {
-    value(ck, ie);
+    value(ck, ie);  // `this`, and a copy
   }
 }
 

@@ -177,6 +177,10 @@ class graph_builder::impl {
   void decl(const clang::Decl* d);
   void destructor_call(const clang::VarDecl* vd, unsigned l);
   void destructor_call(clang::QualType type, unsigned l, clang::SourceLocation at, unsigned depth);
+  // The destructor of a `type` object whose address `self` holds.
+  void destructor_on(clang::QualType type, unsigned self, clang::SourceLocation at, unsigned depth);
+  void subobject_destructors(const clang::CXXRecordDecl* rd, unsigned self, clang::SourceLocation at, unsigned depth);
+  void temporary(const hole& k, const clang::CXXBindTemporaryExpr* bt);
 
   // ---- expr.cpp: values and addresses ----
 

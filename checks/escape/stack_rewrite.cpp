@@ -253,6 +253,12 @@ static uint64_t local_bytes(const FunctionDecl* f) {
   return s.bytes;
 }
 
+// How a note names a function: a lambda's call operator is the lambda.
+static std::string function_label(const FunctionDecl* f) {
+  if (const auto* md = dyn_cast<CXXMethodDecl>(f); md && md->getParent()->isLambda()) return "the lambda";
+  return "'" + f->getNameAsString() + "'";
+}
+
 // Why `bytes` more on the stack of `fn` is over the run's budget, or empty
 // (and then they are spent).
 std::string over_stack_budget(const DeclContext* fn, uint64_t bytes, rewrite_run& run) {
@@ -260,8 +266,13 @@ std::string over_stack_budget(const DeclContext* fn, uint64_t bytes, rewrite_run
   constexpr uint64_t recursive_object = 256;
   const auto* f = dyn_cast<FunctionDecl>(fn);
   if (f && run.recursive.contains(f) && bytes > recursive_object)
-    return "'" + f->getNameAsString() + "' is recursive and the object takes " + std::to_string(bytes) +
+    return function_label(f) + " is recursive and the object takes " + std::to_string(bytes) +
            " bytes: every live call would keep one on a fixed-size stack (256 at most)";
+  if (f && run.reentrant.contains(f) && bytes > recursive_object)
+    return function_label(f) +
+           " calls through a function pointer, a virtual function or std::function, which may call it again, "
+           "and the object takes " +
+           std::to_string(bytes) + " bytes: every live call would keep one on a fixed-size stack (256 at most)";
   auto [at, fresh] = run.bytes.try_emplace(fn, 0);
   uint64_t& used = at->second;
   if (fresh && f) used = local_bytes(f);

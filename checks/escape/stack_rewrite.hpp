@@ -48,11 +48,15 @@ struct stack_rewrite {
 // declare `p_obj`. And the stack they may spend: Go's stacks grow, a C++
 // thread's does not, so a fix stops where the moved objects of one function
 // would exceed 64 KiB together (each is at most 64 KiB, the analysis' limit,
-// as Go's), or at an object over 256 bytes in a recursive function (each
-// live call keeps its own). A plan over budget is no fix, with the reason.
+// as Go's), or at an object over 256 bytes in a recursive function, or one
+// that calls through a function pointer, a virtual function or
+// std::function, which may call it again (each live call keeps its own). A plan over budget is no fix, with the reason.
 struct rewrite_run {
-  explicit rewrite_run(const llvm::DenseSet<const clang::FunctionDecl*>& recursive) : recursive(recursive) {}
+  rewrite_run(const llvm::DenseSet<const clang::FunctionDecl*>& recursive,
+              const llvm::DenseSet<const clang::FunctionDecl*>& reentrant)
+      : recursive(recursive), reentrant(reentrant) {}
   const llvm::DenseSet<const clang::FunctionDecl*>& recursive;
+  const llvm::DenseSet<const clang::FunctionDecl*>& reentrant;
   std::map<const clang::DeclContext*, std::set<std::string>> names;  // handed out, per function
   std::map<const clang::DeclContext*, uint64_t> bytes;               // spent, per function
 };

@@ -138,6 +138,14 @@ void graph_builder::impl::destructor_call(const VarDecl* vd, unsigned l) {
 
 void graph_builder::impl::destructor_call(QualType type, unsigned l, SourceLocation at, unsigned depth) {
   const CXXRecordDecl* rd = type->getBaseElementTypeUnsafe()->getAsCXXRecordDecl();
+  if (!rd || !(rd = rd->getDefinition()) || rd->hasTrivialDestructor()) return;
+  unsigned t = temp(at, "{this}");
+  flow(loc_hole(t, at, "destructor"), l, -1);
+  destructor_on(type, t, at, depth);
+}
+
+void graph_builder::impl::destructor_on(QualType type, unsigned self, SourceLocation at, unsigned depth) {
+  const CXXRecordDecl* rd = type->getBaseElementTypeUnsafe()->getAsCXXRecordDecl();
   if (!rd || depth > 8) return;
   rd = rd->getDefinition();
   if (!rd || rd->hasTrivialDestructor()) return;
@@ -146,14 +154,34 @@ void graph_builder::impl::destructor_call(QualType type, unsigned l, SourceLocat
   if (!analysable_definition(dtor) && (dtor->isImplicit() || dtor->isDefaulted())) {
     // An implicit destructor not defined in this unit: it runs the
     // destructors of the members and bases, on the same object.
-    for (const FieldDecl* f : rd->fields()) destructor_call(f->getType(), l, at, depth + 1);
-    for (const CXXBaseSpecifier& b : rd->bases()) destructor_call(b.getType(), l, at, depth + 1);
+    subobject_destructors(rd, self, at, depth + 1);
     return;
   }
-  unsigned t = temp(at, "{this}");
-  flow(loc_hole(t, at, "destructor"), l, -1);
-  // The variable's dynamic type is its static type: not a virtual call.
-  apply_callee(discard_hole, dtor, /*virtual_call=*/false, t, {}, -1, at);
+  // The object's dynamic type is its static type: not a virtual call. A
+  // destructor's summary includes its members' and bases' (walk_function).
+  apply_callee(discard_hole, dtor, /*virtual_call=*/false, static_cast<int>(self), {}, -1, at);
+}
+
+// After a destructor's body, the destructors of the members and bases run
+// on the same object (`self` holds its address): what they do with what
+// the object holds counts -- a member whose destructor publishes its
+// pointer publishes it from the whole object.
+void graph_builder::impl::subobject_destructors(const CXXRecordDecl* rd, unsigned self, SourceLocation at,
+                                                unsigned depth) {
+  for (const FieldDecl* f : rd->fields())
+    if (!f->getType()->isReferenceType()) destructor_on(f->getType(), self, at, depth);
+  for (const CXXBaseSpecifier& b : rd->bases()) destructor_on(b.getType(), self, at, depth);
+}
+
+// A temporary of a class with a destructor: the destructor runs at the end
+// of the full-expression (or of the reference that extends it) on what the
+// temporary holds.
+void graph_builder::impl::temporary(const hole& k, const CXXBindTemporaryExpr* bt) {
+  SourceLocation at = bt->getExprLoc();
+  unsigned t = temp(at, "{temporary}");
+  value(loc_hole(t, at, "temporary"), bt->getSubExpr());
+  flow(k, t);
+  destructor_call(bt->getType(), t, at, 0);
 }
 
 }  // namespace gocxx::escape

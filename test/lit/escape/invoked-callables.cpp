@@ -68,5 +68,5 @@ void deferred_function() {
   // CHECK: t.cpp:[[@LINE+1]]:16: moved to heap: x
   go::ptr<int> x = go::new_<int>(1);  // CHECK: t.cpp:[[@LINE]]:20: go::new_<int> escapes to heap
   std::function<void()> f = [&] { *x = 1; };  // CHECK: t.cpp:[[@LINE]]:25: moved to heap: f
-  go::defer d(f);                             // CHECK: t.cpp:[[@LINE]]:13: moved to heap: d
+  go::defer d(f);  // the temporary copy of f it is given escapes, not d
 }
