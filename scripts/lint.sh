@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The analyzer's own code under its own rules: clang-format (.clang-format)
-# and clang-tidy (.clang-tidy) over tool/, checks/ and test/driver_check/,
+# and clang-tidy (.clang-tidy) over tool/, checks/, integrations/ and test/driver_check/,
 # using the compile_commands.json of a configured tree.
 #   scripts/lint.sh [BUILD_DIR]     (default: build; scripts/test.sh runs it)
 # Exits 1 on the first tool that reports anything, with what it reported.
@@ -9,8 +9,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
 cd "$root"
 
-mapfile -t sources < <(git ls-files 'tool/*.cpp' 'checks/*.cpp' 'test/driver_check/*.cpp')
-mapfile -t headers < <(git ls-files 'tool/*.hpp' 'checks/*.hpp')
+mapfile -t sources < <(git ls-files 'tool/*.cpp' 'checks/*.cpp' 'integrations/*.cpp' 'test/driver_check/*.cpp')
+mapfile -t headers < <(git ls-files 'tool/*.hpp' 'checks/*.hpp' 'integrations/*.hpp')
 
 echo "== lint: clang-format-19 on ${#sources[@]} sources and ${#headers[@]} headers"
 if ! clang-format-19 --dry-run --Werror "${sources[@]}" "${headers[@]}"; then

@@ -22,6 +22,7 @@
 #include "config.hpp"
 #include "driver.hpp"
 #include "effective_config.hpp"
+#include "companion_libraries.hpp"
 #include "families.hpp"
 #include "fixes.hpp"
 #include "isolation.hpp"
@@ -154,6 +155,17 @@ int drive(int argc, const char* const* argv, void (*register_extra_checks)(check
   if (opts.version) {
     llvm::outs() << "gocxx " << GOCXX_VERSION << " (LLVM " << LLVM_VERSION_STRING << ")\n";
     return 0;
+  }
+  if (opts.print_tidy_module || opts.print_plugin) {
+    bool tidy = opts.print_tidy_module;
+    std::string path = companion_library(tidy ? companion::tidy_module : companion::compiler_plugin);
+    if (path.empty()) {
+      print_error(std::string(tidy ? "the clang-tidy module" : "the compiler plugin") +
+                  " was not built with this gocxx (looked in its build tree, and in ../lib/gocxx)");
+      return 2;
+    }
+    llvm::outs() << path << "\n";
+    return check_output(0);
   }
   if (opts.command == subcommand::lsp) return usage_error("lsp: not implemented yet");
 

@@ -44,6 +44,10 @@ Options:
   --dump-config [FILE]    print the effective .gocxx.yaml for FILE (default: the
                           current directory) with the options of every enabled
                           check, and exit
+  --print-tidy-module     print the absolute path of the clang-tidy module that
+                          matches this binary (clang-tidy-19 --load=PATH), and exit
+  --print-plugin          print the absolute path of the compiler plugin that
+                          matches this binary (clang++-19 -fplugin=PATH), and exit
   --help, --version
 
 With no FILES every translation unit of the compilation database is analysed.
@@ -144,6 +148,14 @@ bool parse_options(int argc, const char* const* argv, options& out, std::string&
     }
     if (arg == "--list-checks") {
       out.list_checks = true;
+      continue;
+    }
+    if (arg == "--print-tidy-module") {
+      out.print_tidy_module = true;
+      continue;
+    }
+    if (arg == "--print-plugin") {
+      out.print_plugin = true;
       continue;
     }
     if (arg == "--dump-config") {

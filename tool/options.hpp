@@ -28,6 +28,8 @@ struct options {
   bool apply = false;                        // fix --apply
   std::optional<unsigned> escape_level;      // escape -m[=N]
   bool list_checks = false;                  // --list-checks
+  bool print_tidy_module = false;            // --print-tidy-module
+  bool print_plugin = false;                 // --print-plugin
   bool dump_config = false;                  // --dump-config [FILE]
   bool help = false;
   bool version = false;

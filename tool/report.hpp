@@ -41,7 +41,7 @@ std::optional<std::string> path_from_uri(llvm::StringRef uri);
 // order (64-bit FNV-1a: stable across runs and platforms), so an edit
 // elsewhere in the file keeps them and no two findings share one. SARIF's
 // partialFingerprints, the Code Quality report's fingerprint. `findings`
-// sorted (sort_findings); one per finding, in order.
+// sorted (sort_and_unique); one per finding, in order.
 std::vector<std::string> finding_fingerprints(const std::vector<finding>& findings);
 
 // Sorts by file, line, column, check id, message and drops duplicates (the

@@ -1,0 +1,145 @@
+// The clang-tidy module: every gocxx check under its own id, so that
+//
+//   clang-tidy-19 --load=$(gocxx --print-tidy-module) --checks='-*,gocxx-*' FILE
+//
+// (and run-clang-tidy-19 -load, .clang-tidy files, NOLINT, CMake's
+// CMAKE_CXX_CLANG_TIDY) report what `gocxx check` reports. Each check is an
+// adapter, a ClangTidyCheck that owns the gocxx check of the same id: the
+// gocxx check registers its matchers on clang-tidy's MatchFinder, runs its
+// whole-unit analysis when the matching ends, and reports findings that the
+// adapter turns into clang-tidy diagnostics with notes and fix-its.
+//
+// The checks of one unit share one check_context, as in the driver, so the
+// escape family's analysis runs once per unit whatever the number of its
+// checks enabled. clang-tidy creates the checks of a unit together and
+// handles one unit at a time (run-clang-tidy runs one process per unit).
+// Options come from clang-tidy's CheckOptions (`gocxx-escape-dangling.
+// LatchTypes` in .clang-tidy, as in .gocxx.yaml) and are stored back for
+// --dump-config.
+#include <clang-tidy/ClangTidyCheck.h>
+#include <clang-tidy/ClangTidyModule.h>
+#include <clang-tidy/ClangTidyModuleRegistry.h>
+#include <clang/ASTMatchers/ASTMatchers.h>
+
+#include <map>
+#include <memory>
+
+#include "check.hpp"
+#include "families.hpp"
+#include "finding_diagnostics.hpp"
+
+namespace gocxx::integrations {
+
+namespace {
+
+using clang::tidy::ClangTidyCheck;
+using clang::tidy::ClangTidyContext;
+
+// The gocxx options among clang-tidy's: `gocxx-*.Key`.
+option_map gocxx_options(const ClangTidyContext* ctx) {
+  option_map out;
+  for (const auto& entry : ctx->getOptions().CheckOptions)
+    if (entry.getKey().starts_with("gocxx-")) out[entry.getKey().str()] = entry.getValue().Value;
+  return out;
+}
+
+// What the gocxx checks of one unit share: the context, and the sink that
+// gives each finding to the adapter of its check.
+class tidy_unit final : public finding_sink {
+ public:
+  explicit tidy_unit(option_map options) : context(std::move(options), ".clang-tidy", this) {}
+  void report(finding f) override;
+
+  check_context context;
+  std::map<std::string, ClangTidyCheck*> adapters;
+  const clang::SourceManager* sm = nullptr;  // of the unit being matched
+};
+
+std::shared_ptr<tidy_unit> unit_for(const ClangTidyContext* ctx) {
+  static std::weak_ptr<tidy_unit> current;  // the unit whose checks are alive
+  if (std::shared_ptr<tidy_unit> u = current.lock()) return u;
+  auto u = std::make_shared<tidy_unit>(gocxx_options(ctx));
+  current = u;
+  return u;
+}
+
+void tidy_unit::report(finding f) {
+  auto it = adapters.find(f.check);
+  if (it == adapters.end() || !sm || f.loc.file.empty()) return;
+  ClangTidyCheck& adapter = *it->second;
+  clang::SourceLocation at = source_location(*sm, f.loc);
+  if (at.isInvalid()) return;
+  {
+    clang::DiagnosticBuilder d = adapter.diag(at, diagnostic_text(f.message), diagnostic_level(f.sev));
+    for (const text_edit& e : f.fixes)
+      if (std::optional<clang::FixItHint> hint = fix_it(*sm, e)) d << *hint;
+  }
+  for (const finding_note& n : f.notes) {
+    clang::SourceLocation nat = source_location(*sm, n.loc);
+    adapter.diag(nat.isValid() ? nat : at, diagnostic_text(n.message), clang::DiagnosticIDs::Note);
+  }
+}
+
+class tidy_adapter final : public ClangTidyCheck {
+ public:
+  tidy_adapter(llvm::StringRef name, ClangTidyContext* ctx, const check_registry::entry& entry)
+      : ClangTidyCheck(name, ctx), unit_(unit_for(ctx)), check_(entry.make(entry.id, unit_->context)) {
+    unit_->adapters[check_->id()] = this;
+  }
+  tidy_adapter(const tidy_adapter&) = delete;
+  tidy_adapter& operator=(const tidy_adapter&) = delete;
+  ~tidy_adapter() override { unit_->adapters.erase(check_->id()); }
+
+  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap& opts) override {
+    option_map out;
+    check_->store_options(out);
+    const std::string prefix = check_->id() + ".";
+    for (const auto& [key, value] : out)
+      if (llvm::StringRef(key).starts_with(prefix))
+        Options.store(opts, llvm::StringRef(key).drop_front(prefix.size()), value);
+  }
+
+  void registerMatchers(clang::ast_matchers::MatchFinder* finder) override {
+    check_->register_matchers(*finder);
+    finder->addMatcher(clang::ast_matchers::translationUnitDecl().bind("unit"), this);
+  }
+
+  // The unit itself matches first: remember where it is.
+  void check(const clang::ast_matchers::MatchFinder::MatchResult& result) override {
+    ast_ = result.Context;
+    unit_->sm = result.SourceManager;
+  }
+
+  // After every matcher has run: the whole-unit analysis.
+  void onEndOfTranslationUnit() override {
+    if (!ast_ || ast_->getDiagnostics().hasErrorOccurred()) return;
+    unit_->sm = &ast_->getSourceManager();
+    check_->on_end_of_translation_unit(*ast_);
+  }
+
+ private:
+  std::shared_ptr<tidy_unit> unit_;  // declared before check_: outlives it
+  std::unique_ptr<gocxx::check> check_;
+  clang::ASTContext* ast_ = nullptr;
+};
+
+class gocxx_module final : public clang::tidy::ClangTidyModule {
+ public:
+  void addCheckFactories(clang::tidy::ClangTidyCheckFactories& factories) override {
+    check_registry& registry = check_registry::instance();
+    if (registry.entries().empty()) register_all_checks(registry);
+    for (const check_registry::entry& e : registry.entries())
+      factories.registerCheckFactory(
+          e.id, [&e](llvm::StringRef name, ClangTidyContext* ctx) -> std::unique_ptr<ClangTidyCheck> {
+            return std::make_unique<tidy_adapter>(name, ctx, e);
+          });
+  }
+};
+
+}  // namespace
+
+}  // namespace gocxx::integrations
+
+// The registry lives in the clang-tidy executable that loads this module.
+static clang::tidy::ClangTidyModuleRegistry::Add<gocxx::integrations::gocxx_module> gocxx_tidy_module(
+    "gocxx-module", "Adds the gocxx checks (escape analysis, layout, goroutine leaks, channels).");

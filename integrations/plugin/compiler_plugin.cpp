@@ -1,0 +1,210 @@
+// The compiler plugin: the gocxx checks while compiling,
+//
+//   clang++-19 -fplugin=$(gocxx --print-plugin) -c foo.cpp
+//
+// reports the findings of `gocxx check` on foo.cpp as compiler diagnostics
+// (with notes and fix-its) and still produces the object: the analysis runs
+// after the main action, on the AST the compile built. This is how a
+// distributed build (distcc, icecream, Bazel remote execution, ccache)
+// analyses where it compiles.
+//
+// Configuration as the driver's: the default selection of `gocxx check`,
+// the unit's .gocxx.yaml, then -fplugin-arg-gocxx-checks=GLOBS; options
+// from .gocxx.yaml; `// gocxx:ignore[...]` comments; the default header
+// filter below the directory of the nearest .gocxx.yaml (else of the
+// source). Findings are warnings (errors stay errors). Clang does not let
+// -Werror or -Wno-... reach a plugin's diagnostics (they belong to no
+// warning group), so -fplugin-arg-gocxx-werror makes them errors, and
+// -fplugin-arg-gocxx-fail-on=SEVERITY says from which severity.
+#include <clang/AST/ASTConsumer.h>
+#include <clang/ASTMatchers/ASTMatchFinder.h>
+#include <clang/Frontend/CompilerInstance.h>
+#include <clang/Frontend/FrontendPluginRegistry.h>
+#include <llvm/Support/Path.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "check.hpp"
+#include "check_filter.hpp"
+#include "config.hpp"
+#include "effective_config.hpp"
+#include "families.hpp"
+#include "report.hpp"
+#include "finding_diagnostics.hpp"
+#include "source_cache.hpp"
+#include "suppression.hpp"
+
+namespace gocxx::integrations {
+
+namespace {
+
+struct plugin_settings {
+  std::string checks;               // -fplugin-arg-gocxx-checks=
+  bool werror = false;              // -fplugin-arg-gocxx-werror
+  std::optional<severity> fail_on;  // -fplugin-arg-gocxx-fail-on=
+};
+
+// Findings of the unit, shown when the analysis is over (after the
+// ignore comments are applied).
+class collecting_sink final : public finding_sink {
+ public:
+  void report(finding f) override { findings.push_back(std::move(f)); }
+  std::vector<finding> findings;
+};
+
+class plugin_consumer final : public clang::ASTConsumer {
+ public:
+  plugin_consumer(clang::CompilerInstance& ci, plugin_settings settings) : ci_(ci), settings_(std::move(settings)) {}
+
+  void HandleTranslationUnit(clang::ASTContext& ctx) override {
+    clang::DiagnosticsEngine& diags = ci_.getDiagnostics();
+    if (diags.hasErrorOccurred()) return;  // a partial AST: the compiler's errors come first
+    const clang::SourceManager& sm = ctx.getSourceManager();
+    clang::OptionalFileEntryRef main = sm.getFileEntryRefForID(sm.getMainFileID());
+    if (!main) return;
+    llvm::SmallString<256> source(main->getName());
+    if (std::error_code ec = llvm::sys::fs::make_absolute(source)) {
+      report_plain(diags, clang::DiagnosticsEngine::Error,
+                   "gocxx: cannot make '" + std::string(source) + "' absolute: " + ec.message());
+      return;
+    }
+    llvm::sys::path::remove_dots(source, /*remove_dot_dot=*/true);
+
+    config_finder configs;
+    std::string error;
+    std::shared_ptr<const config> cfg = configs.for_file(std::string(source), error);
+    if (!cfg) {
+      report_plain(diags, clang::DiagnosticsEngine::Error, "gocxx: " + error);
+      return;
+    }
+    run_settings run;
+    run.default_checks = "*,-*-report";  // gocxx check's
+    run.cli_checks = settings_.checks;
+    run.project_root = cfg->path.empty() ? std::string(llvm::sys::path::parent_path(source))
+                                         : std::string(llvm::sys::path::parent_path(cfg->path));
+    std::vector<const check_registry::entry*> enabled = enabled_checks(run, *cfg);
+    effective_options_result options = effective_options(enabled, *cfg, {});
+    for (const std::string& w : options.warnings) report_plain(diags, clang::DiagnosticsEngine::Warning, "gocxx: " + w);
+
+    collecting_sink sink;
+    header_filter filter(effective_header_filter(run, *cfg), run.project_root, effective_system_headers(run, *cfg));
+    {
+      check_context context(options.options, cfg->path, &sink, &filter);
+      std::vector<std::unique_ptr<check>> checks;
+      clang::ast_matchers::MatchFinder finder;
+      for (const check_registry::entry* e : enabled) {
+        checks.push_back(e->make(e->id, context));
+        checks.back()->register_matchers(finder);
+      }
+      finder.matchAST(ctx);
+      for (auto& c : checks) c->on_end_of_translation_unit(ctx);
+    }
+    // In gocxx check's order, without the ignored ones.
+    source_cache sources;
+    suppressions ignored(sources);
+    std::vector<reported_finding> shown;
+    for (finding& f : sink.findings)
+      if (!ignored.suppressed(f)) shown.push_back(reported_finding{std::move(f), severity::warning});
+    sort_and_unique(shown);
+    for (const reported_finding& r : shown) report(diags, sm, r.f);
+  }
+
+ private:
+  clang::DiagnosticsEngine::Level level_of(severity s) const {
+    severity fail_on = settings_.fail_on.value_or(severity::warning);
+    if (s == severity::error || (settings_.werror && s >= fail_on)) return clang::DiagnosticsEngine::Error;
+    if (s == severity::warning) return clang::DiagnosticsEngine::Warning;
+    return clang::DiagnosticsEngine::Remark;
+  }
+
+  void report(clang::DiagnosticsEngine& diags, const clang::SourceManager& sm, const finding& f) {
+    clang::SourceLocation at = source_location(sm, f.loc);
+    if (at.isInvalid()) return;
+    {
+      unsigned id = diags.getCustomDiagID(level_of(f.sev), "%0 [%1]");
+      clang::DiagnosticBuilder d = diags.Report(at, id);
+      d << f.message << f.check;
+      for (const text_edit& e : f.fixes)
+        if (std::optional<clang::FixItHint> hint = fix_it(sm, e)) d << *hint;
+    }
+    unsigned note = diags.getCustomDiagID(clang::DiagnosticsEngine::Note, "%0");
+    for (const finding_note& n : f.notes) {
+      clang::SourceLocation nat = source_location(sm, n.loc);
+      diags.Report(nat.isValid() ? nat : at, note) << n.message;
+    }
+  }
+
+  static void report_plain(clang::DiagnosticsEngine& diags, clang::DiagnosticsEngine::Level level,
+                           const std::string& text) {
+    diags.Report(diags.getCustomDiagID(level, "%0")) << text;
+  }
+
+  clang::CompilerInstance& ci_;
+  plugin_settings settings_;
+};
+
+class plugin_action final : public clang::PluginASTAction {
+ public:
+  bool ParseArgs(const clang::CompilerInstance& ci, const std::vector<std::string>& args) override {
+    clang::DiagnosticsEngine& diags = ci.getDiagnostics();
+    for (const std::string& arg : args) {
+      llvm::StringRef a(arg);
+      if (a.consume_front("checks=")) {
+        if (!settings_.checks.empty()) settings_.checks += ",";
+        settings_.checks += a.str();
+      } else if (a == "werror") {
+        settings_.werror = true;
+      } else if (a.consume_front("fail-on=")) {
+        severity s;
+        if (!parse_severity(a.str(), s)) {
+          diags.Report(diags.getCustomDiagID(clang::DiagnosticsEngine::Error,
+                                             "gocxx: -fplugin-arg-gocxx-fail-on: '%0' is not one of remark, note, "
+                                             "warning, error"))
+              << a;
+          return false;
+        }
+        settings_.fail_on = s;
+      } else {
+        diags.Report(
+            diags.getCustomDiagID(clang::DiagnosticsEngine::Error,
+                                  "gocxx: unknown plugin argument '%0' (checks=GLOBS, werror, fail-on=SEVERITY)"))
+            << arg;
+        return false;
+      }
+    }
+    check_registry& registry = check_registry::instance();
+    if (registry.entries().empty()) register_all_checks(registry);
+    std::vector<std::string> ids;
+    for (const check_registry::entry& e : registry.entries()) ids.push_back(e.id);
+    if (!settings_.checks.empty()) {
+      std::vector<std::string> bad = check_filter::unmatched(settings_.checks, ids);
+      if (!bad.empty()) {
+        diags.Report(diags.getCustomDiagID(clang::DiagnosticsEngine::Error,
+                                           "gocxx: -fplugin-arg-gocxx-checks: '%0' matches no check"))
+            << bad.front();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // After the compile's own action: the object is still produced.
+  ActionType getActionType() override { return AddAfterMainAction; }
+
+  std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance& ci, llvm::StringRef) override {
+    return std::make_unique<plugin_consumer>(ci, settings_);
+  }
+
+ private:
+  plugin_settings settings_;
+};
+
+}  // namespace
+
+}  // namespace gocxx::integrations
+
+static clang::FrontendPluginRegistry::Add<gocxx::integrations::plugin_action> gocxx_plugin(
+    "gocxx", "the gocxx checks while compiling");
