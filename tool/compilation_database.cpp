@@ -210,14 +210,18 @@ std::string project_root(const compilation_database& cdb) {
       common = llvm::sys::path::parent_path(common).str();
   }
   if (!any) return llvm::sys::path::parent_path(cdb.path).str();
-  for (llvm::StringRef dir = common; !dir.empty(); dir = llvm::sys::path::parent_path(dir)) {
+  return checkout_root_or(common);
+}
+
+std::string checkout_root_or(const std::string& dir) {
+  for (llvm::StringRef at = dir; !at.empty(); at = llvm::sys::path::parent_path(at)) {
     for (const char* marker : {".git", ".hg", ".svn"}) {
-      llvm::SmallString<256> at(dir);
-      llvm::sys::path::append(at, marker);
-      if (entry_exists(at)) return dir.str();
+      llvm::SmallString<256> path(at);
+      llvm::sys::path::append(path, marker);
+      if (entry_exists(path)) return at.str();
     }
   }
-  return common;
+  return dir;
 }
 
 }  // namespace gocxx

@@ -35,4 +35,9 @@ std::vector<std::string> select_translation_units(const compilation_database& cd
 // With no sources: the database's own directory.
 std::string project_root(const compilation_database& cdb);
 
+// The nearest directory at or above `dir` (absolute) holding a checkout
+// (.git, .hg, .svn), else `dir`: how project_root widens, and the compiler
+// plugin's project root for a unit.
+std::string checkout_root_or(const std::string& dir);
+
 }  // namespace gocxx

@@ -63,6 +63,19 @@ bool indirect_call(const CallExpr* ce) {
   return !(me && me->hasQualifier());
 }
 
+// A call of a function without a body given a pointer to a function
+// (qsort's comparator, atexit, pthread_create): it may call it, and the
+// function may call back into its caller.
+bool hands_over_a_function(const CallExpr* ce) {
+  const FunctionDecl* callee = ce->getDirectCallee();
+  if (!callee || callee->hasBody()) return false;
+  for (const Expr* a : ce->arguments()) {
+    QualType t = a->IgnoreParenImpCasts()->getType();
+    if (t->isFunctionPointerType() || t->isFunctionType() || t->isMemberFunctionPointerType()) return true;
+  }
+  return false;
+}
+
 // The functions a body calls (or defines, for lambdas).
 class callee_scan {
  public:
@@ -73,11 +86,21 @@ class callee_scan {
     if (const auto* cd = dyn_cast<CXXConstructorDecl>(fd))
       for (const CXXCtorInitializer* init : cd->inits()) stmt(init->getInit());
     stmt(fd->getBody());
-    // After its body, a destructor runs its members' and bases'.
+    // After its body, a destructor runs its members' and bases' (a standard
+    // library template: those of its type arguments, graph_builder.cpp).
     if (const auto* dd = dyn_cast<CXXDestructorDecl>(fd)) {
       for (const FieldDecl* f : dd->getParent()->fields()) destructor(f->getType());
       for (const CXXBaseSpecifier& b : dd->getParent()->bases()) destructor(b.getType());
+      if (const auto* spec = dyn_cast<ClassTemplateSpecializationDecl>(dd->getParent()))
+        for (const TemplateArgument& a : spec->getTemplateArgs().asArray()) {
+          if (a.getKind() == TemplateArgument::Type) destructor(a.getAsType());
+          if (a.getKind() == TemplateArgument::Pack)
+            for (const TemplateArgument& e : a.pack_elements())
+              if (e.getKind() == TemplateArgument::Type) destructor(e.getAsType());
+        }
     }
+    // And its parameters taken by value are destroyed.
+    for (const ParmVarDecl* p : fd->parameters()) destructor(p->getType());
   }
 
  private:
@@ -103,7 +126,7 @@ class callee_scan {
     if (const auto* ce = dyn_cast<CallExpr>(s)) {
       const FunctionDecl* callee = ce->getDirectCallee();
       add(callee);
-      indirect = indirect || indirect_call(ce);
+      indirect = indirect || indirect_call(ce) || hands_over_a_function(ce);
       runtime_model::escape_api api = runtime_model::classify_escape_api(callee);
       if (api == runtime_model::escape_api::new_ || api == runtime_model::escape_api::make_unique)
         if (const TemplateArgumentList* args = callee->getTemplateSpecializationArgs())
@@ -117,6 +140,8 @@ class callee_scan {
       lambda_operators(le, out_);
       for (const Expr* init : le->capture_inits()) stmt(init);
       return;
+    } else if (const auto* de = dyn_cast<CXXDeleteExpr>(s)) {
+      if (!de->getDestroyedType().isNull()) destructor(de->getDestroyedType());
     } else if (const auto* bt = dyn_cast<CXXBindTemporaryExpr>(s)) {
       add(bt->getTemporary()->getDestructor());  // at the end of the full-expression
     } else if (const auto* da = dyn_cast<CXXDefaultArgExpr>(s)) {

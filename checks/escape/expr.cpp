@@ -127,7 +127,7 @@ void graph_builder::impl::value(hole k, const Expr* e) {
     case Stmt::CXXConstructExprClass:
     case Stmt::CXXTemporaryObjectExprClass: construct_value(k, cast<CXXConstructExpr>(e)); return;
     case Stmt::CXXNewExprClass: cxx_new(k, cast<CXXNewExpr>(e)); return;
-    case Stmt::CXXDeleteExprClass: value(discard_hole, cast<CXXDeleteExpr>(e)->getArgument()); return;
+    case Stmt::CXXDeleteExprClass: delete_expr(cast<CXXDeleteExpr>(e)); return;
     case Stmt::CXXThrowExprClass:
       if (const Expr* sub = cast<CXXThrowExpr>(e)->getSubExpr()) value(unknown(e->getExprLoc(), "throw"), sub);
       return;

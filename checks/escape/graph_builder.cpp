@@ -66,6 +66,13 @@ namespace {
 // holds). The standard library's and the runtime's copy like values.
 bool copies_by_user_code(const CXXRecordDecl* rd, bool assignment, const SourceManager& sm) {
   if (runtime_model::in_go_namespace(rd) || sm.isInSystemHeader(rd->getLocation())) return false;
+  // A constructor or assignment template may be the one a copy or move
+  // selects (a class with a destructor of its own has no implicit move).
+  for (const Decl* d : rd->decls())
+    if (const auto* ft = dyn_cast<FunctionTemplateDecl>(d)) {
+      const FunctionDecl* m = ft->getTemplatedDecl();
+      if (assignment ? m->getOverloadedOperator() == OO_Equal : isa<CXXConstructorDecl>(m)) return true;
+    }
   if (assignment) {
     for (const CXXMethodDecl* m : rd->methods())
       if ((m->isCopyAssignmentOperator() || m->isMoveAssignmentOperator()) && m->isUserProvided()) return true;
@@ -295,12 +302,23 @@ void graph_builder::impl::walk_function(const FunctionDecl* fd) {
     }
   }
   if (body) stmt(body);
-  // The standard library's destructors destroy what they hold and publish
-  // nothing (their insides -- a variant's table of destroyers, a
-  // container's pointer arithmetic -- are beyond the analysis).
-  if (const auto* dd = dyn_cast<CXXDestructorDecl>(fd);
-      dd && cur_->this_loc >= 0 && !ctx_.getSourceManager().isInSystemHeader(dd->getParent()->getLocation()))
-    subobject_destructors(dd->getParent(), static_cast<unsigned>(cur_->this_loc), fd->getLocation(), 0);
+  if (const auto* dd = dyn_cast<CXXDestructorDecl>(fd); dd && cur_->this_loc >= 0) {
+    unsigned self = static_cast<unsigned>(cur_->this_loc);
+    // The standard library's own machinery (a variant's table of
+    // destroyers, a container's pointer arithmetic) is beyond the analysis
+    // and publishes nothing; what it holds may: the objects of its template
+    // arguments are destroyed on what it holds.
+    if (ctx_.getSourceManager().isInSystemHeader(dd->getParent()->getLocation()))
+      held_destructors(dd->getParent(), self, fd->getLocation());
+    else
+      subobject_destructors(dd->getParent(), self, fd->getLocation(), 0);
+  }
+  // A parameter taken by value is destroyed with what the body left in it
+  // (whichever side of the call runs its destructor).
+  for (unsigned i = 0; i < fd->getNumParams() && i < cur_->params.size(); ++i) {
+    const ParmVarDecl* p = fd->getParamDecl(i);
+    if (!p->getType()->isReferenceType()) destructor_call(p->getType(), cur_->params[i], p->getLocation(), 0);
+  }
   fn_ = nullptr;
   cur_ = nullptr;
 }

@@ -181,6 +181,8 @@ class graph_builder::impl {
   void destructor_on(clang::QualType type, unsigned self, clang::SourceLocation at, unsigned depth);
   void subobject_destructors(const clang::CXXRecordDecl* rd, unsigned self, clang::SourceLocation at, unsigned depth);
   void temporary(const hole& k, const clang::CXXBindTemporaryExpr* bt);
+  void held_destructors(const clang::CXXRecordDecl* rd, unsigned self, clang::SourceLocation at);
+  void delete_expr(const clang::CXXDeleteExpr* d);
 
   // ---- expr.cpp: values and addresses ----
 

@@ -9,6 +9,9 @@
 // outlive the iteration, and one that is kept across it must escape.
 #include "escape/graph_builder_impl.hpp"
 
+#include <clang/AST/Attr.h>
+#include <clang/AST/DeclTemplate.h>
+
 #include "runtime_model/runtime_model.hpp"
 
 #include <clang/AST/StmtCXX.h>
@@ -171,6 +174,41 @@ void graph_builder::impl::subobject_destructors(const CXXRecordDecl* rd, unsigne
   for (const FieldDecl* f : rd->fields())
     if (!f->getType()->isReferenceType()) destructor_on(f->getType(), self, at, depth);
   for (const CXXBaseSpecifier& b : rd->bases()) destructor_on(b.getType(), self, at, depth);
+}
+
+// A standard library class template destroys the objects of its type
+// arguments it holds (std::pair, std::optional, std::tuple, std::variant,
+// std::array hold them inside): each one's destructor runs on what the
+// object holds.
+void graph_builder::impl::held_destructors(const CXXRecordDecl* rd, unsigned self, SourceLocation at) {
+  const auto* spec = dyn_cast<ClassTemplateSpecializationDecl>(rd);
+  if (!spec) return;
+  auto held = [&](const TemplateArgument& a) {
+    if (a.getKind() == TemplateArgument::Type) destructor_on(a.getAsType(), self, at, 1);
+  };
+  for (const TemplateArgument& a : spec->getTemplateArgs().asArray()) {
+    if (a.getKind() == TemplateArgument::Pack)
+      for (const TemplateArgument& e : a.pack_elements()) held(e);
+    else
+      held(a);
+  }
+}
+
+// `delete p` (and delete[]) runs the destructor of what p points to.
+void graph_builder::impl::delete_expr(const CXXDeleteExpr* d) {
+  SourceLocation at = d->getExprLoc();
+  unsigned t = temp(at, "{this}");
+  value(loc_hole(t, at, "delete"), d->getArgument());
+  QualType type = d->getDestroyedType();
+  const CXXRecordDecl* rd = type.isNull() ? nullptr : type->getAsCXXRecordDecl();
+  if (!rd || !(rd = rd->getDefinition()) || rd->hasTrivialDestructor()) return;
+  const CXXDestructorDecl* dtor = rd->getDestructor();
+  if (dtor && dtor->isVirtual() && !dtor->hasAttr<FinalAttr>() && !rd->hasAttr<FinalAttr>()) {
+    // The dynamic type's destructor: not known here.
+    apply_callee(discard_hole, dtor, /*virtual_call=*/true, static_cast<int>(t), {}, -1, at);
+    return;
+  }
+  destructor_on(type, t, at, 0);
 }
 
 // A temporary of a class with a destructor: the destructor runs at the end

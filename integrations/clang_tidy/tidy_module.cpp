@@ -112,7 +112,9 @@ class tidy_adapter final : public ClangTidyCheck {
 
   // After every matcher has run: the whole-unit analysis.
   void onEndOfTranslationUnit() override {
-    if (!ast_ || ast_->getDiagnostics().hasErrorOccurred()) return;
+    // A partial AST: the compiler's errors come first (a warning made an
+    // error by -Werror leaves the AST whole).
+    if (!ast_ || ast_->getDiagnostics().hasUncompilableErrorOccurred()) return;
     unit_->sm = &ast_->getSourceManager();
     check_->on_end_of_translation_unit(*ast_);
   }

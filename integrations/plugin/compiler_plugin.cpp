@@ -11,8 +11,8 @@
 // Configuration as the driver's: the default selection of `gocxx check`,
 // the unit's .gocxx.yaml, then -fplugin-arg-gocxx-checks=GLOBS; options
 // from .gocxx.yaml; `// gocxx:ignore[...]` comments; the default header
-// filter below the directory of the nearest .gocxx.yaml (else of the
-// source). Findings are warnings (errors stay errors). Clang does not let
+// filter below the source's checkout (.git, .hg, .svn; else its
+// directory). Findings are warnings (errors stay errors). Clang does not let
 // -Werror or -Wno-... reach a plugin's diagnostics (they belong to no
 // warning group), so -fplugin-arg-gocxx-werror makes them errors, and
 // -fplugin-arg-gocxx-fail-on=SEVERITY says from which severity.
@@ -29,6 +29,7 @@
 
 #include "check.hpp"
 #include "check_filter.hpp"
+#include "compilation_database.hpp"
 #include "config.hpp"
 #include "effective_config.hpp"
 #include "families.hpp"
@@ -61,7 +62,9 @@ class plugin_consumer final : public clang::ASTConsumer {
 
   void HandleTranslationUnit(clang::ASTContext& ctx) override {
     clang::DiagnosticsEngine& diags = ci_.getDiagnostics();
-    if (diags.hasErrorOccurred()) return;  // a partial AST: the compiler's errors come first
+    // A partial AST: the compiler's errors come first (a warning made an
+    // error by -Werror leaves the AST whole).
+    if (diags.hasUncompilableErrorOccurred()) return;
     const clang::SourceManager& sm = ctx.getSourceManager();
     clang::OptionalFileEntryRef main = sm.getFileEntryRefForID(sm.getMainFileID());
     if (!main) return;
@@ -83,8 +86,13 @@ class plugin_consumer final : public clang::ASTConsumer {
     run_settings run;
     run.default_checks = "*,-*-report";  // gocxx check's
     run.cli_checks = settings_.checks;
-    run.project_root = cfg->path.empty() ? std::string(llvm::sys::path::parent_path(source))
-                                         : std::string(llvm::sys::path::parent_path(cfg->path));
+    // As gocxx check's: the checkout the source is in (or its directory),
+    // or the .gocxx.yaml's directory when that is higher.
+    run.project_root = checkout_root_or(std::string(llvm::sys::path::parent_path(source)));
+    if (!cfg->path.empty()) {
+      std::string cfg_dir(llvm::sys::path::parent_path(cfg->path));
+      if (llvm::StringRef(run.project_root).starts_with(cfg_dir)) run.project_root = cfg_dir;
+    }
     std::vector<const check_registry::entry*> enabled = enabled_checks(run, *cfg);
     effective_options_result options = effective_options(enabled, *cfg, {});
     for (const std::string& w : options.warnings) report_plain(diags, clang::DiagnosticsEngine::Warning, "gocxx: " + w);

@@ -9,7 +9,12 @@
 // RUN: FileCheck %s --input-file=%t/out.txt --implicit-check-not=t.cpp:
 #include <gocxx/gocxx.hpp>
 
+#include <cstdlib>
 #include <functional>
+#include <optional>
+#include <tuple>
+#include <utility>
+#include <variant>
 
 struct T {
   int x;
@@ -78,7 +83,72 @@ int capture_of_local_closure() {
   return f();
 }
 
+// Held by a standard library template: its destructor destroys the reg.
+struct held {
+  T* p;
+  explicit held(T* q) : p(q) {}
+  ~held() { published = p; }
+};
+int in_pair() {
+  auto obj = go::new_<T>(20);
+  std::pair<held, int> t{held(obj.get()), 1};
+  return t.second;
+}
+int in_optional() {
+  auto obj = go::new_<T>(21);
+  std::optional<held> o{std::in_place, obj.get()};
+  return o->p->x;
+}
+int in_tuple() {
+  auto obj = go::new_<T>(22);
+  std::tuple<held> t{held(obj.get())};
+  return std::get<0>(t).p->x;
+}
+int in_variant() {
+  auto obj = go::new_<T>(23);
+  std::variant<held, int> v{std::in_place_index<0>, obj.get()};
+  return v.index() == 0 ? 1 : 0;
+}
+
+// A parameter taken by value is destroyed with what the callee left in it.
+void fill(reg r, T* x) { r.p = x; }
+int by_value_parameter() {
+  auto obj = go::new_<T>(24);
+  fill(reg{nullptr}, obj.get());
+  return obj->x;
+}
+
+// delete runs the destructor.
+int deleted() {
+  auto obj = go::new_<T>(25);
+  reg* r = new reg{obj.get()};
+  int x = r->p->x;
+  delete r;
+  return x;
+}
+
 // ---- Copies that run a member's copy constructor: every one escapes ----
+
+// A constructor template is a user's copy too (a class with a destructor
+// of its own has no implicit move: the template is chosen).
+struct by_template {
+  T* p;
+  explicit by_template(T* q) : p(q) {}
+  template <class U>
+  by_template(U&& o) : p(o.p) {
+    published = p;
+  }
+  ~by_template() {}
+};
+struct outer {
+  by_template r;
+};
+int moved_through_a_template() {
+  auto obj = go::new_<T>(26);
+  outer a{by_template(obj.get())};
+  outer b = std::move(a);
+  return b.r.p->x;
+}
 
 int copied_closure() {
   auto obj = go::new_<T>(7);
@@ -126,6 +196,23 @@ int plain_temporary() {
   auto obj = go::new_<T>(12);  // CHECK: t.cpp:[[@LINE]]:14: go::new_<T> does not escape; it can live on the stack
   return plain{obj.get(), 2}.p->x;
 }
+
+// ---- Recursion through a callback ----
+
+// qsort has no body here but is handed a function that calls back.
+struct page {
+  char b[16384];
+};
+int compare_back(const void*, const void*);
+int pair_of[2] = {2, 1};
+int walk(int n) {
+  auto s = go::new_<page>();  // CHECK: t.cpp:[[@LINE]]:12: go::new_<page> does not escape; it can live on the stack
+  // CHECK-NEXT: t.cpp:[[@LINE-1]]:12: no fix-it: 'walk' calls through a function pointer{{.*}}
+  s->b[0] = static_cast<char>(n);
+  if (n > 0) std::qsort(pair_of, 2, sizeof(int), compare_back);
+  return s->b[0];
+}
+int compare_back(const void* a, const void*) { return walk(*static_cast<const int*>(a) - 1); }
 
 // ---- Recursion through std::function ----
 
