@@ -13,6 +13,8 @@
 #include <llvm/ADT/SmallVector.h>
 #include <llvm/ADT/StringSet.h>
 
+#include <optional>
+
 using namespace clang;
 using gocxx::runtime_model::escape_api;
 
@@ -149,13 +151,10 @@ void graph_builder::impl::call(const hole& k, const CallExpr* ce) {
   if (object) {
     unsigned t = temp(object->getExprLoc(), "{this}");
     hole th = loc_hole(t, object->getExprLoc(), "receiver");
-    bool evaluated = false;
-    if (!object_is_pointer) captures = capture_args(object, method, evaluated);
-    if (evaluated)
-      ;
-    else if (object_is_pointer)
+    bool evaluated = false;  // by capture_args: a lambda-expression's captures
+    if (object_is_pointer)
       value(th, object);
-    else
+    else if (captures = capture_args(object, method, evaluated); !evaluated)
       address(th, object);
     this_temp = static_cast<int>(t);
   }
@@ -191,24 +190,10 @@ llvm::SmallVector<int, 4> graph_builder::impl::capture_args(const Expr* object, 
   const auto* le = dyn_cast<LambdaExpr>(o);
   if (!le || le->getLambdaClass() != closure) return out;
   // Called on the spot: each field is a temporary of its own.
-  llvm::DenseMap<const FieldDecl*, unsigned> storage;
-  auto init = le->capture_init_begin();
-  for (const LambdaCapture& cap : le->captures()) {
-    const Expr* ie = init != le->capture_init_end() ? *init++ : nullptr;
-    if (!ie) continue;  // a VLA's bound: no address
-    const FieldDecl* f = capture_field(closure, cap);
-    if (!f) {
-      any(unknown(cap.getLocation(), "a capture without a field"), ie);
-      continue;
-    }
-    unsigned s = temp(cap.getLocation(), "{closure field}");
-    capture_init(loc_hole(s, cap.getLocation(), "capture"), cap, ie);
-    storage[f] = s;
-  }
-  for (const FieldDecl* f : closure->fields()) {
-    auto it = storage.find(f);
-    field_address(it != storage.end() ? it->second : temp(at, "{closure field}"));
-  }
+  llvm::SmallVector<unsigned, 4> storage;
+  for (const FieldDecl* f : closure->fields()) storage.push_back(temp(f->getLocation(), "{closure field}"));
+  init_captures(le, [&](const FieldDecl* f) { return loc_hole(storage[f->getFieldIndex()], at, "capture"); });
+  for (unsigned s : storage) field_address(s);
   evaluated = true;
   return out;
 }
@@ -335,8 +320,9 @@ void graph_builder::impl::link_callee(const hole& k, const FunctionDecl* callee,
     // constructor reads nothing out: a copy of it does not carry the
     // self-pointer, which is all a value flow of the object would say.
     // A closure seen whole: its fields are at its address.
-    const param_leaks receiver = sum && captures.empty() ? sum->receiver() : param_leaks{};
-    const param_leaks* tl = !sum || !sum->has_this ? nullptr : captures.empty() ? &receiver : &sum->this_param;
+    std::optional<param_leaks> receiver;
+    if (sum && sum->has_this) receiver = captures.empty() ? sum->receiver() : sum->this_param;
+    const param_leaks* tl = receiver ? &*receiver : nullptr;
     // The standard library's default constructors and destructors whose
     // bodies this unit does not have (std::string's, explicitly
     // instantiated elsewhere) keep nothing of the object: they set it up

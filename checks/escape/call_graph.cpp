@@ -91,13 +91,7 @@ class callee_scan {
     if (const auto* dd = dyn_cast<CXXDestructorDecl>(fd)) {
       for (const FieldDecl* f : dd->getParent()->fields()) destructor(f->getType());
       for (const CXXBaseSpecifier& b : dd->getParent()->bases()) destructor(b.getType());
-      if (const auto* spec = dyn_cast<ClassTemplateSpecializationDecl>(dd->getParent()))
-        for (const TemplateArgument& a : spec->getTemplateArgs().asArray()) {
-          if (a.getKind() == TemplateArgument::Type) destructor(a.getAsType());
-          if (a.getKind() == TemplateArgument::Pack)
-            for (const TemplateArgument& e : a.pack_elements())
-              if (e.getKind() == TemplateArgument::Type) destructor(e.getAsType());
-        }
+      for (QualType t : template_type_arguments(dd->getParent())) destructor(t);
     }
     // And its parameters taken by value are destroyed.
     for (const ParmVarDecl* p : fd->parameters()) destructor(p->getType());

@@ -463,8 +463,9 @@ void graph_builder::impl::decl_address(const hole& k, const ValueDecl* d, Source
       // field's; by reference, the field holds the variable's address.
       bool by_ref = init_capture ? is_ref : cap->getCaptureKind() == LCK_ByRef || is_ref;
       if (cap && cap->getCaptureKind() == LCK_ByCopy && is_ref) by_ref = false;
-      int slot = capture_slot(capture_fields_.lookup(vd));
-      flow(by_ref ? k.deref() : k, slot >= 0 ? static_cast<unsigned>(slot) : static_cast<unsigned>(cur_->this_loc));
+      // An init-capture not found among the closure's captures: the
+      // closure's address stands for its field.
+      flow(by_ref ? k.deref() : k, cap ? capture_slot(cap) : static_cast<unsigned>(cur_->this_loc));
       return;
     }
   }
@@ -489,14 +490,9 @@ void graph_builder::impl::this_value(const hole& k, const CXXThisExpr*) {
   if (lambda_) {
     // `this` of the enclosing class, captured by the closure: its field
     // holds the pointer, or with [*this] is the copy itself.
-    int slot = capture_slot(this_capture_field_);
-    unsigned field = slot >= 0 ? static_cast<unsigned>(slot) : static_cast<unsigned>(cur_->this_loc);
     for (const LambdaCapture& cap : lambda_->captures()) {
       if (!cap.capturesThis()) continue;
-      if (cap.getCaptureKind() == LCK_StarThis)
-        flow(k, field);
-      else
-        flow(k.deref(), field);
+      flow(cap.getCaptureKind() == LCK_StarThis ? k : k.deref(), capture_slot(&cap));
       return;
     }
     flow(k.deref(), static_cast<unsigned>(cur_->this_loc));

@@ -150,7 +150,8 @@ void graph_builder::impl::init_fields(const VarDecl* vd, const Expr* init) {
   if (!init) return;
   const Expr* e = init->IgnoreImplicit();
   if (const auto* le = dyn_cast<LambdaExpr>(e)) {
-    init_capture_fields(vd, le);
+    // Each capture into its own field of the closure.
+    init_captures(le, [&](const FieldDecl* f) { return loc_hole(field_loc(vd, f), le->getBeginLoc(), "capture"); });
     return;
   }
   // Both list every field, those left to their default member
@@ -166,19 +167,6 @@ void graph_builder::impl::init_fields(const VarDecl* vd, const Expr* init) {
     if (i >= inits.size()) break;
     const Expr* fi = inits[i++];
     init_into(loc_hole(field_loc(vd, f), fi->getExprLoc(), "assign"), f->getType(), fi);
-  }
-}
-
-// Each capture into its own field of the closure.
-void graph_builder::impl::init_capture_fields(const VarDecl* vd, const LambdaExpr* le) {
-  auto init = le->capture_init_begin();
-  for (const LambdaCapture& cap : le->captures()) {
-    const Expr* ie = init != le->capture_init_end() ? *init++ : nullptr;
-    if (!ie) continue;  // a VLA's bound: no address
-    if (const FieldDecl* f = capture_field(le->getLambdaClass(), cap))
-      capture_init(loc_hole(field_loc(vd, f), cap.getLocation(), "capture"), cap, ie);
-    else
-      any(unknown(cap.getLocation(), "a capture without a field"), ie);
   }
 }
 

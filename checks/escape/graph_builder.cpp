@@ -7,6 +7,7 @@
 
 #include "runtime_model/runtime_model.hpp"
 
+#include <clang/AST/DeclTemplate.h>
 #include <clang/AST/StmtCXX.h>
 #include <clang/Basic/SourceManager.h>
 
@@ -58,6 +59,22 @@ bool has_pointers_rec(QualType t, unsigned depth) {
 }  // namespace
 
 bool has_pointers(QualType t) { return has_pointers_rec(t, 0); }
+
+llvm::SmallVector<QualType, 4> template_type_arguments(const CXXRecordDecl* rd) {
+  llvm::SmallVector<QualType, 4> out;
+  const auto* spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(rd);
+  if (!spec) return out;
+  auto type = [&](const TemplateArgument& a) {
+    if (a.getKind() == TemplateArgument::Type) out.push_back(a.getAsType());
+  };
+  for (const TemplateArgument& a : spec->getTemplateArgs().asArray()) {
+    if (a.getKind() == TemplateArgument::Pack)
+      for (const TemplateArgument& e : a.pack_elements()) type(e);
+    else
+      type(a);
+  }
+  return out;
+}
 
 namespace {
 
@@ -237,19 +254,14 @@ void graph_builder::impl::prepare(const FunctionDecl* fd) {
     unsigned l = new_loc(loc_kind::param, "this", fd->getLocation(), 1);
     g_.at(l).is_this = true;
     fl.this_loc = static_cast<int>(l);
-    if (md->getParent()->isLambda()) {
-      llvm::DenseMap<const ValueDecl*, FieldDecl*> vars;
-      FieldDecl* this_field = nullptr;
-      md->getParent()->getCaptureFields(vars, this_field);
-      llvm::DenseMap<const FieldDecl*, std::string> names;
-      for (auto [v, f] : vars) names[f] = v->getNameAsString();
-      if (this_field) names[this_field] = "this";
-      for (const FieldDecl* f : md->getParent()->fields()) {
-        auto n = names.find(f);
-        std::string name = "{capture " + (n != names.end() ? n->second : std::string("?")) + "}";
-        fl.captures.push_back(new_loc(loc_kind::param, name, fd->getLocation(), 1));
+    // One per capture, in the order of the closure's fields (closures).
+    if (md->getParent()->isLambda())
+      for (const LambdaCapture& cap : md->getParent()->captures()) {
+        std::string name = cap.capturesThis()       ? "this"
+                           : cap.capturesVariable() ? cap.getCapturedVar()->getNameAsString()
+                                                    : "?";
+        fl.captures.push_back(new_loc(loc_kind::param, "{capture " + name + "}", fd->getLocation(), 1));
       }
-    }
   }
   unsigned r = new_loc(loc_kind::result, "~r0", fd->getLocation(), 0);
   g_.at(r).result_index = 0;
@@ -267,12 +279,7 @@ void graph_builder::impl::walk_function(const FunctionDecl* fd) {
   fn_ = fd;
   cur_ = &functions[fd];
   lambda_ = nullptr;
-  capture_fields_.clear();
-  this_capture_field_ = nullptr;
-  if (const auto* md = dyn_cast<CXXMethodDecl>(fd); md && md->getParent()->isLambda()) {
-    lambda_ = md->getParent();
-    lambda_->getCaptureFields(capture_fields_, this_capture_field_);
-  }
+  if (const auto* md = dyn_cast<CXXMethodDecl>(fd); md && md->getParent()->isLambda()) lambda_ = md->getParent();
   depth_ = 1;
   const Stmt* body = fd->getBody();
   looping_labels_.clear();
@@ -363,13 +370,21 @@ hole graph_builder::impl::result_hole(SourceLocation at) { return loc_hole(cur_-
 // called (fields.cpp), or a lambda-expression called on the spot -- applies
 // each field's leaks to that field alone, so one capture stored away does
 // not move its siblings' variables to the heap.
+//
+// Clang lays a closure's fields out in the order of its captures, one each
+// (CXXRecordDecl::getCaptureFields walks them in step): a capture's index
+// is its field's.
 
 void graph_builder::impl::lambda(const hole& k, const LambdaExpr* le) {
+  init_captures(le, [&](const FieldDecl*) { return k; });
+}
+
+void graph_builder::impl::init_captures(const LambdaExpr* le, llvm::function_ref<hole(const FieldDecl*)> field) {
+  auto f = le->getLambdaClass()->field_begin();
   auto init = le->capture_init_begin();
   for (const LambdaCapture& cap : le->captures()) {
-    const Expr* ie = init != le->capture_init_end() ? *init : nullptr;
-    if (init != le->capture_init_end()) ++init;
-    if (ie) capture_init(k, cap, ie);
+    const FieldDecl* fd = *f++;
+    if (const Expr* ie = *init++) capture_init(field(fd), cap, ie);  // none: a VLA's bound
   }
 }
 
@@ -387,18 +402,9 @@ void graph_builder::impl::capture_init(const hole& k, const LambdaCapture& cap, 
   }
 }
 
-const FieldDecl* graph_builder::impl::capture_field(const CXXRecordDecl* closure, const LambdaCapture& cap) {
-  llvm::DenseMap<const ValueDecl*, FieldDecl*> vars;
-  FieldDecl* this_field = nullptr;
-  closure->getCaptureFields(vars, this_field);
-  if (cap.capturesThis()) return this_field;
-  return cap.capturesVariable() ? vars.lookup(cap.getCapturedVar()) : nullptr;
-}
-
-int graph_builder::impl::capture_slot(const FieldDecl* f) const {
-  if (!f || !lambda_ || f->getParent() != lambda_) return -1;
-  unsigned i = f->getFieldIndex();
-  return i < cur_->captures.size() ? static_cast<int>(cur_->captures[i]) : -1;
+unsigned graph_builder::impl::capture_slot(const LambdaCapture* cap) const {
+  auto i = static_cast<size_t>(cap - lambda_->captures_begin());
+  return i < cur_->captures.size() ? cur_->captures[i] : static_cast<unsigned>(cur_->this_loc);
 }
 
 // Is `vd` a variable of an enclosing function, seen from a lambda body?

@@ -16,6 +16,7 @@
 #include <clang/AST/ASTContext.h>
 #include <llvm/ADT/DenseMap.h>
 #include <llvm/ADT/DenseSet.h>
+#include <llvm/ADT/SmallVector.h>
 
 #include <memory>
 #include <vector>
@@ -52,6 +53,11 @@ bool keeps_no_argument(const clang::FunctionDecl* fd);
 // own buffer: a pointer (data, c_str), a reference to a character
 // (operator[], at, front, back), an iterator, or a string_view.
 bool points_into_string(const clang::CXXMethodDecl* md);
+
+// The type arguments of a class template specialisation, packs expanded
+// (std::tuple<A, B>: A, B); none for another class. A standard library
+// template's destructor destroys the objects of these it holds.
+llvm::SmallVector<clang::QualType, 4> template_type_arguments(const clang::CXXRecordDecl* rd);
 
 // Whether values of this type can hold an address (Go: HasPointers).
 bool has_pointers(clang::QualType t);

@@ -22,6 +22,7 @@
 #include <clang/Basic/SourceLocation.h>
 #include <llvm/ADT/ArrayRef.h>
 #include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/STLFunctionalExtras.h>
 #include <llvm/ADT/SmallVector.h>
 
 #include <map>
@@ -117,9 +118,6 @@ class graph_builder::impl {
   const clang::FunctionDecl* fn_ = nullptr;
   function_locations* cur_ = nullptr;
   const clang::CXXRecordDecl* lambda_ = nullptr;  // the closure type when fn_ is a lambda's operator()
-  // Of lambda_: the field each captured variable lives in, and `this`'s.
-  llvm::DenseMap<const clang::ValueDecl*, clang::FieldDecl*> capture_fields_;
-  clang::FieldDecl* this_capture_field_ = nullptr;
   unsigned depth_ = 1;
   std::set<const clang::LabelDecl*> looping_labels_;  // of fn_: targets of a goto that comes after them
   void find_looping_labels(const clang::Stmt* body);
@@ -146,10 +144,13 @@ class graph_builder::impl {
   // What one capture of a lambda-expression puts into its field: the value,
   // or the address of what is captured by reference.
   void capture_init(const hole& k, const clang::LambdaCapture& cap, const clang::Expr* init);
+  // Each capture of `le` with an initialiser into the hole `field` gives
+  // for its field.
+  void init_captures(const clang::LambdaExpr* le, llvm::function_ref<hole(const clang::FieldDecl*)> field);
   const clang::LambdaCapture* capture_of(const clang::ValueDecl* vd);
   // In fn_ (a lambda's operator()): the location holding the address of
-  // field f of the closure, or -1.
-  int capture_slot(const clang::FieldDecl* f) const;
+  // the field of `cap`, one of lambda_'s captures.
+  unsigned capture_slot(const clang::LambdaCapture* cap) const;
   // For a call of a lambda's operator() on `object`: per field of the
   // closure, a temporary holding that field's address, when the closure is
   // seen field by field (a split variable, or the lambda-expression itself
@@ -167,9 +168,6 @@ class graph_builder::impl {
   // field's location, or -1.
   int split_field(const clang::MemberExpr* m);
   void init_fields(const clang::VarDecl* vd, const clang::Expr* init);
-  void init_capture_fields(const clang::VarDecl* vd, const clang::LambdaExpr* le);
-  // The field of `closure` a capture of it lives in, or null (a VLA bound).
-  static const clang::FieldDecl* capture_field(const clang::CXXRecordDecl* closure, const clang::LambdaCapture& cap);
 
   // ---- stmt.cpp: statements, declarations ----
 

@@ -265,14 +265,14 @@ std::string over_stack_budget(const DeclContext* fn, uint64_t bytes, rewrite_run
   constexpr uint64_t function_budget = uint64_t{64} * 1024;
   constexpr uint64_t recursive_object = 256;
   const auto* f = dyn_cast<FunctionDecl>(fn);
-  if (f && run.recursive.contains(f) && bytes > recursive_object)
-    return function_label(f) + " is recursive and the object takes " + std::to_string(bytes) +
+  if (f && bytes > recursive_object && (run.recursive.contains(f) || run.reentrant.contains(f))) {
+    const char* why = run.recursive.contains(f)
+                          ? " is recursive"
+                          : " calls through a function pointer, a virtual function or std::function, which may call "
+                            "it again,";
+    return function_label(f) + why + " and the object takes " + std::to_string(bytes) +
            " bytes: every live call would keep one on a fixed-size stack (256 at most)";
-  if (f && run.reentrant.contains(f) && bytes > recursive_object)
-    return function_label(f) +
-           " calls through a function pointer, a virtual function or std::function, which may call it again, "
-           "and the object takes " +
-           std::to_string(bytes) + " bytes: every live call would keep one on a fixed-size stack (256 at most)";
+  }
   auto [at, fresh] = run.bytes.try_emplace(fn, 0);
   uint64_t& used = at->second;
   if (fresh && f) used = local_bytes(f);

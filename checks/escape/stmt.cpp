@@ -10,7 +10,6 @@
 #include "escape/graph_builder_impl.hpp"
 
 #include <clang/AST/Attr.h>
-#include <clang/AST/DeclTemplate.h>
 
 #include "runtime_model/runtime_model.hpp"
 
@@ -181,17 +180,7 @@ void graph_builder::impl::subobject_destructors(const CXXRecordDecl* rd, unsigne
 // std::array hold them inside): each one's destructor runs on what the
 // object holds.
 void graph_builder::impl::held_destructors(const CXXRecordDecl* rd, unsigned self, SourceLocation at) {
-  const auto* spec = dyn_cast<ClassTemplateSpecializationDecl>(rd);
-  if (!spec) return;
-  auto held = [&](const TemplateArgument& a) {
-    if (a.getKind() == TemplateArgument::Type) destructor_on(a.getAsType(), self, at, 1);
-  };
-  for (const TemplateArgument& a : spec->getTemplateArgs().asArray()) {
-    if (a.getKind() == TemplateArgument::Pack)
-      for (const TemplateArgument& e : a.pack_elements()) held(e);
-    else
-      held(a);
-  }
+  for (QualType t : template_type_arguments(rd)) destructor_on(t, self, at, 1);
 }
 
 // `delete p` (and delete[]) runs the destructor of what p points to.
