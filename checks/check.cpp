@@ -198,4 +198,16 @@ void check_registry::add(std::string id, std::string summary, factory make) {
   entries_.push_back(entry{std::move(id), std::move(summary), std::move(make)});
 }
 
+void run_checks_on_unit(clang::ASTContext& ctx, const std::vector<const check_registry::entry*>& enabled,
+                        check_context& context) {
+  std::vector<std::unique_ptr<check>> checks;
+  clang::ast_matchers::MatchFinder finder;
+  for (const check_registry::entry* e : enabled) {
+    checks.push_back(e->make(e->id, context));
+    checks.back()->register_matchers(finder);
+  }
+  finder.matchAST(ctx);
+  for (auto& c : checks) c->on_end_of_translation_unit(ctx);
+}
+
 }  // namespace gocxx

@@ -209,4 +209,12 @@ class check_registry {
   std::vector<entry> entries_;
 };
 
+// Runs the `enabled` checks over a parsed unit, as every host does that
+// owns the matching (the driver, the compiler plugin; clang-tidy drives its
+// own): each is made in `context`, registers its matchers, the matchers
+// run, then each check's whole-unit analysis. The checks are gone when it
+// returns; their findings are in the context's sink.
+void run_checks_on_unit(clang::ASTContext& ctx, const std::vector<const check_registry::entry*>& enabled,
+                        check_context& context);
+
 }  // namespace gocxx

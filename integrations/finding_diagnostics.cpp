@@ -41,4 +41,19 @@ clang::DiagnosticIDs::Level diagnostic_level(severity s) {
   return clang::DiagnosticIDs::Warning;
 }
 
+void report_finding(const clang::SourceManager& sm, const finding& f, clang::DiagnosticIDs::Level level,
+                    diagnostic_emitter emit) {
+  clang::SourceLocation at = source_location(sm, f.loc);
+  if (at.isInvalid()) return;
+  {
+    clang::DiagnosticBuilder d = emit(at, f.message, level);
+    for (const text_edit& e : f.fixes)
+      if (std::optional<clang::FixItHint> hint = fix_it(sm, e)) d << *hint;
+  }
+  for (const finding_note& n : f.notes) {
+    clang::SourceLocation nat = source_location(sm, n.loc);
+    emit(nat.isValid() ? nat : at, n.message, clang::DiagnosticIDs::Note);
+  }
+}
+
 }  // namespace gocxx::integrations

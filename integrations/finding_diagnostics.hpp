@@ -7,6 +7,7 @@
 #include <clang/Basic/Diagnostic.h>
 #include <clang/Basic/DiagnosticIDs.h>
 #include <clang/Basic/SourceManager.h>
+#include <llvm/ADT/STLFunctionalExtras.h>
 
 #include <optional>
 #include <string>
@@ -29,5 +30,16 @@ std::string diagnostic_text(llvm::StringRef message);
 // remark -> Remark, note -> Remark (a note stands alone only under a
 // finding), warning -> Warning, error -> Error.
 clang::DiagnosticIDs::Level diagnostic_level(severity s);
+
+// How a host emits one diagnostic: the message as written (a host that
+// uses it as a format string escapes it: diagnostic_text), at a level.
+using diagnostic_emitter = llvm::function_ref<clang::DiagnosticBuilder(
+    clang::SourceLocation at, const std::string& message, clang::DiagnosticIDs::Level level)>;
+
+// Reports `f` through `emit`: the finding at `level` with its fix-its
+// attached, then each note (Note; at the finding when the note's own place
+// is not in the unit). Nothing when the finding's file is not in the unit.
+void report_finding(const clang::SourceManager& sm, const finding& f, clang::DiagnosticIDs::Level level,
+                    diagnostic_emitter emit);
 
 }  // namespace gocxx::integrations

@@ -67,6 +67,18 @@ effective_options_result effective_options(const std::vector<const check_registr
   return out;
 }
 
+unit_configuration configure_unit(const run_settings& settings, const config& cfg) {
+  unit_configuration out;
+  out.enabled = enabled_checks(settings, cfg);
+  out.options = cfg.check_options;
+  for (const auto& [k, v] : settings.extra_options) out.options[k] = v;
+  out.origin = cfg.path.empty() ? "the command line" : cfg.path;
+  out.header_regex = effective_header_filter(settings, cfg);
+  out.system_headers = effective_system_headers(settings, cfg);
+  out.warnings = effective_options(out.enabled, cfg, settings.extra_options).warnings;
+  return out;
+}
+
 std::optional<std::string> effective_header_filter(const run_settings& settings, const config& cfg) {
   return settings.cli_header_filter ? settings.cli_header_filter : cfg.header_filter;
 }

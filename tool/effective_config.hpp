@@ -44,6 +44,21 @@ struct effective_options_result {
 effective_options_result effective_options(const std::vector<const check_registry::entry*>& enabled, const config& cfg,
                                            const option_map& extra);
 
+// What one unit runs under its configuration: the enabled checks, the
+// options they are given (.gocxx.yaml's CheckOptions, then the command
+// line's), where those came from, the header filter, and what is wrong
+// with the options (effective_options' warnings). The driver's runner and
+// the compiler plugin share it.
+struct unit_configuration {
+  std::vector<const check_registry::entry*> enabled;
+  option_map options;
+  std::string origin;  // the .gocxx.yaml, or "the command line"
+  std::optional<std::string> header_regex;
+  bool system_headers = false;
+  std::vector<std::string> warnings;
+};
+unit_configuration configure_unit(const run_settings& settings, const config& cfg);
+
 // The header filter in effect: --header-filter, else HeaderFilterRegex,
 // else none (the default: the project's files).
 std::optional<std::string> effective_header_filter(const run_settings& settings, const config& cfg);

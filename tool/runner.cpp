@@ -1,7 +1,6 @@
 #include "runner.hpp"
 
 #include <clang/AST/ASTConsumer.h>
-#include <clang/ASTMatchers/ASTMatchFinder.h>
 #include <clang/Basic/Diagnostic.h>
 #include <clang/Basic/DiagnosticFrontend.h>
 #include <clang/Frontend/CompilerInstance.h>
@@ -71,52 +70,37 @@ class error_collector final : public clang::DiagnosticConsumer {
   std::string command_problem;  // the command does not compile exactly one source
 };
 
-// Runs the matchers, then each check's whole-unit analysis, unless the unit
-// did not compile (the AST would be partial). Owns the unit's check_context,
-// declared before the checks so that it outlives them.
+struct unit_setup {
+  unit_configuration configuration;
+  finding_sink* sink = nullptr;
+  std::string project_root;
+};
+
+// Runs the checks (run_checks_on_unit) unless the unit did not compile
+// (the AST would be partial).
 class checks_consumer final : public clang::ASTConsumer {
  public:
-  checks_consumer(const std::vector<const check_registry::entry*>& enabled, const option_map& options,
-                  const std::string& origin, finding_sink& sink, const std::optional<std::string>& header_regex,
-                  const std::string& project_root, bool system_headers)
-      : filter_(header_regex, project_root, system_headers), context_(options, origin, &sink, &filter_) {
-    for (const check_registry::entry* e : enabled) {
-      checks_.push_back(e->make(e->id, context_));
-      checks_.back()->register_matchers(finder_);
-    }
-  }
+  explicit checks_consumer(const unit_setup& setup) : setup_(setup) {}
   void HandleTranslationUnit(clang::ASTContext& ctx) override {
     if (ctx.getDiagnostics().hasErrorOccurred()) return;
-    finder_.matchAST(ctx);
-    for (auto& c : checks_) c->on_end_of_translation_unit(ctx);
+    const unit_configuration& c = setup_.configuration;
+    header_filter filter(c.header_regex, setup_.project_root, c.system_headers);
+    check_context context(c.options, c.origin, setup_.sink, &filter);
+    run_checks_on_unit(ctx, c.enabled, context);
     // What this unit saw of each file: fix --apply refuses files that
     // changed since (file_snapshot.hpp).
     record_analysed_files(ctx.getSourceManager());
   }
 
  private:
-  header_filter filter_;
-  check_context context_;
-  std::vector<std::unique_ptr<check>> checks_;
-  clang::ast_matchers::MatchFinder finder_;
-};
-
-struct unit_setup {
-  std::vector<const check_registry::entry*> enabled;
-  option_map options;
-  std::string origin;  // the .gocxx.yaml the options came from
-  finding_sink* sink = nullptr;
-  std::optional<std::string> header_regex;  // none: the default filter
-  std::string project_root;
-  bool system_headers = false;
+  const unit_setup& setup_;
 };
 
 class checks_action final : public clang::ASTFrontendAction {
  public:
   explicit checks_action(const unit_setup& setup) : setup_(setup) {}
   std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance&, llvm::StringRef) override {
-    return std::make_unique<checks_consumer>(setup_.enabled, setup_.options, setup_.origin, *setup_.sink,
-                                             setup_.header_regex, setup_.project_root, setup_.system_headers);
+    return std::make_unique<checks_consumer>(setup_);
   }
 
  private:
@@ -182,8 +166,9 @@ unit_result run_unit(const compilation_database& cdb, const std::string& file, c
   collecting_sink sink;
   unit_setup setup;
   setup.sink = &sink;
-  setup.enabled = enabled_checks(settings, *cfg);
-  if (setup.enabled.empty()) {
+  setup.configuration = configure_unit(settings, *cfg);
+  setup.project_root = settings.project_root;
+  if (setup.configuration.enabled.empty()) {
     std::string from = "the subcommand's";
     if (!cfg->checks.empty()) from += ", then " + cfg->path + "'s Checks";
     if (!settings.cli_checks.empty()) from += ", then --checks";
@@ -191,13 +176,7 @@ unit_result run_unit(const compilation_database& cdb, const std::string& file, c
                                              effective_checks_glob(settings, *cfg) + "' (" + from + ") matches none"});
     return out;
   }
-  setup.options = cfg->check_options;
-  for (const auto& [k, v] : settings.extra_options) setup.options[k] = v;
-  setup.origin = cfg->path.empty() ? "the command line" : cfg->path;
-  setup.header_regex = effective_header_filter(settings, *cfg);
-  setup.project_root = settings.project_root;
-  setup.system_headers = effective_system_headers(settings, *cfg);
-  out.warnings = effective_options(setup.enabled, *cfg, settings.extra_options).warnings;
+  out.warnings = setup.configuration.warnings;
 
   // A physical file system of its own: ClangTool changes the working
   // directory of its file system to each command's directory, and the real

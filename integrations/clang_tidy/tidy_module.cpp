@@ -67,17 +67,10 @@ void tidy_unit::report(finding f) {
   auto it = adapters.find(f.check);
   if (it == adapters.end() || !sm || f.loc.file.empty()) return;
   ClangTidyCheck& adapter = *it->second;
-  clang::SourceLocation at = source_location(*sm, f.loc);
-  if (at.isInvalid()) return;
-  {
-    clang::DiagnosticBuilder d = adapter.diag(at, diagnostic_text(f.message), diagnostic_level(f.sev));
-    for (const text_edit& e : f.fixes)
-      if (std::optional<clang::FixItHint> hint = fix_it(*sm, e)) d << *hint;
-  }
-  for (const finding_note& n : f.notes) {
-    clang::SourceLocation nat = source_location(*sm, n.loc);
-    adapter.diag(nat.isValid() ? nat : at, diagnostic_text(n.message), clang::DiagnosticIDs::Note);
-  }
+  report_finding(*sm, f, diagnostic_level(f.sev),
+                 [&](clang::SourceLocation at, const std::string& message, clang::DiagnosticIDs::Level level) {
+                   return adapter.diag(at, diagnostic_text(message), level);
+                 });
 }
 
 class tidy_adapter final : public ClangTidyCheck {

@@ -17,7 +17,6 @@
 // warning group), so -fplugin-arg-gocxx-werror makes them errors, and
 // -fplugin-arg-gocxx-fail-on=SEVERITY says from which severity.
 #include <clang/AST/ASTConsumer.h>
-#include <clang/ASTMatchers/ASTMatchFinder.h>
 #include <clang/Frontend/CompilerInstance.h>
 #include <clang/Frontend/FrontendPluginRegistry.h>
 #include <llvm/Support/Path.h>
@@ -93,23 +92,13 @@ class plugin_consumer final : public clang::ASTConsumer {
       std::string cfg_dir(llvm::sys::path::parent_path(cfg->path));
       if (llvm::StringRef(run.project_root).starts_with(cfg_dir)) run.project_root = cfg_dir;
     }
-    std::vector<const check_registry::entry*> enabled = enabled_checks(run, *cfg);
-    effective_options_result options = effective_options(enabled, *cfg, {});
-    for (const std::string& w : options.warnings) report_plain(diags, clang::DiagnosticsEngine::Warning, "gocxx: " + w);
+    unit_configuration unit = configure_unit(run, *cfg);
+    for (const std::string& w : unit.warnings) report_plain(diags, clang::DiagnosticsEngine::Warning, "gocxx: " + w);
 
     collecting_sink sink;
-    header_filter filter(effective_header_filter(run, *cfg), run.project_root, effective_system_headers(run, *cfg));
-    {
-      check_context context(options.options, cfg->path, &sink, &filter);
-      std::vector<std::unique_ptr<check>> checks;
-      clang::ast_matchers::MatchFinder finder;
-      for (const check_registry::entry* e : enabled) {
-        checks.push_back(e->make(e->id, context));
-        checks.back()->register_matchers(finder);
-      }
-      finder.matchAST(ctx);
-      for (auto& c : checks) c->on_end_of_translation_unit(ctx);
-    }
+    header_filter filter(unit.header_regex, run.project_root, unit.system_headers);
+    check_context context(unit.options, unit.origin, &sink, &filter);
+    run_checks_on_unit(ctx, unit.enabled, context);
     // In gocxx check's order, without the ignored ones.
     source_cache sources;
     suppressions ignored(sources);
@@ -121,28 +110,27 @@ class plugin_consumer final : public clang::ASTConsumer {
   }
 
  private:
-  clang::DiagnosticsEngine::Level level_of(severity s) const {
-    severity fail_on = settings_.fail_on.value_or(severity::warning);
-    if (s == severity::error || (settings_.werror && s >= fail_on)) return clang::DiagnosticsEngine::Error;
-    if (s == severity::warning) return clang::DiagnosticsEngine::Warning;
-    return clang::DiagnosticsEngine::Remark;
+  // With werror, a finding at or above fail-on is an error.
+  clang::DiagnosticIDs::Level level_of(severity s) const {
+    if (settings_.werror && s >= settings_.fail_on.value_or(severity::warning)) return clang::DiagnosticIDs::Error;
+    return diagnostic_level(s);
   }
 
+  // A finding as clang's own: the check id after the message, as
+  // clang-tidy prints it.
   void report(clang::DiagnosticsEngine& diags, const clang::SourceManager& sm, const finding& f) {
-    clang::SourceLocation at = source_location(sm, f.loc);
-    if (at.isInvalid()) return;
-    {
-      unsigned id = diags.getCustomDiagID(level_of(f.sev), "%0 [%1]");
-      clang::DiagnosticBuilder d = diags.Report(at, id);
-      d << f.message << f.check;
-      for (const text_edit& e : f.fixes)
-        if (std::optional<clang::FixItHint> hint = fix_it(sm, e)) d << *hint;
-    }
-    unsigned note = diags.getCustomDiagID(clang::DiagnosticsEngine::Note, "%0");
-    for (const finding_note& n : f.notes) {
-      clang::SourceLocation nat = source_location(sm, n.loc);
-      diags.Report(nat.isValid() ? nat : at, note) << n.message;
-    }
+    report_finding(sm, f, level_of(f.sev),
+                   [&](clang::SourceLocation at, const std::string& message, clang::DiagnosticIDs::Level level) {
+                     bool note = level == clang::DiagnosticIDs::Note;
+                     // The two enums name the same levels with the same values.
+                     auto engine_level = static_cast<clang::DiagnosticsEngine::Level>(level);
+                     unsigned id = note ? diags.getCustomDiagID(engine_level, "%0")
+                                        : diags.getCustomDiagID(engine_level, "%0 [%1]");
+                     clang::DiagnosticBuilder d = diags.Report(at, id);
+                     d << message;
+                     if (!note) d << f.check;
+                     return d;
+                   });
   }
 
   static void report_plain(clang::DiagnosticsEngine& diags, clang::DiagnosticsEngine::Level level,
