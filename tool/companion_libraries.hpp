@@ -12,4 +12,7 @@ enum class companion { tidy_module, compiler_plugin };
 // The absolute path of the library, or empty when neither place has it.
 std::string companion_library(companion which);
 
+// What it is, for messages: "the clang-tidy module", "the compiler plugin".
+std::string companion_name(companion which);
+
 }  // namespace gocxx

@@ -156,11 +156,10 @@ int drive(int argc, const char* const* argv, void (*register_extra_checks)(check
     llvm::outs() << "gocxx " << GOCXX_VERSION << " (LLVM " << LLVM_VERSION_STRING << ")\n";
     return 0;
   }
-  if (opts.print_tidy_module || opts.print_plugin) {
-    bool tidy = opts.print_tidy_module;
-    std::string path = companion_library(tidy ? companion::tidy_module : companion::compiler_plugin);
+  if (opts.print_library) {
+    std::string path = companion_library(*opts.print_library);
     if (path.empty()) {
-      print_error(std::string(tidy ? "the clang-tidy module" : "the compiler plugin") +
+      print_error(companion_name(*opts.print_library) +
                   " was not built with this gocxx (looked in its build tree, and in ../lib/gocxx)");
       return 2;
     }

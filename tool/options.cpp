@@ -150,12 +150,8 @@ bool parse_options(int argc, const char* const* argv, options& out, std::string&
       out.list_checks = true;
       continue;
     }
-    if (arg == "--print-tidy-module") {
-      out.print_tidy_module = true;
-      continue;
-    }
-    if (arg == "--print-plugin") {
-      out.print_plugin = true;
+    if (arg == "--print-tidy-module" || arg == "--print-plugin") {
+      out.print_library = arg == "--print-plugin" ? companion::compiler_plugin : companion::tidy_module;
       continue;
     }
     if (arg == "--dump-config") {

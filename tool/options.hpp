@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "companion_libraries.hpp"
 #include "finding.hpp"
 
 namespace gocxx {
@@ -28,8 +29,7 @@ struct options {
   bool apply = false;                        // fix --apply
   std::optional<unsigned> escape_level;      // escape -m[=N]
   bool list_checks = false;                  // --list-checks
-  bool print_tidy_module = false;            // --print-tidy-module
-  bool print_plugin = false;                 // --print-plugin
+  std::optional<companion> print_library;    // --print-tidy-module, --print-plugin
   bool dump_config = false;                  // --dump-config [FILE]
   bool help = false;
   bool version = false;
