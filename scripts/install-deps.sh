@@ -8,6 +8,7 @@ packages=(
   clang-tools-19  # clang-apply-replacements: the analyzer's fix tests
   nlohmann-json3-dev googletest libgtest-dev libbenchmark-dev
   golang-1.19-go
+  clangd-19 neovim  # the editor tests: gocxx lsp --clangd, Neovim's LSP client
 )
 
 missing=()

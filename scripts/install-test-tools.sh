@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the test tools that come from the npm registry (test/tools/
 # package.json, pinned by its package-lock.json) into test/tools/node_modules:
-# Microsoft's SARIF validator. Node and npm come from Debian when missing.
+# Microsoft's SARIF validator and vscode-jsonrpc (the editor tests' client).
+# Node and npm come from Debian when missing.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools="$root/test/tools"

@@ -12,6 +12,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 
@@ -26,6 +27,7 @@
 #include "families.hpp"
 #include "fixes.hpp"
 #include "isolation.hpp"
+#include "lsp/server.hpp"
 #include "options.hpp"
 #include "report.hpp"
 #include "runner.hpp"
@@ -142,6 +144,22 @@ int dump_config(const options& opts) {
   return 0;
 }
 
+// gocxx lsp: serves an editor until it says `exit` (it does not return).
+int serve_lsp(const options& opts) {
+  lsp::server_options so;
+  so.service.settings = configuration_settings(opts);
+  if (opts.build_dir) {
+    llvm::SmallString<256> dir(*opts.build_dir);
+    if (llvm::sys::fs::make_absolute(dir) || !llvm::sys::fs::is_directory(dir))
+      return usage_error("--compile-commands-dir " + *opts.build_dir + ": no such directory");
+    so.service.compile_commands_dir = std::string(dir);
+  }
+  if (opts.debounce_ms) so.service.debounce = std::chrono::milliseconds(*opts.debounce_ms);
+  so.clangd = opts.clangd;
+  so.clangd_args = opts.clangd_args;
+  return lsp::run_language_server(so);
+}
+
 // The driver; `abandoned` is set when units were abandoned at their deadline
 // (their threads still run: run_driver must not return).
 int drive(int argc, const char* const* argv, void (*register_extra_checks)(check_registry&), bool& abandoned) {
@@ -166,7 +184,6 @@ int drive(int argc, const char* const* argv, void (*register_extra_checks)(check
     llvm::outs() << path << "\n";
     return check_output(0);
   }
-  if (opts.command == subcommand::lsp) return usage_error("lsp: not implemented yet");
 
   // Every relative path is resolved against it; LLVM and clang fail in odd
   // ways without one (ClangTool reports "out of memory").
@@ -184,6 +201,8 @@ int drive(int argc, const char* const* argv, void (*register_extra_checks)(check
   if (!bad.empty()) return usage_error("--checks: '" + bad.front() + "' matches no check (see gocxx --list-checks)");
 
   if (opts.dump_config) return dump_config(opts);
+
+  if (opts.command == subcommand::lsp) return serve_lsp(opts);
 
   if (opts.list_checks) {
     check_filter filter;

@@ -17,7 +17,8 @@ Subcommands:
   escape   escape analysis report, Go -gcflags=-m style (-m[=N])
   layout   struct size / alignment / padding report
   fix      show findings that have fix-its; --apply them, or --export-fixes
-  lsp      language server on stdio (not implemented yet)
+  lsp      language server on stdio for editors, beside clangd, or wrapping
+           it with --clangd (docs/editors.md)
 
 Options:
   -p BUILD_DIR            directory holding compile_commands.json
@@ -44,6 +45,14 @@ Options:
   --dump-config [FILE]    print the effective .gocxx.yaml for FILE (default: the
                           current directory) with the options of every enabled
                           check, and exit
+  --clangd PATH           (lsp) run clangd (e.g. clangd-19) as a child and serve
+                          its answers with gocxx's diagnostics merged in
+  --clangd-arg ARG        (lsp) pass ARG to clangd (repeatable)
+  --compile-commands-dir DIR
+                          (lsp) the compile_commands.json to use (default: the
+                          nearest one above each file, as clangd finds it)
+  --debounce MS           (lsp) analyse MS milliseconds after the last edit
+                          (default: 50)
   --print-tidy-module     print the absolute path of the clang-tidy module that
                           matches this binary (clang-tidy-19 --load=PATH), and exit
   --print-plugin          print the absolute path of the compiler plugin that
@@ -194,6 +203,39 @@ bool parse_options(int argc, const char* const* argv, options& out, std::string&
       }
       continue;
     }
+    if ((r = value_of(arg, "--clangd", value)) != 0) {
+      if (r < 0) return false;
+      if (value.empty()) {
+        error = "--clangd needs the path of clangd";
+        return false;
+      }
+      out.clangd = value;
+      continue;
+    }
+    if ((r = value_of(arg, "--clangd-arg", value)) != 0) {
+      if (r < 0) return false;
+      out.clangd_args.push_back(value);
+      continue;
+    }
+    if ((r = value_of(arg, "--compile-commands-dir", value)) != 0) {
+      if (r < 0) return false;
+      if (value.empty()) {
+        error = "--compile-commands-dir needs a directory";
+        return false;
+      }
+      out.build_dir = value;
+      continue;
+    }
+    if ((r = value_of(arg, "--debounce", value)) != 0) {
+      if (r < 0) return false;
+      unsigned ms = 0;
+      if (llvm::StringRef(value).getAsInteger(10, ms) || ms > 60000) {
+        error = "--debounce: '" + value + "' is not a number of milliseconds up to 60000";
+        return false;
+      }
+      out.debounce_ms = ms;
+      continue;
+    }
     if ((r = value_of(arg, "--unit-timeout", value)) != 0) {
       if (r < 0) return false;
       if (llvm::StringRef(value).getAsInteger(10, out.unit_timeout)) {
@@ -305,6 +347,18 @@ bool parse_options(int argc, const char* const* argv, options& out, std::string&
   }
   if (out.apply && out.export_fixes) {
     error = "gocxx fix takes --apply or --export-fixes, not both";
+    return false;
+  }
+  if ((out.clangd || !out.clangd_args.empty() || out.debounce_ms) && out.command != subcommand::lsp) {
+    error = "--clangd, --clangd-arg and --debounce are only valid with 'gocxx lsp'";
+    return false;
+  }
+  if (!out.clangd_args.empty() && !out.clangd) {
+    error = "--clangd-arg needs --clangd";
+    return false;
+  }
+  if (out.command == subcommand::lsp && !out.files.empty()) {
+    error = "gocxx lsp takes no FILES: the editor opens them";
     return false;
   }
   if (out.escape_level && out.command != subcommand::escape) {

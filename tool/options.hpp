@@ -31,6 +31,10 @@ struct options {
   bool list_checks = false;                  // --list-checks
   std::optional<companion> print_library;    // --print-tidy-module, --print-plugin
   bool dump_config = false;                  // --dump-config [FILE]
+  // lsp
+  std::optional<std::string> clangd;     // --clangd PATH
+  std::vector<std::string> clangd_args;  // --clangd-arg ARG, each
+  std::optional<unsigned> debounce_ms;   // --debounce MS
   bool help = false;
   bool version = false;
 

@@ -2,7 +2,6 @@
 
 #include <clang/AST/ASTConsumer.h>
 #include <clang/Basic/Diagnostic.h>
-#include <clang/Basic/DiagnosticFrontend.h>
 #include <clang/Frontend/CompilerInstance.h>
 #include <clang/Frontend/FrontendAction.h>
 #include <clang/Tooling/ArgumentsAdjusters.h>
@@ -17,6 +16,8 @@
 
 #include "check.hpp"
 #include "check_filter.hpp"
+#include "command_adjusters.hpp"
+#include "compile_errors.hpp"
 #include "effective_config.hpp"
 #include "file_snapshot.hpp"
 #include "isolation.hpp"
@@ -34,40 +35,6 @@ class collecting_sink final : public finding_sink {
     findings.push_back(std::move(f));
   }
   std::vector<finding> findings;
-};
-
-// Keeps the first compiler error of the unit (with its position) and the
-// count; warnings and notes are dropped: gocxx shows only its own findings.
-class error_collector final : public clang::DiagnosticConsumer {
- public:
-  void HandleDiagnostic(clang::DiagnosticsEngine::Level level, const clang::Diagnostic& info) override {
-    clang::DiagnosticConsumer::HandleDiagnostic(level, info);
-    if (level < clang::DiagnosticsEngine::Error) return;
-    ++errors;
-    if (!first.empty()) return;
-    if (info.getID() == clang::diag::err_fe_expected_compiler_job) {
-      // The argument is every job of the command, each in full: count the
-      // compiler jobs instead of showing it.
-      const std::string& jobs = info.getArgStdStr(0);
-      size_t sources = 0;
-      for (size_t at = jobs.find("\"-cc1\""); at != std::string::npos; at = jobs.find("\"-cc1\"", at + 1)) ++sources;
-      command_problem = sources == 0 ? "its command compiles no source"
-                                     : "its command compiles " + std::to_string(sources) +
-                                           " sources; gocxx analyses one source per command";
-    }
-    llvm::SmallString<128> text;
-    info.FormatDiagnostic(text);
-    std::string where;
-    if (info.getLocation().isValid() && info.hasSourceManager()) {
-      location loc = make_location(info.getSourceManager(), info.getLocation());
-      if (!loc.file.empty())
-        where = display_path(loc.file) + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column) + ": ";
-    }
-    first = where + "error: " + std::string(text);
-  }
-  std::string first;
-  unsigned errors = 0;
-  std::string command_problem;  // the command does not compile exactly one source
 };
 
 struct unit_setup {
@@ -115,27 +82,6 @@ class checks_action_factory final : public clang::tooling::FrontendActionFactory
  private:
   const unit_setup& setup_;
 };
-
-// Flags that make clang write to stderr itself (-v: its version, search
-// paths and cc1 command; -H: every header; -###: the commands instead of
-// running them), alone or passed on with -Xclang.
-clang::tooling::CommandLineArguments strip_chatty_flags(const clang::tooling::CommandLineArguments& args,
-                                                        llvm::StringRef) {
-  auto chatty = [](llvm::StringRef a) {
-    return a == "-v" || a == "--verbose" || a == "-###" || a == "-H" || a == "--trace-includes" ||
-           a == "-ftime-report" || a.starts_with("-ftime-report=") || a == "-print-stats";
-  };
-  clang::tooling::CommandLineArguments out;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (chatty(args[i])) continue;
-    if (args[i] == "-Xclang" && i + 1 < args.size() && chatty(args[i + 1])) {
-      ++i;
-      continue;
-    }
-    out.push_back(args[i]);
-  }
-  return out;
-}
 
 struct unit_result {
   std::vector<reported_finding> findings;
@@ -186,23 +132,14 @@ unit_result run_unit(const compilation_database& cdb, const std::string& file, c
   tool.setPrintErrorMessage(false);
   // Warnings never fail the analysis (-Werror in the build's flags); no
   // "N errors generated." on stderr: errors are reported in the output.
-  tool.appendArgumentsAdjuster(
-      clang::tooling::getInsertArgumentAdjuster(clang::tooling::CommandLineArguments{"-w", "-fno-caret-diagnostics"},
-                                                clang::tooling::ArgumentInsertPosition::END));
-  tool.appendArgumentsAdjuster(strip_chatty_flags);
+  tool.appendArgumentsAdjuster(analysis_arguments_adjuster());
   error_collector diagnostics;
   tool.setDiagnosticConsumer(&diagnostics);
   checks_action_factory factory(setup);
   int status = tool.run(&factory);
 
-  if (!diagnostics.command_problem.empty()) {
-    out.errors.push_back(tu_error{shown, diagnostics.command_problem});
-  } else if (diagnostics.errors > 0) {
-    std::string message = diagnostics.first;
-    if (diagnostics.errors > 1)
-      message +=
-          " (and " + std::to_string(diagnostics.errors - 1) + " more error" + (diagnostics.errors > 2 ? "s" : "") + ")";
-    out.errors.push_back(tu_error{shown, "does not compile: " + message});
+  if (std::string problem = diagnostics.problem(); !problem.empty()) {
+    out.errors.push_back(tu_error{shown, problem});
   } else if (status != 0) {
     out.errors.push_back(tu_error{shown, "clang could not analyse it"});
   }

@@ -8,12 +8,10 @@ namespace gocxx {
 source_cache::source_cache() = default;
 source_cache::~source_cache() = default;
 
-source_cache::entry& source_cache::get(const std::string& file) {
-  auto it = files_.find(file);
-  if (it != files_.end()) return it->second;
+source_cache::entry source_cache::make_entry(std::unique_ptr<llvm::MemoryBuffer> buffer) {
   entry e;
-  if (auto buffer = llvm::MemoryBuffer::getFile(file, /*IsText=*/false, /*RequiresNullTerminator=*/true)) {
-    e.buffer = std::move(*buffer);
+  if (buffer) {
+    e.buffer = std::move(buffer);
     llvm::StringRef text = e.buffer->getBuffer();
     // Named plainly for its in-memory file system: only the text matters.
     e.sm = std::make_unique<clang::SourceManagerForFile>("source.cpp", text);
@@ -35,7 +33,18 @@ source_cache::entry& source_cache::get(const std::string& file) {
       e.lines.push_back(text.slice(begin, end));
     }
   }
-  return files_.emplace(file, std::move(e)).first->second;
+  return e;
+}
+
+source_cache::entry& source_cache::get(const std::string& file) {
+  auto it = files_.find(file);
+  if (it != files_.end()) return it->second;
+  auto buffer = llvm::MemoryBuffer::getFile(file, /*IsText=*/false, /*RequiresNullTerminator=*/true);
+  return files_.emplace(file, make_entry(buffer ? std::move(*buffer) : nullptr)).first->second;
+}
+
+void source_cache::set_contents(const std::string& file, llvm::StringRef text) {
+  files_.insert_or_assign(file, make_entry(llvm::MemoryBuffer::getMemBufferCopy(text, file)));
 }
 
 llvm::StringRef source_cache::line(const std::string& file, unsigned line) {

@@ -35,12 +35,17 @@ class source_cache {
   // for lexing it; null when the file cannot be read.
   const clang::SourceManager* source_manager(const std::string& file);
 
+  // Takes `text` as `file`'s contents instead of what is on disk (an
+  // editor's unsaved buffer, gocxx lsp).
+  void set_contents(const std::string& file, llvm::StringRef text);
+
  private:
   struct entry {
     std::unique_ptr<llvm::MemoryBuffer> buffer;  // null-terminated, as clang's lexer needs
     std::unique_ptr<clang::SourceManagerForFile> sm;
     std::vector<llvm::StringRef> lines;
   };
+  static entry make_entry(std::unique_ptr<llvm::MemoryBuffer> buffer);
   entry& get(const std::string& file);
   std::map<std::string, entry> files_;
 };

@@ -13,6 +13,8 @@
 #                      the per-test timeout, --param timeout=SECONDS, default 60)
 #   %cxx, %gocxx_include   the C++ compiler and the runtime's include directory
 #   %gocxx_build       the build tree (cmake --install it for the package)
+#   %node, %nvim, %clangd  Node.js, Neovim and clangd-19 (the editor tests)
+#   %editors           test/editors: the editor tests' clients and scripts
 #   FileCheck, not     LLVM's tools
 import os
 import lit.formats
@@ -66,6 +68,10 @@ config.substitutions += [
     ("%tidy_module", config.tidy_module),
     ("%compiler_plugin", config.compiler_plugin),
     ("%cxx", config.cxx_compiler),
+    ("%node", config.node),
+    ("%nvim", config.nvim),
+    ("%clangd", config.clangd),
+    ("%editors", os.path.join(os.path.dirname(config.test_source_root), "editors")),
     (tool("FileCheck"), config.filecheck),
     (tool("not"), config.not_tool),
 ]
