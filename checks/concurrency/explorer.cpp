@@ -17,6 +17,7 @@
 
 #include <chrono>
 #include <deque>
+#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
@@ -772,7 +773,7 @@ class explorer : explorer_view {
   // --- the search ----------------------------------------------------------------
 
   void expand(size_t at) {
-    const state s = nodes_[at].s;
+    const state& s = nodes_[at].s;  // a deque: adding nodes does not move it
     std::vector<transition> out;
     // Partial-order reduction: a goroutine whose operation no other one can
     // see goes alone, if it can go at all.
@@ -849,7 +850,7 @@ class explorer : explorer_view {
   explore_limits limits_;
   enum class taint : std::uint8_t { none, sends, all };
   std::vector<std::vector<taint>> tainted_;
-  std::vector<node> nodes_;
+  std::deque<node> nodes_;
   std::unordered_map<std::string, size_t> visited_;
   std::deque<size_t> queue_;
   std::map<std::pair<int, unsigned>, finding> findings_;

@@ -3,6 +3,7 @@
 // the search keys its visited set on it.
 #pragma once
 #include <clang/Basic/SourceLocation.h>
+#include <llvm/ADT/SmallVector.h>
 
 #include <cstdint>
 #include <string>
@@ -60,11 +61,14 @@ struct goroutine {
   int block = 0;
   size_t index = 0;
   bool done = false;
-  std::vector<int> env;                     // per slot: an object index; -1: unknown or unbound
-  std::vector<std::pair<int, int>> loops;   // counted loops: (header block, iterations so far)
+  // Small vectors: the search copies a state (every goroutine) for each
+  // transition it tries, and most states are seen before; inline storage
+  // spares those copies their allocations.
+  llvm::SmallVector<int, 8> env;                    // per slot: an object index; -1: unknown or unbound
+  llvm::SmallVector<std::pair<int, int>, 2> loops;  // counted loops: (header block, iterations so far)
   int last_ok = -1;                         // the last next()/recv_ok(): 1 a value, 0 closed, -1 unknown
   int last_select = -2;                     // the last select's case (-1: default)
-  std::vector<std::pair<int, bool>> facts;  // (body::cond_vars index, its truth) decided on this path
+  llvm::SmallVector<std::pair<int, bool>, 4> facts;  // (body::cond_vars index, its truth) decided on this path
   clang::SourceLocation spawned_at;
   // settle() took a branch that assumes (block::assumes); the explorer
   // moves it into the state's `assumed` and clears it.
