@@ -3,6 +3,8 @@
 # and clang-tidy (.clang-tidy) over tool/, checks/, integrations/ and test/driver_check/,
 # using the compile_commands.json of a configured tree.
 #   scripts/lint.sh [BUILD_DIR]     (default: build; scripts/test.sh runs it)
+#   GOCXX_LINT_ALL=1: clang-tidy on every source, not only on what changed
+#   since .ci/lint-clean; GOCXX_LINT_RECORD=1: that, and record it when clean
 # Exits 1 on the first tool that reports anything, with what it reported.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,12 +20,27 @@ if ! clang-format-19 --dry-run --Werror "${sources[@]}" "${headers[@]}"; then
   exit 1
 fi
 
-echo "== lint: clang-tidy-19 on ${#sources[@]} sources"
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-if ! run-clang-tidy-19 -quiet -p "$build" -j "$(nproc)" "${sources[@]/#/$root/}" > "$log" 2>&1; then
-  grep -E "(warning|error):" "$log" | sort -u >&2 || cat "$log" >&2
-  echo "gocxx lint: clang-tidy-19 reported the findings above (.clang-tidy)" >&2
-  exit 1
+# clang-tidy on what changed since the last full run that passed
+# (.ci/lint-clean; scripts/lint_scope.py says why), or on everything with
+# GOCXX_LINT_ALL=1. GOCXX_LINT_RECORD=1 records a full run that passes.
+record=.ci/lint-clean
+if [ "${GOCXX_LINT_ALL:-0}" = 1 ] || [ "${GOCXX_LINT_RECORD:-0}" = 1 ]; then
+  tidy=("${sources[@]}")
+else
+  mapfile -t tidy < <(python3 scripts/lint_scope.py "$record" select "${sources[@]}" -- "${headers[@]}")
+fi
+echo "== lint: clang-tidy-19 on ${#tidy[@]} of ${#sources[@]} sources (the others are unchanged since $record)"
+if [ ${#tidy[@]} -gt 0 ]; then
+  log=$(mktemp)
+  trap 'rm -f "$log"' EXIT
+  if ! run-clang-tidy-19 -quiet -p "$build" -j "$(nproc)" "${tidy[@]/#/$root/}" > "$log" 2>&1; then
+    grep -E "(warning|error):" "$log" | sort -u >&2 || cat "$log" >&2
+    echo "gocxx lint: clang-tidy-19 reported the findings above (.clang-tidy)" >&2
+    exit 1
+  fi
+fi
+if [ "${GOCXX_LINT_RECORD:-0}" = 1 ]; then
+  python3 scripts/lint_scope.py "$record" record "${sources[@]}" -- "${headers[@]}"
+  echo "== lint: recorded in $record"
 fi
 echo "== lint: clean"
