@@ -64,10 +64,10 @@ struct goroutine {
   // Small vectors: the search copies a state (every goroutine) for each
   // transition it tries, and most states are seen before; inline storage
   // spares those copies their allocations.
-  llvm::SmallVector<int, 8> env;                    // per slot: an object index; -1: unknown or unbound
-  llvm::SmallVector<std::pair<int, int>, 2> loops;  // counted loops: (header block, iterations so far)
-  int last_ok = -1;                         // the last next()/recv_ok(): 1 a value, 0 closed, -1 unknown
-  int last_select = -2;                     // the last select's case (-1: default)
+  llvm::SmallVector<int, 8> env;                     // per slot: an object index; -1: unknown or unbound
+  llvm::SmallVector<std::pair<int, int>, 2> loops;   // counted loops: (header block, iterations so far)
+  int last_ok = -1;                                  // the last next()/recv_ok(): 1 a value, 0 closed, -1 unknown
+  int last_select = -2;                              // the last select's case (-1: default)
   llvm::SmallVector<std::pair<int, bool>, 4> facts;  // (body::cond_vars index, its truth) decided on this path
   clang::SourceLocation spawned_at;
   // settle() took a branch that assumes (block::assumes); the explorer
