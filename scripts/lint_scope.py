@@ -10,8 +10,9 @@ hash of every source and header. A source is tidied again when its text
 changed, or when it includes (directly or through other headers of ours) a
 header whose text changed; everything is, when the version, the
 configuration or the record does not match. GOCXX_LINT_ALL=1 tidies
-everything; a full run that passes with GOCXX_LINT_RECORD=1 writes the
-record (commit it).
+everything; a run that passes with GOCXX_LINT_RECORD=1 writes the record
+(commit it): every source is then either unchanged since the last record
+or was tidied by that run.
 
 usage: lint_scope.py RECORD select SOURCE... -- HEADER...   (prints the sources to tidy)
        lint_scope.py RECORD record SOURCE... -- HEADER...

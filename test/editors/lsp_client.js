@@ -8,8 +8,15 @@ const fs = require('fs');
 const { spawn } = require('child_process');
 const rpc = require(path.join(__dirname, '..', 'tools', 'node_modules', 'vscode-jsonrpc', 'node'));
 
+// encodeURIComponent leaves ( ) ! ' * as they are, as Neovim does and
+// clangd does not: servers and clients spell one file's URI differently,
+// and compare URIs decoded.
 function uriOf(file) {
   return 'file://' + path.resolve(file).split('/').map(encodeURIComponent).join('/');
+}
+
+function sameUri(a, b) {
+  return decodeURIComponent(a) === decodeURIComponent(b);
 }
 
 class Client {
@@ -58,7 +65,7 @@ class Client {
     return this.until(() => {
       for (let i = this.published.length - 1; i >= 0; --i) {
         const p = this.published[i];
-        if (p.uri === uri && (version === undefined || p.version === version)) return p.diagnostics;
+        if (sameUri(p.uri, uri) && (version === undefined || p.version === version)) return p.diagnostics;
       }
       return undefined;
     }, ms, `diagnostics of ${uri} version ${version}`);
@@ -121,4 +128,4 @@ function show(d) {
   return `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.source ?? '?'} ${d.code ?? ''} ${first}`;
 }
 
-module.exports = { Client, uriOf, applyEdits, show };
+module.exports = { Client, uriOf, sameUri, applyEdits, show };

@@ -67,7 +67,8 @@ def show(label, r):
     if r is None:
         print(label + ": no reply")
     elif r.get("method") == "textDocument/publishDiagnostics":
-        print("%s: version %d, %d diagnostics" % (label, r["params"]["version"], len(r["params"]["diagnostics"])))
+        print("%s: version %s, %d diagnostics" % (label, r["params"].get("version", "none"),
+                                                  len(r["params"]["diagnostics"])))
     elif "error" in r:
         print("%s: id=%s error %d %s" % (label, json.dumps(r.get("id")), r["error"]["code"], r["error"]["message"]))
     else:
@@ -86,6 +87,10 @@ raw(b"Content-Lenght: 12\r\n\r\n")
 raw(b"garbage without a header")
 send({"jsonrpc": "2.0", "id": 2, "method": "initialize", "params": {"capabilities": {}}})
 show("initialize after garbage", reply(by_id(2)))
+# A header field LSP does not define is ignored.
+body = json.dumps({"jsonrpc": "2.0", "id": 20, "method": "workspace/symbol", "params": {}}).encode()
+raw(b"Content-Length: %d\r\nX-Trace-Id: 7\r\n\r\n" % len(body) + body)
+show("an extra header field", reply(by_id(20)))
 raw(b"Content-Length: many\r\n\r\n")
 # Not JSON; JSON but not an object; an object without a method or an id.
 body = b"{not json"
@@ -124,6 +129,15 @@ send({"jsonrpc": "2.0", "method": "textDocument/didChange",
                  "contentChanges": [{"range": {"start": {"line": 9999, "character": 0},
                                                "end": {"line": 9999, "character": 0}}, "text": "\n// end\n"}]}})
 show("change past the end", reply(lambda r: r.get("method") == "textDocument/publishDiagnostics" and r["params"]["version"] == 2))
+for i, bad in enumerate([{"start": 5, "end": 5}, {"start": {"line": "1", "character": 0}, "end": None}]):
+    send({"jsonrpc": "2.0", "id": 30 + i, "method": "textDocument/codeAction",
+          "params": {"textDocument": {"uri": uri}, "range": bad, "context": {}}})
+    show("code action, malformed range", reply(by_id(30 + i)))
+send({"jsonrpc": "2.0", "method": "textDocument/didClose", "params": {"textDocument": {"uri": uri}}})
+show("close", reply(lambda r: r.get("method") == "textDocument/publishDiagnostics" and "version" not in r["params"]))
+send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+      "params": {"textDocument": {"uri": uri, "languageId": "cpp", "version": 2, "text": text}}})
+show("reopen", reply(lambda r: r.get("method") == "textDocument/publishDiagnostics" and r["params"].get("version") == 2))
 send({"jsonrpc": "2.0", "method": "textDocument/didChange",
       "params": {"textDocument": {"uri": uri, "version": 3},
                  "contentChanges": [{"range": {"start": {"line": -1}}, "text": "x"}]}})

@@ -7,7 +7,7 @@
 // usage: node wrapper.js GOCXX CLANGD FILE   (prints what it sees)
 'use strict';
 const fs = require('fs');
-const { Client, show } = require('./lsp_client');
+const { Client, sameUri, show } = require('./lsp_client');
 
 function clangdPid(serverPid) {
   const children = fs.readFileSync(`/proc/${serverPid}/task/${serverPid}/children`, 'utf8').trim().split(/\s+/);
@@ -25,11 +25,24 @@ async function main() {
   const uri = client.open(file, text);
   // clangd publishes first; the merged publish of version 1 has both.
   const both = await client.until(() => {
-    const p = client.published.filter((q) => q.uri === uri && q.version === 1).at(-1);
+    const p = client.published.filter((q) => sameUri(q.uri, uri) && q.version === 1).at(-1);
     return p && p.diagnostics.some((d) => d.source === 'gocxx') ? p.diagnostics : undefined;
   });
   console.log(`version 1: ${both.length} diagnostics`);
   for (const d of [...both].sort((a, b) => a.range.start.line - b.range.start.line)) console.log(`  ${show(d)}`);
+
+  // An edit that leaves the text as it was (typed and undone): clangd does
+  // not publish again, gocxx's diagnostics of the new version still come.
+  const same = client.change(uri, text);
+  const again = await client.until(() => {
+    const p = client.published.filter((q) => q.version === same).at(-1);
+    return p && p.diagnostics.some((d) => d.source === 'gocxx') ? p.diagnostics : undefined;
+  });
+  console.log(`unchanged text, version ${same}: ${again.length} diagnostics`);
+  const bad = await client.conn.sendRequest('textDocument/codeAction', {
+    textDocument: { uri }, range: { start: 5, end: 5 }, context: { diagnostics: [] },
+  }).then((r) => `answered ${JSON.stringify(r)}`, (e) => `error ${e.code}`);
+  console.log(`code action with a malformed range: ${bad}`);
 
   const line = text.split('\n').findIndex((l) => l.includes('int area()'));
   const hover = await client.conn.sendRequest('textDocument/hover',

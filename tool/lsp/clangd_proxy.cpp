@@ -1,6 +1,7 @@
 #include "clangd_proxy.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -14,6 +15,10 @@ namespace gocxx::lsp {
 namespace {
 
 std::string key_of(const nlohmann::json& id) { return id.dump(); }
+
+// How long gocxx's diagnostics wait for clangd's of the same version
+// (diagnostics_merger.hpp).
+constexpr std::chrono::milliseconds clangd_grace(1000);
 
 class clangd_proxy {
  public:
@@ -59,7 +64,7 @@ class clangd_proxy {
     const std::string method = m["method"].get<std::string>();
     const nlohmann::json& id = m["id"];
     nlohmann::json params = m.value("params", nlohmann::json::object());
-    if (method == "initialize" && !service_) start_service(params);
+    if (method == "initialize" && !service_ && params.is_object()) start_service(params);
     if (method == "shutdown") shutdown_ = true;
     std::unique_lock<std::mutex> lock(mu_);
     if (!clangd_alive_) {
@@ -82,20 +87,45 @@ class clangd_proxy {
         nlohmann::json params = m.value("params", nlohmann::json::object());
         if (!service_->on_document_notification(method, params, error)) log_line(error);
         nlohmann::json::json_pointer uri("/textDocument/uri");
-        if (method == "textDocument/didClose" && params.contains(uri) && params[uri].is_string())
+        if (method == "textDocument/didClose" && params.contains(uri) && params[uri].is_string()) {
           merger_.forget(params[uri].get<std::string>());
+          // clangd clears its and gocxx's; without clangd, gocxx clears its own.
+          bool alive;
+          {
+            std::lock_guard<std::mutex> lock(mu_);
+            alive = clangd_alive_;
+          }
+          if (!alive)
+            client_.write(notification("textDocument/publishDiagnostics",
+                                       {{"uri", params[uri]}, {"diagnostics", nlohmann::json::array()}}));
+        }
       }
     }
-    std::lock_guard<std::mutex> lock(mu_);
-    if (clangd_alive_) to_clangd_->write(m);
+    bool alive;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      alive = clangd_alive_;
+    }
+    // Not under mu_: the write blocks while clangd's input is full, and
+    // clangd's reader needs mu_ to pass clangd's output on.
+    if (alive) to_clangd_->write(m);
   }
 
   void start_service(const nlohmann::json& params) {
     auto service = std::make_unique<language_service>(
-        options_.service,
+        with_initialize_options(options_.service, params),
         [this](const std::string& uri, int64_t version, nlohmann::json diagnostics) {
           nlohmann::json params = merger_.from_gocxx(uri, version, std::move(diagnostics));
-          if (!params.is_null()) client_.write(notification("textDocument/publishDiagnostics", std::move(params)));
+          if (!params.is_null()) {
+            client_.write(notification("textDocument/publishDiagnostics", std::move(params)));
+            return;
+          }
+          // Waiting for clangd's of this version, which may never come.
+          std::thread([this, uri, version] {
+            std::this_thread::sleep_for(clangd_grace);
+            nlohmann::json late = merger_.overdue(uri, version);
+            if (!late.is_null()) client_.write(notification("textDocument/publishDiagnostics", std::move(late)));
+          }).detach();
         },
         log_line);
     // The encoding is clangd's choice, known from its answer; until then
@@ -115,6 +145,7 @@ class clangd_proxy {
   nlohmann::json answer_without_clangd(const nlohmann::json& id, const std::string& method,
                                        const nlohmann::json& params) {
     if (method == "initialize") {
+      if (!params.is_object()) return error_response(id, invalid_params, "initialize needs params");
       position_encoding e = preferred_encoding(params);
       if (service_) service_->set_client(client_features_from(params, e));
       return response(id,
@@ -208,20 +239,22 @@ class clangd_proxy {
       clangd_alive_ = false;
       unanswered.swap(pending_);
     }
-    if (shutdown_) return;  // it was asked to go
     std::string how = clangd_path_ + " " + clangd_.ended_how();
     {
       std::lock_guard<std::mutex> lock(mu_);
       clangd_end_ = how;
     }
+    // What clangd left unanswered (a shutdown among them) is answered,
+    // whether or not it was asked to go.
+    for (auto& [key, request] : unanswered)
+      client_.write(answer_without_clangd(nlohmann::json::parse(key), request.first, request.second));
+    if (shutdown_) return;  // it was asked to go: nothing to tell
     log_line("clangd ended (" + clangd_end_ + "); gocxx's diagnostics and quick fixes go on alone");
     client_.write(notification("window/showMessage",
                                {{"type", 2},
                                 {"message", "clangd ended (" + clangd_end_ +
                                                 "). gocxx keeps publishing its own diagnostics; restart the "
                                                 "language server to get clangd's back."}}));
-    for (auto& [key, request] : unanswered)
-      client_.write(answer_without_clangd(nlohmann::json::parse(key), request.first, request.second));
     for (nlohmann::json& params : merger_.clangd_ended())
       client_.write(notification("textDocument/publishDiagnostics", std::move(params)));
   }

@@ -8,12 +8,20 @@
 namespace gocxx::lsp {
 
 compile_command_source::database* compile_command_source::load(const std::string& dir) {
-  auto it = databases_.find(dir);
-  if (it != databases_.end()) return it->second.get();
   llvm::SmallString<256> json(dir);
   llvm::sys::path::append(json, "compile_commands.json");
-  if (!llvm::sys::fs::exists(json)) return nullptr;
+  llvm::sys::fs::file_status status;
+  auto it = databases_.find(dir);
+  if (llvm::sys::fs::status(json, status) || !llvm::sys::fs::exists(status)) {
+    if (it != databases_.end()) databases_.erase(it);
+    return nullptr;
+  }
+  if (it != databases_.end() && it->second->modified == status.getLastModificationTime() &&
+      it->second->size == status.getSize())
+    return it->second.get();
   auto db = std::make_unique<database>();
+  db->modified = status.getLastModificationTime();
+  db->size = status.getSize();
   compilation_database loaded;
   std::string error;
   if (load_compilation_database(dir, {}, loaded, error)) {
@@ -24,7 +32,7 @@ compile_command_source::database* compile_command_source::load(const std::string
     db->path = std::string(json);
     db->problem = error;
   }
-  return databases_.emplace(dir, std::move(db)).first->second.get();
+  return databases_.insert_or_assign(dir, std::move(db)).first->second.get();
 }
 
 document_command compile_command_source::for_file(const std::string& file) {

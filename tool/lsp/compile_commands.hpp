@@ -6,6 +6,7 @@
 // with no database a plain C++20 command.
 #pragma once
 #include <clang/Tooling/CompilationDatabase.h>
+#include <llvm/Support/Chrono.h>
 
 #include <map>
 #include <memory>
@@ -33,9 +34,12 @@ class compile_command_source {
     std::string path;
     std::string project_root;
     std::string problem;
+    llvm::sys::TimePoint<> modified;  // the file's, when it was read
+    uint64_t size = 0;
   };
-  // The database of directory `dir` (holding compile_commands.json), loaded
-  // once; null when `dir` has none.
+  // The database of directory `dir` (holding compile_commands.json), read
+  // again when the file changed (a build reconfigured, a half-written file
+  // completed); null when `dir` has none.
   database* load(const std::string& dir);
 
   std::optional<std::string> directory_;

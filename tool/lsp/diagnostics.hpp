@@ -43,6 +43,10 @@ nlohmann::json make_diagnostic(const finding& f, position_texts& texts, const cl
 nlohmann::json make_code_action(const finding& f, const nlohmann::json& diagnostic, position_texts& texts,
                                 const client_features& client);
 
+// Whether `r` is an LSP range: {start, end}, each {line, character} of
+// non-negative integers.
+bool is_range(const nlohmann::json& r);
+
 // Whether LSP ranges `a` and `b` overlap or touch (a code action request's
 // range is often empty: the cursor).
 bool ranges_meet(const nlohmann::json& a, const nlohmann::json& b);

@@ -15,8 +15,10 @@ constexpr size_t max_message_size = size_t(1) << 30;
 }  // namespace
 
 bool message_reader::fill() {
-  if (at_ > 0 && at_ == buffer_.size()) {
-    buffer_.clear();
+  // What was read is dropped once it is half the buffer: a long burst of
+  // messages does not grow it without end.
+  if (at_ > 0 && at_ * 2 >= buffer_.size()) {
+    buffer_.erase(0, at_);
     at_ = 0;
   }
   char chunk[65536];
@@ -35,7 +37,7 @@ bool message_reader::read_line(std::string& line, size_t& start) {
   for (;;) {
     size_t nl = buffer_.find('\n', at_);
     if (nl != std::string::npos) {
-      start = at_;  // stable while searching: fill() only drops a fully read buffer
+      start = at_;  // after the last fill(), which may move what is unread
       line.assign(buffer_, at_, nl - at_);
       at_ = nl + 1;
       if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -83,8 +85,11 @@ message_reader::status message_reader::read(std::string& body, std::string& prob
       any = true;
       continue;
     }
-    if (l.contains(':') && name.equals_insensitive("Content-Type")) {
-      any = true;  // utf-8 is the only encoding LSP defines; the value is not checked
+    if (l.contains(':') && !name.empty() && name.find_first_of(" \t{}\"") == llvm::StringRef::npos) {
+      // Content-Type (utf-8 is the only encoding LSP defines) and header
+      // fields LSP does not define (a client's trace id) are ignored, as
+      // clangd and vscode-jsonrpc ignore them.
+      any = true;
       continue;
     }
     // Not a header line (the rest of a message whose header was bad, or

@@ -84,7 +84,8 @@ bool language_service::on_document_notification(const std::string& method, const
     scheduler_.schedule(uri, /*now=*/true);
     return true;
   }
-  // didClose: the client clears what the server published.
+  // didClose: the host clears what was published (LSP: the server owns
+  // the diagnostics it published).
   documents_.close(uri);
   scheduler_.cancel(uri);
   {
@@ -124,25 +125,25 @@ void language_service::analyse(const std::string& uri) {
     diagnostics.push_back(std::move(d));
   }
 
-  std::string previous_problem;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    // Stale: the document changed (or closed) while it was analysed.
-    if (!documents_.current(uri, doc->generation)) return;
-    auto it = results_.find(uri);
-    if (it != results_.end()) previous_problem = it->second.problem;
-    results_[uri] = std::move(r);
-  }
-  if (!analysis.problem.empty() && analysis.problem != previous_problem)
+  // Under mu_, published or dropped: a didClose (which takes mu_ after
+  // closing the document) clears what was published before it.
+  std::lock_guard<std::mutex> lock(mu_);
+  // Stale: the document changed (or closed) while it was analysed.
+  if (!documents_.current(uri, doc->generation)) return;
+  result& previous = results_[uri];
+  if (!analysis.problem.empty() && analysis.problem != previous.problem)
     log_(doc->file + ": no gocxx diagnostics: " + analysis.problem);
-  if (!analysis.database_problem.empty()) log_(doc->file + ": " + analysis.database_problem);
+  if (!analysis.database_problem.empty() && analysis.database_problem != previous.database_problem)
+    log_(doc->file + ": " + analysis.database_problem);
+  r.database_problem = analysis.database_problem;
+  previous = std::move(r);
   publish_(uri, doc->version, std::move(diagnostics));
 }
 
 bool language_service::code_actions(const nlohmann::json& params, nlohmann::json& actions, std::string& error) {
   actions = nlohmann::json::array();
   std::string uri = document_uri(params);
-  if (uri.empty() || !params.contains("range") || !params["range"].is_object()) {
+  if (uri.empty() || !params.contains("range") || !is_range(params["range"])) {
     error = "textDocument/codeAction needs params.textDocument.uri and params.range";
     return false;
   }

@@ -52,7 +52,9 @@ class language_service {
   const client_features& client() const { return client_; }
 
   // textDocument/didOpen, didChange, didSave, didClose. False with `error`
-  // for malformed params or an unknown document (the host logs it).
+  // for malformed params or an unknown document (the host logs it). After
+  // didClose nothing more is published for the document; the host clears
+  // what was.
   static bool is_document_notification(const std::string& method);
   bool on_document_notification(const std::string& method, const nlohmann::json& params, std::string& error);
 
@@ -69,6 +71,7 @@ class language_service {
     std::vector<nlohmann::json> diagnostics;
     std::vector<nlohmann::json> actions;  // null where the finding has no fix
     std::string problem;                  // logged when it changes
+    std::string database_problem;         // likewise
   };
   void analyse(const std::string& uri);  // the scheduler's thread
 

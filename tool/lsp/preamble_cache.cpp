@@ -3,6 +3,8 @@
 #include <clang/Basic/DiagnosticOptions.h>
 #include <clang/Frontend/CompilerInstance.h>
 
+#include "compile_errors.hpp"
+
 namespace gocxx::lsp {
 
 namespace {
@@ -35,9 +37,9 @@ preamble_cache::lookup preamble_cache::get(const std::string& file, const std::v
   }
 
   clang::DiagnosticOptions* options = new clang::DiagnosticOptions();
-  clang::IgnoringDiagConsumer ignore;
+  error_collector errors;
   llvm::IntrusiveRefCntPtr<clang::DiagnosticsEngine> diags =
-      clang::CompilerInstance::createDiagnostics(options, &ignore, /*ShouldOwnClient=*/false);
+      clang::CompilerInstance::createDiagnostics(options, &errors, /*ShouldOwnClient=*/false);
   // Every function body stays, where clangd skips them: the analyses read
   // the bodies of the headers' inline functions (a destructor that calls
   // through a function pointer makes its caller reentrant), and without
@@ -49,7 +51,10 @@ preamble_cache::lookup preamble_cache::get(const std::string& file, const std::v
   llvm::ErrorOr<clang::PrecompiledPreamble> built = clang::PrecompiledPreamble::Build(
       ci, &buffer, bounds, *diags, vfs, pch, /*StoreInMemory=*/true, /*StoragePath=*/"", callbacks);
   entry e{file, args, std::move(text), nullptr, now};
-  if (built) e.preamble = std::make_shared<const clang::PrecompiledPreamble>(std::move(*built));
+  // A preamble with errors (an #include not found) is not used: clang would
+  // take the unit for one that compiles, its AST missing what failed. The
+  // parse without it reports the error.
+  if (built && errors.errors == 0) e.preamble = std::make_shared<const clang::PrecompiledPreamble>(std::move(*built));
   entries_.push_front(std::move(e));
   while (entries_.size() > capacity_) entries_.pop_back();
   return {entries_.front().preamble, false};

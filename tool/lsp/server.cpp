@@ -25,6 +25,7 @@ void log_line(const std::string& line) {
 
 position_encoding preferred_encoding(const nlohmann::json& params) {
   const nlohmann::json* offered = nullptr;
+  if (!params.is_object()) return position_encoding::utf16;
   const nlohmann::json caps = params.value("capabilities", nlohmann::json::object());
   if (caps.is_object() && caps.contains("general") && caps["general"].is_object() &&
       caps["general"].contains("positionEncodings"))
@@ -41,8 +42,15 @@ client_features client_features_from(const nlohmann::json& params, position_enco
   client_features out;
   out.encoding = encoding;
   nlohmann::json::json_pointer related("/capabilities/textDocument/publishDiagnostics/relatedInformation");
-  out.related_information = params.contains(related) && params[related] == true;
+  out.related_information = params.is_object() && params.contains(related) && params[related] == true;
   return out;
+}
+
+service_options with_initialize_options(service_options options, const nlohmann::json& params) {
+  nlohmann::json::json_pointer db("/initializationOptions/compilationDatabasePath");
+  if (!options.compile_commands_dir && params.is_object() && params.contains(db) && params[db].is_string())
+    options.compile_commands_dir = params[db].get<std::string>();
+  return options;
 }
 
 namespace {
@@ -97,18 +105,18 @@ class companion_server {
   void on_notification(const std::string& method, const nlohmann::json& params) {
     if (!service_ || !language_service::is_document_notification(method)) return;  // initialized, $/..., ...
     std::string error;
-    if (!service_->on_document_notification(method, params, error)) log_line(error);
+    if (!service_->on_document_notification(method, params, error)) {
+      log_line(error);
+    } else if (method == "textDocument/didClose") {
+      out_.write(notification("textDocument/publishDiagnostics",
+                              {{"uri", params["textDocument"]["uri"]}, {"diagnostics", nlohmann::json::array()}}));
+    }
   }
 
   void initialize(const nlohmann::json& id, const nlohmann::json& params) {
     if (service_) return reply_error(id, invalid_request, "initialize was already called");
     if (!params.is_object()) return reply_error(id, invalid_params, "initialize needs params");
-    service_options so = options_.service;
-    // clangd's initializationOptions.compilationDatabasePath, unless the
-    // command line names a directory.
-    nlohmann::json::json_pointer db("/initializationOptions/compilationDatabasePath");
-    if (!so.compile_commands_dir && params.contains(db) && params[db].is_string())
-      so.compile_commands_dir = params[db].get<std::string>();
+    service_options so = with_initialize_options(options_.service, params);
     position_encoding encoding = preferred_encoding(params);
     auto service = std::make_unique<language_service>(
         so,

@@ -30,6 +30,9 @@ client_features client_features_from(const nlohmann::json& initialize_params, po
 // offer (LSP 3.17 general.positionEncodings, or clangd's offsetEncoding):
 // UTF-8 when offered, else UTF-16, which every client supports.
 position_encoding preferred_encoding(const nlohmann::json& initialize_params);
+// The service's options with clangd's initializationOptions.
+// compilationDatabasePath, unless the command line named a directory.
+service_options with_initialize_options(service_options options, const nlohmann::json& initialize_params);
 // One line on stderr, which editors keep as the server's log.
 void log_line(const std::string& line);
 
