@@ -34,18 +34,6 @@ size_t token_end(llvm::StringRef text, size_t offset) {
   return end;
 }
 
-// A position as (line, character); nullopt unless it is an object of two
-// non-negative integers.
-std::optional<std::pair<unsigned long long, unsigned long long>> as_pair(const nlohmann::json& position) {
-  if (!position.is_object()) return std::nullopt;
-  auto line = position.find("line");
-  auto character = position.find("character");
-  if (line == position.end() || character == position.end() || !line->is_number_unsigned() ||
-      !character->is_number_unsigned())
-    return std::nullopt;
-  return std::make_pair(line->get<unsigned long long>(), character->get<unsigned long long>());
-}
-
 }  // namespace
 
 position_texts::position_texts(std::string document_name, std::string document_uri, std::string document_text)
@@ -118,17 +106,18 @@ nlohmann::json make_code_action(const finding& f, const nlohmann::json& diagnost
 }
 
 bool is_range(const nlohmann::json& r) {
-  return r.is_object() && r.contains("start") && r.contains("end") && as_pair(r["start"]) && as_pair(r["end"]);
+  return r.is_object() && r.contains("start") && r.contains("end") && parse_position(r["start"]) &&
+         parse_position(r["end"]);
 }
 
 bool ranges_meet(const nlohmann::json& a, const nlohmann::json& b) {
   if (!a.is_object() || !b.is_object() || !a.contains("start") || !a.contains("end") || !b.contains("start") ||
       !b.contains("end"))
     return false;
-  auto a_start = as_pair(a["start"]);
-  auto a_end = as_pair(a["end"]);
-  auto b_start = as_pair(b["start"]);
-  auto b_end = as_pair(b["end"]);
+  auto a_start = parse_position(a["start"]);
+  auto a_end = parse_position(a["end"]);
+  auto b_start = parse_position(b["start"]);
+  auto b_end = parse_position(b["end"]);
   if (!a_start || !a_end || !b_start || !b_end) return false;
   return !(*a_end < *b_start || *b_end < *a_start);
 }

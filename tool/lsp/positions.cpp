@@ -92,7 +92,7 @@ size_t line_index::offset(unsigned line, unsigned character, position_encoding e
   return starts_[line] + i;
 }
 
-std::optional<size_t> line_index::offset(const nlohmann::json& position, position_encoding e) const {
+std::optional<std::pair<unsigned, unsigned>> parse_position(const nlohmann::json& position) {
   if (!position.is_object()) return std::nullopt;
   auto line = position.find("line");
   auto character = position.find("character");
@@ -100,10 +100,15 @@ std::optional<size_t> line_index::offset(const nlohmann::json& position, positio
       !character->is_number_unsigned())
     return std::nullopt;
   auto clamp = [](const nlohmann::json& v) {
-    auto n = v.get<unsigned long long>();
-    return static_cast<unsigned>(std::min<unsigned long long>(n, 0xFFFFFFFFull));
+    return static_cast<unsigned>(std::min<unsigned long long>(v.get<unsigned long long>(), 0xFFFFFFFFull));
   };
-  return offset(clamp(*line), clamp(*character), e);
+  return std::make_pair(clamp(*line), clamp(*character));
+}
+
+std::optional<size_t> line_index::offset(const nlohmann::json& position, position_encoding e) const {
+  std::optional<std::pair<unsigned, unsigned>> p = parse_position(position);
+  if (!p) return std::nullopt;
+  return offset(p->first, p->second, e);
 }
 
 nlohmann::json make_range(const line_index& index, size_t begin, size_t end, position_encoding e) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace gocxx::lsp {
@@ -18,6 +19,10 @@ enum class position_encoding { utf8, utf16, utf32 };
 // "utf-8", "utf-16", "utf-32", as LSP 3.17 spells them.
 const char* encoding_name(position_encoding e);
 std::optional<position_encoding> parse_encoding(llvm::StringRef name);
+
+// An LSP position's (line, character), each clamped to 32 bits; nullopt
+// unless `position` is an object of two non-negative integers.
+std::optional<std::pair<unsigned, unsigned>> parse_position(const nlohmann::json& position);
 
 // A text's line starts; the text must outlive the index.
 class line_index {
