@@ -15,6 +15,7 @@
 #include <mutex>
 
 #include "check.hpp"
+#include "collecting_sink.hpp"
 #include "check_filter.hpp"
 #include "command_adjusters.hpp"
 #include "compile_errors.hpp"
@@ -26,16 +27,6 @@
 namespace gocxx {
 
 namespace {
-
-// The findings of one translation unit (one thread: no locking).
-class collecting_sink final : public finding_sink {
- public:
-  void report(finding f) override {
-    if (f.loc.file.empty()) return;  // no position: nothing to show
-    findings.push_back(std::move(f));
-  }
-  std::vector<finding> findings;
-};
 
 struct unit_setup {
   unit_configuration configuration;
@@ -145,7 +136,8 @@ unit_result run_unit(const compilation_database& cdb, const std::string& file, c
   }
 
   severity fail_on = settings.cli_fail_on ? *settings.cli_fail_on : cfg->fail_on.value_or(severity::warning);
-  for (finding& f : sink.findings) out.findings.push_back(reported_finding{std::move(f), fail_on});
+  for (finding& f : sink.findings)
+    if (!f.loc.file.empty()) out.findings.push_back(reported_finding{std::move(f), fail_on});  // else nothing to show
   return out;
 }
 

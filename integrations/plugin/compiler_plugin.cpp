@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "check.hpp"
+#include "collecting_sink.hpp"
 #include "check_filter.hpp"
 #include "compilation_database.hpp"
 #include "config.hpp"
@@ -45,14 +46,6 @@ struct plugin_settings {
   std::string checks;               // -fplugin-arg-gocxx-checks=
   bool werror = false;              // -fplugin-arg-gocxx-werror
   std::optional<severity> fail_on;  // -fplugin-arg-gocxx-fail-on=
-};
-
-// Findings of the unit, shown when the analysis is over (after the
-// ignore comments are applied).
-class collecting_sink final : public finding_sink {
- public:
-  void report(finding f) override { findings.push_back(std::move(f)); }
-  std::vector<finding> findings;
 };
 
 class plugin_consumer final : public clang::ASTConsumer {

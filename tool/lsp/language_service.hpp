@@ -63,8 +63,6 @@ class language_service {
   // for malformed params.
   bool code_actions(const nlohmann::json& params, nlohmann::json& actions, std::string& error);
 
-  bool is_open(const std::string& uri) const { return documents_.get(uri).has_value(); }
-
  private:
   struct result {
     uint64_t generation = 0;

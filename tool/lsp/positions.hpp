@@ -41,8 +41,6 @@ class line_index {
   // not an object of two non-negative integers.
   std::optional<size_t> offset(const nlohmann::json& position, position_encoding e) const;
 
-  size_t lines() const { return starts_.size(); }
-
  private:
   // The line's bytes without its line ending.
   llvm::StringRef line_text(size_t line) const;

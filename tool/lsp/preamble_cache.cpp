@@ -16,10 +16,10 @@ constexpr auto failed_retry = std::chrono::seconds(10);
 
 }  // namespace
 
-preamble_cache::lookup preamble_cache::get(const std::string& file, const std::vector<std::string>& args,
-                                           const clang::CompilerInvocation& ci, const llvm::MemoryBuffer& buffer,
-                                           const llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>& vfs,
-                                           const std::shared_ptr<clang::PCHContainerOperations>& pch) {
+std::shared_ptr<const clang::PrecompiledPreamble> preamble_cache::get(
+    const std::string& file, const std::vector<std::string>& args, const clang::CompilerInvocation& ci,
+    const llvm::MemoryBuffer& buffer, const llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>& vfs,
+    const std::shared_ptr<clang::PCHContainerOperations>& pch) {
   clang::PreambleBounds bounds = clang::ComputePreambleBounds(ci.getLangOpts(), buffer.getMemBufferRef(), 0);
   if (bounds.Size == 0) return {};  // nothing is #included: nothing to save
   std::string text = buffer.getBuffer().take_front(bounds.Size).str();
@@ -30,7 +30,7 @@ preamble_cache::lookup preamble_cache::get(const std::string& file, const std::v
     entries_.splice(entries_.begin(), entries_, it);  // most recently used
     entry& e = entries_.front();
     if (e.args == args) {
-      if (e.preamble && e.preamble->CanReuse(ci, buffer.getMemBufferRef(), bounds, *vfs)) return {e.preamble, true};
+      if (e.preamble && e.preamble->CanReuse(ci, buffer.getMemBufferRef(), bounds, *vfs)) return e.preamble;
       if (!e.preamble && e.preamble_text == text && now - e.built < failed_retry) return {};
     }
     entries_.pop_front();  // stale: rebuilt below
@@ -57,7 +57,7 @@ preamble_cache::lookup preamble_cache::get(const std::string& file, const std::v
   if (built && errors.errors == 0) e.preamble = std::make_shared<const clang::PrecompiledPreamble>(std::move(*built));
   entries_.push_front(std::move(e));
   while (entries_.size() > capacity_) entries_.pop_back();
-  return {entries_.front().preamble, false};
+  return entries_.front().preamble;
 }
 
 }  // namespace gocxx::lsp

@@ -26,17 +26,14 @@ class preamble_cache {
  public:
   explicit preamble_cache(size_t capacity) : capacity_(capacity) {}
 
-  struct lookup {
-    std::shared_ptr<const clang::PrecompiledPreamble> preamble;  // null: parse without one
-    bool reused = false;
-  };
   // The preamble for `file` with command line `args` and contents `buffer`:
-  // the cached one when clang can reuse it, else a new one.
-  lookup get(const std::string& file, const std::vector<std::string>& args, const clang::CompilerInvocation& ci,
-             const llvm::MemoryBuffer& buffer, const llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>& vfs,
-             const std::shared_ptr<clang::PCHContainerOperations>& pch);
-
-  size_t size() const { return entries_.size(); }
+  // the cached one when clang can reuse it, else a new one; null: parse
+  // without one.
+  std::shared_ptr<const clang::PrecompiledPreamble> get(const std::string& file, const std::vector<std::string>& args,
+                                                        const clang::CompilerInvocation& ci,
+                                                        const llvm::MemoryBuffer& buffer,
+                                                        const llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>& vfs,
+                                                        const std::shared_ptr<clang::PCHContainerOperations>& pch);
 
  private:
   struct entry {

@@ -10,6 +10,7 @@
 #include <clang/Tooling/ArgumentsAdjusters.h>
 
 #include "check.hpp"
+#include "collecting_sink.hpp"
 #include "check_filter.hpp"
 #include "command_adjusters.hpp"
 #include "compile_errors.hpp"
@@ -20,12 +21,6 @@
 namespace gocxx::lsp {
 
 namespace {
-
-class collecting_sink final : public finding_sink {
- public:
-  void report(finding f) override { findings.push_back(std::move(f)); }
-  std::vector<finding> findings;
-};
 
 // Collects the document's own top-level declarations (not the preamble's),
 // then runs the checks over them once the unit is parsed, unless it did
@@ -108,7 +103,6 @@ unit_analysis unit_analyser::analyse(const std::string& file, const std::string&
   unit_analysis out;
   document_command command = commands_.for_file(file);
   out.database_problem = command.problem;
-  out.used_fallback_command = command.database.empty();
 
   // The configuration, as gocxx check reads it (runner.cpp).
   config_finder configs;
@@ -154,11 +148,10 @@ unit_analysis unit_analyser::analyse(const std::string& file, const std::string&
   std::string main_file = ci->getFrontendOpts().Inputs[0].getFile().str();
 
   std::unique_ptr<llvm::MemoryBuffer> buffer = llvm::MemoryBuffer::getMemBufferCopy(text, main_file);
-  preamble_cache::lookup preamble = preambles_.get(file, args, *ci, *buffer, vfs, pch_);
-  out.preamble_reused = preamble.reused;
+  std::shared_ptr<const clang::PrecompiledPreamble> preamble = preambles_.get(file, args, *ci, *buffer, vfs, pch_);
   // Either way the preprocessor owns the buffer from here on.
-  if (preamble.preamble)
-    preamble.preamble->AddImplicitPreamble(*ci, vfs, buffer.release());
+  if (preamble)
+    preamble->AddImplicitPreamble(*ci, vfs, buffer.release());
   else
     ci->getPreprocessorOpts().addRemappedFile(main_file, buffer.release());
 

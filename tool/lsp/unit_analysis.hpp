@@ -27,8 +27,6 @@ struct unit_analysis {
   std::vector<finding> findings;  // located in the document, not suppressed
   std::string problem;            // why there are none: the unit does not compile, a crash
   std::string database_problem;   // a compilation database that could not be read
-  bool used_fallback_command = false;
-  bool preamble_reused = false;
 };
 
 class unit_analyser {
@@ -37,8 +35,6 @@ class unit_analyser {
   unit_analyser(run_settings settings, std::optional<std::string> compile_commands_dir, size_t preambles);
   // Not thread-safe: one analysis at a time (the scheduler's thread).
   unit_analysis analyse(const std::string& file, const std::string& text);
-
-  size_t cached_preambles() const { return preambles_.size(); }
 
  private:
   run_settings settings_;
