@@ -75,7 +75,11 @@ class explorer : explorer_view {
     std::vector<path_step> steps;  // from the parent
   };
 
+  // A state reached by an assumption is not explored: nothing found from it
+  // would be reported (report()), and its successors are all assumed too.
+  // The budget then goes to the states whose findings count.
   void add(state s, long parent, std::vector<path_step> steps) {
+    if (s.assumed) return;
     drop_unreachable(s);
     std::string key = encode(s);
     if (visited_.count(key)) return;

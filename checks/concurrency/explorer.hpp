@@ -10,6 +10,9 @@
 //   same states.
 // - Loops: a counted loop runs its trip count; a loop whose exit the model
 //   cannot evaluate runs any number of times, and its objects are unknown.
+// - Assumptions: a state reached by completing a blocking operation on an
+//   object the model does not follow is not explored (nothing found from
+//   it would be reported) and not counted.
 // - Budget: at most max_states states, max_goroutines goroutines and
 //   max_time of search (and a bounded walk through each body's branches:
 //   goroutine_position.hpp); beyond, the function is not analysed
