@@ -30,6 +30,7 @@
 #include "lsp/server.hpp"
 #include "options.hpp"
 #include "report.hpp"
+#include "cross_unit.hpp"
 #include "runner.hpp"
 #include "source_cache.hpp"
 #include "suppression.hpp"
@@ -160,6 +161,29 @@ int serve_lsp(const options& opts) {
   return lsp::run_language_server(so);
 }
 
+// Shard i of n (1-based): every n-th unit of the database in its sorted
+// order, so that the shards are disjoint, cover it, and do not depend on the
+// order the database lists its entries in.
+std::vector<std::string> shard_of(std::vector<std::string> units, unsigned i, unsigned n) {
+  std::sort(units.begin(), units.end());
+  std::vector<std::string> mine;
+  for (size_t k = 0; k < units.size(); ++k)
+    if (k % n == i - 1) mine.push_back(units[k]);
+  return mine;
+}
+
+void print_stats(const cross_unit_stats& s) {
+  llvm::errs() << "gocxx: cross-unit summaries: " << s.passes << (s.passes == 1 ? " pass, " : " passes, ") << s.analyses
+               << (s.analyses == 1 ? " unit analysis for " : " unit analyses for ") << s.units
+               << (s.units == 1 ? " unit" : " units");
+  if (s.seeded || !s.dropped.empty())
+    llvm::errs() << "; --summaries: " << s.seeded << " unit" << (s.seeded == 1 ? "" : "s") << " still valid, "
+                 << s.dropped.size() << " out of date";
+  if (!s.converged) llvm::errs() << "; stopped before a fixed point (sound, less precise)";
+  llvm::errs() << "\n";
+  for (const std::string& d : s.dropped) llvm::errs() << "gocxx:   out of date: " << d << "\n";
+}
+
 // The driver; `abandoned` is set when units were abandoned at their deadline
 // (their threads still run: run_driver must not return).
 int drive(int argc, const char* const* argv, void (*register_extra_checks)(check_registry&), bool& abandoned) {
@@ -239,7 +263,19 @@ int drive(int argc, const char* const* argv, void (*register_extra_checks)(check
   settings.unit_timeout = opts.unit_timeout;
   if (opts.command == subcommand::escape)
     settings.extra_options["gocxx-escape-report.Level"] = std::to_string(opts.escape_level.value_or(1));
-  run_result result = run_checks(cdb, units, settings, std::make_shared<config_finder>());
+  if (opts.shard) units = shard_of(units, opts.shard->first, opts.shard->second);
+  cross_unit_settings cross;
+  cross.whole_database = opts.files.empty() && !opts.shard && opts.command != subcommand::layout;
+  cross.dir = opts.summaries;
+  cross.report_conflicts = opts.command == subcommand::escape && opts.escape_level.value_or(1) >= 2;
+  if (cross.dir) {
+    llvm::SmallString<256> dir(*cross.dir);
+    llvm::sys::fs::make_absolute(dir);
+    cross.dir = std::string(dir);
+  }
+  cross_unit_stats stats;
+  run_result result = run_cross_unit(cdb, units, settings, std::make_shared<config_finder>(), cross, stats);
+  if (opts.stats) print_stats(stats);
   abandoned = result.abandoned > 0;
   for (tu_error& e : result.errors) errors.push_back(std::move(e));
   sort_and_unique(errors);

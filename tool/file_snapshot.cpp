@@ -39,8 +39,8 @@ std::optional<file_snapshot> file_snapshots::find(const std::string& file) const
   return it->second;
 }
 
-void record_analysed_files(const clang::SourceManager& sm) {
-  file_snapshots& store = file_snapshots::analysed();
+void each_analysed_file(const clang::SourceManager& sm,
+                        llvm::function_ref<void(const std::string& file, llvm::StringRef contents)> visit) {
   llvm::SmallPtrSet<const clang::SrcMgr::ContentCache*, 32> seen;
   // Index 0 is the SourceManager's sentinel; the rest are files and macro
   // expansions, a file once per inclusion.
@@ -57,8 +57,13 @@ void record_analysed_files(const clang::SourceManager& sm) {
     llvm::SmallString<256> path(content.OrigEntry->getName());
     sm.getFileManager().makeAbsolutePath(path);
     llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/true);
-    store.record(std::string(path), buffer->getBuffer());
+    visit(std::string(path), buffer->getBuffer());
   }
+}
+
+void record_analysed_files(const clang::SourceManager& sm) {
+  file_snapshots& store = file_snapshots::analysed();
+  each_analysed_file(sm, [&](const std::string& file, llvm::StringRef contents) { store.record(file, contents); });
 }
 
 }  // namespace gocxx

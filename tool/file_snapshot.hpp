@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include <llvm/ADT/STLFunctionalExtras.h>
 #include <llvm/ADT/StringRef.h>
 
 namespace clang {
@@ -45,6 +46,11 @@ class file_snapshots {
   mutable std::mutex mutex_;
   std::map<std::string, file_snapshot> files_;
 };
+
+// Each file a unit read that is not a system header, once, under the name
+// make_location() gives it, with its contents.
+void each_analysed_file(const clang::SourceManager& sm,
+                        llvm::function_ref<void(const std::string& file, llvm::StringRef contents)> visit);
 
 // The runner's hook, called once per unit after its checks ran, while its
 // SourceManager lives: records every file the unit read that is not a system

@@ -41,6 +41,14 @@ Options:
   --export-fixes=FILE     write the fix-its as YAML for clang-apply-replacements
   --apply                 (fix) apply the fix-its to the files
   -m, -m=N                (escape) report verbosity, like go build -gcflags=-m=N
+  --summaries=DIR         cross-unit escape summaries: read the other units'
+                          from DIR, write the analysed units' to it (a run over
+                          the whole database computes them itself; docs/scale.md)
+  --shard=I/N             analyse the I-th of N deterministic parts of the
+                          database (needs --summaries; the union of the N
+                          outputs is the whole run's)
+  --stats                 print on stderr how many passes the cross-unit
+                          summaries took
   --list-checks           list the checks and exit
   --dump-config [FILE]    print the effective .gocxx.yaml for FILE (default: the
                           current directory) with the options of every enabled
@@ -311,6 +319,30 @@ bool parse_options(int argc, const char* const* argv, options& out, std::string&
       out.baseline = value;
       continue;
     }
+    if ((r = value_of(arg, "--summaries", value)) != 0) {
+      if (r < 0) return false;
+      if (value.empty()) {
+        error = "--summaries needs a directory";
+        return false;
+      }
+      out.summaries = value;
+      continue;
+    }
+    if ((r = value_of(arg, "--shard", value)) != 0) {
+      if (r < 0) return false;
+      auto [index, count] = llvm::StringRef(value).split('/');
+      unsigned i = 0, n = 0;
+      if (!parse_positive(index, i) || !parse_positive(count, n) || i > n) {
+        error = "--shard: '" + value + "' is not I/N with 1 <= I <= N";
+        return false;
+      }
+      out.shard = std::make_pair(i, n);
+      continue;
+    }
+    if (arg == "--stats") {
+      out.stats = true;
+      continue;
+    }
     if ((r = value_of(arg, "--export-fixes", value)) != 0) {
       if (r < 0) return false;
       if (value.empty()) {
@@ -359,6 +391,21 @@ bool parse_options(int argc, const char* const* argv, options& out, std::string&
   }
   if (out.command == subcommand::lsp && !out.files.empty()) {
     error = "gocxx lsp takes no FILES: the editor opens them";
+    return false;
+  }
+  if (out.shard && !out.files.empty()) {
+    error = "--shard splits the whole compilation database: it takes no FILES";
+    return false;
+  }
+  // A shard cannot see the other units' functions: their summaries must
+  // come from DIR (docs/scale.md), or its findings would not be the whole
+  // run's.
+  if (out.shard && !out.summaries && out.command != subcommand::layout) {
+    error = "--shard needs --summaries=DIR: the other shards' units are summarised there (docs/scale.md)";
+    return false;
+  }
+  if ((out.summaries || out.shard || out.stats) && out.command == subcommand::lsp) {
+    error = "--summaries, --shard and --stats are not valid with 'gocxx lsp'";
     return false;
   }
   if (out.escape_level && out.command != subcommand::escape) {

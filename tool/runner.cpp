@@ -10,6 +10,7 @@
 #include <llvm/Support/Threading.h>
 #include <llvm/Support/VirtualFileSystem.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -21,6 +22,8 @@
 #include "compile_errors.hpp"
 #include "effective_config.hpp"
 #include "file_snapshot.hpp"
+#include "escape/analysis.hpp"
+#include "escape/unit_summaries.hpp"
 #include "isolation.hpp"
 #include "progress.hpp"
 
@@ -32,56 +35,69 @@ struct unit_setup {
   unit_configuration configuration;
   finding_sink* sink = nullptr;
   std::string project_root;
+  summary_settings summaries;
+  std::optional<unit_summaries> recorded;  // out: with summaries.record
 };
 
 // Runs the checks (run_checks_on_unit) unless the unit did not compile
 // (the AST would be partial).
 class checks_consumer final : public clang::ASTConsumer {
  public:
-  explicit checks_consumer(const unit_setup& setup) : setup_(setup) {}
+  explicit checks_consumer(unit_setup& setup) : setup_(setup) {}
   void HandleTranslationUnit(clang::ASTContext& ctx) override {
     if (ctx.getDiagnostics().hasErrorOccurred()) return;
     const unit_configuration& c = setup_.configuration;
     header_filter filter(c.header_regex, setup_.project_root, c.system_headers);
     check_context context(c.options, c.origin, setup_.sink, &filter);
+    escape::summary_exchange& exchange = context.unit_data<escape::summary_exchange>();
+    exchange.imported = setup_.summaries.imported;
+    // Summaries only serve the escape checks: without one, none are made.
+    exchange.record = setup_.summaries.record && std::any_of(c.enabled.begin(), c.enabled.end(), [](const auto* e) {
+                        return llvm::StringRef(e->id).starts_with("gocxx-escape-");
+                      });
     run_checks_on_unit(ctx, c.enabled, context);
+    if (exchange.record) {
+      escape::analyse(ctx, context);  // once per unit: a no-op when an escape check ran it
+      setup_.recorded = collect_unit_summaries(ctx.getSourceManager(), exchange);
+    }
     // What this unit saw of each file: fix --apply refuses files that
     // changed since (file_snapshot.hpp).
     record_analysed_files(ctx.getSourceManager());
   }
 
  private:
-  const unit_setup& setup_;
+  unit_setup& setup_;
 };
 
 class checks_action final : public clang::ASTFrontendAction {
  public:
-  explicit checks_action(const unit_setup& setup) : setup_(setup) {}
+  explicit checks_action(unit_setup& setup) : setup_(setup) {}
   std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance&, llvm::StringRef) override {
     return std::make_unique<checks_consumer>(setup_);
   }
 
  private:
-  const unit_setup& setup_;
+  unit_setup& setup_;
 };
 
 class checks_action_factory final : public clang::tooling::FrontendActionFactory {
  public:
-  explicit checks_action_factory(const unit_setup& setup) : setup_(setup) {}
+  explicit checks_action_factory(unit_setup& setup) : setup_(setup) {}
   std::unique_ptr<clang::FrontendAction> create() override { return std::make_unique<checks_action>(setup_); }
 
  private:
-  const unit_setup& setup_;
+  unit_setup& setup_;
 };
 
 struct unit_result {
   std::vector<reported_finding> findings;
   std::vector<tu_error> errors;
   std::vector<std::string> warnings;
+  std::optional<unit_summaries> summaries;
 };
 
 unit_result run_unit(const compilation_database& cdb, const std::string& file, const run_settings& settings,
-                     config_finder& configs) {
+                     config_finder& configs, const summary_settings& summaries) {
   unit_result out;
   std::string shown = display_path(file);
 
@@ -105,6 +121,7 @@ unit_result run_unit(const compilation_database& cdb, const std::string& file, c
   setup.sink = &sink;
   setup.configuration = configure_unit(settings, *cfg);
   setup.project_root = settings.project_root;
+  setup.summaries = summaries;
   if (setup.configuration.enabled.empty()) {
     std::string from = "the subcommand's";
     if (!cfg->checks.empty()) from += ", then " + cfg->path + "'s Checks";
@@ -133,6 +150,8 @@ unit_result run_unit(const compilation_database& cdb, const std::string& file, c
     out.errors.push_back(tu_error{shown, problem});
   } else if (status != 0) {
     out.errors.push_back(tu_error{shown, "clang could not analyse it"});
+  } else {
+    out.summaries = std::move(setup.recorded);
   }
 
   severity fail_on = settings.cli_fail_on ? *settings.cli_fail_on : cfg->fail_on.value_or(severity::warning);
@@ -148,6 +167,7 @@ struct run_context {
   std::shared_ptr<const compilation_database> cdb;
   std::shared_ptr<config_finder> configs;
   run_settings settings;
+  summary_settings summaries;
   std::mutex mu;
   std::condition_variable finished;
 };
@@ -166,7 +186,7 @@ struct unit_slot {
 void analyse_on_thread(const std::shared_ptr<run_context>& ctx, const std::shared_ptr<unit_slot>& slot) {
   unit_result result;
   protected_outcome outcome = run_protected([&] {
-    unit_result r = run_unit(*ctx->cdb, slot->file, ctx->settings, *ctx->configs);
+    unit_result r = run_unit(*ctx->cdb, slot->file, ctx->settings, *ctx->configs, ctx->summaries);
     result = std::move(r);  // only once nothing can fail any more
   });
   if (outcome.kind != protected_outcome::ok) {
@@ -195,8 +215,10 @@ void analyse_on_thread(const std::shared_ptr<run_context>& ctx, const std::share
 }  // namespace
 
 run_result run_checks(std::shared_ptr<const compilation_database> cdb, const std::vector<std::string>& units,
-                      const run_settings& settings, std::shared_ptr<config_finder> configs) {
+                      const run_settings& settings, std::shared_ptr<config_finder> configs,
+                      const summary_settings& summaries) {
   auto ctx = std::make_shared<run_context>();
+  ctx->summaries = summaries;
   ctx->cdb = std::move(cdb);
   ctx->configs = std::move(configs);
   ctx->settings = settings;
@@ -259,9 +281,13 @@ run_result run_checks(std::shared_ptr<const compilation_database> cdb, const std
     }
     for (auto& slot : slots) {
       unit_result& r = slot->result;
+      run_result::unit_outcome& mine = out.by_unit[slot->file];
+      mine.findings = r.findings;
+      mine.errors = r.errors;
       for (auto& f : r.findings) out.findings.push_back(std::move(f));
       for (auto& e : r.errors) out.errors.push_back(std::move(e));
       out.warnings.insert(r.warnings.begin(), r.warnings.end());
+      if (r.summaries) out.summaries[slot->file] = std::move(*r.summaries);
     }
   }
   return out;

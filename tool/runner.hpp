@@ -15,8 +15,16 @@
 #include "config.hpp"
 #include "effective_config.hpp"
 #include "report.hpp"
+#include "summary_store.hpp"
 
 namespace gocxx {
+
+// Cross-unit escape summaries (summary_store.hpp): the other units' to use,
+// and whether to collect each unit's own.
+struct summary_settings {
+  std::shared_ptr<const escape::summary_index> imported;  // null: none
+  bool record = false;
+};
 
 struct run_result {
   std::vector<reported_finding> findings;  // unsorted
@@ -26,11 +34,21 @@ struct run_result {
   // run, so the caller must end the process with std::_Exit once it has
   // written its output, before the objects those threads read go away.
   unsigned abandoned = 0;
+  // With summary_settings::record: each unit analysed whole, by its file as
+  // `units` names it.
+  std::map<std::string, unit_summaries> summaries;
+  // The findings and errors above, by unit (a later pass replaces a unit's).
+  struct unit_outcome {
+    std::vector<reported_finding> findings;
+    std::vector<tu_error> errors;
+  };
+  std::map<std::string, unit_outcome> by_unit;
 };
 
 // `cdb` and `configs` are shared with the units' threads, which may outlive
 // the call (run_result::abandoned).
 run_result run_checks(std::shared_ptr<const compilation_database> cdb, const std::vector<std::string>& units,
-                      const run_settings& settings, std::shared_ptr<config_finder> configs);
+                      const run_settings& settings, std::shared_ptr<config_finder> configs,
+                      const summary_settings& summaries = {});
 
 }  // namespace gocxx

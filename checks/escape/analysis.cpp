@@ -2,6 +2,7 @@
 
 #include "escape/call_graph.hpp"
 #include "escape/graph_builder.hpp"
+#include "escape/unit_summaries.hpp"
 
 #include <clang/AST/DeclCXX.h>
 #include <clang/Basic/SourceManager.h>
@@ -20,9 +21,12 @@ int strength(root_kind k) { return k == root_kind::none ? 0 : is_definite(k) ? 2
 
 class collector {
  public:
-  explicit collector(ASTContext& ctx) : ctx_(ctx), sm_(ctx.getSourceManager()) {}
+  collector(ASTContext& ctx, summary_exchange& exchange)
+      : ctx_(ctx), sm_(ctx.getSourceManager()), exchange_(exchange) {}
 
   void run() {
+    // Other units' summaries for the functions this one has no body of.
+    import_summaries(ctx_, exchange_, summaries_);
     call_graph cg = build_call_graph(ctx_);
     for (const std::vector<const FunctionDecl*>& comp : bottom_up_components(cg)) {
       note_recursion(cg, comp);
@@ -225,6 +229,7 @@ class collector {
 
   ASTContext& ctx_;
   const SourceManager& sm_;
+  summary_exchange& exchange_;
   summary_table summaries_;
   llvm::DenseMap<const ValueDecl*, bool> joined_escape_;  // note_joined_escapes, for the current batch
   std::map<std::tuple<unsigned, int, std::string>, escape_item> merged_;
@@ -240,9 +245,11 @@ struct unit_result {
 const escape_result& analyse(ASTContext& ctx, check_context& unit) {
   unit_result& slot = unit.unit_data<unit_result>();
   if (!slot.result) {
-    collector c(ctx);
+    summary_exchange& exchange = unit.unit_data<summary_exchange>();
+    collector c(ctx, exchange);
     c.run();
     slot.result = std::move(c.found);
+    export_summaries(ctx, *slot.result, exchange);
   }
   return *slot.result;
 }

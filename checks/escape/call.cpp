@@ -262,9 +262,13 @@ void graph_builder::impl::link_callee(const hole& k, const FunctionDecl* callee,
       g_.flow(static_cast<unsigned>(object), static_cast<unsigned>(fl.this_obj), 0, at, "constructor");
     return;
   }
+  // Without a body here, another unit's summary may be at hand
+  // (unit_summaries.hpp: keyed by the canonical declaration); never for a
+  // virtual call, which may reach any override.
+  const FunctionDecl* key = def ? def : virtual_call ? nullptr : callee->getCanonicalDecl();
   const function_summary* sum = nullptr;
-  if (def) {
-    auto it = sums_.find(def);
+  if (key) {
+    auto it = sums_.find(key);
     if (it != sums_.end()) sum = &it->second;
   }
   // std::basic_string is a value: its members copy characters in and out
@@ -282,6 +286,7 @@ void graph_builder::impl::link_callee(const hole& k, const FunctionDecl* callee,
       flow(k.note(at, "the string or its buffer"), static_cast<unsigned>(this_temp));
     return;
   }
+  const char* leaking = def ? "leaking parameter" : "leaking parameter, summarised in another unit";
   auto apply = [&](const param_leaks* pl, int t) {
     if (t < 0) return;
     unsigned src = static_cast<unsigned>(t);
@@ -289,10 +294,8 @@ void graph_builder::impl::link_callee(const hole& k, const FunctionDecl* callee,
       g_.flow(g_.root(root_kind::unknown), src, 0, at, "call to a function without a body");
       return;
     }
-    if (pl->heap_definite != no_leak)
-      g_.flow(g_.root(pl->definite_kind), src, pl->heap_definite, at, "leaking parameter");
-    if (pl->heap_unknown != no_leak)
-      g_.flow(g_.root(root_kind::unknown), src, pl->heap_unknown, at, "leaking parameter");
+    if (pl->heap_definite != no_leak) g_.flow(g_.root(pl->definite_kind), src, pl->heap_definite, at, leaking);
+    if (pl->heap_unknown != no_leak) g_.flow(g_.root(root_kind::unknown), src, pl->heap_unknown, at, leaking);
     if (pl->results[0] != no_leak) flow(k.note(at, "call result"), src, pl->results[0]);
     if (pl->results[1] != no_leak && object >= 0)
       g_.flow(static_cast<unsigned>(object), src, pl->results[1], at, "constructor");

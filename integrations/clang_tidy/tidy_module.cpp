@@ -15,18 +15,23 @@
 // handles one unit at a time (run-clang-tidy runs one process per unit).
 // Options come from clang-tidy's CheckOptions (`gocxx-escape-dangling.
 // LatchTypes` in .clang-tidy, as in .gocxx.yaml) and are stored back for
-// --dump-config.
+// --dump-config. `gocxx.Summaries: DIR` among the CheckOptions reads and
+// writes cross-unit escape summaries there, as the compiler plugin's
+// summaries=DIR does (summary_host.hpp).
 #include <clang-tidy/ClangTidyCheck.h>
 #include <clang-tidy/ClangTidyModule.h>
 #include <clang-tidy/ClangTidyModuleRegistry.h>
 #include <clang/ASTMatchers/ASTMatchers.h>
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <memory>
 
 #include "check.hpp"
 #include "families.hpp"
 #include "finding_diagnostics.hpp"
+#include "summary_host.hpp"
 
 namespace gocxx::integrations {
 
@@ -50,17 +55,36 @@ class tidy_unit final : public finding_sink {
   explicit tidy_unit(option_map options) : context(std::move(options), ".clang-tidy", this) {}
   void report(finding f) override;
 
+  // After the last check's analysis: the unit's summaries, if wanted.
+  void finish(clang::ASTContext& ast);
+
   check_context context;
   std::map<std::string, ClangTidyCheck*> adapters;
-  const clang::SourceManager* sm = nullptr;  // of the unit being matched
+  const clang::SourceManager* sm = nullptr;    // of the unit being matched
+  std::optional<unit_summary_host> summaries;  // CheckOptions gocxx.Summaries
+  size_t ended = 0;                            // adapters whose analysis has run
 };
 
 std::shared_ptr<tidy_unit> unit_for(const ClangTidyContext* ctx) {
   static std::weak_ptr<tidy_unit> current;  // the unit whose checks are alive
   if (std::shared_ptr<tidy_unit> u = current.lock()) return u;
   auto u = std::make_shared<tidy_unit>(gocxx_options(ctx));
+  const auto& options = ctx->getOptions().CheckOptions;
+  if (auto dir = options.find("gocxx.Summaries"); dir != options.end() && !dir->getValue().Value.empty()) {
+    u->summaries.emplace(dir->getValue().Value);
+    u->summaries->prepare(u->context);
+    for (const std::string& p : u->summaries->problems()) llvm::errs() << "gocxx: gocxx.Summaries: " << p << "\n";
+  }
   current = u;
   return u;
+}
+
+void tidy_unit::finish(clang::ASTContext& ast) {
+  if (!summaries) return;
+  bool escape = std::any_of(adapters.begin(), adapters.end(),
+                            [](const auto& a) { return llvm::StringRef(a.first).starts_with("gocxx-escape-"); });
+  std::string error;
+  if (!summaries->finish(ast, context, escape, error)) llvm::errs() << "gocxx: gocxx.Summaries: " << error << "\n";
 }
 
 void tidy_unit::report(finding f) {
@@ -110,6 +134,7 @@ class tidy_adapter final : public ClangTidyCheck {
     if (!ast_ || ast_->getDiagnostics().hasUncompilableErrorOccurred()) return;
     unit_->sm = &ast_->getSourceManager();
     check_->on_end_of_translation_unit(*ast_);
+    if (++unit_->ended == unit_->adapters.size()) unit_->finish(*ast_);
   }
 
  private:

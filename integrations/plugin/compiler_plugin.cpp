@@ -16,11 +16,14 @@
 // -Werror or -Wno-... reach a plugin's diagnostics (they belong to no
 // warning group), so -fplugin-arg-gocxx-werror makes them errors, and
 // -fplugin-arg-gocxx-fail-on=SEVERITY says from which severity.
+// -fplugin-arg-gocxx-summaries=DIR reads the cross-unit escape summaries of
+// DIR and writes the unit's own there (summary_host.hpp, docs/scale.md).
 #include <clang/AST/ASTConsumer.h>
 #include <clang/Frontend/CompilerInstance.h>
 #include <clang/Frontend/FrontendPluginRegistry.h>
 #include <llvm/Support/Path.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +39,7 @@
 #include "report.hpp"
 #include "finding_diagnostics.hpp"
 #include "source_cache.hpp"
+#include "summary_host.hpp"
 #include "suppression.hpp"
 
 namespace gocxx::integrations {
@@ -46,6 +50,7 @@ struct plugin_settings {
   std::string checks;               // -fplugin-arg-gocxx-checks=
   bool werror = false;              // -fplugin-arg-gocxx-werror
   std::optional<severity> fail_on;  // -fplugin-arg-gocxx-fail-on=
+  std::string summaries;            // -fplugin-arg-gocxx-summaries=DIR (summary_host.hpp)
 };
 
 class plugin_consumer final : public clang::ASTConsumer {
@@ -91,7 +96,20 @@ class plugin_consumer final : public clang::ASTConsumer {
     collecting_sink sink;
     header_filter filter(unit.header_regex, run.project_root, unit.system_headers);
     check_context context(unit.options, unit.origin, &sink, &filter);
+    std::optional<unit_summary_host> summaries;
+    if (!settings_.summaries.empty()) {
+      summaries.emplace(settings_.summaries);
+      summaries->prepare(context);
+      for (const std::string& p : summaries->problems())
+        report_plain(diags, clang::DiagnosticsEngine::Warning, "gocxx: -fplugin-arg-gocxx-summaries: " + p);
+    }
     run_checks_on_unit(ctx, unit.enabled, context);
+    if (summaries) {
+      bool escape = std::any_of(unit.enabled.begin(), unit.enabled.end(),
+                                [](const auto* e) { return llvm::StringRef(e->id).starts_with("gocxx-escape-"); });
+      if (!summaries->finish(ctx, context, escape, error))
+        report_plain(diags, clang::DiagnosticsEngine::Error, "gocxx: -fplugin-arg-gocxx-summaries: " + error);
+    }
     // In gocxx check's order, without the ignored ones.
     source_cache sources;
     suppressions ignored(sources);
@@ -144,6 +162,15 @@ class plugin_action final : public clang::PluginASTAction {
       if (a.consume_front("checks=")) {
         if (!settings_.checks.empty()) settings_.checks += ",";
         settings_.checks += a.str();
+      } else if (a.consume_front("summaries=")) {
+        if (a.empty()) {
+          diags.Report(diags.getCustomDiagID(clang::DiagnosticsEngine::Error,
+                                             "gocxx: -fplugin-arg-gocxx-summaries needs a directory"));
+          return false;
+        }
+        llvm::SmallString<256> dir(a);
+        llvm::sys::fs::make_absolute(dir);
+        settings_.summaries = std::string(dir);
       } else if (a == "werror") {
         settings_.werror = true;
       } else if (a.consume_front("fail-on=")) {
@@ -157,9 +184,9 @@ class plugin_action final : public clang::PluginASTAction {
         }
         settings_.fail_on = s;
       } else {
-        diags.Report(
-            diags.getCustomDiagID(clang::DiagnosticsEngine::Error,
-                                  "gocxx: unknown plugin argument '%0' (checks=GLOBS, werror, fail-on=SEVERITY)"))
+        diags.Report(diags.getCustomDiagID(
+            clang::DiagnosticsEngine::Error,
+            "gocxx: unknown plugin argument '%0' (checks=GLOBS, werror, fail-on=SEVERITY, summaries=DIR)"))
             << arg;
         return false;
       }

@@ -1,0 +1,33 @@
+#include "summary_host.hpp"
+
+#include <llvm/ADT/SmallString.h>
+#include <llvm/Support/FileSystem.h>
+
+#include "escape/analysis.hpp"
+#include "summary_store.hpp"
+
+namespace gocxx {
+
+unit_summary_host::unit_summary_host(std::string dir) : dir_(std::move(dir)) {
+  llvm::SmallString<256> absolute(dir_);
+  if (!llvm::sys::fs::make_absolute(absolute)) dir_ = std::string(absolute);
+}
+
+void unit_summary_host::prepare(check_context& context) {
+  std::vector<std::string> dropped;  // out of date: not used, and not a problem
+  std::vector<unit_summaries> valid = valid_units(read_summary_dir(dir_, problems_), dropped);
+  escape::summary_exchange& exchange = context.unit_data<escape::summary_exchange>();
+  exchange.imported = std::make_shared<const escape::summary_index>(merge_units(valid).index);
+  exchange.record = true;
+}
+
+bool unit_summary_host::finish(clang::ASTContext& ctx, check_context& context, bool escape_enabled,
+                               std::string& error) {
+  if (!escape_enabled) return true;
+  escape::analyse(ctx, context);  // once per unit: a no-op when an escape check ran it
+  unit_summaries mine = collect_unit_summaries(ctx.getSourceManager(), context.unit_data<escape::summary_exchange>());
+  if (mine.unit.empty()) return true;  // no main file (a buffer): nothing another unit could name it by
+  return write_unit_summaries(dir_, mine, error);
+}
+
+}  // namespace gocxx

@@ -1,0 +1,264 @@
+#include "summary_store.hpp"
+
+#include <llvm/ADT/StringExtras.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Path.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Support/xxhash.h>
+
+#include <set>
+
+#include "file_snapshot.hpp"
+
+namespace gocxx {
+
+namespace {
+
+constexpr llvm::StringLiteral header = "gocxx-escape-summaries 1";
+constexpr llvm::StringLiteral extension = ".gocxx-summaries";
+
+std::string hex(uint64_t v) { return llvm::utohexstr(v, /*LowerCase=*/true, 16); }
+
+}  // namespace
+
+unit_summaries collect_unit_summaries(const clang::SourceManager& sm, const escape::summary_exchange& exchange) {
+  unit_summaries u;
+  if (clang::OptionalFileEntryRef main = sm.getFileEntryRefForID(sm.getMainFileID())) {
+    llvm::SmallString<256> path(main->getName());
+    sm.getFileManager().makeAbsolutePath(path);
+    llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/true);
+    u.unit = std::string(path);
+  }
+  each_analysed_file(
+      sm, [&](const std::string& file, llvm::StringRef contents) { u.inputs[file] = llvm::xxh3_64bits(contents); });
+  u.defs = exchange.exported;
+  u.uses = exchange.used;
+  return u;
+}
+
+std::string serialize(const unit_summaries& u) {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  os << header << "\n";
+  os << "unit " << u.unit << "\n";
+  for (const auto& [file, hash] : u.inputs) os << "input " << hex(hash) << " " << file << "\n";
+  for (const auto& [id, d] : u.defs)
+    os << "def " << id << " " << escape::encode_summary(d.summary) << " " << d.where << "\n";
+  for (const auto& [id, s] : u.uses) os << "use " << id << " " << (s ? escape::encode_summary(*s) : "-") << "\n";
+  return out;
+}
+
+bool parse(llvm::StringRef text, unit_summaries& out, std::string& error) {
+  llvm::SmallVector<llvm::StringRef, 64> lines;
+  text.split(lines, '\n', -1, /*KeepEmpty=*/false);
+  if (lines.empty() || lines[0] != header) {
+    error = "not a gocxx summaries file of this version (the first line is not '" + header.str() + "')";
+    return false;
+  }
+  for (size_t n = 1; n < lines.size(); ++n) {
+    llvm::StringRef line = lines[n];
+    auto bad = [&](const char* why) {
+      error = "line " + std::to_string(n + 1) + ": " + why;
+      return false;
+    };
+    auto [kind, rest] = line.split(' ');
+    if (kind == "unit") {
+      if (rest.empty()) return bad("a unit without a file");
+      out.unit = rest.str();
+    } else if (kind == "input") {
+      auto [hash, file] = rest.split(' ');
+      uint64_t h = 0;
+      if (hash.getAsInteger(16, h) || file.empty()) return bad("an input is '<hex hash> <file>'");
+      out.inputs[file.str()] = h;
+    } else if (kind == "def") {
+      auto [id, tail] = rest.split(' ');
+      auto [summary, where] = tail.split(' ');
+      std::optional<escape::function_summary> s = escape::decode_summary(summary);
+      if (id.empty() || !s) return bad("a def is '<identity> <summary> <file:line:col>'");
+      out.defs[id.str()] = escape::summary_exchange::definition{std::move(*s), where.str()};
+    } else if (kind == "use") {
+      auto [id, summary] = rest.split(' ');
+      if (id.empty() || summary.empty()) return bad("a use is '<identity> <summary or ->'");
+      if (summary == "-") {
+        out.uses[id.str()] = std::nullopt;
+        continue;
+      }
+      std::optional<escape::function_summary> s = escape::decode_summary(summary);
+      if (!s) return bad("a use's summary is malformed");
+      out.uses[id.str()] = std::move(s);
+    } else {
+      return bad("unknown line kind");
+    }
+  }
+  if (out.unit.empty()) {
+    error = "no unit line";
+    return false;
+  }
+  return true;
+}
+
+std::string summary_file_path(const std::string& dir, const std::string& unit) {
+  llvm::SmallString<256> path(dir);
+  llvm::sys::path::append(path,
+                          llvm::sys::path::filename(unit).str() + "." + hex(llvm::xxh3_64bits(unit)) + extension.str());
+  return std::string(path);
+}
+
+bool write_unit_summaries(const std::string& dir, const unit_summaries& u, std::string& error) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+    error = "cannot create '" + dir + "': " + ec.message();
+    return false;
+  }
+  std::string path = summary_file_path(dir, u.unit);
+  llvm::SmallString<256> temp;
+  int fd = -1;
+  if (std::error_code ec = llvm::sys::fs::createUniqueFile(path + ".%%%%%%.tmp", fd, temp)) {
+    error = "cannot write in '" + dir + "': " + ec.message();
+    return false;
+  }
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os << serialize(u);
+    os.flush();
+    if (os.has_error()) {
+      error = "cannot write '" + std::string(temp) + "': " + os.error().message();
+      os.clear_error();
+      llvm::sys::fs::remove(temp);
+      return false;
+    }
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(temp, path)) {
+    error = "cannot write '" + path + "': " + ec.message();
+    llvm::sys::fs::remove(temp);
+    return false;
+  }
+  return true;
+}
+
+std::vector<unit_summaries> read_summary_dir(const std::string& dir, std::vector<std::string>& problems) {
+  std::vector<unit_summaries> out;
+  if (!llvm::sys::fs::is_directory(dir)) return out;
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec; it.increment(ec))
+    if (llvm::StringRef(it->path()).ends_with(extension)) files.push_back(it->path());
+  if (ec) problems.push_back("cannot list '" + dir + "': " + ec.message());
+  std::sort(files.begin(), files.end());
+  for (const std::string& f : files) {
+    llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer = llvm::MemoryBuffer::getFile(f);
+    if (!buffer) {
+      problems.push_back("cannot read '" + f + "': " + buffer.getError().message());
+      continue;
+    }
+    unit_summaries u;
+    std::string error;
+    if (!parse((*buffer)->getBuffer(), u, error)) {
+      problems.push_back(f + ": " + error);
+      continue;
+    }
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
+merged_summaries merge_units(const std::vector<unit_summaries>& units) {
+  merged_summaries out;
+  std::map<std::string, std::vector<std::string>> where;
+  std::map<std::string, std::string> first_unit;
+  std::set<std::string> differing, unmergeable;
+  for (const unit_summaries& u : units)
+    for (const auto& [id, d] : u.defs) {
+      where[id].push_back(d.where);
+      if (std::string& first = first_unit[id]; first.empty() || u.unit < first) first = u.unit;
+      auto [it, fresh] = out.index.try_emplace(id, d.summary);
+      if (fresh) continue;
+      if (escape::encode_summary(it->second) != escape::encode_summary(d.summary)) differing.insert(id);
+      if (!escape::merge_summaries(it->second, d.summary)) unmergeable.insert(id);
+    }
+  // Different parameter lists under one identity: not one function after
+  // all, and no summary of it can be trusted (calls keep taking it to
+  // keep everything).
+  for (const std::string& id : unmergeable) out.index.erase(id);
+  for (const std::string& id : differing) {
+    std::vector<std::string> w = where[id];
+    std::sort(w.begin(), w.end());
+    out.conflicts.push_back(summary_conflict{id, std::move(w), first_unit[id]});
+  }
+  return out;
+}
+
+namespace {
+
+// The contents' hash of each file, read once.
+class input_hashes {
+ public:
+  std::optional<uint64_t> of(const std::string& file) {
+    auto [it, fresh] = cache_.try_emplace(file);
+    if (fresh) {
+      llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer = llvm::MemoryBuffer::getFile(file);
+      if (buffer) it->second = llvm::xxh3_64bits((*buffer)->getBuffer());
+    }
+    return it->second;
+  }
+
+ private:
+  std::map<std::string, std::optional<uint64_t>> cache_;
+};
+
+}  // namespace
+
+std::vector<unit_summaries> valid_units(std::vector<unit_summaries> units, std::vector<std::string>& dropped) {
+  input_hashes disk;
+  std::vector<unit_summaries> kept;
+  for (unit_summaries& u : units) {
+    std::string changed;
+    for (const auto& [file, hash] : u.inputs)
+      if (disk.of(file) != hash) {
+        changed = file;
+        break;
+      }
+    if (!changed.empty()) {
+      dropped.push_back(u.unit + ": '" + changed + "' changed since its summaries were written");
+      continue;
+    }
+    kept.push_back(std::move(u));
+  }
+  // A unit that relied on a summary the others no longer back goes too;
+  // that may take more summaries away: again until nothing changes.
+  for (bool again = true; again;) {
+    again = false;
+    merged_summaries merged = merge_units(kept);
+    for (auto it = kept.begin(); it != kept.end();) {
+      std::string stale;
+      for (const auto& [id, used] : it->uses) {
+        if (!used) continue;  // it took the function to keep everything: never wrong
+        auto now = merged.index.find(id);
+        if (now == merged.index.end() || !escape::covers(*used, now->second)) {
+          stale = id;
+          break;
+        }
+      }
+      if (stale.empty()) {
+        ++it;
+        continue;
+      }
+      dropped.push_back(it->unit + ": it relied on a summary of '" + stale + "' that no longer holds");
+      it = kept.erase(it);
+      again = true;
+    }
+  }
+  return kept;
+}
+
+bool needs_reanalysis(const unit_summaries& u, const escape::summary_index& index) {
+  for (const auto& [id, used] : u.uses) {
+    auto now = index.find(id);
+    bool present = now != index.end();
+    if (present != used.has_value()) return true;
+    if (present && escape::encode_summary(now->second) != escape::encode_summary(*used)) return true;
+  }
+  return false;
+}
+
+}  // namespace gocxx

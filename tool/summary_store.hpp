@@ -1,0 +1,84 @@
+// A directory of cross-unit escape summaries (--summaries=DIR,
+// -fplugin-arg-gocxx-summaries=DIR; docs/scale.md): one file per
+// translation unit, written by whoever analysed the unit (gocxx check, the
+// compiler plugin, the clang-tidy module), read by the analyses of the
+// others.
+//
+// A file, `<source name>.<hash of its path>.gocxx-summaries`, is text,
+// sorted, with nothing that depends on time or order of analysis, so equal
+// analyses write equal bytes (a build cache hits):
+//
+//   gocxx-escape-summaries 1
+//   unit /abs/src/a.cpp
+//   input <xxh3-64 hex> /abs/src/a.cpp          every non-system file it read
+//   def <identity> <summary> /abs/src/a.cpp:3:6  its functions (unit_summaries.hpp)
+//   use <identity> <summary, or ->               other units' summaries it relied on
+//
+// Reading keeps only what is still true (valid_units): a unit whose inputs
+// changed since its file was written is dropped, and so is one that relied
+// on a summary that now says a function keeps more than it did -- over and
+// over, since dropping a unit drops its summaries. What remains is sound to
+// use: each summary was computed from the files as they are, from summaries
+// that still hold.
+#pragma once
+#include <clang/Basic/SourceManager.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "escape/unit_summaries.hpp"
+
+namespace gocxx {
+
+struct unit_summaries {
+  std::string unit;                        // the source file, absolute
+  std::map<std::string, uint64_t> inputs;  // file -> xxh3-64 of its contents
+  std::map<std::string, escape::summary_exchange::definition> defs;
+  std::map<std::string, std::optional<escape::function_summary>> uses;
+};
+
+// After a unit's analysis: what it exchanged, and the files it read.
+unit_summaries collect_unit_summaries(const clang::SourceManager& sm, const escape::summary_exchange& exchange);
+
+std::string serialize(const unit_summaries& u);
+// False with a message naming the line on malformed text.
+bool parse(llvm::StringRef text, unit_summaries& out, std::string& error);
+
+// The file in `dir` that holds `unit`'s summaries.
+std::string summary_file_path(const std::string& dir, const std::string& unit);
+
+// Writes the unit's file (through a temporary file and a rename: a reader
+// never sees half of it). False with a message.
+bool write_unit_summaries(const std::string& dir, const unit_summaries& u, std::string& error);
+
+// Every file in `dir`; an unreadable or malformed one is skipped with a
+// message in `problems`. A missing directory holds nothing.
+std::vector<unit_summaries> read_summary_dir(const std::string& dir, std::vector<std::string>& problems);
+
+// The summaries of several units merged by identity: a function defined in
+// several units (inline, a template) takes the worst of them. A
+// disagreement (ODR trouble, or units built with different flags) is kept
+// for -m=2.
+struct summary_conflict {
+  std::string identity;
+  std::vector<std::string> where;  // each definition's file:line:col
+  std::string first_unit;          // the first of the defining units, in sorted order
+};
+struct merged_summaries {
+  escape::summary_index index;
+  std::vector<summary_conflict> conflicts;
+};
+merged_summaries merge_units(const std::vector<unit_summaries>& units);
+
+// The units whose summaries still hold (see above); `dropped` says which
+// were left out and why. Reads the inputs from disk.
+std::vector<unit_summaries> valid_units(std::vector<unit_summaries> units, std::vector<std::string>& dropped);
+
+// Whether `u` relied on a summary that `index` no longer backs: its
+// analysis must run again.
+bool needs_reanalysis(const unit_summaries& u, const escape::summary_index& index);
+
+}  // namespace gocxx
