@@ -1,6 +1,9 @@
 #include "cross_unit.hpp"
 
+#include <llvm/ADT/SmallString.h>
 #include <llvm/Demangle/Demangle.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
 
 #include <set>
 
@@ -41,6 +44,14 @@ void report_conflicts(const std::vector<summary_conflict>& conflicts, const std:
   }
 }
 
+// A unit's source as its summaries name it (collect_unit_summaries).
+std::string absolute_source(const std::string& file) {
+  llvm::SmallString<256> path(file);
+  llvm::sys::fs::make_absolute(path);
+  llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/true);
+  return std::string(path);
+}
+
 }  // namespace
 
 run_result run_cross_unit(std::shared_ptr<const compilation_database> cdb, const std::vector<std::string>& units,
@@ -53,19 +64,29 @@ run_result run_cross_unit(std::shared_ptr<const compilation_database> cdb, const
     return run_checks(std::move(cdb), units, settings, std::move(configs));
   }
 
-  // Every unit's summaries, by its source file: DIR's that still hold,
-  // then each analysed unit's latest.
+  // The summaries of the units this run does not analyse (DIR's that still
+  // hold), merged once; and each analysed unit's, by its source file: DIR's
+  // at first, then its latest analysis's.
+  std::set<std::string> analysed_sources;
+  for (const std::string& unit : units) analysed_sources.insert(absolute_source(unit));
+  summary_merger others;
   std::map<std::string, unit_summaries> records;
   std::vector<std::string> problems;
   if (cross.dir) {
-    for (unit_summaries& u : valid_units(read_summary_dir(*cross.dir, problems), stats.dropped))
-      records[u.unit] = std::move(u);
-    stats.seeded = records.size();
+    std::vector<unit_summaries> valid = read_valid_units(*cross.dir, problems, stats.dropped);
+    stats.seeded = valid.size();
+    for (unit_summaries& u : valid) {
+      if (analysed_sources.count(u.unit)) {
+        records[u.unit] = std::move(u);
+      } else {
+        others.add(u);
+      }
+    }
   }
   auto merged_now = [&] {
-    std::vector<unit_summaries> all;
-    for (const auto& [unit, u] : records) all.push_back(u);
-    return merge_units(all);
+    summary_merger all = others;
+    for (const auto& [unit, u] : records) all.add(u);
+    return all.result();
   };
 
   run_result out;

@@ -8,17 +8,18 @@
 
 namespace gocxx {
 
-unit_summary_host::unit_summary_host(std::string dir) : dir_(std::move(dir)) {
+unit_summary_host::unit_summary_host(std::string dir, bool read) : dir_(std::move(dir)), read_(read) {
   llvm::SmallString<256> absolute(dir_);
   if (!llvm::sys::fs::make_absolute(absolute)) dir_ = std::string(absolute);
 }
 
 void unit_summary_host::prepare(check_context& context) {
-  std::vector<std::string> dropped;  // out of date: not used, and not a problem
-  std::vector<unit_summaries> valid = valid_units(read_summary_dir(dir_, problems_), dropped);
   escape::summary_exchange& exchange = context.unit_data<escape::summary_exchange>();
-  exchange.imported = std::make_shared<const escape::summary_index>(merge_units(valid).index);
   exchange.record = true;
+  if (!read_) return;
+  std::vector<std::string> dropped;  // out of date: not used, and not a problem
+  std::vector<unit_summaries> valid = read_valid_units(dir_, problems_, dropped);
+  exchange.imported = std::make_shared<const escape::summary_index>(merge_units(valid).index);
 }
 
 bool unit_summary_host::finish(clang::ASTContext& ctx, check_context& context, bool escape_enabled,

@@ -23,8 +23,12 @@ namespace gocxx {
 
 class unit_summary_host {
  public:
-  // A relative DIR is taken from the current directory.
-  explicit unit_summary_host(std::string dir);
+  // A relative DIR is taken from the current directory. With `read` false
+  // DIR is only written (-fplugin-arg-gocxx-summaries-out): the unit's
+  // summaries are its own, made without the other units' (docs/scale.md:
+  // what a build of many thousand units does, where reading every unit's
+  // file in every compile would cost more than the compile).
+  explicit unit_summary_host(std::string dir, bool read = true);
 
   // Reads DIR; what could not be read, or no longer holds, is in problems()
   // and notes(). Then hands the summaries to the unit's analysis.
@@ -38,6 +42,7 @@ class unit_summary_host {
 
  private:
   std::string dir_;
+  bool read_;
   std::vector<std::string> problems_;
 };
 

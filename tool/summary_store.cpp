@@ -136,9 +136,12 @@ bool write_unit_summaries(const std::string& dir, const unit_summaries& u, std::
   return true;
 }
 
-std::vector<unit_summaries> read_summary_dir(const std::string& dir, std::vector<std::string>& problems) {
-  std::vector<unit_summaries> out;
-  if (!llvm::sys::fs::is_directory(dir)) return out;
+namespace {
+
+// Each file of `dir` parsed, in sorted order, to `visit`.
+void each_summary_file(const std::string& dir, std::vector<std::string>& problems,
+                       llvm::function_ref<void(unit_summaries&&)> visit) {
+  if (!llvm::sys::fs::is_directory(dir)) return;
   std::vector<std::string> files;
   std::error_code ec;
   for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec; it.increment(ec))
@@ -157,35 +160,48 @@ std::vector<unit_summaries> read_summary_dir(const std::string& dir, std::vector
       problems.push_back(f + ": " + error);
       continue;
     }
-    out.push_back(std::move(u));
+    visit(std::move(u));
+  }
+}
+
+}  // namespace
+
+std::vector<unit_summaries> read_summary_dir(const std::string& dir, std::vector<std::string>& problems) {
+  std::vector<unit_summaries> out;
+  each_summary_file(dir, problems, [&](unit_summaries&& u) { out.push_back(std::move(u)); });
+  return out;
+}
+
+void summary_merger::add(const unit_summaries& u) {
+  for (const auto& [id, d] : u.defs) {
+    where_[id].push_back(d.where);
+    if (std::string& first = first_unit_[id]; first.empty() || u.unit < first) first = u.unit;
+    auto [it, fresh] = index_.try_emplace(id, d.summary);
+    if (fresh) continue;
+    if (escape::encode_summary(it->second) != escape::encode_summary(d.summary)) differing_.insert(id);
+    if (!escape::merge_summaries(it->second, d.summary)) unmergeable_.insert(id);
+  }
+}
+
+merged_summaries summary_merger::result() const {
+  merged_summaries out;
+  out.index = index_;
+  // Different parameter lists under one identity: not one function after
+  // all, and no summary of it can be trusted (calls keep taking it to
+  // keep everything).
+  for (const std::string& id : unmergeable_) out.index.erase(id);
+  for (const std::string& id : differing_) {
+    std::vector<std::string> w = where_.at(id);
+    std::sort(w.begin(), w.end());
+    out.conflicts.push_back(summary_conflict{id, std::move(w), first_unit_.at(id)});
   }
   return out;
 }
 
 merged_summaries merge_units(const std::vector<unit_summaries>& units) {
-  merged_summaries out;
-  std::map<std::string, std::vector<std::string>> where;
-  std::map<std::string, std::string> first_unit;
-  std::set<std::string> differing, unmergeable;
-  for (const unit_summaries& u : units)
-    for (const auto& [id, d] : u.defs) {
-      where[id].push_back(d.where);
-      if (std::string& first = first_unit[id]; first.empty() || u.unit < first) first = u.unit;
-      auto [it, fresh] = out.index.try_emplace(id, d.summary);
-      if (fresh) continue;
-      if (escape::encode_summary(it->second) != escape::encode_summary(d.summary)) differing.insert(id);
-      if (!escape::merge_summaries(it->second, d.summary)) unmergeable.insert(id);
-    }
-  // Different parameter lists under one identity: not one function after
-  // all, and no summary of it can be trusted (calls keep taking it to
-  // keep everything).
-  for (const std::string& id : unmergeable) out.index.erase(id);
-  for (const std::string& id : differing) {
-    std::vector<std::string> w = where[id];
-    std::sort(w.begin(), w.end());
-    out.conflicts.push_back(summary_conflict{id, std::move(w), first_unit[id]});
-  }
-  return out;
+  summary_merger m;
+  for (const unit_summaries& u : units) m.add(u);
+  return m.result();
 }
 
 namespace {
@@ -206,24 +222,44 @@ class input_hashes {
   std::map<std::string, std::optional<uint64_t>> cache_;
 };
 
+// Whether u's inputs are as they were; else why not, in `dropped`.
+bool inputs_unchanged(unit_summaries& u, input_hashes& disk, std::vector<std::string>& dropped) {
+  for (const auto& [file, hash] : u.inputs)
+    if (disk.of(file) != hash) {
+      dropped.push_back(u.unit + ": '" + file + "' changed since its summaries were written");
+      return false;
+    }
+  u.inputs.clear();
+  return true;
+}
+
+// Drops, again and again, the units that relied on a summary the others no
+// longer back.
+std::vector<unit_summaries> consistent_units(std::vector<unit_summaries> kept, std::vector<std::string>& dropped);
+
 }  // namespace
 
 std::vector<unit_summaries> valid_units(std::vector<unit_summaries> units, std::vector<std::string>& dropped) {
   input_hashes disk;
   std::vector<unit_summaries> kept;
-  for (unit_summaries& u : units) {
-    std::string changed;
-    for (const auto& [file, hash] : u.inputs)
-      if (disk.of(file) != hash) {
-        changed = file;
-        break;
-      }
-    if (!changed.empty()) {
-      dropped.push_back(u.unit + ": '" + changed + "' changed since its summaries were written");
-      continue;
-    }
-    kept.push_back(std::move(u));
-  }
+  for (unit_summaries& u : units)
+    if (inputs_unchanged(u, disk, dropped)) kept.push_back(std::move(u));
+  return consistent_units(std::move(kept), dropped);
+}
+
+std::vector<unit_summaries> read_valid_units(const std::string& dir, std::vector<std::string>& problems,
+                                             std::vector<std::string>& dropped) {
+  input_hashes disk;
+  std::vector<unit_summaries> kept;
+  each_summary_file(dir, problems, [&](unit_summaries&& u) {
+    if (inputs_unchanged(u, disk, dropped)) kept.push_back(std::move(u));
+  });
+  return consistent_units(std::move(kept), dropped);
+}
+
+namespace {
+
+std::vector<unit_summaries> consistent_units(std::vector<unit_summaries> kept, std::vector<std::string>& dropped) {
   // A unit that relied on a summary the others no longer back goes too;
   // that may take more summaries away: again until nothing changes.
   for (bool again = true; again;) {
@@ -250,6 +286,8 @@ std::vector<unit_summaries> valid_units(std::vector<unit_summaries> units, std::
   }
   return kept;
 }
+
+}  // namespace
 
 bool needs_reanalysis(const unit_summaries& u, const escape::summary_index& index) {
   for (const auto& [id, used] : u.uses) {

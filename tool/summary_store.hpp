@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -73,9 +74,30 @@ struct merged_summaries {
 };
 merged_summaries merge_units(const std::vector<unit_summaries>& units);
 
+// The same, one unit at a time: a run keeps the merge of the units it does
+// not analyse, not the units themselves.
+class summary_merger {
+ public:
+  void add(const unit_summaries& u);
+  merged_summaries result() const;
+
+ private:
+  escape::summary_index index_;
+  std::map<std::string, std::vector<std::string>> where_;
+  std::map<std::string, std::string> first_unit_;
+  std::set<std::string> differing_, unmergeable_;
+};
+
 // The units whose summaries still hold (see above); `dropped` says which
-// were left out and why. Reads the inputs from disk.
+// were left out and why. Reads the inputs from disk, and leaves each kept
+// unit's `inputs` empty (checked, and not needed any more: a run holds the
+// summaries of every unit of the database at once).
 std::vector<unit_summaries> valid_units(std::vector<unit_summaries> units, std::vector<std::string>& dropped);
+
+// read_summary_dir, then valid_units, a file at a time: only the summaries
+// of the units whose inputs are unchanged are held.
+std::vector<unit_summaries> read_valid_units(const std::string& dir, std::vector<std::string>& problems,
+                                             std::vector<std::string>& dropped);
 
 // Whether `u` relied on a summary that `index` no longer backs: its
 // analysis must run again.

@@ -17,7 +17,8 @@
 // warning group), so -fplugin-arg-gocxx-werror makes them errors, and
 // -fplugin-arg-gocxx-fail-on=SEVERITY says from which severity.
 // -fplugin-arg-gocxx-summaries=DIR reads the cross-unit escape summaries of
-// DIR and writes the unit's own there (summary_host.hpp, docs/scale.md).
+// DIR and writes the unit's own there (summary_host.hpp, docs/scale.md);
+// -fplugin-arg-gocxx-summaries-out=DIR only writes.
 #include <clang/AST/ASTConsumer.h>
 #include <clang/Frontend/CompilerInstance.h>
 #include <clang/Frontend/FrontendPluginRegistry.h>
@@ -51,6 +52,7 @@ struct plugin_settings {
   bool werror = false;              // -fplugin-arg-gocxx-werror
   std::optional<severity> fail_on;  // -fplugin-arg-gocxx-fail-on=
   std::string summaries;            // -fplugin-arg-gocxx-summaries=DIR (summary_host.hpp)
+  bool summaries_read = true;       // false: -fplugin-arg-gocxx-summaries-out=DIR
 };
 
 class plugin_consumer final : public clang::ASTConsumer {
@@ -98,7 +100,7 @@ class plugin_consumer final : public clang::ASTConsumer {
     check_context context(unit.options, unit.origin, &sink, &filter);
     std::optional<unit_summary_host> summaries;
     if (!settings_.summaries.empty()) {
-      summaries.emplace(settings_.summaries);
+      summaries.emplace(settings_.summaries, settings_.summaries_read);
       summaries->prepare(context);
       for (const std::string& p : summaries->problems())
         report_plain(diags, clang::DiagnosticsEngine::Warning, "gocxx: -fplugin-arg-gocxx-summaries: " + p);
@@ -162,10 +164,13 @@ class plugin_action final : public clang::PluginASTAction {
       if (a.consume_front("checks=")) {
         if (!settings_.checks.empty()) settings_.checks += ",";
         settings_.checks += a.str();
-      } else if (a.consume_front("summaries=")) {
+      } else if (a.starts_with("summaries=") || a.starts_with("summaries-out=")) {
+        settings_.summaries_read = a.consume_front("summaries=");
+        if (!settings_.summaries_read) a.consume_front("summaries-out=");
         if (a.empty()) {
           diags.Report(diags.getCustomDiagID(clang::DiagnosticsEngine::Error,
-                                             "gocxx: -fplugin-arg-gocxx-summaries needs a directory"));
+                                             "gocxx: -fplugin-arg-gocxx-%0 needs a directory"))
+              << (settings_.summaries_read ? "summaries" : "summaries-out");
           return false;
         }
         llvm::SmallString<256> dir(a);
@@ -186,7 +191,7 @@ class plugin_action final : public clang::PluginASTAction {
       } else {
         diags.Report(diags.getCustomDiagID(
             clang::DiagnosticsEngine::Error,
-            "gocxx: unknown plugin argument '%0' (checks=GLOBS, werror, fail-on=SEVERITY, summaries=DIR)"))
+            "gocxx: unknown plugin argument '%0' (checks=GLOBS, werror, fail-on=SEVERITY, summaries=DIR, summaries-out=DIR)"))
             << arg;
         return false;
       }
