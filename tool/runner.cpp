@@ -22,7 +22,7 @@
 #include "compile_errors.hpp"
 #include "effective_config.hpp"
 #include "file_snapshot.hpp"
-#include "escape/analysis.hpp"
+#include "unit_exports.hpp"
 #include "escape/unit_summaries.hpp"
 #include "isolation.hpp"
 #include "progress.hpp"
@@ -51,13 +51,13 @@ class checks_consumer final : public clang::ASTConsumer {
     check_context context(c.options, c.origin, setup_.sink, &filter);
     escape::summary_exchange& exchange = context.unit_data<escape::summary_exchange>();
     exchange.imported = setup_.summaries.imported;
-    // Summaries only serve the escape checks: without one, none are made.
-    exchange.record = setup_.summaries.record && std::any_of(c.enabled.begin(), c.enabled.end(), [](const auto* e) {
-                        return llvm::StringRef(e->id).starts_with("gocxx-escape-");
-                      });
+    // Summaries serve the escape, leak and channel checks: without one,
+    // none are made.
+    exchange.record = setup_.summaries.record && std::any_of(c.enabled.begin(), c.enabled.end(),
+                                                             [](const auto* e) { return reads_summaries(e->id); });
     run_checks_on_unit(ctx, c.enabled, context);
     if (exchange.record) {
-      escape::analyse(ctx, context);  // once per unit: a no-op when an escape check ran it
+      compute_unit_summaries(ctx, context);
       setup_.recorded = collect_unit_summaries(ctx.getSourceManager(), exchange);
     }
     // What this unit saw of each file: fix --apply refuses files that

@@ -3,7 +3,7 @@
 #include <llvm/ADT/SmallString.h>
 #include <llvm/Support/FileSystem.h>
 
-#include "escape/analysis.hpp"
+#include "unit_exports.hpp"
 #include "summary_store.hpp"
 
 namespace gocxx {
@@ -22,10 +22,9 @@ void unit_summary_host::prepare(check_context& context) {
   exchange.imported = std::make_shared<const escape::summary_index>(merge_units(valid).index);
 }
 
-bool unit_summary_host::finish(clang::ASTContext& ctx, check_context& context, bool escape_enabled,
-                               std::string& error) {
-  if (!escape_enabled) return true;
-  escape::analyse(ctx, context);  // once per unit: a no-op when an escape check ran it
+bool unit_summary_host::finish(clang::ASTContext& ctx, check_context& context, bool wanted, std::string& error) {
+  if (!wanted) return true;
+  compute_unit_summaries(ctx, context);
   unit_summaries mine = collect_unit_summaries(ctx.getSourceManager(), context.unit_data<escape::summary_exchange>());
   if (mine.unit.empty()) return true;  // no main file (a buffer): nothing another unit could name it by
   return write_unit_summaries(dir_, mine, error);

@@ -33,10 +33,10 @@ class unit_summary_host {
   // Reads DIR; what could not be read, or no longer holds, is in problems()
   // and notes(). Then hands the summaries to the unit's analysis.
   void prepare(check_context& context);
-  // After the checks: when one of them is an escape check, the unit's
-  // summaries (running the escape analysis if none did), written to DIR.
-  // False with a message when they could not be written.
-  bool finish(clang::ASTContext& ctx, check_context& context, bool escape_enabled, std::string& error);
+  // After the checks: when one of them reads summaries (reads_summaries()),
+  // the unit's own, written to DIR. False with a message when they could
+  // not be written.
+  bool finish(clang::ASTContext& ctx, check_context& context, bool wanted, std::string& error);
 
   const std::vector<std::string>& problems() const { return problems_; }
 

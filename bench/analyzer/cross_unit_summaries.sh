@@ -24,19 +24,11 @@ src=${1:-/usr/src/googletest}
 jobs=${JOBS:-$(nproc)}
 shards=${SHARDS:-3}
 
-[[ -f "$src/CMakeLists.txt" ]] || { echo "error: $src/CMakeLists.txt not found (apt-get install googletest)" >&2; exit 2; }
-if [[ -z "${GOCXX:-}" ]]; then
-  GOCXX=$(ls -t "$repo"/build*/tool/gocxx 2>/dev/null | head -1 || true)
-fi
-[[ -x "${GOCXX:-}" ]] || { echo "error: gocxx not found; build it or set GOCXX=" >&2; exit 2; }
-
+# shellcheck source=code_base.sh
+. "$here/code_base.sh"
+find_gocxx "$repo"
 build=${BUILD:-/tmp/gocxx-bench/$(basename "$src")-summaries}
-if [[ ! -f "$build/compile_commands.json" ]]; then
-  mkdir -p "$(dirname "$build")"
-  cmake -S "$src" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_C_COMPILER=clang-19 \
-    -DCMAKE_EXPORT_COMPILE_COMMANDS=ON -Dgtest_build_tests=ON -Dgmock_build_tests=ON > "$build.cmake.log" 2>&1 ||
-    { echo "error: cmake failed, see $build.cmake.log" >&2; exit 2; }
-fi
+configure_code_base "$src" "$build"
 mapfile -t units < <(python3 -c 'import json,sys; print("\n".join(sorted({e["file"] for e in json.load(open(sys.argv[1]))})))' \
   "$build/compile_commands.json")
 

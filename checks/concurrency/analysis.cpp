@@ -44,7 +44,7 @@ const unit_result& analyse_unit(check_context& context, clang::ASTContext& ast) 
     header_filter* filter = context.filter();
     if (filter ? !filter->allows(sm, fn->getLocation()) : sm.isInSystemHeader(fn->getLocation())) continue;
     if (!creates_sync_objects(fn)) continue;
-    program prog = build_program(ast, fn);
+    program prog = build_program(ast, fn, &context.unit_data<escape::summary_exchange>());
     function_result r{fn, prog.bodies.empty() ? fn->getNameAsString() : prog.bodies[0].name, explore(prog)};
     if (!prog.usable) r.result.why_incomplete = prog.why_not;
     for (const finding& f : r.result.findings)

@@ -620,9 +620,10 @@ bool creates_sync_objects(const FunctionDecl* fn) {
   return v.found;
 }
 
-program build_program(ASTContext& ctx, const FunctionDecl* fn) {
+program build_program(ASTContext& ctx, const FunctionDecl* fn, escape::summary_exchange* summaries) {
   program p;
   shared_build shared;
+  shared.summaries = summaries;
   if (body_builder(ctx, p, shared, 0, 0).build(fn) < 0) {
     p.usable = false;
     p.why_not = "no CFG for " + fn->getNameAsString();

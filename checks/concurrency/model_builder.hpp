@@ -5,6 +5,7 @@
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/Decl.h>
 
+#include "escape/unit_summaries.hpp"
 #include "sync_model.hpp"
 
 namespace gocxx::concurrency {
@@ -15,6 +16,9 @@ bool creates_sync_objects(const clang::FunctionDecl* fn);
 
 // The program rooted at `fn` (which has a body). program::usable is false,
 // with a reason, when a body cannot be modelled (no CFG, too deep spawns).
-program build_program(clang::ASTContext& ctx, const clang::FunctionDecl* fn);
+// `summaries`: other units' (sync_free.hpp): a call of a function another
+// unit says is sync-free is as a call of the standard library.
+program build_program(clang::ASTContext& ctx, const clang::FunctionDecl* fn,
+                      escape::summary_exchange* summaries = nullptr);
 
 }  // namespace gocxx::concurrency

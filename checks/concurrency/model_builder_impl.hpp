@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "escape/unit_summaries.hpp"
 #include "handle_exprs.hpp"
 #include "sync_model.hpp"
 
@@ -45,7 +46,8 @@ bool is_callable(clang::QualType t);
 
 struct shared_build {
   std::map<const Decl*, int> index;
-  std::set<const Decl*> in_progress;  // bodies being built: a call to one is recursion
+  std::set<const Decl*> in_progress;              // bodies being built: a call to one is recursion
+  escape::summary_exchange* summaries = nullptr;  // other units' (sync_free.hpp)
 };
 
 class body_builder {

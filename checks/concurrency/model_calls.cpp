@@ -8,6 +8,7 @@
 #include "runtime_model/runtime_model.hpp"
 
 #include "call_splice.hpp"
+#include "sync_free.hpp"
 
 namespace gocxx::concurrency::model_detail {
 
@@ -23,7 +24,10 @@ bool body_builder::has_callable_argument(const CallExpr* call) {
 // given to it, which nothing consumed).
 void body_builder::read_user_call(const CallExpr* call) {
   const FunctionDecl* f = call->getDirectCallee();
-  if (f && is_library(ctx_.getSourceManager(), f)) {
+  // Another unit's function that its summary says is sync-free
+  // (sync_free.hpp) is as the library's.
+  bool sync_free = f && !f->getDefinition() && shared_.summaries && imported_sync_free(ctx_, *shared_.summaries, f);
+  if (f && (sync_free || is_library(ctx_.getSourceManager(), f))) {
     const auto* mc = dyn_cast<CXXMemberCallExpr>(call);
     if (has_callable_argument(call) || (mc && is_callable(mc->getImplicitObjectArgument()->getType())))
       emit(make_op(op_kind::escape_globals, call->getBeginLoc()));

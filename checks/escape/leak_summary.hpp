@@ -37,6 +37,11 @@ struct function_summary {
   // all to the closure's address (receiver()).
   std::vector<param_leaks> captures;
   bool result_escapes = false;  // the address of the object it returns escapes
+  // For the leak and channel checks (concurrency/sync_free.hpp): the
+  // function does nothing with goroutines or synchronisation, not even
+  // through what it calls; a call of it is as one of the standard
+  // library's. Set only on summaries that cross units.
+  bool sync_free = false;
 
   // What the call keeps of the object it is called on, fields and all.
   param_leaks receiver() const;

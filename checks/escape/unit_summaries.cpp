@@ -18,6 +18,8 @@ namespace gocxx::escape {
 std::string function_identity(const FunctionDecl* fd, MangleContext& mangler) {
   if (!fd || fd->isDependentContext() || !fd->isExternallyVisible() || fd->isDeleted()) return "";
   if (runtime_model::in_go_namespace(fd)) return "";
+  // Never called by name across units, or mangled by rules of their own.
+  if (isa<CXXDeductionGuideDecl>(fd) || fd->isMultiVersion() || fd->isInvalidDecl()) return "";
   if (!mangler.shouldMangleDeclName(fd)) return fd->getIdentifier() ? fd->getName().str() : "";
   GlobalDecl gd(fd);
   if (const auto* cd = dyn_cast<CXXConstructorDecl>(fd)) gd = GlobalDecl(cd, Ctor_Complete);
@@ -97,17 +99,20 @@ std::string encode_summary(const function_summary& s) {
     out += encode_leaks(s.params[i]);
   }
   out += s.result_escapes ? ";result:1" : ";result:0";
+  out += s.sync_free ? ";sync:0" : ";sync:1";
   return out;
 }
 
 std::optional<function_summary> decode_summary(llvm::StringRef text) {
-  llvm::SmallVector<llvm::StringRef, 3> parts;
+  llvm::SmallVector<llvm::StringRef, 4> parts;
   text.split(parts, ';');
-  if (parts.size() != 3) return std::nullopt;
-  llvm::StringRef self = parts[0], params = parts[1], result = parts[2];
+  if (parts.size() != 4) return std::nullopt;
+  llvm::StringRef self = parts[0], params = parts[1], result = parts[2], sync = parts[3];
   function_summary s;
-  if (!self.consume_front("this:") || !params.consume_front("params:") || !result.consume_front("result:"))
+  if (!self.consume_front("this:") || !params.consume_front("params:") || !result.consume_front("result:") ||
+      !sync.consume_front("sync:") || (sync != "0" && sync != "1"))
     return std::nullopt;
+  s.sync_free = sync == "0";
   if (self != "-") {
     s.has_this = true;
     if (!decode_leaks(self, s.this_param)) return std::nullopt;
@@ -131,7 +136,7 @@ bool covers(const function_summary& a, const function_summary& b) {
   for (size_t i = 0; i < a.params.size(); ++i)
     if (!covers_leaks(a.params[i], b.params[i])) return false;
   if (a.has_this && !covers_leaks(a.receiver(), b.receiver())) return false;
-  return a.result_escapes || !b.result_escapes;
+  return (a.result_escapes || !b.result_escapes) && (!a.sync_free || b.sync_free);
 }
 
 bool merge_summaries(function_summary& into, const function_summary& other) {
@@ -141,6 +146,7 @@ bool merge_summaries(function_summary& into, const function_summary& other) {
   for (const param_leaks& c : other.captures) into.this_param.merge(c);
   into.captures.clear();  // folded into this_param: receiver() is unchanged
   into.result_escapes = into.result_escapes || other.result_escapes;
+  into.sync_free = into.sync_free && other.sync_free;
   return true;
 }
 
@@ -190,6 +196,28 @@ void import_summaries(ASTContext& ctx, summary_exchange& exchange, summary_table
   });
 }
 
+const function_summary* imported_summary(ASTContext& ctx, summary_exchange& exchange, const FunctionDecl* fd) {
+  if (!fd || (!exchange.imported && !exchange.record)) return nullptr;
+  fd = fd->getCanonicalDecl();
+  auto [known, fresh] = exchange.identities.try_emplace(fd);
+  if (fresh) {
+    if (!exchange.mangler) exchange.mangler.reset(ctx.createMangleContext());
+    known->second = function_identity(fd, *exchange.mangler);
+  }
+  const std::string& id = known->second;
+  if (id.empty()) return nullptr;
+  const function_summary* found = nullptr;
+  if (exchange.imported) {
+    auto it = exchange.imported->find(id);
+    if (it != exchange.imported->end()) found = &it->second;
+  }
+  if (exchange.record) {
+    auto [used, first] = exchange.used.try_emplace(id);
+    if (first && found) used->second = *found;
+  }
+  return found;
+}
+
 void export_summaries(ASTContext& ctx, const escape_result& result, summary_exchange& exchange) {
   if (!exchange.record) return;
   const SourceManager& sm = ctx.getSourceManager();
@@ -202,6 +230,7 @@ void export_summaries(ASTContext& ctx, const escape_result& result, summary_exch
     auto [it, fresh] = exchange.exported.try_emplace(id);
     summary_exchange::definition& d = it->second;
     if (fresh || !merge_summaries(d.summary, summary)) d.summary = summary;
+    d.decl = fd;
     d.where = at.file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
   }
 }

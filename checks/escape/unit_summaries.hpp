@@ -41,13 +41,18 @@ struct summary_exchange {
   // messages about conflicting summaries).
   struct definition {
     function_summary summary;
-    std::string where;  // file:line:col
+    std::string where;                          // file:line:col
+    const clang::FunctionDecl* decl = nullptr;  // while the unit's AST lives (not written)
   };
   std::map<std::string, definition> exported;
   // Every function called here without a body here that has an identity,
   // with the summary found for it (nullopt: none, so it was taken to keep
   // everything).
   std::map<std::string, std::optional<function_summary>> used;
+
+  // imported_summary's: identities computed once per declaration.
+  std::shared_ptr<clang::MangleContext> mangler;
+  std::map<const clang::FunctionDecl*, std::string> identities;
 };
 
 // The identity of `fd`, or "" when no other unit can name it.
@@ -62,6 +67,12 @@ bool covers(const function_summary& a, const function_summary& b);
 // parameter counts: not the same function).
 bool merge_summaries(function_summary& into, const function_summary& other);
 
+// The summary another unit gives for `fd` (a function without a body
+// here), recorded in exchange.used when exchange.record; null when none.
+// For the checks that look up callees one by one (the concurrency model).
+const function_summary* imported_summary(clang::ASTContext& ctx, summary_exchange& exchange,
+                                         const clang::FunctionDecl* fd);
+
 // One line of text, and back: the format of summary_store.hpp's files.
 std::string encode_summary(const function_summary& s);
 std::optional<function_summary> decode_summary(llvm::StringRef text);
@@ -73,7 +84,8 @@ std::optional<function_summary> decode_summary(llvm::StringRef text);
 void import_summaries(clang::ASTContext& ctx, summary_exchange& exchange, summary_table& table);
 
 // After the unit's analysis: its functions' summaries into
-// exchange.exported (when exchange.record).
+// exchange.exported (when exchange.record); concurrency::mark_sync_free
+// then adds what the leak and channel checks need.
 struct escape_result;
 void export_summaries(clang::ASTContext& ctx, const escape_result& result, summary_exchange& exchange);
 

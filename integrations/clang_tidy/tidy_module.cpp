@@ -32,6 +32,7 @@
 #include "families.hpp"
 #include "finding_diagnostics.hpp"
 #include "summary_host.hpp"
+#include "unit_exports.hpp"
 
 namespace gocxx::integrations {
 
@@ -81,10 +82,9 @@ std::shared_ptr<tidy_unit> unit_for(const ClangTidyContext* ctx) {
 
 void tidy_unit::finish(clang::ASTContext& ast) {
   if (!summaries) return;
-  bool escape = std::any_of(adapters.begin(), adapters.end(),
-                            [](const auto& a) { return llvm::StringRef(a.first).starts_with("gocxx-escape-"); });
+  bool wanted = std::any_of(adapters.begin(), adapters.end(), [](const auto& a) { return reads_summaries(a.first); });
   std::string error;
-  if (!summaries->finish(ast, context, escape, error)) llvm::errs() << "gocxx: gocxx.Summaries: " << error << "\n";
+  if (!summaries->finish(ast, context, wanted, error)) llvm::errs() << "gocxx: gocxx.Summaries: " << error << "\n";
 }
 
 void tidy_unit::report(finding f) {

@@ -41,6 +41,7 @@
 #include "finding_diagnostics.hpp"
 #include "source_cache.hpp"
 #include "summary_host.hpp"
+#include "unit_exports.hpp"
 #include "suppression.hpp"
 
 namespace gocxx::integrations {
@@ -107,9 +108,9 @@ class plugin_consumer final : public clang::ASTConsumer {
     }
     run_checks_on_unit(ctx, unit.enabled, context);
     if (summaries) {
-      bool escape = std::any_of(unit.enabled.begin(), unit.enabled.end(),
-                                [](const auto* e) { return llvm::StringRef(e->id).starts_with("gocxx-escape-"); });
-      if (!summaries->finish(ctx, context, escape, error))
+      bool wanted =
+          std::any_of(unit.enabled.begin(), unit.enabled.end(), [](const auto* e) { return reads_summaries(e->id); });
+      if (!summaries->finish(ctx, context, wanted, error))
         report_plain(diags, clang::DiagnosticsEngine::Error, "gocxx: -fplugin-arg-gocxx-summaries: " + error);
     }
     // In gocxx check's order, without the ignored ones.
@@ -168,8 +169,8 @@ class plugin_action final : public clang::PluginASTAction {
         settings_.summaries_read = a.consume_front("summaries=");
         if (!settings_.summaries_read) a.consume_front("summaries-out=");
         if (a.empty()) {
-          diags.Report(diags.getCustomDiagID(clang::DiagnosticsEngine::Error,
-                                             "gocxx: -fplugin-arg-gocxx-%0 needs a directory"))
+          diags.Report(
+              diags.getCustomDiagID(clang::DiagnosticsEngine::Error, "gocxx: -fplugin-arg-gocxx-%0 needs a directory"))
               << (settings_.summaries_read ? "summaries" : "summaries-out");
           return false;
         }
@@ -189,9 +190,9 @@ class plugin_action final : public clang::PluginASTAction {
         }
         settings_.fail_on = s;
       } else {
-        diags.Report(diags.getCustomDiagID(
-            clang::DiagnosticsEngine::Error,
-            "gocxx: unknown plugin argument '%0' (checks=GLOBS, werror, fail-on=SEVERITY, summaries=DIR, summaries-out=DIR)"))
+        diags.Report(diags.getCustomDiagID(clang::DiagnosticsEngine::Error,
+                                           "gocxx: unknown plugin argument '%0' (checks=GLOBS, werror, "
+                                           "fail-on=SEVERITY, summaries=DIR, summaries-out=DIR)"))
             << arg;
         return false;
       }
