@@ -80,7 +80,8 @@ class body_walk : public RecursiveASTVisitor<body_walk> {
   bool VisitCXXThrowExpr(CXXThrowExpr*) { return ok; }
   bool VisitCallExpr(CallExpr* call) {
     const FunctionDecl* fd = call->getDirectCallee();
-    if (!fd) return ok = false;  // through a pointer
+    if (!fd) return ok = false;                                        // through a pointer
+    if (runtime_model::within_namespace(fd, "go")) return ok = false;  // the runtime (is_library counts it in)
     if (const auto* md = dyn_cast<CXXMethodDecl>(fd); md && md->isVirtual() && !md->hasAttr<FinalAttr>())
       return ok = false;
     if (is_library(sm_, fd)) {
@@ -89,6 +90,20 @@ class body_walk : public RecursiveASTVisitor<body_walk> {
       return ok;
     }
     return ok = callee(fd);
+  }
+  // Destructors that run without a call in the source: a temporary's, a
+  // deleted object's.
+  bool VisitCXXBindTemporaryExpr(CXXBindTemporaryExpr* bt) {
+    if (const CXXDestructorDecl* d = bt->getTemporary()->getDestructor(); d && !d->isTrivial()) ok = ok && callee(d);
+    return ok;
+  }
+  bool VisitCXXDeleteExpr(CXXDeleteExpr* de) {
+    QualType t = de->getDestroyedType();
+    const CXXRecordDecl* rd = t.isNull() ? nullptr : t->getAsCXXRecordDecl();
+    if (rd && rd->hasDefinition())
+      if (const CXXDestructorDecl* d = rd->getDefinition()->getDestructor(); d && !d->isTrivial())
+        ok = ok && !d->isVirtual() && callee(d);
+    return ok;
   }
   bool VisitCXXConstructExpr(CXXConstructExpr* ce) {
     const CXXConstructorDecl* c = ce->getConstructor();
