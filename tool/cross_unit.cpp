@@ -47,7 +47,7 @@ void report_conflicts(const std::vector<summary_conflict>& conflicts, const std:
 // A unit's source as its summaries name it (collect_unit_summaries).
 std::string absolute_source(const std::string& file) {
   llvm::SmallString<256> path(file);
-  llvm::sys::fs::make_absolute(path);
+  if (llvm::sys::fs::make_absolute(path)) return file;  // no current directory: as the runner names it
   llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/true);
   return std::string(path);
 }

@@ -270,7 +270,8 @@ int drive(int argc, const char* const* argv, void (*register_extra_checks)(check
   cross.report_conflicts = opts.command == subcommand::escape && opts.escape_level.value_or(1) >= 2;
   if (cross.dir) {
     llvm::SmallString<256> dir(*cross.dir);
-    llvm::sys::fs::make_absolute(dir);
+    if (std::error_code ec = llvm::sys::fs::make_absolute(dir))
+      return usage_error("--summaries: cannot make '" + *cross.dir + "' absolute: " + ec.message());
     cross.dir = std::string(dir);
   }
   cross_unit_stats stats;

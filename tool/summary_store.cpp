@@ -124,13 +124,15 @@ bool write_unit_summaries(const std::string& dir, const unit_summaries& u, std::
     if (os.has_error()) {
       error = "cannot write '" + std::string(temp) + "': " + os.error().message();
       os.clear_error();
-      llvm::sys::fs::remove(temp);
+      std::error_code ignored = llvm::sys::fs::remove(temp);  // at worst a stray .tmp, which no reader reads
+      (void)ignored;
       return false;
     }
   }
   if (std::error_code ec = llvm::sys::fs::rename(temp, path)) {
     error = "cannot write '" + path + "': " + ec.message();
-    llvm::sys::fs::remove(temp);
+    std::error_code ignored = llvm::sys::fs::remove(temp);  // at worst a stray .tmp, which no reader reads
+    (void)ignored;
     return false;
   }
   return true;

@@ -72,9 +72,9 @@ std::shared_ptr<tidy_unit> unit_for(const ClangTidyContext* ctx) {
   auto u = std::make_shared<tidy_unit>(gocxx_options(ctx));
   const auto& options = ctx->getOptions().CheckOptions;
   if (auto dir = options.find("gocxx.Summaries"); dir != options.end() && !dir->getValue().Value.empty()) {
-    u->summaries.emplace(dir->getValue().Value);
-    u->summaries->prepare(u->context);
-    for (const std::string& p : u->summaries->problems()) llvm::errs() << "gocxx: gocxx.Summaries: " << p << "\n";
+    unit_summary_host& host = u->summaries.emplace(dir->getValue().Value);
+    host.prepare(u->context);
+    for (const std::string& p : host.problems()) llvm::errs() << "gocxx: gocxx.Summaries: " << p << "\n";
   }
   current = u;
   return u;

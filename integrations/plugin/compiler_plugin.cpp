@@ -175,7 +175,12 @@ class plugin_action final : public clang::PluginASTAction {
           return false;
         }
         llvm::SmallString<256> dir(a);
-        llvm::sys::fs::make_absolute(dir);
+        if (std::error_code ec = llvm::sys::fs::make_absolute(dir)) {
+          diags.Report(diags.getCustomDiagID(clang::DiagnosticsEngine::Error,
+                                             "gocxx: -fplugin-arg-gocxx-summaries: cannot make '%0' absolute: %1"))
+              << a << ec.message();
+          return false;
+        }
         settings_.summaries = std::string(dir);
       } else if (a == "werror") {
         settings_.werror = true;
