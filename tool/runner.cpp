@@ -58,7 +58,14 @@ class checks_consumer final : public clang::ASTConsumer {
     run_checks_on_unit(ctx, c.enabled, context);
     if (exchange.record) {
       compute_unit_summaries(ctx, context);
-      setup_.recorded = collect_unit_summaries(ctx.getSourceManager(), exchange);
+      unit_summaries mine = collect_unit_summaries(ctx.getSourceManager(), exchange);
+      // A file the database compiles twice (two programs, other flags): one
+      // record for both, its functions at their worst in either.
+      if (setup_.recorded) {
+        merge_unit_summaries(*setup_.recorded, std::move(mine));
+      } else {
+        setup_.recorded = std::move(mine);
+      }
     }
     // What this unit saw of each file: fix --apply refuses files that
     // changed since (file_snapshot.hpp).

@@ -37,6 +37,23 @@ unit_summaries collect_unit_summaries(const clang::SourceManager& sm, const esca
   return u;
 }
 
+void merge_unit_summaries(unit_summaries& into, unit_summaries&& other) {
+  for (auto& [file, hash] : other.inputs) into.inputs.emplace(file, hash);
+  for (auto& [id, d] : other.defs) {
+    auto [it, fresh] = into.defs.try_emplace(id, d);
+    // Not one function after all: no summary, so its calls keep everything.
+    if (!fresh && !escape::merge_summaries(it->second.summary, d.summary)) into.defs.erase(it);
+  }
+  for (auto& [id, used] : other.uses) {
+    auto [it, fresh] = into.uses.try_emplace(id, used);
+    if (fresh || !used) continue;
+    // The stricter of the two: the one the other covers (relied on less
+    // escaping); nothing relied on yields to something relied on.
+    std::optional<escape::function_summary>& have = it->second;
+    if (!have.has_value() || escape::covers(have.value(), *used)) have = used;
+  }
+}
+
 std::string serialize(const unit_summaries& u) {
   std::string out;
   llvm::raw_string_ostream os(out);

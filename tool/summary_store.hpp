@@ -44,6 +44,11 @@ struct unit_summaries {
 // After a unit's analysis: what it exchanged, and the files it read.
 unit_summaries collect_unit_summaries(const clang::SourceManager& sm, const escape::summary_exchange& exchange);
 
+// Two analyses of one source (a file the database compiles twice, with
+// other flags) as one record: each function at its worst in either, every
+// input of either, and, for each summary relied on, the stricter.
+void merge_unit_summaries(unit_summaries& into, unit_summaries&& other);
+
 std::string serialize(const unit_summaries& u);
 // False with a message naming the line on malformed text.
 bool parse(llvm::StringRef text, unit_summaries& out, std::string& error);
