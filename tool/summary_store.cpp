@@ -185,12 +185,6 @@ void each_summary_file(const std::string& dir, std::vector<std::string>& problem
 
 }  // namespace
 
-std::vector<unit_summaries> read_summary_dir(const std::string& dir, std::vector<std::string>& problems) {
-  std::vector<unit_summaries> out;
-  each_summary_file(dir, problems, [&](unit_summaries&& u) { out.push_back(std::move(u)); });
-  return out;
-}
-
 void summary_merger::add(const unit_summaries& u) {
   for (const auto& [id, d] : u.defs) {
     where_[id].push_back(d.where);
@@ -257,14 +251,6 @@ bool inputs_unchanged(unit_summaries& u, input_hashes& disk, std::vector<std::st
 std::vector<unit_summaries> consistent_units(std::vector<unit_summaries> kept, std::vector<std::string>& dropped);
 
 }  // namespace
-
-std::vector<unit_summaries> valid_units(std::vector<unit_summaries> units, std::vector<std::string>& dropped) {
-  input_hashes disk;
-  std::vector<unit_summaries> kept;
-  for (unit_summaries& u : units)
-    if (inputs_unchanged(u, disk, dropped)) kept.push_back(std::move(u));
-  return consistent_units(std::move(kept), dropped);
-}
 
 std::vector<unit_summaries> read_valid_units(const std::string& dir, std::vector<std::string>& problems,
                                              std::vector<std::string>& dropped) {

@@ -14,7 +14,7 @@
 //   def <identity> <summary> /abs/src/a.cpp:3:6  its functions (unit_summaries.hpp)
 //   use <identity> <summary, or ->               other units' summaries it relied on
 //
-// Reading keeps only what is still true (valid_units): a unit whose inputs
+// Reading keeps only what is still true (read_valid_units): a unit whose inputs
 // changed since its file was written is dropped, and so is one that relied
 // on a summary that now says a function keeps more than it did -- over and
 // over, since dropping a unit drops its summaries. What remains is sound to
@@ -60,10 +60,6 @@ std::string summary_file_path(const std::string& dir, const std::string& unit);
 // never sees half of it). False with a message.
 bool write_unit_summaries(const std::string& dir, const unit_summaries& u, std::string& error);
 
-// Every file in `dir`; an unreadable or malformed one is skipped with a
-// message in `problems`. A missing directory holds nothing.
-std::vector<unit_summaries> read_summary_dir(const std::string& dir, std::vector<std::string>& problems);
-
 // The summaries of several units merged by identity: a function defined in
 // several units (inline, a template) takes the worst of them. A
 // disagreement (ODR trouble, or units built with different flags) is kept
@@ -93,14 +89,12 @@ class summary_merger {
   std::set<std::string> differing_, unmergeable_;
 };
 
-// The units whose summaries still hold (see above); `dropped` says which
-// were left out and why. Reads the inputs from disk, and leaves each kept
-// unit's `inputs` empty (checked, and not needed any more: a run holds the
-// summaries of every unit of the database at once).
-std::vector<unit_summaries> valid_units(std::vector<unit_summaries> units, std::vector<std::string>& dropped);
-
-// read_summary_dir, then valid_units, a file at a time: only the summaries
-// of the units whose inputs are unchanged are held.
+// The units of `dir` whose summaries still hold (see above), read a file
+// at a time, so that only those whose inputs are unchanged are held; each
+// kept unit's `inputs` is left empty (checked, and not needed any more).
+// An unreadable or malformed file is skipped with a message in `problems`;
+// `dropped` says which units were left out and why. A missing directory
+// holds nothing.
 std::vector<unit_summaries> read_valid_units(const std::string& dir, std::vector<std::string>& problems,
                                              std::vector<std::string>& dropped);
 

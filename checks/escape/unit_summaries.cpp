@@ -150,6 +150,28 @@ bool merge_summaries(function_summary& into, const function_summary& other) {
   return true;
 }
 
+const function_summary* imported_summary(ASTContext& ctx, summary_exchange& exchange, const FunctionDecl* fd) {
+  if (!fd || (!exchange.imported && !exchange.record)) return nullptr;
+  fd = fd->getCanonicalDecl();
+  auto [known, fresh] = exchange.identities.try_emplace(fd);
+  if (fresh) {
+    if (!exchange.mangler) exchange.mangler.reset(ctx.createMangleContext());
+    known->second = function_identity(fd, *exchange.mangler);
+  }
+  const std::string& id = known->second;
+  if (id.empty()) return nullptr;
+  const function_summary* found = nullptr;
+  if (exchange.imported) {
+    auto it = exchange.imported->find(id);
+    if (it != exchange.imported->end()) found = &it->second;
+  }
+  if (exchange.record) {
+    auto [used, first] = exchange.used.try_emplace(id);
+    if (first && found) used->second = *found;
+  }
+  return found;
+}
+
 namespace {
 
 // The declarations of a unit, down through namespaces, classes and
@@ -178,44 +200,13 @@ void each_function(const DeclContext* dc, const Visit& visit) {
 void import_summaries(ASTContext& ctx, summary_exchange& exchange, summary_table& table) {
   if (!exchange.imported && !exchange.record) return;
   const SourceManager& sm = ctx.getSourceManager();
-  std::unique_ptr<MangleContext> mangler(ctx.createMangleContext());
   each_function(ctx.getTranslationUnitDecl(), [&](const FunctionDecl* fd) {
     if (!fd->isUsed() && !fd->isReferenced()) return;
     if (analysable_definition(fd) || sm.isInSystemHeader(fd->getLocation())) return;
     const FunctionDecl* canonical = fd->getCanonicalDecl();
     if (table.count(canonical)) return;
-    std::string id = function_identity(fd, *mangler);
-    if (id.empty()) return;
-    std::optional<function_summary> found;
-    if (exchange.imported) {
-      auto it = exchange.imported->find(id);
-      if (it != exchange.imported->end()) found = it->second;
-    }
-    if (found) table[canonical] = *found;
-    if (exchange.record) exchange.used[id] = std::move(found);
+    if (const function_summary* found = imported_summary(ctx, exchange, fd)) table[canonical] = *found;
   });
-}
-
-const function_summary* imported_summary(ASTContext& ctx, summary_exchange& exchange, const FunctionDecl* fd) {
-  if (!fd || (!exchange.imported && !exchange.record)) return nullptr;
-  fd = fd->getCanonicalDecl();
-  auto [known, fresh] = exchange.identities.try_emplace(fd);
-  if (fresh) {
-    if (!exchange.mangler) exchange.mangler.reset(ctx.createMangleContext());
-    known->second = function_identity(fd, *exchange.mangler);
-  }
-  const std::string& id = known->second;
-  if (id.empty()) return nullptr;
-  const function_summary* found = nullptr;
-  if (exchange.imported) {
-    auto it = exchange.imported->find(id);
-    if (it != exchange.imported->end()) found = &it->second;
-  }
-  if (exchange.record) {
-    auto [used, first] = exchange.used.try_emplace(id);
-    if (first && found) used->second = *found;
-  }
-  return found;
 }
 
 void export_summaries(ASTContext& ctx, const escape_result& result, summary_exchange& exchange) {
