@@ -10,6 +10,8 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "header_filter.hpp"
 #include "report.hpp"
@@ -19,6 +21,10 @@ namespace {
 // For write_config only: reading walks the YAML nodes itself (see below).
 struct yaml_option_map {
   std::map<std::string, std::string> values;
+};
+
+struct yaml_option_entry {
+  std::string key, value;
 };
 
 struct raw_config {
@@ -31,13 +37,41 @@ struct raw_config {
 
 }  // namespace
 
+LLVM_YAML_IS_SEQUENCE_VECTOR(yaml_option_entry)
+
 namespace llvm::yaml {
 
+// yaml::Output writes a mapping key as it is given (a value is quoted when
+// it must be), and a YAML reader takes an unquoted key of 1024 characters or
+// more as no key at all. So the options are written as `key: value` lines
+// while every key reads back as itself, and as the list of {key, value}
+// (whose keys are values, quoted as needed) otherwise; the reader takes both.
+bool plain_keys(const std::map<std::string, std::string>& options) {
+  for (const auto& entry : options)
+    if (entry.first.size() >= 1024 || needsQuotes(entry.first, /*ForcePreserveAsString=*/false) != QuotingType::None)
+      return false;
+  return true;
+}
+
 template <>
-void yamlize(IO& io, yaml_option_map& m, bool, EmptyContext&) {
-  io.beginMapping();
-  for (auto& [k, v] : m.values) io.mapRequired(k.c_str(), v);
-  io.endMapping();
+struct MappingTraits<yaml_option_entry> {
+  static void mapping(IO& io, yaml_option_entry& e) {
+    io.mapRequired("key", e.key);
+    io.mapRequired("value", e.value);
+  }
+};
+
+template <>
+void yamlize(IO& io, yaml_option_map& m, bool, EmptyContext& ctx) {
+  if (plain_keys(m.values)) {
+    io.beginMapping();
+    for (auto& [k, v] : m.values) io.mapRequired(k.c_str(), v);
+    io.endMapping();
+    return;
+  }
+  std::vector<yaml_option_entry> entries;
+  for (const auto& [k, v] : m.values) entries.push_back({k, v});
+  yamlize(io, entries, true, ctx);
 }
 
 template <>

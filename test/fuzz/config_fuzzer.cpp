@@ -31,9 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& [key, value] : cfg.check_options) plain = plain && printable(key) && printable(value);
   if (!plain) return 0;
   gocxx::config again;
-  if (!gocxx::parse_config(".gocxx.yaml", gocxx::write_config(cfg), again, error) || again.checks != cfg.checks ||
+  std::string written = gocxx::write_config(cfg);
+  if (!gocxx::parse_config(".gocxx.yaml", written, again, error) || again.checks != cfg.checks ||
       again.fail_on != cfg.fail_on || again.check_options != cfg.check_options) {
-    std::fprintf(stderr, "write_config does not round-trip: %s\n", error.c_str());
+    std::fprintf(stderr, "write_config does not round-trip: %s\nwritten:\n%s\n", error.c_str(), written.c_str());
     std::abort();
   }
   return 0;
