@@ -172,8 +172,7 @@ TEST(Map, EraseHeavyChurn) {
 
 TEST(Map, StringKeysAndValues) {
   auto m = go::make_map<std::string, std::string>();
-  for (int i = 0; i < 2000; ++i)
-    m.set("key-" + std::to_string(i), std::string(40, 'a' + i % 26) + std::to_string(i));
+  for (int i = 0; i < 2000; ++i) m.set("key-" + std::to_string(i), std::string(40, 'a' + i % 26) + std::to_string(i));
   EXPECT_EQ(m.len(), 2000u);
   EXPECT_EQ(m.get("key-1999"), std::string(40, 'a' + 1999 % 26) + "1999");
   EXPECT_EQ(m.get("key-2000"), std::nullopt);
@@ -288,6 +287,55 @@ TEST(MapGC, RootedOutsideTheHeapSurvives) {
     sum += v->value;
   }
   EXPECT_EQ(sum, 1999L * 2000 / 2);
+}
+
+}  // namespace
+
+namespace {
+
+// m[k]: Go's zero value for a missing key, without inserting it.
+TEST(MapIndex, ReadsTheZeroValueWithoutInserting) {
+  auto m = go::make_map<std::string, int>();
+  EXPECT_EQ(m["absent"], 0);
+  EXPECT_EQ(m.len(), 0u);
+  int v = m["absent"];
+  EXPECT_EQ(v, 0);
+  go::map<std::string, int> nil;
+  EXPECT_EQ(nil["x"], 0);
+  auto names = go::make_map<int, std::string>();
+  EXPECT_EQ(static_cast<std::string>(names[3]), "");
+  EXPECT_TRUE(names[3] == "");
+}
+
+TEST(MapIndex, AssignsAndUpdates) {
+  auto counts = go::make_map<std::string, int>();
+  for (const char* w : {"a", "b", "a", "c", "a"}) counts[w]++;
+  EXPECT_EQ(counts["a"], 3);
+  EXPECT_EQ(counts["b"], 1);
+  EXPECT_EQ(counts.len(), 3u);
+  counts["b"] += 10;
+  ++counts["c"];
+  counts["d"] = 7;
+  counts["a"] -= 1;
+  EXPECT_EQ(counts.get("b"), 11);
+  EXPECT_EQ(counts.get("c"), 2);
+  EXPECT_EQ(counts.get("d"), 7);
+  EXPECT_EQ(counts.get("a"), 2);
+  counts["e"] = counts["d"];  // m[a] = m[b]
+  EXPECT_EQ(counts.get("e"), 7);
+  auto text = go::make_map<int, std::string>();
+  text[1] += "x";
+  text[1] += "y";
+  EXPECT_TRUE(text[1] == "xy");
+  auto e = text[1];  // an element reads the map again each time
+  text.set(1, "z");
+  EXPECT_EQ(static_cast<std::string>(e), "z");
+}
+
+TEST(MapIndex, WritingANilMapPanics) {
+  go::map<int, int> nil;
+  EXPECT_EQ(panic_message([&] { nil[1] = 2; }), "assignment to entry in nil map");
+  EXPECT_EQ(panic_message([&] { nil[1]++; }), "assignment to entry in nil map");
 }
 
 }  // namespace

@@ -11,18 +11,38 @@
 //   * An entry is in use iff its `hash` word is non-zero: stored hashes have
 //     their lowest bit set. The home slot of an entry is the TOP log2(size)
 //     bits of its hash, so the low bit costs nothing.
-//   * Every in-use entry lies in the run of in-use slots that starts at its
+//   * Every in-use entry lies in the run of non-free slots that starts at its
 //     home slot (wrapping around): lookups stop at the first free slot.
-//     Deletion keeps this by shifting later entries of the run back
-//     (backward-shift deletion), so there are no tombstones and erase-heavy
-//     use does not degrade the table.
+//   * Deletion keeps that by shifting later entries of the run back
+//     (backward-shift deletion), so erase-heavy use leaves no tombstones --
+//     except while a range is in progress (`ranging` > 0): then nothing may
+//     move, because a range walks the slots in order and an entry shifted
+//     back behind it would be skipped. A deletion then leaves a tombstone
+//     (hash == tomb, even so never a stored hash), which lookups pass over
+//     and which keeps the entry's key and value intact: the range's
+//     references to the entry it is on stay valid (Go's iteration values
+//     are copies; erasing the current entry must not change them). Once
+//     there are tombstones, every deletion makes one until the next rehash.
 //   * Free slots hold value-initialised keys and values, so a deleted entry
-//     keeps nothing alive and frees its strings at once.
-//   * count <= 3/4 of the array: the table doubles before an insertion would
-//     pass that load (Go's maps never shrink either).
+//     keeps nothing alive and frees its strings at once; a tombstone's are
+//     cleared when the last range ends, or dropped by the next rehash.
+//   * count + tombs <= 3/4 of the array: an insertion that would pass that
+//     load rehashes first, doubling when live entries fill half the array
+//     and at the same size otherwise (to drop tombstones; Go's maps never
+//     shrink either).
+//   * Insertion never moves an entry, and a rehash during a range copies
+//     (never moves from) the old array, which the range keeps alive.
+// A range (map::iterator) follows Go's hiter: it walks the array it started
+// with from a random slot. While that is still the map's array, it yields
+// the entries it finds; after a rehash it looks each key of its old array up
+// in the current table, skips it if it was deleted, and yields the current
+// entry otherwise. So every entry present for the whole range is produced
+// exactly once, one deleted before it is reached never, and one added
+// during the range may or may not be, as the Go spec says.
 // Hashes are std::hash<K> xor a per-map random seed, run through a bijective
 // mixer, so the layout (and the iteration order) differs from map to map.
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -57,9 +77,11 @@ inline std::uint64_t map_rand() noexcept {
 
 template <class K, class V>
 struct map_entry {
-  std::size_t hash = 0;  // 0: free; otherwise the mixed hash with bit 0 set
+  static constexpr std::size_t tomb = 2;  // erased during a range (see the header)
+  std::size_t hash = 0;                   // 0: free; tomb; otherwise the mixed hash with bit 0 set
   K key{};
   V value{};
+  bool live() const noexcept { return (hash & 1) != 0; }
 };
 
 }  // namespace detail
@@ -94,14 +116,31 @@ constexpr auto&& relocatable(T& x) noexcept {
   }
 }
 
+// A rehash during a range leaves the old array to the range, which looks its
+// keys up again and may still hold references to its values: copy them.
+// (A move-only key or value is moved; a range over such a map then skips
+// the entries it had not reached when the table grew.)
+template <class T>
+constexpr auto&& kept(T& x) noexcept {
+  if constexpr (std::is_copy_assignable_v<T>) {
+    return static_cast<const T&>(x);
+  } else {
+    return std::move(x);
+  }
+}
+
 template <class K, class V>
 struct hmap {
   static constexpr std::size_t min_size = 8;
 
   slice<map_entry<K, V>> entries;  // len == cap == size of the table (0 until the first set)
   std::size_t count = 0;
+  std::size_t tombs = 0;
   std::size_t seed = map_rand();
   unsigned shift = 64;  // 64 - log2(size): home = hash >> shift
+  // Ranges in progress. Atomic because ranging is reading, and Go lets
+  // goroutines read (and range over) a map concurrently.
+  std::atomic<std::uint32_t> ranging{0};
 
   std::size_t hash_of(const K& k) const {
     std::uint64_t z = static_cast<std::uint64_t>(std::hash<K>()(k)) ^ seed;
@@ -126,26 +165,36 @@ struct hmap {
     return e.hash ? &e : nullptr;
   }
 
-  // Rehashes into an array of `size` slots. Stored hashes are reused, so
-  // keys are never hashed twice. The old array belongs to this map alone
-  // (ranges in progress aside, see map::iterator), so its entries may be
-  // moved from; moving a handle copies it anyway.
+  // Rehashes into an array of `size` slots, dropping tombstones. Stored
+  // hashes are reused, so keys are never hashed twice. Without a range in
+  // progress the old array belongs to this map alone, so its entries may be
+  // moved from (moving a handle copies it anyway); with one, it is copied.
   void resize(std::size_t size) {
+    if (ranging.load(std::memory_order_relaxed) != 0) {
+      rehash_into(size, [](auto& x) -> auto&& { return kept(x); });
+    } else {
+      rehash_into(size, [](auto& x) -> auto&& { return relocatable(x); });
+    }
+  }
+
+  template <class Take>
+  void rehash_into(std::size_t size, Take take) {
     auto fresh = make_slice<map_entry<K, V>>(static_cast<std::ptrdiff_t>(size));
     unsigned new_shift = 64;
     for (std::size_t s = size; s > 1; s >>= 1) --new_shift;
     map_entry<K, V>* dst = fresh.data();
     const std::size_t mask = size - 1;
     for (map_entry<K, V>& e : entries) {
-      if (e.hash == 0) continue;
+      if (!e.live()) continue;
       std::size_t i = e.hash >> new_shift;
       while (dst[i].hash != 0) i = (i + 1) & mask;
-      dst[i].key = relocatable(e.key);
-      dst[i].value = relocatable(e.value);
+      dst[i].key = take(e.key);
+      dst[i].value = take(e.value);
       dst[i].hash = e.hash;
     }
     entries = fresh;
     shift = new_shift;
+    tombs = 0;
   }
 
   template <class KK, class VV>
@@ -158,9 +207,13 @@ struct hmap {
         return;
       }
     }
-    // A new key: grow first if it would push the load past 3/4.
-    if ((count + 1) * 4 > entries.len() * 3)
-      resize(entries.len() ? entries.len() * 2 : min_size);
+    // A new key: rehash first if it would push the load past 3/4 -- into
+    // twice the room when live entries fill half the array, else at the
+    // same size, which only drops tombstones.
+    if ((count + tombs + 1) * 4 > entries.len() * 3) {
+      const std::size_t size = entries.len();
+      resize(size == 0 ? min_size : (count + 1) * 2 > size ? size * 2 : size);
+    }
     map_entry<K, V>& e = entries.data()[probe(k, h)];
     e.key = std::forward<KK>(k);
     e.value = std::forward<VV>(v);
@@ -174,6 +227,12 @@ struct hmap {
     const std::size_t mask = entries.len() - 1;
     std::size_t hole = probe(k, hash_of(k));
     if (e[hole].hash == 0) return false;
+    --count;
+    if (tombs != 0 || ranging.load(std::memory_order_relaxed) != 0) {
+      e[hole].hash = map_entry<K, V>::tomb;  // key and value stay: see the header
+      ++tombs;
+      return true;
+    }
     // Backward shift: walk the rest of the run; an entry whose home lies
     // cyclically at or before the hole may move into it (it stays reachable
     // from its home), and leaves a new hole behind.
@@ -189,8 +248,18 @@ struct hmap {
     e[hole].hash = 0;
     e[hole].key = K{};
     e[hole].value = V{};
-    --count;
     return true;
+  }
+
+  // The last range has ended: tombstones need not keep their key and value
+  // for it any more (they stay tombstones until the next rehash).
+  void clear_tombs() {
+    if (tombs == 0) return;
+    for (map_entry<K, V>& e : entries) {
+      if (e.hash != map_entry<K, V>::tomb) continue;
+      e.key = K{};
+      e.value = V{};
+    }
   }
 };
 
@@ -264,23 +333,128 @@ class map {
     if (h_) h_->erase(k);
   }
 
-  // for k, v := range m. Each range starts at a random slot, so the order
-  // differs from one range to the next (Go randomises it on purpose, and
-  // programs must not depend on it). The pair refers into the table:
-  // assigning to .second updates the entry. Inserting or erasing while a
-  // range is in progress is not supported (Go defines it; here entries may
-  // be skipped or seen twice); the range keeps the array it started with
-  // alive, so it never touches freed memory.
+  // m[k]: reads as the value, or V's zero value when k is absent (without
+  // inserting it, as Go), and `m[k] = v`, `m[k] += d`, `++m[k]` store (on
+  // a nil map they panic as `set` does). The element holds its own copy of
+  // the key, so it stays right if kept (`auto e = m[k]` reads the map
+  // again each time it is converted).
+  class element {
+   public:
+    operator V() const {  // NOLINT(google-explicit-constructor): m[k] reads as V
+      if (const entry* e = h_ ? h_->find(k_) : nullptr) return e->value;
+      return V{};
+    }
+    template <class VV>
+      requires std::is_assignable_v<V&, VV&&>
+    const element& operator=(VV&& v) const {
+      store(std::forward<VV>(v));
+      return *this;
+    }
+    const element& operator=(const element& other) const {  // m[a] = m[b]
+      store(static_cast<V>(other));
+      return *this;
+    }
+
+#define GOCXX_MAP_ELEMENT_OP(op)                               \
+  template <class X>                                           \
+    requires requires(V v, X&& x) { v op std::forward<X>(x); } \
+  const element& operator op(X && x) const {                   \
+    V v = *this;                                               \
+    v op std::forward<X>(x);                                   \
+    store(std::move(v));                                       \
+    return *this;                                              \
+  }
+    GOCXX_MAP_ELEMENT_OP(+=)
+    GOCXX_MAP_ELEMENT_OP(-=)
+    GOCXX_MAP_ELEMENT_OP(*=)
+    GOCXX_MAP_ELEMENT_OP(/=)
+    GOCXX_MAP_ELEMENT_OP(%=)
+    GOCXX_MAP_ELEMENT_OP(&=)
+    GOCXX_MAP_ELEMENT_OP(|=)
+    GOCXX_MAP_ELEMENT_OP(^=)
+    GOCXX_MAP_ELEMENT_OP(<<=)
+    GOCXX_MAP_ELEMENT_OP(>>=)
+#undef GOCXX_MAP_ELEMENT_OP
+
+    // Go's m[k]++ is a statement; here ++ and -- return the element.
+    const element& operator++() const
+      requires requires(V v) { ++v; }
+    {
+      V v = *this;
+      ++v;
+      store(std::move(v));
+      return *this;
+    }
+    const element& operator--() const
+      requires requires(V v) { --v; }
+    {
+      V v = *this;
+      --v;
+      store(std::move(v));
+      return *this;
+    }
+    const element& operator++(int) const
+      requires requires(V v) { ++v; }
+    {
+      return ++*this;
+    }
+    const element& operator--(int) const
+      requires requires(V v) { --v; }
+    {
+      return --*this;
+    }
+
+    // Comparisons that a template operator of V (std::string's) would not
+    // find through the conversion.
+    friend bool operator==(const element& e, const V& v)
+      requires requires(const V& a) { a == a; }
+    {
+      return static_cast<V>(e) == v;
+    }
+
+   private:
+    friend class map;
+    element(table* h, K k) : h_(h), k_(std::move(k)) {}
+    template <class VV>
+    void store(VV&& v) const {
+      if (!h_) [[unlikely]]
+        detail::panic_runtime("assignment to entry in nil map");
+      h_->set(k_, std::forward<VV>(v));
+    }
+
+    table* h_;  // an element lives on a stack (scanned) while a handle to the map lives
+    K k_;
+  };
+
+  element operator[](K k) const { return element(h_.get(), std::move(k)); }
+
+  // for k, v := range m, with Go's semantics (see the header): an entry
+  // erased before the range reaches it is not produced, one added during the
+  // range may or may not be, every other entry is produced exactly once.
+  // Each range starts at a random slot, so the order differs from one range
+  // to the next (Go randomises it on purpose). The pair refers into the
+  // table: assigning to .second updates the entry; the references stay
+  // valid until the range ends, even if the body erases the entry (the
+  // tombstone keeps it) or the table grows (the range keeps its array).
   class iterator {
    public:
     using value_type = std::pair<const K&, V&>;
     using difference_type = std::ptrdiff_t;
 
     iterator() = default;
-    std::pair<const K&, V&> operator*() const {
-      entry& e = entries_.data()[slot()];
-      return {e.key, e.value};
+    iterator(const iterator& o) : h_(o.h_), entries_(o.entries_), start_(o.start_), step_(o.step_), cur_(o.cur_) {
+      enter();
     }
+    iterator& operator=(const iterator& o) {
+      if (this != &o) {
+        iterator copy(o);
+        swap(copy);
+      }
+      return *this;
+    }
+    ~iterator() { leave(); }
+
+    std::pair<const K&, V&> operator*() const { return {cur_->key, cur_->value}; }
     iterator& operator++() {
       ++step_;
       settle();
@@ -293,20 +467,52 @@ class map {
 
    private:
     friend class map;
-    iterator(const slice<entry>& entries, std::size_t start) : entries_(entries), start_(start) { settle(); }
+    iterator(table* h, std::size_t start) : h_(h), entries_(h->entries), start_(start) {
+      // Counted before the first step, so the range's view holds from here.
+      enter();
+      settle();
+    }
+    void enter() noexcept {
+      if (h_) h_->ranging.fetch_add(1, std::memory_order_relaxed);
+    }
+    void leave() {
+      if (h_ && h_->ranging.fetch_sub(1, std::memory_order_acq_rel) == 1) h_->clear_tombs();
+      // (A write racing with the end of a range is a data race in Go too.)
+    }
+    void swap(iterator& o) noexcept {
+      table* h = h_;
+      h_ = o.h_.get();
+      o.h_ = h;
+      std::swap(entries_, o.entries_);
+      std::swap(start_, o.start_);
+      std::swap(step_, o.step_);
+      std::swap(cur_, o.cur_);
+    }
     std::size_t slot() const noexcept { return (start_ + step_) & (entries_.len() - 1); }
-    void settle() noexcept {
-      while (step_ < entries_.len() && entries_.data()[slot()].hash == 0) ++step_;
+    // Moves to the next entry to produce, from the current step on.
+    void settle() {
+      for (; step_ < entries_.len(); ++step_) {
+        entry& e = entries_.data()[slot()];
+        if (!e.live()) continue;
+        if (entries_.data() == h_->entries.data()) {
+          cur_ = &e;
+          return;
+        }
+        // The table was rehashed: the current entry, if the key is still there.
+        if ((cur_ = h_->find(e.key)) != nullptr) return;
+      }
     }
 
-    slice<entry> entries_;
+    detail::traced<table> h_;  // traced: an iterator may outlive the handle it came from
+    slice<entry> entries_;     // the array the range walks (the map may have moved on)
     std::size_t start_ = 0;
     std::size_t step_ = 0;
+    entry* cur_ = nullptr;
   };
 
   iterator begin() const {
     if (!h_ || h_->count == 0) return iterator();
-    return iterator(h_->entries, static_cast<std::size_t>(detail::map_rand()));
+    return iterator(h_.get(), static_cast<std::size_t>(detail::map_rand()));
   }
   std::default_sentinel_t end() const noexcept { return {}; }
 

@@ -123,6 +123,21 @@ int local_map() {
   m.set(1, 2);
   return static_cast<int>(m.len());
 }
+// m[k] = v stores as set does; m[k] and m[k]++ only read the key's value.
+void map_index_store(go::map<int, go::ptr<Point>> m) {  // CHECK: t.cpp:[[@LINE]]:51: m does not escape
+  auto p = go::new_<Point>();  // CHECK: t.cpp:[[@LINE]]:12: go::new_<Point> escapes to heap
+  m[1] = p;
+}
+int map_index_update(go::map<int, int> m) {  // CHECK: t.cpp:[[@LINE]]:40: m does not escape
+  auto p = go::new_<Point>();  // CHECK: t.cpp:[[@LINE]]:12: go::new_<Point> does not escape
+  m[p->x]++;
+  m[2] += p->y;
+  return m[3];
+}
+go::ptr<Point> map_index_read(go::map<int, go::ptr<Point>> m) {  // CHECK: t.cpp:[[@LINE]]:60: leaking param: m to result ~r0 level=1
+  go::ptr<Point> q = m[1];
+  return q;
+}
 
 // Channels: a value sent escapes.
 go::task<> send_ptr(go::chan<go::ptr<Point>> ch) {  // CHECK: t.cpp:[[@LINE]]:46: leaking param: ch to result ~r0 level=0
