@@ -152,18 +152,28 @@ struct planner {
     return runtime_model::in_go_namespace(mc->getMethodDecl()) && awaited(mc);
   }
   // The co_await's operand appears in its sub-expressions again (the
-  // common expression, await_ready...): every parent leads to it.
+  // common expression, await_ready..., and the promise's await_transform
+  // call when it has one, as go::task's has): every parent leads to it.
   bool awaited(const Stmt* e) const {
     DynTypedNodeList ps = ctx.getParents(*e);
     if (ps.empty()) return false;
     for (const DynTypedNode& n : ps) {
       const auto* p = n.get<Stmt>();
       if (p && isa<CoawaitExpr>(p)) continue;
-      if (!p || !isa<MaterializeTemporaryExpr, CXXBindTemporaryExpr, ImplicitCastExpr, ParenExpr, OpaqueValueExpr>(p) ||
+      if (!p ||
+          !(isa<MaterializeTemporaryExpr, CXXBindTemporaryExpr, ImplicitCastExpr, ParenExpr, OpaqueValueExpr>(p) ||
+            is_await_transform(p)) ||
           !awaited(p))
         return false;
     }
     return true;
+  }
+  // The implicit promise.await_transform(operand) of a co_await: it hands
+  // the operand on (go::task's records where the frame awaits).
+  static bool is_await_transform(const Stmt* s) {
+    const auto* mc = dyn_cast<CXXMemberCallExpr>(s);
+    const CXXMethodDecl* md = mc ? mc->getMethodDecl() : nullptr;
+    return md && md->getIdentifier() && md->getName() == "await_transform";
   }
 
   // Argument `i` of a call, by reference: the callee must keep nothing.

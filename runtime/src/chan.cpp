@@ -21,8 +21,10 @@ namespace go::detail {
 inline void hchan_base::move_elem(void* dst, void* src) const noexcept {
   if (gc_barrier_on.load(std::memory_order_relaxed)) [[unlikely]]
     gc_shade_range(src, elemsize_);
-  if (ops_->trivial) std::memcpy(dst, src, elemsize_);
-  else ops_->move_assign(dst, src);
+  if (ops_->trivial)
+    std::memcpy(dst, src, elemsize_);
+  else
+    ops_->move_assign(dst, src);
 }
 
 // Go zeroes a slot after a receive so the buffer does not keep the value
@@ -34,18 +36,24 @@ inline void hchan_base::clear_slot(void* s) const noexcept {
 void waitq::enqueue(sudog* s) noexcept {
   s->next = nullptr;
   s->prev = last;
-  if (last) last->next = s;
-  else first = s;
+  if (last)
+    last->next = s;
+  else
+    first = s;
   last = s;
   s->queued = true;
 }
 
 void waitq::remove(sudog* s) noexcept {
   if (!s->queued) return;
-  if (s->prev) s->prev->next = s->next;
-  else first = s->next;
-  if (s->next) s->next->prev = s->prev;
-  else last = s->prev;
+  if (s->prev)
+    s->prev->next = s->next;
+  else
+    first = s->next;
+  if (s->next)
+    s->next->prev = s->prev;
+  else
+    last = s->prev;
   s->prev = s->next = nullptr;
   s->queued = false;
 }
@@ -123,11 +131,11 @@ bool hchan_base::recv_ready_locked(void* dst, bool* ok, g** wake) noexcept {
   return false;
 }
 
-bool hchan_base::try_send(void* src, const std::source_location&) {
+bool hchan_base::try_send(void* src, const std::source_location& where) {
   lock_.lock();
   if (closed_) {
     lock_.unlock();
-    panic_runtime("send on closed channel");
+    panic_runtime("send on closed channel", where);
   }
   g* wake = nullptr;
   if (!send_ready_locked(src, &wake)) return false;  // lock stays held
@@ -145,8 +153,7 @@ bool hchan_base::try_recv(void* dst, bool* ok) noexcept {
   return true;
 }
 
-void hchan_base::park_send(sudog* s, void* src, std::coroutine_handle<> h,
-                           const std::source_location& where) noexcept {
+void hchan_base::park_send(sudog* s, void* src, std::coroutine_handle<> h, const std::source_location& where) noexcept {
   s->gp = current_g();
   s->elem = src;
   s->c = this;
@@ -158,8 +165,7 @@ void hchan_base::park_send(sudog* s, void* src, std::coroutine_handle<> h,
   lock_.unlock();  // last touch: the goroutine may run (and finish) from here on
 }
 
-void hchan_base::park_recv(sudog* s, void* dst, std::coroutine_handle<> h,
-                           const std::source_location& where) noexcept {
+void hchan_base::park_recv(sudog* s, void* dst, std::coroutine_handle<> h, const std::source_location& where) noexcept {
   s->gp = current_g();
   s->elem = dst;
   s->c = this;
@@ -177,11 +183,11 @@ void hchan_base::cancel_wait(sudog* s) noexcept {
   lock_.unlock();
 }
 
-void hchan_base::close(const std::source_location&) {
+void hchan_base::close(const std::source_location& where) {
   lock_.lock();
   if (closed_) {
     lock_.unlock();
-    panic_runtime("close of closed channel");
+    panic_runtime("close of closed channel", where);
   }
   closed_ = true;
   // Collect every waiter, then ready them after unlocking. Receivers get the

@@ -42,6 +42,19 @@ const char* wait_reason_string(wait_reason r) noexcept {
 }
 
 void panic_runtime(const char* msg) { throw go::panic_error(msg); }
+void panic_runtime(const char* msg, const std::source_location& where) { throw go::panic_error(msg, where); }
+
+void note_panic_frame(const std::source_location& at) noexcept {
+  try {
+    throw;
+  } catch (go::panic_error& e) {
+    try {
+      e.add_frame(at);
+    } catch (...) {  // out of memory: the traceback is one frame short
+    }
+  } catch (...) {  // not a panic: nothing to record
+  }
+}
 
 const char* gstatus_string(gstatus s) noexcept {
   switch (s) {
@@ -62,13 +75,16 @@ const char* status_string(const g* gp) noexcept {
   return s == gstatus::waiting ? wait_reason_string(gp->reason.load(std::memory_order_relaxed)) : gstatus_string(s);
 }
 
-void print_site(const char* what, const char* function, const std::source_location& at) noexcept {
+void print_site(const char* what, const char* function, const std::source_location& at,
+                const char* at_what = "at") noexcept {
   // Piece by piece: function names have no length limit.
   write_err("\t");
   write_err(what);
   write_err(" ");
   write_err(function);
-  write_err(" at ");
+  write_err(" ");
+  write_err(at_what);
+  write_err(" ");
   write_err(at.file_name());
   print_err(":%u:%u\n", static_cast<unsigned>(at.line()), static_cast<unsigned>(at.column()));
 }
@@ -82,10 +98,47 @@ void print_goroutine_sites(const std::source_location* wait_site, const std::sou
   print_site("created by", by_run ? "go::run" : spawn_site.function_name(), spawn_site);
 }
 
-// A blank line, then the goroutine's block (Go separates them so).
-void print_goroutine(const g* gp) noexcept {
+void print_goroutine_header(const g* gp) noexcept {
   print_err("\ngoroutine %llu [%s]:\n", static_cast<unsigned long long>(gp->id.load(std::memory_order_relaxed)),
             status_string(gp));
+}
+
+namespace {
+
+bool known(const std::source_location& at) noexcept { return at.line() != 0; }
+bool same_function(const std::source_location& a, const std::source_location& b) noexcept {
+  return std::strcmp(a.function_name(), b.function_name()) == 0;
+}
+
+// Go's traceback, for a stackless goroutine: where it panicked, then the
+// co_await in each frame the panic left through, innermost first. frames()[0]
+// is the innermost task frame's last co_await: the panicking line itself when
+// the panic came out of that co_await (a send on a closed channel), earlier
+// in the same function otherwise -- so it is shown only where the site does
+// not already name that function.
+void print_traceback(const go::panic_error& panic) noexcept {
+  const std::vector<std::source_location>& frames = panic.frames();
+  const std::source_location* site = panic.site();
+  std::size_t i = 0;
+  if (site) {
+    print_site("panicked in", site->function_name(), *site);
+    if (!frames.empty() && known(frames[0]) && same_function(frames[0], *site)) i = 1;
+  }
+  for (; i < frames.size(); ++i) {
+    if (!known(frames[i])) continue;  // a frame that never awaited: nothing to say
+    if (i == 0) {
+      print_site(site ? "called from" : "panicked in", frames[0].function_name(), frames[0], "after the co_await at");
+    } else {
+      print_site("awaited by", frames[i].function_name(), frames[i]);
+    }
+  }
+}
+
+}  // namespace
+
+// A blank line, then the goroutine's block (Go separates them so).
+void print_goroutine(const g* gp) noexcept {
+  print_goroutine_header(gp);
   const std::source_location wait_site = gp->wait_site.load(std::memory_order_relaxed);
   const bool waiting = gp->status.load(std::memory_order_relaxed) == gstatus::waiting;
   print_goroutine_sites(waiting ? &wait_site : nullptr, gp->spawn_site.load(std::memory_order_relaxed),
@@ -110,18 +163,19 @@ std::vector<const g*> all_goroutines() {
 
 bool quiescent() {
   std::lock_guard lk(sched->lock);
-  return sched->npidle.load() == sched->nprocs && sched->nsyscall == 0 && sched->runq_size.load() == 0 &&
-         !any_timers();
+  return sched->npidle.load() == sched->nprocs && sched->nsyscall == 0 && sched->runq_size.load() == 0 && !any_timers();
 }
 
 }  // namespace
 
 void die_of_panic(g* gp) noexcept {
   std::string message;
+  const go::panic_error* panic = nullptr;
   try {
     throw;
   } catch (const go::panic_error& e) {
     message = e.message();
+    panic = &e;  // the exception object lives while it is being handled (here)
   } catch (const std::exception& e) {
     message = e.what();
   } catch (...) {
@@ -131,7 +185,11 @@ void die_of_panic(g* gp) noexcept {
   write_err("panic: ");
   write_err(message.c_str());
   write_err("\n");
-  end_fatal(gp);
+  print_goroutine_header(gp);
+  if (panic) print_traceback(*panic);
+  print_goroutine_sites(nullptr, gp->spawn_site.load(std::memory_order_relaxed),
+                        gp->creator.load(std::memory_order_relaxed));
+  ::_exit(2);
 }
 
 // Go's checkdead: a fatal error found by an M, on no goroutine, so it lists

@@ -68,7 +68,7 @@ struct m {
   p* pp = nullptr;
   p* nextp = nullptr;  // P handed over by the waker (under sched lock)
   bool spinning = false;
-  bool idle = false;   // on the idle list
+  bool idle = false;  // on the idle list
   note park;
   std::uint64_t rand_state = 0;
   // Goroutine ids are taken from the global counter in blocks (Go's goidcache).
@@ -168,6 +168,9 @@ const char* gstatus_string(gstatus s) noexcept;
 // A blank line and gp's block of the reports: "goroutine N [status]:", where
 // it is blocked, where it was created. Takes no lock (see throw.hpp).
 void print_goroutine(const g* gp) noexcept;
+// Pieces of print_goroutine: the "goroutine N [status]:" line (after a blank
+// line), and a panic's traceback (report.cpp).
+void print_goroutine_header(const g* gp) noexcept;
 // The lines after the heading of such a block: "\tblocked at F at FILE:L:C"
 // (when wait_site is given) and "\tcreated by F at FILE:L:C".
 void print_goroutine_sites(const std::source_location* wait_site, const std::source_location& spawn_site,

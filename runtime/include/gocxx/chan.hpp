@@ -2,6 +2,7 @@
 // go::recv_chan<T> (<-chan T). Handles are copyable references to one channel
 // object, like Go's channel values; a default-constructed handle is nil.
 #pragma once
+#include <coroutine>
 #include <cstddef>
 #include <new>
 #include <optional>
@@ -95,7 +96,7 @@ class send_awaiter {
     c_->park_send(&s_, &value_, h, where_);
   }
   void await_resume() {
-    if (s_.c && !s_.success) panic_runtime("send on closed channel");
+    if (s_.c && !s_.success) panic_runtime("send on closed channel", where_);
   }
 
  private:
@@ -154,6 +155,20 @@ class chan_ref {
 
   hchan<T>* raw() const noexcept { return c_; }
 
+  // `co_await ch` (Go's `<-ch`, or `<-ctx.Done()`) is one line of error, not
+  // "no member named 'await_ready'". It is not made to work: the operation
+  // could not record where it blocked (an operator takes no defaulted
+  // std::source_location), and the deadlock and leak reports need that.
+  // The return type is spelled out so that asking whether a channel is
+  // awaitable instantiates nothing; only a real co_await reaches the assert.
+  template <class Self = T>
+  std::suspend_never operator co_await() const {
+    static_assert(sizeof(Self) == 0,
+                  "co_await ch: write co_await ch.recv() (Go's <-ch), co_await ch.send(v) (ch <- v), "
+                  "or while (auto v = co_await ch.next()) (for v := range ch)");
+    return {};
+  }
+
  protected:
   explicit chan_ref(hchan<T>* adopt) noexcept : c_(adopt) {}
 
@@ -165,7 +180,7 @@ class chan_ref {
     return recv_awaiter<T, M>(c_, where);
   }
   void close_op(const std::source_location& where) const {
-    if (!c_) panic_runtime("close of nil channel");
+    if (!c_) panic_runtime("close of nil channel", where);
     c_->close(where);
   }
 

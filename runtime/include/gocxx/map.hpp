@@ -44,6 +44,8 @@
 #pragma once
 #include <atomic>
 #include <chrono>
+#include <concepts>
+#include <functional>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -291,6 +293,9 @@ template <class K, class V>
 class map {
   static_assert(std::is_default_constructible_v<K> && std::is_default_constructible_v<V>,
                 "map keys and values need a zero value (default constructor)");
+  static_assert(std::is_default_constructible_v<std::hash<K>>,
+                "go::map<K, V>: K needs a hash: specialise std::hash<K> (and give K an operator==)");
+  static_assert(std::equality_comparable<K>, "go::map<K, V>: K needs operator== (Go's comparable keys)");
   using table = detail::hmap<K, V>;
   using entry = detail::map_entry<K, V>;
 

@@ -25,8 +25,7 @@ namespace go {
 // holds neither handles nor raw pointers to GC objects, to make its
 // allocations cheaper (noscan spans, the tiny allocator for 16 bytes or less).
 template <class T>
-struct pointer_free
-    : std::bool_constant<(std::is_arithmetic_v<T> || std::is_enum_v<T>)> {};
+struct pointer_free : std::bool_constant<(std::is_arithmetic_v<T> || std::is_enum_v<T>)> {};
 template <class T, std::size_t N>
 struct pointer_free<T[N]> : pointer_free<T> {};
 template <class T>
@@ -35,6 +34,7 @@ inline constexpr bool pointer_free_v = pointer_free<std::remove_cv_t<T>>::value;
 namespace detail {
 
 [[noreturn]] void panic_runtime(const char* msg);
+[[noreturn]] void panic_runtime(const char* msg, const std::source_location& where);
 [[noreturn]] void panic_nil_deref();
 
 template <class T>

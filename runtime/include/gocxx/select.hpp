@@ -72,8 +72,7 @@ class select_awaiter {
   static constexpr std::size_t N = sizeof...(Cases);
 
  public:
-  explicit select_awaiter(Cases... cs, const std::source_location& where)
-      : cases_(std::move(cs)...), where_(where) {
+  explicit select_awaiter(Cases... cs, const std::source_location& where) : cases_(std::move(cs)...), where_(where) {
     fill(std::make_index_sequence<N>{});
     st_ = select_state{scases_.data(), sudogs_.data(), pollorder_.data(), lockorder_.data(), static_cast<int>(N)};
     st_.has_default = (std::is_same_v<Cases, default_case> || ...);
@@ -140,6 +139,20 @@ detail::recv_case<T> on_recv(const recv_chan<T>& ch, std::type_identity_t<T>* ou
 template <class T>
 detail::recv_case<T> on_recv(const chan<T>& ch, std::type_identity_t<T>* out = nullptr, bool* ok = nullptr) {
   return {ch, out, ok};
+}
+// A pointer of another type for out gives one line instead of "no matching
+// function" (a Go programmer writes `var x int64; case x = <-ch` freely).
+template <class T, class U>
+  requires(!std::is_convertible_v<U*, T*>)
+detail::recv_case<T> on_recv(const recv_chan<T>& ch, U* /*out*/, bool* ok = nullptr) {
+  static_assert(std::is_convertible_v<U*, T*>,
+                "go::on_recv(ch, &out): out must point to a variable of the channel's element type");
+  return {ch, nullptr, ok};
+}
+template <class T, class U>
+  requires(!std::is_convertible_v<U*, T*>)
+detail::recv_case<T> on_recv(const chan<T>& ch, U* out, bool* ok = nullptr) {
+  return on_recv(recv_chan<T>(ch), out, ok);
 }
 // case ch <- v
 template <class T>

@@ -49,20 +49,59 @@ struct goroutine_frame {
   std::coroutine_handle<promise_type> h;
 };
 
+// What a goroutine's function may return: go::task<T> (awaited, the result
+// dropped, as `go f()` drops f's results) or void -- a plain function, like
+// `go func() { ... }()`, runs as the goroutine's whole body.
+template <class R>
+struct is_task : std::false_type {};
+template <class T>
+struct is_task<task<T>> : std::true_type {};
+template <class R>
+constexpr bool goroutine_result = std::is_void_v<R> || is_task<R>::value;
+
 // The body of every goroutine: the callable and the arguments live in this
 // frame (copied at the spawn), so they outlive every task the callable starts.
 template <class F, class... Args>
 goroutine_frame goroutine_main(F fn, Args... args) {
-  co_await std::invoke(fn, std::move(args)...);
+  if constexpr (std::is_void_v<std::invoke_result_t<F&, Args&&...>>) {
+    std::invoke(fn, std::move(args)...);
+  } else {
+    co_await std::invoke(fn, std::move(args)...);
+  }
+}
+
+// One line for each way a goroutine's function can be wrong, instead of the
+// template errors of invoking it (checked where the callable is converted,
+// so the message points at the go::spawn or go::run).
+template <class F, class... Args>
+constexpr bool goroutine_function_ok() {
+  if constexpr (std::is_invocable_v<F&, Args&&...>) {
+    return goroutine_result<std::invoke_result_t<F&, Args&&...>>;
+  } else {
+    return false;
+  }
+}
+
+// Asserts goroutine_function_ok with a message per failure; the callers
+// then instantiate nothing more for a bad fn (`if constexpr`), so the
+// message is the only error.
+template <class F, class... Args>
+constexpr bool check_goroutine_function() {
+  static_assert(std::is_invocable_v<F&, Args&&...>,
+                "go::spawn(fn, args...) / go::run(fn): fn cannot be called with these arguments "
+                "(each is copied into the goroutine, then passed as an rvalue)");
+  if constexpr (std::is_invocable_v<F&, Args&&...>) {
+    static_assert(goroutine_result<std::invoke_result_t<F&, Args&&...>>,
+                  "go::spawn(fn, args...) / go::run(fn): fn must return go::task<> (a coroutine: "
+                  "write `-> go::task<>` and co_await inside) or void (a plain function)");
+  }
+  return true;
 }
 
 // Gives the frame a descriptor (stored in *gp_slot) and puts the new
 // goroutine on the current P's run queue.
 void start_goroutine(std::coroutine_handle<> root, g** gp_slot, const std::source_location& site) noexcept;
 int run_main(std::coroutine_handle<> root, g** gp_slot, const config& cfg, const std::source_location& site);
-
-template <class F, class... Args>
-concept goroutine_callable = std::is_invocable_v<F&, Args&&...>;
 
 // Whether fn(args...) can itself be the goroutine's outermost frame, saving
 // the wrapper frame: fn must need no storage of its own (a function pointer,
@@ -87,8 +126,7 @@ constexpr bool stateless_by_value() {
 }
 
 template <class F, class... Args>
-constexpr bool direct_root =
-    stateless_by_value<F>() && std::is_same_v<std::invoke_result_t<F&, Args&&...>, task<>>;
+constexpr bool direct_root = stateless_by_value<F>() && std::is_same_v<std::invoke_result_t<F&, Args&&...>, task<>>;
 
 // The callable of a spawn together with the spawn site.
 //
@@ -102,27 +140,29 @@ template <class... Args>
 class spawn_callable {
  public:
   template <class F>
-    requires goroutine_callable<std::decay_t<F>, Args...>
   spawn_callable(F&& fn, std::source_location site = std::source_location::current())  // NOLINT: implicit
       : site_(site) {
     using Fn = std::decay_t<F>;
-    if constexpr (sizeof(Fn) <= sizeof(inline_) && alignof(Fn) <= alignof(std::max_align_t)) {
-      fn_ = new (inline_) Fn(std::forward<F>(fn));
-      destroy_ = [](void* p) { static_cast<Fn*>(p)->~Fn(); };
-    } else {
-      // From the C++ heap: handles among the captures register as roots.
-      fn_ = new Fn(std::forward<F>(fn));
-      destroy_ = [](void* p) { delete static_cast<Fn*>(p); };
-    }
-    launch_ = [](void* p, Args&&... args, const std::source_location& at) {
-      if constexpr (direct_root<Fn, Args...>) {
-        auto h = std::invoke(*static_cast<Fn*>(p), std::move(args)...).release();
-        start_goroutine(h, &h.promise().goroutine, at);
+    static_assert(check_goroutine_function<Fn, Args...>());
+    if constexpr (goroutine_function_ok<Fn, Args...>()) {
+      if constexpr (sizeof(Fn) <= sizeof(inline_) && alignof(Fn) <= alignof(std::max_align_t)) {
+        fn_ = new (inline_) Fn(std::forward<F>(fn));
+        destroy_ = [](void* p) { static_cast<Fn*>(p)->~Fn(); };
       } else {
-        goroutine_frame fr = goroutine_main<Fn, Args...>(std::move(*static_cast<Fn*>(p)), std::move(args)...);
-        start_goroutine(fr.h, &fr.h.promise().gp, at);
+        // From the C++ heap: handles among the captures register as roots.
+        fn_ = new Fn(std::forward<F>(fn));
+        destroy_ = [](void* p) { delete static_cast<Fn*>(p); };
       }
-    };
+      launch_ = [](void* p, Args&&... args, const std::source_location& at) {
+        if constexpr (direct_root<Fn, Args...>) {
+          auto h = std::invoke(*static_cast<Fn*>(p), std::move(args)...).release();
+          start_goroutine(h, &h.promise().goroutine, at);
+        } else {
+          goroutine_frame fr = goroutine_main<Fn, Args...>(std::move(*static_cast<Fn*>(p)), std::move(args)...);
+          start_goroutine(fr.h, &fr.h.promise().gp, at);
+        }
+      };
+    }
   }
   spawn_callable(const spawn_callable&) = delete;
   ~spawn_callable() { destroy_(fn_); }
@@ -150,8 +190,13 @@ void spawn(detail::spawn_callable<std::decay_t<Args>...> fn, Args&&... args) {
 // it finishes; goroutines still running are abandoned, as in Go.
 template <class F>
 int run(F main_fn, config cfg = {}, std::source_location site = std::source_location::current()) {
-  detail::goroutine_frame fr = detail::goroutine_main<F>(std::move(main_fn));
-  return detail::run_main(fr.h, &fr.h.promise().gp, cfg, site);
+  static_assert(detail::check_goroutine_function<F>());
+  if constexpr (detail::goroutine_function_ok<F>()) {
+    detail::goroutine_frame fr = detail::goroutine_main<F>(std::move(main_fn));
+    return detail::run_main(fr.h, &fr.h.promise().gp, cfg, site);
+  } else {
+    return 2;
+  }
 }
 
 // runtime.Gosched: lets other goroutines run; this one goes to the global queue.

@@ -9,6 +9,7 @@
 #pragma once
 #include <coroutine>
 #include <exception>
+#include <source_location>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -41,12 +42,23 @@ struct frame_allocation {
 struct task_promise_base : frame_allocation {
   std::coroutine_handle<> continuation;
   std::exception_ptr exception;
+  // Where this frame last awaited (every co_await passes through
+  // await_transform, whose defaulted argument is the co_await's own
+  // position): the frame's line in a panic's traceback. One store per
+  // co_await; the awaited expression itself is passed through untouched.
+  std::source_location suspended_at;
   // Set when this task is the outermost frame of a goroutine (go::spawn of a
   // function whose parameters are all taken by value): it then ends the
   // goroutine instead of resuming a caller.
   g* goroutine = nullptr;
 
   std::suspend_always initial_suspend() noexcept { return {}; }
+
+  template <class A>
+  A&& await_transform(A&& awaitable, std::source_location at = std::source_location::current()) noexcept {
+    suspended_at = at;
+    return static_cast<A&&>(awaitable);
+  }
 
   struct final_awaiter {
     bool await_ready() noexcept { return false; }
@@ -63,6 +75,7 @@ struct task_promise_base : frame_allocation {
   };
   final_awaiter final_suspend() noexcept { return {}; }
   void unhandled_exception() noexcept {
+    note_panic_frame(suspended_at);
     if (goroutine) die_of_panic(goroutine);  // a panic leaving a goroutine
     exception = std::current_exception();
   }

@@ -17,7 +17,7 @@ namespace detail {
 
 std::int64_t when_after(duration d) noexcept;
 
-class sleep_awaiter {
+class [[nodiscard]] sleep_awaiter {
  public:
   sleep_awaiter(duration d, const std::source_location& where) : d_(d), where_(where) {}
   sleep_awaiter(const sleep_awaiter&) = delete;

@@ -110,5 +110,6 @@ class hchan_base {
 bool try_send_nonblocking(hchan_base* c, void* src);
 
 [[noreturn]] void panic_runtime(const char* msg);
+[[noreturn]] void panic_runtime(const char* msg, const std::source_location& where);
 
 }  // namespace go::detail

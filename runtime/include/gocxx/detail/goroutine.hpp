@@ -136,6 +136,10 @@ void goexit(g* gp) noexcept;
 // Reports the exception escaping goroutine gp in Go's panic form and exits 2.
 [[noreturn]] void die_of_panic(g* gp) noexcept;
 
+// Called by a task frame the current exception is leaving: a go::panic_error
+// records `at` (where the frame last awaited) in its traceback.
+void note_panic_frame(const std::source_location& at) noexcept;
+
 // Fast per-worker random numbers (select's poll order).
 std::uint32_t fastrandn(std::uint32_t n) noexcept;
 
