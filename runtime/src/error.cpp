@@ -1,22 +1,109 @@
-#include <cstdarg>
-#include <cstdio>
-#include <vector>
+// Go's errors package (errors.go, wrap.go, join.go) over go::error's nodes.
+//
+// The runtime's own nodes -- errors.New's message, fmt.Errorf's wrappers,
+// errors.Join's list -- are immutable after construction, like the user
+// values in detail::value_error, so every walk below reads them without a
+// lock from any goroutine.
+#include <utility>
 
 #include "gocxx/error.hpp"
 
 namespace go {
+namespace detail {
+namespace {
 
-error errorf(const char* format, ...) {
-  va_list args;
-  va_start(args, format);
-  va_list copy;
-  va_copy(copy, args);
-  int n = std::vsnprintf(nullptr, 0, format, copy);
-  va_end(copy);
-  std::string text(n > 0 ? static_cast<std::size_t>(n) : 0, '\0');
-  if (n > 0) std::vsnprintf(text.data(), text.size() + 1, format, args);
-  va_end(args);
-  return error::make(std::move(text));
+// errors.New's errorString.
+class message_error final : public error_node {
+ public:
+  explicit message_error(std::string m) : msg_(std::move(m)) {}
+  std::string message() const override { return msg_; }
+
+ private:
+  const std::string msg_;
+};
+
+// errors.Join's joinError: the message is made when asked, as Go's Error
+// does, from errors that never change.
+class join_error final : public error_node {
+ public:
+  explicit join_error(std::vector<error> errs) : errs_(std::move(errs)) {}
+  std::string message() const override {
+    std::string m = errs_[0].message();
+    for (std::size_t i = 1; i < errs_.size(); ++i) {
+      m += '\n';
+      m += errs_[i].message();
+    }
+    return m;
+  }
+  std::vector<error> unwrap_all() const override { return errs_; }
+
+ private:
+  const std::vector<error> errs_;  // non-empty, no nil
+};
+
+// Go's is(), after errors.Is has handled nil. Every go::error is comparable
+// (identity at worst), so Go's isComparable test is always true here.
+bool is_in(error err, const error& target) {
+  for (;;) {
+    if (err == target) return true;
+    const error_node* n = error_access::node(err);
+    if (n->is(target)) return true;
+    if (error next = n->unwrap()) {
+      err = std::move(next);
+      continue;
+    }
+    // A node with a single Unwrap that returned nil has an empty list.
+    for (const error& e : n->unwrap_all())
+      if (e && is_in(e, target)) return true;
+    return false;
+  }
 }
 
+}  // namespace
+
+// Go's as(): the same walk as is_in, looking for a value of the tagged type.
+const void* find_value(const error& err, const void* tag, error* holder) {
+  error e = err;
+  while (e) {
+    const error_node* n = error_access::node(e);
+    if (const void* v = n->value_of(tag)) {
+      *holder = std::move(e);
+      return v;
+    }
+    if (error next = n->unwrap()) {
+      e = std::move(next);
+      continue;
+    }
+    for (const error& x : n->unwrap_all())
+      if (const void* v = find_value(x, tag, holder)) return v;
+    return nullptr;
+  }
+  return nullptr;
+}
+
+}  // namespace detail
+
+error error::make(std::string message) { return error(std::make_shared<detail::message_error>(std::move(message))); }
+
+namespace errors {
+
+error unwrap(const error& err) {
+  const detail::error_node* n = detail::error_access::node(err);
+  return n ? n->unwrap() : error();
+}
+
+bool is(const error& err, const error& target) {
+  if (!err || !target) return err == target;
+  return detail::is_in(err, target);
+}
+
+error join(std::span<const error> errs) {
+  std::vector<error> kept;
+  for (const error& e : errs)
+    if (e) kept.push_back(e);
+  if (kept.empty()) return {};
+  return detail::error_access::make(std::make_shared<detail::join_error>(std::move(kept)));
+}
+
+}  // namespace errors
 }  // namespace go
