@@ -1,5 +1,6 @@
 // Time: go::sleep, go::after, go::timer and go::ticker (Go's time package),
-// all on the scheduler's per-P timer heaps.
+// all on the scheduler's per-P timer heaps. go::duration and what Go does
+// with durations (printing, parsing, rounding) are in gocxx/duration.hpp.
 #pragma once
 #include <chrono>
 #include <coroutine>
@@ -7,11 +8,11 @@
 
 #include "gocxx/chan.hpp"
 #include "gocxx/detail/timer.hpp"
+#include "gocxx/duration.hpp"
 
 namespace go {
 
 using time_point = std::chrono::steady_clock::time_point;
-using duration = std::chrono::nanoseconds;
 
 namespace detail {
 
