@@ -1,14 +1,17 @@
-// Tests for Duration's String, ParseDuration and methods (go::to_string,
-// go::parse_duration, go::seconds, go::round, ...).
+// Tests for the rest of Go's time package surface: go::tick (time.Tick),
+// go::after_func (time.AfterFunc) and Duration's String, ParseDuration and
+// methods (go::to_string, go::parse_duration, go::seconds, go::round, ...).
 // The duration tables are Go's own, from src/time/time_test.go.
 
 #include <gocxx/gocxx.hpp>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <random>
 #include <sstream>
 #include <utility>
@@ -16,6 +19,7 @@
 #include <vector>
 
 using namespace std::chrono_literals;
+using clk = std::chrono::steady_clock;
 
 namespace {
 
@@ -25,6 +29,19 @@ constexpr go::duration kMin{kMinNs};
 constexpr go::duration kMax{kMaxNs};
 
 constexpr go::duration ns(std::int64_t n) { return go::duration(n); }
+
+double ms_since(clk::time_point t) { return std::chrono::duration<double, std::milli>(clk::now() - t).count(); }
+
+// Index of the first ready case among "c has a value" (0) and "`limit` passed" (1).
+template <class T>
+go::task<int> recv_or_timeout(go::recv_chan<T> c, go::duration limit) {
+  T v{};
+  co_return co_await go::select(go::on_recv(c, &v), go::on_recv(go::after(limit)));
+}
+template <class T>
+go::task<int> recv_or_timeout(go::chan<T> c, go::duration limit) {
+  return recv_or_timeout(go::recv_chan<T>(c), limit);
+}
 
 // ---------------------------------------------------------------------------
 // Duration.String
@@ -357,5 +374,359 @@ TEST(DurationMethods, NamesDoNotCollideWithChronoLiterals) {
   EXPECT_EQ(to_string(d), "3s");
 }
 }  // namespace with_both
+
+// ---------------------------------------------------------------------------
+// time.Tick
+// ---------------------------------------------------------------------------
+
+TEST(Tick, DeliversTicksEveryPeriod) {
+  constexpr int kTicks = 5;
+  std::vector<double> stamps;
+  std::vector<go::time_point> values;
+  go::run([&]() -> go::task<> {
+    auto t0 = clk::now();
+    auto c = go::tick(10ms);
+    for (int i = 0; i < kTicks; ++i) {
+      values.push_back(co_await c.recv());
+      stamps.push_back(ms_since(t0));
+    }
+  });
+  ASSERT_EQ(stamps.size(), size_t(kTicks));
+  for (int i = 0; i < kTicks; ++i) EXPECT_GE(stamps[i], 10.0 * (i + 1)) << "tick " << i;
+  for (int i = 1; i < kTicks; ++i) EXPECT_GT(values[i], values[i - 1]) << "tick " << i;
+  EXPECT_LT(stamps.back(), 10.0 * kTicks + 2000.0) << "ticks much slower than the period";
+}
+
+TEST(Tick, KeepsTickingWithoutAHandle) {
+  // Nothing stops a Tick channel: values keep coming after the reader paused.
+  int got = 0;
+  go::run([&]() -> go::task<> {
+    auto c = go::tick(5ms);
+    co_await c.recv();
+    co_await go::sleep(30ms);
+    for (int i = 0; i < 3; ++i) {
+      co_await c.recv();
+      ++got;
+    }
+  });
+  EXPECT_EQ(got, 3);
+}
+
+TEST(Tick, NonPositiveIsANilChannel) {
+  int zero = -2, negative = -2, blocked = -2;
+  bool nil_zero = false, nil_negative = false;
+  go::run([&]() -> go::task<> {
+    auto c0 = go::tick(0ns);
+    auto cn = go::tick(-1s);
+    nil_zero = c0 == nullptr;
+    nil_negative = cn == nullptr;
+    go::time_point tp;
+    zero = co_await go::select(go::on_recv(c0, &tp), go::on_default());
+    negative = co_await go::select(go::on_recv(cn, &tp), go::on_default());
+    // Still nothing later: a nil channel never delivers.
+    blocked = co_await go::select(go::on_recv(c0, &tp), go::on_recv(go::after(30ms)));
+  });
+  EXPECT_TRUE(nil_zero);
+  EXPECT_TRUE(nil_negative);
+  EXPECT_EQ(zero, go::select_default);
+  EXPECT_EQ(negative, go::select_default);
+  EXPECT_EQ(blocked, 1);
+}
+
+TEST(Tick, OutlivesItsRunCleanly) {
+  // A tick never stopped is dropped when go::run returns; the next run starts
+  // clean (under ASan, nothing of it leaks).
+  for (int round = 0; round < 2; ++round) {
+    int got = 0;
+    go::run([&]() -> go::task<> {
+      auto c = go::tick(1ms);
+      for (int i = 0; i < 3; ++i) {
+        co_await c.recv();
+        ++got;
+      }
+    });
+    EXPECT_EQ(got, 3) << "round " << round;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// time.AfterFunc
+// ---------------------------------------------------------------------------
+
+TEST(AfterFunc, RunsOnceAfterD) {
+  std::atomic<int> runs{0};
+  double elapsed = 0;
+  int later = -1;
+  bool stop_after = true;
+  go::run([&]() -> go::task<> {
+    auto fired = go::make_chan<go::unit>(1);
+    auto t0 = clk::now();
+    auto t = go::after_func(20ms, [&runs, fired] {
+      runs.fetch_add(1);
+      fired.close();
+    });
+    co_await fired.recv();
+    elapsed = ms_since(t0);
+    later = co_await recv_or_timeout(go::after(50ms), 5s);  // time for a second run
+    stop_after = t.stop();
+  });
+  EXPECT_EQ(runs.load(), 1);
+  EXPECT_GE(elapsed, 20.0);
+  EXPECT_LT(elapsed, 2000.0);
+  EXPECT_EQ(later, 0);
+  EXPECT_FALSE(stop_after) << "stop() after the timer fired";
+}
+
+TEST(AfterFunc, RunsInAGoroutineOfItsOwn) {
+  // fn returns a task and blocks: only a goroutine of its own can do that
+  // while the one that armed it is blocked too.
+  bool done = false;
+  std::size_t goroutines_while_blocked = 0;
+  go::run([&]() -> go::task<> {
+    auto ping = go::make_chan<int>();
+    auto pong = go::make_chan<int>();
+    auto t = go::after_func(1ms, [ping, pong]() -> go::task<> {
+      int v = co_await ping.recv();
+      co_await go::sleep(1ms);  // the captures must survive a suspension
+      co_await pong.send(v + 1);
+    });
+    co_await go::sleep(5ms);
+    goroutines_while_blocked = go::num_goroutine();
+    co_await ping.send(41);
+    done = co_await pong.recv() == 42;
+  });
+  EXPECT_TRUE(done);
+  EXPECT_EQ(goroutines_while_blocked, 2u);
+}
+
+TEST(AfterFunc, NonPositiveRunsAtOnce) {
+  int which = -1;
+  go::run([&]() -> go::task<> {
+    auto fired = go::make_chan<go::unit>(1);
+    go::after_func(-1s, [fired] { fired.close(); });
+    which = co_await recv_or_timeout(fired, 5s);
+  });
+  EXPECT_EQ(which, 0);
+}
+
+TEST(AfterFunc, StopBeforeFiringPreventsTheCall) {
+  std::atomic<int> runs{0};
+  bool first = false, second = true;
+  go::run([&]() -> go::task<> {
+    auto t = go::after_func(200ms, [&runs] { runs.fetch_add(1); });
+    first = t.stop();
+    second = t.stop();
+    co_await go::sleep(400ms);
+  });
+  EXPECT_TRUE(first) << "stop() of a pending timer";
+  EXPECT_FALSE(second) << "stop() of a stopped timer";
+  EXPECT_EQ(runs.load(), 0);
+}
+
+TEST(AfterFunc, ResetOfAnActiveTimerPostponesIt) {
+  std::atomic<int> runs{0};
+  bool reset_ret = false;
+  double elapsed = 0;
+  go::run([&]() -> go::task<> {
+    auto fired = go::make_chan<go::unit>(1);
+    auto t = go::after_func(10s, [&runs, fired] {
+      runs.fetch_add(1);
+      fired.close();
+    });
+    auto t0 = clk::now();
+    reset_ret = t.reset(30ms);
+    co_await fired.recv();
+    elapsed = ms_since(t0);
+  });
+  EXPECT_TRUE(reset_ret) << "reset() of a pending timer";
+  EXPECT_EQ(runs.load(), 1);
+  EXPECT_GE(elapsed, 30.0);
+  EXPECT_LT(elapsed, 5000.0) << "still at the original 10 s";
+}
+
+TEST(AfterFunc, ResetAfterFiringRunsItAgain) {
+  std::atomic<int> runs{0};
+  bool reset_ret = true;
+  go::run([&]() -> go::task<> {
+    auto fired = go::make_chan<int>(4);
+    auto t = go::after_func(5ms, [&runs, fired]() -> go::task<> { co_await fired.send(runs.fetch_add(1) + 1); });
+    co_await fired.recv();
+    reset_ret = t.reset(5ms);
+    co_await fired.recv();
+  });
+  EXPECT_FALSE(reset_ret) << "reset() of a timer that had fired";
+  EXPECT_EQ(runs.load(), 2);
+}
+
+TEST(AfterFunc, ResetAfterStopRearms) {
+  std::atomic<int> runs{0};
+  bool stop_ret = false, reset_ret = true;
+  int which = -1;
+  go::run([&]() -> go::task<> {
+    auto fired = go::make_chan<go::unit>(1);
+    auto t = go::after_func(10s, [&runs, fired] {
+      runs.fetch_add(1);
+      fired.close();
+    });
+    stop_ret = t.stop();
+    reset_ret = t.reset(5ms);
+    which = co_await recv_or_timeout(fired, 5s);
+  });
+  EXPECT_TRUE(stop_ret);
+  EXPECT_FALSE(reset_ret) << "reset() of a stopped timer";
+  EXPECT_EQ(which, 0);
+  EXPECT_EQ(runs.load(), 1);
+}
+
+TEST(AfterFunc, DestroyingTheHandleDoesNotStopIt) {
+  int named = -1, discarded = -1;
+  go::run([&]() -> go::task<> {
+    auto a = go::make_chan<go::unit>(1);
+    auto b = go::make_chan<go::unit>(1);
+    {
+      auto t = go::after_func(10ms, [a] { a.close(); });
+    }                                          // handle gone before it fires
+    go::after_func(10ms, [b] { b.close(); });  // handle never kept
+    named = co_await recv_or_timeout(a, 5s);
+    discarded = co_await recv_or_timeout(b, 5s);
+  });
+  EXPECT_EQ(named, 0);
+  EXPECT_EQ(discarded, 0);
+}
+
+// Lives as long as its owner, with a flag for the tests below to watch.
+struct canary {
+  explicit canary(std::shared_ptr<std::atomic<bool>> f) : dead(std::move(f)) {}
+  canary(const canary&) = delete;
+  ~canary() { dead->store(true); }
+  std::shared_ptr<std::atomic<bool>> dead;
+};
+
+TEST(AfterFunc, KeepsFnAliveUntilItHasRun) {
+  auto dead = std::make_shared<std::atomic<bool>>(false);
+  bool alive_before = false, alive_inside = false, released = false;
+  go::run([&]() -> go::task<> {
+    auto done = go::make_chan<go::unit>(1);
+    {
+      auto c = std::make_shared<canary>(dead);
+      auto t = go::after_func(20ms, [c, done, &alive_inside]() -> go::task<> {
+        co_await go::sleep(10ms);  // the capture is read after a suspension
+        alive_inside = !c->dead->load();
+        done.close();
+      });
+    }  // the handle and the caller's copy are gone: only the runtime holds fn
+    alive_before = !dead->load();
+    co_await done.recv();
+    // Released once its goroutine has finished.
+    for (int i = 0; i < 500 && !dead->load(); ++i) co_await go::sleep(10ms);
+    released = dead->load();
+  });
+  EXPECT_TRUE(alive_before);
+  EXPECT_TRUE(alive_inside);
+  EXPECT_TRUE(released);
+}
+
+TEST(AfterFunc, StoppedAndDroppedReleasesFnAtOnce) {
+  auto dead = std::make_shared<std::atomic<bool>>(false);
+  bool alive_while_held = false, released = false, stopped = false;
+  go::run([&]() -> go::task<> {
+    auto t = go::after_func(10s, [c = std::make_shared<canary>(dead)] { (void)c; });
+    stopped = t.stop();
+    alive_while_held = !dead->load();  // the handle may still reset it
+    t = go::func_timer{};
+    released = dead->load();
+    co_return;
+  });
+  EXPECT_TRUE(stopped);
+  EXPECT_TRUE(alive_while_held);
+  EXPECT_TRUE(released);
+}
+
+TEST(AfterFunc, PendingAtExitIsDroppedWithoutRunning) {
+  auto dead = std::make_shared<std::atomic<bool>>(false);
+  std::atomic<int> runs{0};
+  go::run([&]() -> go::task<> {
+    go::after_func(10s, [c = std::make_shared<canary>(dead), &runs] { runs.fetch_add(1); });
+    co_return;
+  });
+  EXPECT_EQ(runs.load(), 0);
+  EXPECT_TRUE(dead->load()) << "fn outlived go::run";
+}
+
+TEST(AfterFunc, CopiesShareTheTimer) {
+  bool stopped_by_copy = false, stopped_again = true;
+  go::run([&]() -> go::task<> {
+    auto t = go::after_func(10s, [] {});
+    go::func_timer u = t;
+    stopped_by_copy = u.stop();
+    stopped_again = t.stop();
+    co_return;
+  });
+  EXPECT_TRUE(stopped_by_copy);
+  EXPECT_FALSE(stopped_again);
+}
+
+TEST(AfterFunc, NilHandlePanics) {
+  std::string stop_msg, reset_msg;
+  go::run([&]() -> go::task<> {
+    go::func_timer t;
+    try {
+      t.stop();
+    } catch (const go::panic_error& e) {
+      stop_msg = e.what();
+    }
+    try {
+      t.reset(1s);
+    } catch (const go::panic_error& e) {
+      reset_msg = e.what();
+    }
+    co_return;
+  });
+  EXPECT_EQ(stop_msg, "runtime error: invalid memory address or nil pointer dereference");
+  EXPECT_EQ(reset_msg, stop_msg);
+}
+
+TEST(AfterFunc, ConcurrentResetsAndStopsKeepOneTimer) {
+  // Go's timers are safe for concurrent use: resets and stops racing from
+  // several goroutines leave one timer, pending at most once, so that it
+  // then fires once and a stop finds it at most once.
+  constexpr int kGoroutines = 4;
+  constexpr int kRounds = 20000;
+  int stops_after_firing = -1;
+  std::atomic<int> runs{0};
+  go::run(
+      [&]() -> go::task<> {
+        auto fired = go::make_chan<go::unit>(16);
+        auto t = go::after_func(10s, [&runs, fired] {
+          runs.fetch_add(1);
+          go::spawn([fired]() -> go::task<> { co_await fired.send(go::unit{}); });
+        });
+        go::wait_group wg;
+        wg.add(kGoroutines);
+        for (int g = 0; g < kGoroutines; ++g) {
+          go::spawn(
+              [&wg](go::func_timer h, int k) -> go::task<> {
+                for (int i = 0; i < kRounds; ++i) {
+                  if ((i + k) % 3 == 0) {
+                    h.stop();
+                  } else {
+                    h.reset(std::chrono::seconds(10 + i % 7));
+                  }
+                  if (i % 1024 == 0) co_await go::yield();
+                }
+                wg.done();
+              },
+              t, g);
+        }
+        co_await wg.wait();
+        t.reset(5ms);
+        co_await fired.recv();
+        co_await go::sleep(50ms);  // time for a duplicate to fire
+        stops_after_firing = int(t.stop()) + int(t.stop());
+      },
+      go::config{.maxprocs = 4});
+  EXPECT_EQ(runs.load(), 1);
+  EXPECT_EQ(stops_after_firing, 0);
+}
 
 }  // namespace
