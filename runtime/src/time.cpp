@@ -1,9 +1,11 @@
-// go::sleep, go::after, go::timer, go::ticker on the per-P timer heaps.
+// go::sleep, go::after, go::tick, go::timer, go::ticker and go::after_func's
+// handle on the per-P timer heaps.
 #include "gocxx/time.hpp"
 
 #include <stdexcept>
 
 #include "gocxx/detail/goroutine.hpp"
+#include "gocxx/ptr.hpp"  // detail::panic_nil_deref
 
 namespace go {
 namespace detail {
@@ -43,6 +45,15 @@ recv_chan<time_point> after(duration d) {
   return c;
 }
 
+recv_chan<time_point> tick(duration d) {
+  if (d.count() <= 0) return {};  // nil, as Go's Tick returns for d <= 0
+  auto c = make_chan<time_point>(1);
+  detail::shared_timer* t = detail::make_channel_timer(c);
+  t->reset(detail::when_after(d), d.count());
+  detail::shared_timer::drop(t);  // nobody can stop it: the heap keeps it for good
+  return c;
+}
+
 timer::timer(duration d) : c_(make_chan<time_point>(1)), t_(detail::make_channel_timer(c_)) {
   t_->reset(detail::when_after(d), 0);
 }
@@ -72,6 +83,22 @@ void ticker::stop() noexcept { t_->stop(); }
 void ticker::reset(duration period) noexcept {
   period_ = period;
   t_->reset(detail::when_after(period), period.count());
+}
+
+func_timer::func_timer(const func_timer& o) noexcept : t_(o.t_) {
+  if (t_) t_->retain();
+}
+// Only the handle's reference: a pending timer keeps its own in the heap.
+func_timer::~func_timer() {
+  if (t_) detail::shared_timer::drop(t_);
+}
+bool func_timer::stop() {
+  if (!t_) detail::panic_nil_deref();
+  return t_->stop();
+}
+bool func_timer::reset(duration d) {
+  if (!t_) detail::panic_nil_deref();
+  return t_->reset(detail::when_after(d), 0);
 }
 
 }  // namespace go

@@ -191,14 +191,20 @@ void shared_timer::drop(timer_node* t) noexcept {
   }
 }
 
-bool shared_timer::stop() noexcept {
+bool shared_timer::stop_locked() noexcept {
   if (!del_timer(this)) return false;
-  drop(this);  // the heap's reference
+  drop(this);  // the heap's reference; the caller's keeps *this alive
   return true;
 }
 
+bool shared_timer::stop() noexcept {
+  std::lock_guard lk(ops);
+  return stop_locked();
+}
+
 bool shared_timer::reset(std::int64_t at, std::int64_t every) noexcept {
-  bool was_pending = stop();
+  std::lock_guard lk(ops);
+  bool was_pending = stop_locked();
   when = at;
   period = every;
   retain();  // for the heap

@@ -6,6 +6,7 @@
 #include "gocxx/chan.hpp"
 #include "gocxx/cond.hpp"
 #include "gocxx/context.hpp"
+#include "gocxx/duration.hpp"
 #include "gocxx/error.hpp"
 #include "gocxx/gc.hpp"
 #include "gocxx/leak_profile.hpp"
