@@ -3,36 +3,35 @@
 // written once and read many times, or when goroutines work on disjoint keys.
 //
 // It keeps two maps of entries, each entry shared by both:
-//   * read_: an immutable map behind an atomic pointer, read without the
-//     lock. Its entries' values may change (atomically, in the entry), its
-//     set of keys never does. `amended` says whether dirty_ holds keys it
-//     lacks.
+//   * read_: an immutable map behind a shared pointer (a shared_slot), read
+//     without mu_. Its entries' values may change (in the entry), its set
+//     of keys never does. `amended` says whether dirty_ holds keys it lacks.
 //   * dirty_: under mu_, every live key: read_'s entries that are not
 //     expunged, plus new keys. nullptr when it would equal read_.
-// An entry's value is a shared_ptr<const V> in an atomic: nullptr when the
-// key was deleted, `expunged` when it was deleted and is missing from
+// An entry's value is a shared_ptr<const V> in a shared_slot: nullptr when
+// the key was deleted, `expunged` when it was deleted and is missing from
 // dirty_ (so a store to it must first put it back there), else the value.
 // Loads that miss read_ and go to dirty_ count misses; once they add up to
-// dirty_'s size, dirty_ is promoted to be the new read_ (no copy), and the
-// next new key copies read_'s live entries into a fresh dirty_.
+// dirty_'s size, dirty_ is promoted to be the new read_ (moved, not copied),
+// and the next new key copies read_'s live entries into a fresh dirty_.
 //
-// Memory: a read map, once replaced, is freed when the last reader drops its
-// shared_ptr (std::atomic<std::shared_ptr>), and a value when the last reader
-// holding it does; nothing is freed under a concurrent reader.
+// Memory: Go leaves old read maps and values to its collector. Here a read
+// map, once replaced, is freed when the last reader holding its shared_ptr
+// drops it, and a value likewise; nothing is freed under a reader.
 //
 // Nothing here waits for a goroutine, so none of it is a co_await (Go's
 // sync.Map never parks either). mu_ is a std::mutex: its critical sections
 // are short (a lookup, an insert, at most a copy of the keys when a fresh
 // dirty map is made) and block only on another thread inside one, never on
-// a goroutine. The lock-free reads (read_, an entry's value) are an atomic
-// shared_ptr each, which libstdc++ implements with a short internal spin.
+// a goroutine. The reads that skip mu_ still take a shared_slot's spinlock
+// for the few instructions of a shared_ptr copy: Go's reads are plain
+// atomic loads, so many readers of one map contend here where Go's do not.
 //
 // Keys and values may be any copyable C++ types, go handles included (a
 // go::ptr inside a key or value lives in malloc'd memory and registers
 // itself as a root there). Values are compared with == only by
 // compare_and_swap and compare_and_delete.
 #pragma once
-#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -42,7 +41,61 @@
 #include <unordered_map>
 #include <utility>
 
+#include "gocxx/detail/spinlock.hpp"
+
 namespace go {
+
+namespace detail {
+
+// A shared_ptr that threads load, store, exchange and compare-exchange
+// concurrently (what std::atomic<std::shared_ptr> offers). A spinlock
+// guards the pointer for the few instructions of a copy or a swap; the
+// object a replaced pointer was the last owner of is destroyed after the
+// lock is released, never under it. (libstdc++'s std::atomic<shared_ptr>
+// has the same shape, but its readers unlock with a relaxed store, which
+// ThreadSanitizer reports as a race with the next writer.)
+template <class T>
+class shared_slot {
+ public:
+  explicit shared_slot(std::shared_ptr<T> p) noexcept : p_(std::move(p)) {}
+  shared_slot(const shared_slot&) = delete;
+  shared_slot& operator=(const shared_slot&) = delete;
+
+  std::shared_ptr<T> load() const noexcept {
+    lock_.lock();
+    std::shared_ptr<T> p = p_;
+    lock_.unlock();
+    return p;
+  }
+  void store(std::shared_ptr<T> p) noexcept { exchange(std::move(p)); }
+  std::shared_ptr<T> exchange(std::shared_ptr<T> p) noexcept {
+    lock_.lock();
+    p_.swap(p);
+    lock_.unlock();
+    return p;
+  }
+  // Replaces the pointer with desired if it still points where expected
+  // does (the caller owns expected, so that address cannot have been
+  // reused); otherwise loads it into expected.
+  bool compare_exchange(std::shared_ptr<T>& expected, std::shared_ptr<T> desired) noexcept {
+    lock_.lock();
+    if (p_.get() == expected.get()) {
+      p_.swap(desired);
+      lock_.unlock();
+      return true;  // the old pointer dies with desired, unlocked
+    }
+    std::shared_ptr<T> now = p_;
+    lock_.unlock();
+    expected = std::move(now);
+    return false;
+  }
+
+ private:
+  mutable spinlock lock_;
+  std::shared_ptr<T> p_;
+};
+
+}  // namespace detail
 
 template <class K, class V, class Hash = std::hash<K>, class KeyEqual = std::equal_to<K>>
 class sync_map {
@@ -67,14 +120,13 @@ class sync_map {
       if (std::optional<value_ptr> prev = e->try_swap(p)) return value_of(*prev);
     }
     std::lock_guard lk(mu_);
-    std::shared_ptr<const read_only> r = read_.load(std::memory_order_acquire);
+    std::shared_ptr<const read_only> r = read_.load();
     if (auto it = r->m->find(k); it != r->m->end()) {
       if (it->second->unexpunge_locked()) dirty_->emplace(k, it->second);
-      return value_of(it->second->p.exchange(std::move(p), std::memory_order_acq_rel));
+      return value_of(it->second->p.exchange(std::move(p)));
     }
     if (dirty_) {
-      if (auto it = dirty_->find(k); it != dirty_->end())
-        return value_of(it->second->p.exchange(std::move(p), std::memory_order_acq_rel));
+      if (auto it = dirty_->find(k); it != dirty_->end()) return value_of(it->second->p.exchange(std::move(p)));
     }
     add_locked(*r, k, std::move(p));
     return std::nullopt;
@@ -86,7 +138,7 @@ class sync_map {
       if (std::optional<std::pair<V, bool>> res = e->try_load_or_store(v)) return std::move(*res);
     }
     std::lock_guard lk(mu_);
-    std::shared_ptr<const read_only> r = read_.load(std::memory_order_acquire);
+    std::shared_ptr<const read_only> r = read_.load();
     if (auto it = r->m->find(k); it != r->m->end()) {
       if (it->second->unexpunge_locked()) dirty_->emplace(k, it->second);
       return *it->second->try_load_or_store(std::move(v));  // not expunged: nothing else expunges under mu_
@@ -106,9 +158,9 @@ class sync_map {
   std::optional<V> load_and_delete(const K& k) {
     std::shared_ptr<entry> e = find(k, miss_action::count_and_remove);
     if (!e) return std::nullopt;
-    for (value_ptr p = e->p.load(std::memory_order_acquire);;) {
+    for (value_ptr p = e->p.load();;) {
       if (!p || p == expunged()) return std::nullopt;
-      if (e->p.compare_exchange_weak(p, nullptr, std::memory_order_acq_rel)) return *p;
+      if (e->p.compare_exchange(p, nullptr)) return *p;
     }
   }
 
@@ -117,11 +169,11 @@ class sync_map {
 
   // CompareAndSwap: stores new_v if k's value equals old_v.
   bool compare_and_swap(const K& k, const V& old_v, V new_v) {
-    std::shared_ptr<const read_only> r = read_.load(std::memory_order_acquire);
+    std::shared_ptr<const read_only> r = read_.load();
     if (auto it = r->m->find(k); it != r->m->end()) return it->second->try_compare_and_swap(old_v, std::move(new_v));
     if (!r->amended) return false;  // no such key
     std::lock_guard lk(mu_);
-    r = read_.load(std::memory_order_acquire);
+    r = read_.load();
     if (auto it = r->m->find(k); it != r->m->end()) return it->second->try_compare_and_swap(old_v, std::move(new_v));
     if (!dirty_) return false;
     auto it = dirty_->find(k);
@@ -136,9 +188,9 @@ class sync_map {
   bool compare_and_delete(const K& k, const V& old_v) {
     std::shared_ptr<entry> e = find(k, miss_action::count);
     if (!e) return false;
-    for (value_ptr p = e->p.load(std::memory_order_acquire);;) {
+    for (value_ptr p = e->p.load();;) {
       if (!p || p == expunged() || !(*p == old_v)) return false;
-      if (e->p.compare_exchange_weak(p, nullptr, std::memory_order_acq_rel)) return true;
+      if (e->p.compare_exchange(p, nullptr)) return true;
     }
   }
 
@@ -150,16 +202,16 @@ class sync_map {
   void range(F fn) const {
     static_assert(std::is_same_v<std::invoke_result_t<F&, const K&, const V&>, bool>,
                   "range's function returns bool (false stops)");
-    std::shared_ptr<const read_only> r = read_.load(std::memory_order_acquire);
+    std::shared_ptr<const read_only> r = read_.load();
     if (r->amended) {
       // Promote dirty_ first, so that the range sees every key and the
       // next ones read without the lock (Go does the same).
       std::lock_guard lk(mu_);
-      r = read_.load(std::memory_order_acquire);
+      r = read_.load();
       if (r->amended) r = promote_locked();
     }
     for (const auto& [k, e] : *r->m) {
-      value_ptr p = e->p.load(std::memory_order_acquire);
+      value_ptr p = e->p.load();
       if (!p || p == expunged()) continue;
       if (!fn(k, *p)) break;
     }
@@ -167,10 +219,10 @@ class sync_map {
 
   // Clear (Go 1.23): deletes every key.
   void clear() {
-    std::shared_ptr<const read_only> r = read_.load(std::memory_order_acquire);
+    std::shared_ptr<const read_only> r = read_.load();
     if (r->m->empty() && !r->amended) return;
     std::lock_guard lk(mu_);
-    read_.store(empty_read(), std::memory_order_release);
+    read_.store(empty_read());
     dirty_.reset();
     misses_ = 0;
   }
@@ -190,35 +242,35 @@ class sync_map {
   }
 
   struct entry {
-    std::atomic<value_ptr> p;
+    detail::shared_slot<const V> p;
     explicit entry(value_ptr v) noexcept : p(std::move(v)) {}
 
     // Replaces the value unless expunged; then nullopt (the caller must
     // take the lock). The previous value otherwise (nullptr: none).
     std::optional<value_ptr> try_swap(const value_ptr& v) {
-      for (value_ptr old = p.load(std::memory_order_acquire);;) {
+      for (value_ptr old = p.load();;) {
         if (old == expunged()) return std::nullopt;
-        if (p.compare_exchange_weak(old, v, std::memory_order_acq_rel)) return old;
+        if (p.compare_exchange(old, v)) return old;
       }
     }
     // The value if present; stores v if deleted; nullopt if expunged.
     std::optional<std::pair<V, bool>> try_load_or_store(const V& v) {
-      value_ptr old = p.load(std::memory_order_acquire);
+      value_ptr old = p.load();
       if (old == expunged()) return std::nullopt;
       if (old) return std::pair<V, bool>{*old, true};
       value_ptr mine = std::make_shared<const V>(v);
       for (;;) {
-        if (p.compare_exchange_weak(old, mine, std::memory_order_acq_rel)) return std::pair<V, bool>{v, false};
+        if (p.compare_exchange(old, mine)) return std::pair<V, bool>{v, false};
         if (old == expunged()) return std::nullopt;
         if (old) return std::pair<V, bool>{*old, true};
       }
     }
     bool try_compare_and_swap(const V& old_v, V new_v) {
-      value_ptr old = p.load(std::memory_order_acquire);
+      value_ptr old = p.load();
       if (!old || old == expunged() || !(*old == old_v)) return false;
       value_ptr mine = std::make_shared<const V>(std::move(new_v));
       for (;;) {
-        if (p.compare_exchange_weak(old, mine, std::memory_order_acq_rel)) return true;
+        if (p.compare_exchange(old, mine)) return true;
         if (!old || old == expunged() || !(*old == old_v)) return false;
       }
     }
@@ -226,14 +278,14 @@ class sync_map {
     // it back into dirty_.
     bool unexpunge_locked() {
       value_ptr e = expunged();
-      return p.compare_exchange_strong(e, nullptr, std::memory_order_acq_rel);
+      return p.compare_exchange(e, nullptr);
     }
     // Under mu_, while copying read_ into a fresh dirty_: a deleted entry
     // becomes expunged (left out of dirty_); true if it is expunged.
     bool try_expunge_locked() {
-      value_ptr old = p.load(std::memory_order_acquire);
+      value_ptr old = p.load();
       while (!old) {
-        if (p.compare_exchange_weak(old, expunged(), std::memory_order_acq_rel)) return true;
+        if (p.compare_exchange(old, expunged())) return true;
       }
       return old == expunged();
     }
@@ -250,10 +302,10 @@ class sync_map {
     return std::make_shared<const read_only>(read_only{std::make_shared<const map_type>(), false});
   }
 
-  static std::optional<V> load_entry(const entry& e) { return value_of(e.p.load(std::memory_order_acquire)); }
+  static std::optional<V> load_entry(const entry& e) { return value_of(e.p.load()); }
 
   std::shared_ptr<entry> read_entry(const K& k) const {
-    std::shared_ptr<const read_only> r = read_.load(std::memory_order_acquire);
+    std::shared_ptr<const read_only> r = read_.load();
     auto it = r->m->find(k);
     return it == r->m->end() ? nullptr : it->second;
   }
@@ -263,11 +315,11 @@ class sync_map {
   // k's entry from read_, else (if amended) from dirty_ under the lock,
   // counting a miss; nullptr if k has none.
   std::shared_ptr<entry> find(const K& k, miss_action action) const {
-    std::shared_ptr<const read_only> r = read_.load(std::memory_order_acquire);
+    std::shared_ptr<const read_only> r = read_.load();
     if (auto it = r->m->find(k); it != r->m->end()) return it->second;
     if (!r->amended) return nullptr;
     std::lock_guard lk(mu_);
-    r = read_.load(std::memory_order_acquire);
+    r = read_.load();
     if (auto it = r->m->find(k); it != r->m->end()) return it->second;
     if (!r->amended || !dirty_) return nullptr;
     auto it = dirty_->find(k);
@@ -283,7 +335,7 @@ class sync_map {
   void add_locked(const read_only& r, const K& k, value_ptr p) {
     if (!r.amended) {
       make_dirty_locked(*r.m);
-      read_.store(std::make_shared<const read_only>(read_only{r.m, true}), std::memory_order_release);
+      read_.store(std::make_shared<const read_only>(read_only{r.m, true}));
     }
     dirty_->emplace(k, std::make_shared<entry>(std::move(p)));
   }
@@ -309,12 +361,12 @@ class sync_map {
     dirty_.reset();
     misses_ = 0;
     auto r = std::make_shared<const read_only>(read_only{std::move(m), false});
-    read_.store(r, std::memory_order_release);
+    read_.store(r);
     return r;
   }
 
   // load and range promote dirty_; they are const, like a Go reader.
-  mutable std::atomic<std::shared_ptr<const read_only>> read_;
+  mutable detail::shared_slot<const read_only> read_;
   mutable std::mutex mu_;
   mutable std::unique_ptr<map_type> dirty_;
   mutable std::size_t misses_ = 0;
