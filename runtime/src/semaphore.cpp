@@ -1,6 +1,7 @@
 // golang.org/x/sync/semaphore (semaphore.go); see semaphore.hpp.
 #include "gocxx/semaphore.hpp"
 
+#include <memory>
 #include <string>
 
 #include "gocxx/panic.hpp"
@@ -30,9 +31,13 @@ task<error> weighted::acquire(context ctx, std::int64_t n, std::source_location 
     co_await done.recv(where);  // never served: wait for the context alone
     co_return ctx.err();
   }
-  // The channel is made outside the lock (allocation may assist the
-  // collector); enqueue looks at the units again under it.
-  waiter w(this, n, make_chan<unit>());
+  // Made outside the lock (allocation may assist the collector); enqueue
+  // looks at the units again under it. The record is on the C++ heap so
+  // that its channel handle is a registered root: the leak detector then
+  // never takes a waiter that a release could wake for a leaked one (the
+  // queue's pointers to records are not traced).
+  auto rec = std::make_unique<waiter>(this, n, make_chan<unit>());
+  waiter& w = *rec;
   if (!enqueue(&w)) co_return error{};  // units came free meanwhile
   using recv_case = detail::recv_case<unit>;
   if (co_await select<recv_case, recv_case>(on_recv(w.ready), on_recv(done), where) == 0) {

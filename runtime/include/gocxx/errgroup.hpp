@@ -101,18 +101,16 @@ class group_fn {
     using Fn = std::decay_t<F>;
     fn_ = new Fn(std::forward<F>(fn));
     destroy_ = [](void* p) { delete static_cast<Fn*>(p); };
-    launch_ = [](void* p, std::shared_ptr<group_state> st, std::shared_ptr<group_limit> lim, Args&&... args,
-                 const std::source_location& at) {
+    make_ = [](void* p, std::shared_ptr<group_state> st, std::shared_ptr<group_limit> lim, Args&&... args) {
       using Call = group_call<Fn, Args...>;
       std::unique_ptr<Fn> f(static_cast<Fn*>(p));
       auto call = std::make_unique<Call>(Call{std::move(*f), std::tuple<Args...>(std::move(args)...)});
       f.reset();
-      auto h = group_member<Call>(std::move(st), std::move(lim), std::move(call)).release();
-      start_goroutine(h, &h.promise().goroutine, at);
+      return group_member<Call>(std::move(st), std::move(lim), std::move(call)).release();
     };
   }
   group_fn(group_fn&& o) noexcept
-      : fn_(std::exchange(o.fn_, nullptr)), destroy_(o.destroy_), launch_(o.launch_), site_(o.site_) {}
+      : fn_(std::exchange(o.fn_, nullptr)), destroy_(o.destroy_), make_(o.make_), site_(o.site_) {}
   group_fn(const group_fn&) = delete;
   group_fn& operator=(const group_fn&) = delete;
   ~group_fn() {
@@ -121,18 +119,31 @@ class group_fn {
 
   const std::source_location& site() const noexcept { return site_; }
 
-  // Starts the goroutine (once): counts it in, then spawns it.
+  // Starts the goroutine (once), holding a slot of lim if there is one:
+  // makes its frame, then counts it in (before it can run, so that it
+  // cannot count out first), then queues it. If the frame cannot be made,
+  // nothing is counted and the slot is given back.
   void launch(std::shared_ptr<group_state> st, std::shared_ptr<group_limit> lim, Args&&... args) {
-    if (lim) lim->active.fetch_add(1, std::memory_order_relaxed);
-    st->wg.add(1);
-    launch_(std::exchange(fn_, nullptr), std::move(st), std::move(lim), std::move(args)..., site_);
+    group_state* s = st.get();
+    group_limit* l = lim.get();
+    std::coroutine_handle<task_promise<void>> h;
+    try {
+      h = make_(std::exchange(fn_, nullptr), std::move(st), std::move(lim), std::move(args)...);
+    } catch (...) {
+      if (l) l->slots.release();
+      throw;
+    }
+    if (l) l->active.fetch_add(1, std::memory_order_relaxed);
+    s->wg.add(1);
+    start_goroutine(h, &h.promise().goroutine, site_);
   }
 
  private:
   void* fn_;
   void (*destroy_)(void*);
-  void (*launch_)(void*, std::shared_ptr<group_state>, std::shared_ptr<group_limit>, Args&&...,
-                  const std::source_location&);
+  // Makes the goroutine's frame, which then owns the callable.
+  std::coroutine_handle<task_promise<void>> (*make_)(void*, std::shared_ptr<group_state>, std::shared_ptr<group_limit>,
+                                                     Args&&...);
   std::source_location site_;
 };
 

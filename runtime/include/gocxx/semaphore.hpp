@@ -53,7 +53,7 @@ class weighted {
   void release(std::int64_t n);
 
  private:
-  // Lives in the acquiring goroutine's frame. Written under lock_ while
+  // Owned by the acquiring goroutine's frame. Written under lock_ while
   // queued; once granted, only the goroutine that granted it reads it, until
   // it has closed `ready` (see wake).
   struct waiter {
@@ -67,8 +67,8 @@ class weighted {
     bool granted = false;
     waiter(weighted* s, std::int64_t units, chan<unit> c) noexcept : sem(s), n(units), ready(std::move(c)) {}
     waiter(const waiter&) = delete;
-    // A frame destroyed while queued (an abandoned goroutine at the end of
-    // go::run) leaves the queue.
+    // A record destroyed while queued (the frame of a goroutine abandoned
+    // at the end of go::run) leaves the queue.
     ~waiter() {
       if (queued) sem->forget(this);
     }
