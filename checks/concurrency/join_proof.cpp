@@ -19,6 +19,7 @@
 
 #include "handle_exprs.hpp"
 #include "join_prover.hpp"
+#include "runtime_model/escape_model.hpp"
 #include "runtime_model/runtime_model.hpp"
 
 namespace gocxx::concurrency {
@@ -36,6 +37,30 @@ const CallExpr* as_spawn(const Stmt* s) {
   const auto* e = dyn_cast_or_null<Expr>(s);
   const auto* call = e ? dyn_cast<CallExpr>(e->IgnoreImplicit()) : nullptr;
   return call && is_go_function(call->getDirectCallee(), "spawn") && call->getNumArgs() >= 1 ? call : nullptr;
+}
+
+const CXXMemberCallExpr* as_group_go(const Stmt* s, const VarDecl** group) {
+  const auto* e = dyn_cast_or_null<Expr>(s);
+  const auto* mc = e ? dyn_cast<CXXMemberCallExpr>(e->IgnoreImplicit()) : nullptr;
+  const CXXMethodDecl* md = mc ? mc->getMethodDecl() : nullptr;
+  if (!md || !md->getIdentifier() || (md->getName() != "go" && md->getName() != "try_go")) return nullptr;
+  if (!runtime_model::in_go_namespace(md) || runtime_model::record_or_template_name(md->getParent()) != "errgroup")
+    return nullptr;
+  const auto* r = dyn_cast<DeclRefExpr>(strip(mc->getImplicitObjectArgument()));
+  *group = r ? dyn_cast<VarDecl>(r->getDecl()) : nullptr;
+  return mc;
+}
+
+// errgroup's wait() returns when every goroutine the group started has.
+bool is_group_wait(const Stmt* s, const VarDecl* group) {
+  const auto* e = dyn_cast_or_null<Expr>(s);
+  const auto* mc = e ? dyn_cast<CXXMemberCallExpr>(e->IgnoreImplicit()) : nullptr;
+  const CXXMethodDecl* md = mc ? mc->getMethodDecl() : nullptr;
+  if (!md || !md->getIdentifier() || md->getName() != "wait") return false;
+  if (!runtime_model::in_go_namespace(md) || runtime_model::record_or_template_name(md->getParent()) != "errgroup")
+    return false;
+  const auto* r = dyn_cast<DeclRefExpr>(strip(mc->getImplicitObjectArgument()));
+  return r && r->getDecl() == group;
 }
 
 // Whether s may leave the statements around it: a return, break, continue,
@@ -119,6 +144,8 @@ join_verdict prover::run(const VarDecl* var) {
   using position = std::pair<const CFGBlock*, unsigned>;
   std::optional<position> declared;
   std::vector<std::pair<position, const CallExpr*>> spawns;
+  // errgroup's go calls, with the group variable (null: not a variable).
+  std::vector<std::tuple<position, const CallExpr*, const VarDecl*>> group_gos;
   std::set<position> ends;
   std::map<position, const Stmt*> stmts;
   for (const CFGBlock* b : *cfg) {
@@ -133,6 +160,8 @@ join_verdict prover::run(const VarDecl* var) {
         for (const Decl* x : d->decls())
           if (x == var) declared = p;
       if (const CallExpr* s = as_spawn(cs->getStmt())) spawns.push_back({p, s});
+      const VarDecl* group = nullptr;
+      if (const CallExpr* s = as_group_go(cs->getStmt(), &group)) group_gos.emplace_back(p, s, group);
     }
   }
   if (isa<ParmVarDecl>(var)) ends.insert(position{&cfg->getExit(), 0});
@@ -208,6 +237,22 @@ join_verdict prover::run(const VarDecl* var) {
     }
     return false;
   };
+  // An errgroup's goroutines are joined by the group's wait(), which waits
+  // for every goroutine the group started: every path from the go call to
+  // the end of var's scope must pass it.
+  for (auto& [p, call, group] : group_gos) {
+    bool in_scope = isa<ParmVarDecl>(var) || (declared && reach(*declared, never, [&](position q) { return q == p; }));
+    if (!in_scope) continue;
+    if (!group) return fail("the errgroup the goroutine is started in is not a variable", call->getBeginLoc());
+    auto waits = [&](position q) {
+      auto it = stmts.find(q);
+      return it != stmts.end() && is_group_wait(it->second, group);
+    };
+    if (reach(p, waits, [&](position q) { return ends.count(q) > 0; }))
+      return fail("a path from the errgroup's go reaches the end of '" + var->getNameAsString() +
+                      "''s scope without waiting on '" + group->getNameAsString() + "'",
+                  call->getBeginLoc());
+  }
   std::vector<const CallExpr*> all_spawns;
   std::set<const VarDecl*> scope_checked;  // counted channels whose coverage is the scope's
   for (auto& [p, spawn] : spawns) {
@@ -293,7 +338,10 @@ std::vector<const FunctionDecl*> spawned_bodies(ASTContext& ctx, const FunctionD
       return true;
     }
     bool VisitCallExpr(CallExpr* c) {
-      if (const CallExpr* s = join_detail::as_spawn(c))
+      const VarDecl* group = nullptr;
+      const CallExpr* s = join_detail::as_spawn(c);
+      if (!s) s = join_detail::as_group_go(c, &group);
+      if (s && s->getNumArgs() >= 1)
         if (const FunctionDecl* g = join_detail::goroutine_of(s).fn) out.push_back(g);
       return true;
     }

@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "join_proof.hpp"
@@ -33,6 +34,13 @@ bool within(const DeclContext* inner, const FunctionDecl* fn);
 
 // s as a go::spawn(fn, args...) call, or null.
 const CallExpr* as_spawn(const Stmt* s);
+
+// s as a call of go::errgroup's go or try_go, or null; *group is the
+// variable the group is named by, or null when it is not one.
+const CXXMemberCallExpr* as_group_go(const Stmt* s, const VarDecl** group);
+
+// Whether s is `group.wait()` on go::errgroup `group`.
+bool is_group_wait(const Stmt* s, const VarDecl* group);
 
 // Whether s may leave the statements around it: a return, break, continue,
 // goto or throw outside any lambda.

@@ -9,9 +9,32 @@
 
 #include <clang/AST/StmtCXX.h>
 
+#include "runtime_model/runtime_model.hpp"
+
 using namespace clang;
 
 namespace gocxx::escape {
+
+namespace {
+
+// `co_await` of a go:: runtime operation whose result is a value that holds
+// no address of the awaited object: a number, void, a go::error or
+// go::context, a handle (which points into the GC heap, not a frame).
+bool runtime_result_copy(const CoroutineSuspendExpr* co) {
+  const auto* call = dyn_cast<CallExpr>(co->getOperand()->IgnoreImplicit());
+  const FunctionDecl* callee = call ? call->getDirectCallee() : nullptr;
+  if (!callee || !runtime_model::in_go_namespace(callee)) return false;
+  QualType t = co->getType().getNonReferenceType().getCanonicalType();
+  if (co->getType()->isReferenceType()) return false;
+  if (t->isVoidType() || t->isArithmeticType() || t->isEnumeralType()) return true;
+  if (runtime_model::is_go_handle_type(t)) return true;
+  const CXXRecordDecl* rd = t->getAsCXXRecordDecl();
+  if (!rd || !runtime_model::in_go_namespace(rd)) return false;
+  llvm::StringRef n = runtime_model::record_or_template_name(rd);
+  return n == "error" || n == "context";
+}
+
+}  // namespace
 
 // Expressions whose value, and whose object when they are glvalues, are
 // those of a sub-expression: a wrapper the AST adds around it, a comma's
@@ -169,7 +192,14 @@ void graph_builder::impl::value(hole k, const Expr* e) {
         any(unknown(e->getExprLoc(), "co_yield"), co->getOperand());
         return;
       }
-      // The awaited result comes out of the awaited object.
+      // The awaited result comes out of the awaited object -- except what a
+      // runtime operation hands back by value: a number, a go::error or
+      // context, a handle into the GC heap (co_await g.wait() is an error,
+      // not the group the awaiter refers to).
+      if (runtime_result_copy(co)) {
+        any(discard_hole, co->getOperand());
+        return;
+      }
       any(k.note(e->getExprLoc(), "co_await"), co->getOperand());
       return;
     }

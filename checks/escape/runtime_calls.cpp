@@ -283,6 +283,12 @@ void graph_builder::impl::runtime_construct(const hole& k, const CXXConstructExp
     case escape_api::handle_copy:
       if (!args.empty()) address(k.deref().note(at, "copy"), args[0]);
       return;
+    case escape_api::copy_result:
+      // The runtime keeps a copy on the heap (a user error value in the
+      // error's node, a pool's new function).
+      invoke_callables(args, at);
+      for (const Expr* a : args) value(root_hole(root_kind::gc_heap, a->getExprLoc(), "kept by the runtime"), a);
+      return;
     default: {
       const CXXConstructorDecl* ctor = ce->getConstructor();
       // go::spawn's callable (converted to spawn_callable) runs in the new

@@ -21,6 +21,14 @@ bool in_go_namespace(const Decl* d) {
   return false;
 }
 
+// Declared in namespace go itself, not in one nested in it (go::errors).
+static bool directly_in_go(const Decl* d) {
+  const DeclContext* dc = d->getDeclContext();
+  while (dc && dc->isInlineNamespace()) dc = dc->getParent();
+  const auto* ns = dyn_cast_or_null<NamespaceDecl>(dc);
+  return ns && ns->getIdentifier() && ns->getName() == "go";
+}
+
 // A member that returns a value the runtime's contract makes a copy: a go::
 // handle (channel, slice, map, ptr: GC objects, never the address of the
 // object it is called on), a go::error or go::context (values that share
@@ -86,7 +94,13 @@ escape_api classify_escape_api(const FunctionDecl* fd) {
   const CXXRecordDecl* rd = md ? md->getParent() : nullptr;
   llvm::StringRef cls = rd ? record_or_template_name(rd) : llvm::StringRef();
   if (const auto* cd = dyn_cast<CXXConstructorDecl>(fd)) {
-    if (cls == "spawn") return escape_api::spawn;
+    // errgroup::go's callable (converted to group_fn) runs in a goroutine,
+    // as go::spawn's does.
+    if (cls == "spawn" || cls == "group_fn") return escape_api::spawn;
+    // A user error value is copied into the error's shared node (the heap);
+    // a pool keeps its new function for later calls, in any goroutine.
+    if (!cd->isCopyOrMoveConstructor() && cd->getNumParams() > 0 && (cls == "error" || cls == "pool"))
+      return escape_api::copy_result;
     if (cd->isCopyOrMoveConstructor()) return escape_api::handle_copy;
     if (is_go_handle_type(QualType(rd->getTypeForDecl(), 0))) return escape_api::handle_view;
     return escape_api::other_ctor;
@@ -119,6 +133,12 @@ escape_api classify_escape_api(const FunctionDecl* fd) {
       if (op == OO_Equal) return escape_api::handle_copy;
       return escape_api::pure;
     }
+    // errgroup's go/try_go start a goroutine running the callable.
+    if (cls == "errgroup" && (n == "go" || n == "try_go")) return escape_api::spawn;
+    // sync.Map and sync.Pool keep copies of what they are given, on the
+    // heap, and hand out copies.
+    if ((cls == "sync_map" && n != "range" && n != "clear") || (cls == "pool" && (n == "put" || n == "get")))
+      return escape_api::copy_result;
     if (cls == "chan" || cls == "send_chan" || cls == "recv_chan" || cls == "chan_ref") {
       if (n == "send") return escape_api::chan_send;
       if (op == OO_Equal) return escape_api::handle_copy;
@@ -133,7 +153,11 @@ escape_api classify_escape_api(const FunctionDecl* fd) {
     if (returns_copy(md)) return escape_api::copy_result;
     return escape_api::other_member;
   }
-  if (n == "new_") return escape_api::new_;
+  // go::new_ itself, not go::errors::new_ (errors.New).
+  if (n == "new_") return directly_in_go(fd) ? escape_api::new_ : escape_api::copy_result;
+  // time.AfterFunc: the function runs later in a goroutine of its own.
+  if (n == "after_func") return escape_api::spawn;
+  if (n == "make_error") return escape_api::copy_result;
   if (n == "make_slice") return escape_api::make_slice;
   if (n == "make_map") return escape_api::make_map;
   if (n == "make_chan") return escape_api::make_chan;

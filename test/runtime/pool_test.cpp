@@ -186,17 +186,18 @@ TEST(Pool, GoroutinesOnOtherPsFindPutValues) {
           return std::make_unique<int>(-1);
         });
         for (int i = 0; i < 16; ++i) p.put(std::make_unique<int>(i));
-        auto done = go::make_chan<go::unit>();
         for (int g = 0; g < 4; ++g) {
-          go::spawn([&p, &found, done]() -> go::task<> {
+          go::wait_group wg;
+          wg.add(1);
+          go::spawn([&p, &found, &wg]() -> go::task<> {
             for (int i = 0; i < 4; ++i) {
               auto v = p.get();
               if (*v >= 0) ++found;  // single writer at a time: see below
               co_await go::yield();
             }
-            co_await done.send(go::unit{});
+            wg.done();
           });
-          co_await done.recv();  // one goroutine at a time, on whichever P
+          co_await wg.wait();  // one goroutine at a time, on whichever P
         }
       },
       go::config{.maxprocs = 4});

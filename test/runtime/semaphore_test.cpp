@@ -43,6 +43,14 @@ go::task<> acquirer(weighted* s, std::int64_t n, go::chan<go::unit> got) {
   got.close();
 }
 
+// The same, joined by wg before the test's semaphore goes out of scope (the
+// timed checks on `got` are not joins: gocxx-escape-dangling proves wg).
+go::task<> joined_acquirer(weighted* s, std::int64_t n, go::chan<go::unit> got, go::wait_group* wg) {
+  co_await s->acquire(n);
+  got.close();
+  wg->done();
+}
+
 // Whether ch is closed within `limit`.
 go::task<bool> closed_within(go::chan<go::unit> ch, std::chrono::milliseconds limit) {
   co_return co_await go::select(go::on_recv(ch), go::on_recv(go::after(limit))) == 0;
@@ -83,10 +91,13 @@ TEST(Semaphore, ReleaseWakesAWaiter) {
         weighted s(1);
         co_await s.acquire(1);
         auto got = go::make_chan<go::unit>();
-        go::spawn(acquirer, &s, std::int64_t{1}, got);
+        go::wait_group wg;
+        wg.add(1);
+        go::spawn(joined_acquirer, &s, std::int64_t{1}, got, &wg);
         early = co_await closed_within(got, 20ms);
         s.release(1);
         woke = co_await closed_within(got, 10s);
+        co_await wg.wait();  // joins the acquirer before s goes
         s.release(1);
       },
       go::config{.maxprocs = 2});
@@ -103,7 +114,9 @@ TEST(Semaphore, LargeWaiterAtTheHeadBlocksSmallerOnes) {
         weighted s(10);
         co_await s.acquire(10);
         auto big = go::make_chan<go::unit>();
-        go::spawn(acquirer, &s, std::int64_t{10}, big);
+        go::wait_group wg;
+        wg.add(1);
+        go::spawn(joined_acquirer, &s, std::int64_t{10}, big, &wg);
         // The big waiter is queued once try_acquire fails with a unit free.
         s.release(1);
         EXPECT_TRUE(co_await eventually([&] {
@@ -112,7 +125,8 @@ TEST(Semaphore, LargeWaiterAtTheHeadBlocksSmallerOnes) {
           return false;
         }));
         auto small = go::make_chan<go::unit>();
-        go::spawn(acquirer, &s, std::int64_t{1}, small);
+        wg.add(1);
+        go::spawn(joined_acquirer, &s, std::int64_t{1}, small, &wg);
         // One unit is free, but the big waiter is first in line.
         small_early = co_await closed_within(small, 30ms);
         s.release(4);  // 5 free: still not enough for the head
@@ -123,6 +137,7 @@ TEST(Semaphore, LargeWaiterAtTheHeadBlocksSmallerOnes) {
         small_after_big = co_await closed_within(small, 20ms);
         s.release(10);
         small_got = co_await closed_within(small, 10s);
+        co_await wg.wait();  // joins both acquirers before s goes
         s.release(1);
         EXPECT_TRUE(free_units(s, 10));
       },
@@ -231,11 +246,14 @@ TEST(Semaphore, CancelledHeadLetsTheWaitersBehindItThrough) {
             ctx);
         EXPECT_TRUE(co_await eventually([&] { return !s.try_acquire(0); }));
         auto small = go::make_chan<go::unit>();
-        go::spawn(acquirer, &s, std::int64_t{1}, small);
+        go::wait_group wg;
+        wg.add(1);
+        go::spawn(joined_acquirer, &s, std::int64_t{1}, small, &wg);
         EXPECT_FALSE(co_await closed_within(small, 20ms));
         cancel();
         co_await big_done.recv();
         small_got = co_await closed_within(small, 10s);
+        co_await wg.wait();  // joins the acquirer before s goes
         s.release(6);
         EXPECT_TRUE(free_units(s, 10));
       },

@@ -49,6 +49,8 @@ template <class T>
 std::string panic_text(const T& v) {
   if constexpr (std::is_same_v<T, error>) {
     return v.message();
+  } else if constexpr (error_type<T>) {
+    return std::string(v.error());  // Go's panic(err) prints err.Error()
   } else if constexpr (std::is_convertible_v<const T&, std::string>) {
     return std::string(v);
   } else {
