@@ -8,7 +8,7 @@ scripts/install-deps.sh
 echo "== building (build/)"
 scripts/build.sh build -DCMAKE_BUILD_TYPE=Release
 
-for ex in hello worker_pool pipeline timeout ping_pong binary_trees leak deadlock; do
+for ex in hello worker_pool pipeline timeout ping_pong binary_trees pubsub crawler leak deadlock; do
   bin=build/examples/$ex
   [ -x "$bin" ] || continue
   echo
