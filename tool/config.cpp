@@ -70,6 +70,7 @@ void yamlize(IO& io, yaml_option_map& m, bool, EmptyContext& ctx) {
     return;
   }
   std::vector<yaml_option_entry> entries;
+  entries.reserve(m.values.size());
   for (const auto& [k, v] : m.values) entries.push_back({k, v});
   yamlize(io, entries, true, ctx);
 }
