@@ -21,6 +21,7 @@ int setting_value(std::string_view v) noexcept {
 
 void apply(std::string_view key, std::string_view value, debug_vars& vars) noexcept {
   if (key == "goroutineleak") vars.goroutineleak = setting_value(value);
+  if (key == "longrunning") vars.longrunning = setting_value(value);
 }
 
 void parse(const char* value, debug_vars& vars) noexcept {

@@ -4,6 +4,10 @@
 //
 //   GOCXXDEBUG=goroutineleak=1   every collection finds leaked goroutines and
 //                                prints each one the first time it is found
+//   GOCXXDEBUG=longrunning=1     sysmon prints each goroutine that runs for
+//                                10 ms without a scheduling point (Go's
+//                                schedtrace, narrowed to what gocxx cannot
+//                                preempt)
 //
 // Unknown keys and malformed entries are ignored, as Go ignores unknown
 // GODEBUG settings, so that a program keeps running under a newer or older
@@ -14,6 +18,7 @@ namespace go::detail {
 
 struct debug_vars {
   int goroutineleak = 0;
+  int longrunning = 0;
 };
 
 const debug_vars& gocxxdebug() noexcept;

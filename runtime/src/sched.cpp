@@ -59,6 +59,13 @@ p* pidleget_locked() noexcept {
 
 void pidleput_locked(p* pp) noexcept {
   pp->owner = nullptr;
+  if (pp->borrowed) {  // a lent P goes back to the spares, never to the idle list
+    // Kept in descending order of id, so the lowest is lent first and the
+    // stealers' range (nprocs + spare_high) stays short.
+    auto& v = sched->spare;
+    v.insert(std::upper_bound(v.begin(), v.end(), pp, [](const p* a, const p* b) { return a->id > b->id; }), pp);
+    return;
+  }
   sched->pidle.push_back(pp);
   sched->npidle.fetch_add(1, std::memory_order_seq_cst);
 }
@@ -146,8 +153,7 @@ void handoffp(p* pp) noexcept {
     return;
   }
   std::int32_t zero = 0;
-  if (sched->nmspinning.load() + sched->npidle.load() == 0 &&
-      sched->nmspinning.compare_exchange_strong(zero, 1)) {
+  if (sched->nmspinning.load() + sched->npidle.load() == 0 && sched->nmspinning.compare_exchange_strong(zero, 1)) {
     startm(pp, true);
     return;
   }
@@ -231,18 +237,21 @@ bool stopm(m* mp) noexcept {
 // Steals from other Ps, and runs their expired timers, into mp's P.
 g* steal_work(m* mp, std::int64_t now) noexcept {
   p* pp = mp->pp;
-  const int n = sched->nprocs;
+  // Lent Ps included (those ever lent): one may hold goroutines its own long
+  // runner readied.
+  const int n = sched->nprocs + sched->spare_high.load(std::memory_order_relaxed);
   for (int round = 0; round < kStealRounds; ++round) {
     bool last = round == kStealRounds - 1;
     int start = static_cast<int>(fastrandn(static_cast<std::uint32_t>(n)));
     for (int k = 0; k < n; ++k) {
       p* victim = sched->allp[(start + k) % n].get();
-      if (victim == pp) continue;
+      if (victim == pp || (victim->borrowed && !victim->owner.load(std::memory_order_relaxed))) continue;
       if (victim->timers.next_when.load(std::memory_order_relaxed) <= now) {
         run_timers(victim, now);
         if (g* gp = pp->q.pop()) return gp;
       }
-      if (g* gp = pp->q.steal_from(victim->q, last, victim->owner.load(std::memory_order_relaxed) != nullptr)) return gp;
+      if (g* gp = pp->q.steal_from(victim->q, last, victim->owner.load(std::memory_order_relaxed) != nullptr))
+        return gp;
     }
   }
   return nullptr;
@@ -264,7 +273,8 @@ g* find_runnable(m* mp) noexcept {
 
     // Fairness: now and then look at the global queue first, so goroutines
     // there are not starved by two goroutines that keep readying each other.
-    if (pp->schedtick % kGlobalQueueCheckTicks == 0 && sched->runq_size.load(std::memory_order_relaxed) > 0) {
+    if (pp->schedtick.load(std::memory_order_relaxed) % kGlobalQueueCheckTicks == 0 &&
+        sched->runq_size.load(std::memory_order_relaxed) > 0) {
       std::lock_guard lk(sched->lock);
       if (g* gp = globrunq_get_locked(pp, 1)) return gp;
     }
@@ -276,8 +286,7 @@ g* find_runnable(m* mp) noexcept {
 
     // Limit spinning Ms to half the busy Ps: spinning is for finding work,
     // not for burning CPU.
-    if (!mp->spinning &&
-        2 * sched->nmspinning.load() < sched->nprocs - sched->npidle.load()) {
+    if (!mp->spinning && 2 * sched->nmspinning.load() < sched->nprocs - sched->npidle.load()) {
       mp->spinning = true;
       sched->nmspinning.fetch_add(1);
     }
@@ -316,7 +325,9 @@ g* find_runnable(m* mp) noexcept {
 }
 
 void execute(m* mp, g* gp) noexcept {
-  ++mp->pp->schedtick;
+  p* pp = mp->pp;
+  pp->schedtick.store(pp->schedtick.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  pp->curg.store(gp, std::memory_order_relaxed);
   tl_g = gp;
   casgstatus(gp, gstatus::runnable, gstatus::running, "execute: bad g status", std::memory_order_seq_cst);
   // The collector may be scanning this goroutine's frames right now (it
@@ -328,6 +339,7 @@ void execute(m* mp, g* gp) noexcept {
   // must not touch gp afterwards, since it may already run elsewhere.
   gp->resume.resume();
   tl_g = nullptr;
+  if (mp->pp) mp->pp->curg.store(nullptr, std::memory_order_relaxed);
 }
 
 void mstart(m* mp) {
@@ -410,8 +422,8 @@ void count_owned(std::atomic<std::int64_t>& counter) noexcept {
   counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
-void init_g(g* gp, std::coroutine_handle<> root, g** gp_slot, const std::source_location& site,
-            const char* creator, std::uint64_t id) noexcept {
+void init_g(g* gp, std::coroutine_handle<> root, g** gp_slot, const std::source_location& site, const char* creator,
+            std::uint64_t id) noexcept {
   gp->root = root;
   gp->resume = root;
   gp->id.store(id, std::memory_order_relaxed);
@@ -444,6 +456,7 @@ void destroy_abandoned_goroutines() noexcept {
 }
 
 void stop_all_ms() {
+  sysmon_stop();
   {
     std::lock_guard lk(sched->lock);
     sched->stopping.store(true);
@@ -474,11 +487,32 @@ std::int64_t scheduler::ngoroutines() const noexcept {
   return n;
 }
 
+// nprocs Ps, then the spares sysmon lends (sysmon.cpp): at least 16, so that
+// a chain of goroutines busy-waiting on one another progresses on one P.
 scheduler::scheduler(int n) : nprocs(n) {
-  for (int i = 0; i < n; ++i) {
+  const int total = n + std::max(n, kSpareMin);
+  for (int i = 0; i < total; ++i) {
     allp.push_back(std::make_unique<p>());
     allp.back()->id = i;
+    allp.back()->borrowed = i >= n;
   }
+  for (int i = total - 1; i >= n; --i) spare.push_back(allp[static_cast<std::size_t>(i)].get());
+}
+
+bool lend_spare_p() noexcept {
+  p* pp = nullptr;
+  {
+    std::lock_guard lk(sched->lock);
+    if (sched->spare.empty() || sched->stopping.load()) return false;
+    pp = sched->spare.back();
+    sched->spare.pop_back();
+    const int high = pp->id - sched->nprocs + 1;
+    if (high > sched->spare_high.load(std::memory_order_relaxed))
+      sched->spare_high.store(high, std::memory_order_relaxed);
+  }
+  sched->nmspinning.fetch_add(1);  // startm's contract for a spinning M
+  startm(pp, true);
+  return true;
 }
 
 void note::sleep(std::int64_t deadline) {
@@ -512,8 +546,7 @@ void note::sleep(std::int64_t deadline) {
 }
 
 std::int64_t nanotime() noexcept {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 
@@ -593,8 +626,10 @@ void set_current_scope(std::uint64_t scope) noexcept {
 
 void globrunq_put_locked(g* gp) noexcept {
   gp->schedlink = nullptr;
-  if (sched->runq_tail) sched->runq_tail->schedlink = gp;
-  else sched->runq_head = gp;
+  if (sched->runq_tail)
+    sched->runq_tail->schedlink = gp;
+  else
+    sched->runq_head = gp;
   sched->runq_tail = gp;
   sched->runq_size.fetch_add(1, std::memory_order_relaxed);
 }
@@ -742,6 +777,7 @@ int run_main(std::coroutine_handle<> root, g** gp_slot, const config& cfg, const
     m0->nextp = p0;
     m0->thread = std::thread(mstart, m0);
   }
+  sysmon_start();
   {
     std::unique_lock lk(sched->main_mu);
     gc_enter_blocking();

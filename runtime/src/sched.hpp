@@ -27,11 +27,21 @@ struct timer_heap {
 
 struct m;
 
+inline constexpr int kSpareMin = 16;  // spare Ps at least (sched.cpp)
+
 struct p {
   int id = 0;
   runq q;
-  std::uint32_t schedtick = 0;
+  // Goroutines this P has started or resumed: written by the owner only,
+  // read by sysmon, which takes a tick that stays put for 10 ms as a
+  // goroutine running without a scheduling point.
+  std::atomic<std::uint32_t> schedtick{0};
   std::atomic<m*> owner{nullptr};  // the M running on this P, if any
+  std::atomic<g*> curg{nullptr};   // the goroutine it runs, for sysmon's report
+  // A P lent by sysmon while another P's goroutine runs without a scheduling
+  // point (see sysmon.cpp): never on the idle list, and given back to the
+  // spare list when its M runs out of work.
+  bool borrowed = false;
   timer_heap timers;
   // Dead descriptors ready for reuse (Go's p.gFree), linked by schedlink.
   g* gfree = nullptr;
@@ -90,6 +100,14 @@ struct scheduler {
   std::atomic<std::int32_t> runq_size{0};
   std::vector<p*> pidle;
   std::atomic<std::int32_t> npidle{0};
+  std::vector<p*> spare;  // Ps sysmon may lend (allp[nprocs..]), not lent now
+  // How many spares from allp[nprocs] on have ever been lent: the stealers
+  // look at allp[0, nprocs + spare_high).
+  std::atomic<int> spare_high{0};
+  std::thread sysmon;
+  std::mutex sysmon_mu;  // sysmon sleeps on sysmon_cv, woken to stop
+  std::condition_variable sysmon_cv;
+  bool sysmon_quit = false;  // under sysmon_mu
   std::vector<m*> midle;
   std::vector<std::unique_ptr<m>> allm;
   std::int32_t nsyscall = 0;  // goroutines inside go::blocking
@@ -150,6 +168,13 @@ inline void casgstatus(g* gp, gstatus from, gstatus to, const char* what,
 
 // Run-queue operations (sched.cpp).
 void runq_put(p* pp, g* gp, bool next) noexcept;
+// Starts an M on a spare P, spinning, so that it steals from the Ps whose
+// goroutines run without a scheduling point (sysmon.cpp). False when every
+// spare is lent.
+bool lend_spare_p() noexcept;
+// sysmon's thread: started by run_main, stopped before the Ms are.
+void sysmon_start();
+void sysmon_stop() noexcept;
 void globrunq_put_locked(g* gp) noexcept;
 void wakep() noexcept;
 

@@ -77,6 +77,8 @@ void remove_locked(timer_heap& h, timer_node* t) noexcept {
 timer_heap& current_heap() noexcept {
   m* mp = tl_m;
   p* pp = mp && mp->pp ? mp->pp : sched->allp[0].get();
+  // A lent P goes back to the spares, where no stealer runs its timers.
+  if (pp->borrowed) pp = sched->allp[0].get();
   return pp->timers;
 }
 
