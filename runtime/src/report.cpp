@@ -163,7 +163,8 @@ std::vector<const g*> all_goroutines() {
 
 bool quiescent() {
   std::lock_guard lk(sched->lock);
-  return sched->npidle.load() == sched->nprocs && sched->nsyscall == 0 && sched->runq_size.load() == 0 && !any_timers();
+  return sched->npidle.load() == sched->nprocs && sched->no_lent_ps() && sched->nsyscall == 0 &&
+         sched->runq_size.load() == 0 && !any_timers();
 }
 
 }  // namespace

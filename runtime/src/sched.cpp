@@ -174,7 +174,8 @@ void reset_spinning(m* mp) noexcept {
 
 // Go's checkdead: called with the lock held by an M about to park.
 void checkdead_locked() noexcept {
-  if (sched->npidle.load() != sched->nprocs) return;
+  // A lent P may run goroutines while every real one is idle.
+  if (sched->npidle.load() != sched->nprocs || !sched->no_lent_ps()) return;
   if (sched->nsyscall > 0 || sched->runq_size.load() > 0) return;
   // With every P idle no goroutine is being started or ended: the counts
   // are settled, and fewer started than ended means they were lost.
@@ -344,6 +345,7 @@ void execute(m* mp, g* gp) noexcept {
 
 void mstart(m* mp) {
   tl_m = mp;
+  if (pthread_getcpuclockid(pthread_self(), &mp->cpu_clock) == 0) mp->has_cpu_clock.store(true);
   gc_register_thread();  // its stack holds goroutines' transient pointers
   mp->rand_state = static_cast<std::uint64_t>(nanotime()) ^ (static_cast<std::uint64_t>(mp->id) << 32);
   {
@@ -487,10 +489,11 @@ std::int64_t scheduler::ngoroutines() const noexcept {
   return n;
 }
 
-// nprocs Ps, then the spares sysmon lends (sysmon.cpp): at least 16, so that
-// a chain of goroutines busy-waiting on one another progresses on one P.
+// nprocs Ps, then as many spares for sysmon to lend (sysmon.cpp): at most
+// 2 * nprocs goroutines run at once, however many run without a scheduling
+// point.
 scheduler::scheduler(int n) : nprocs(n) {
-  const int total = n + std::max(n, kSpareMin);
+  const int total = 2 * n;
   for (int i = 0; i < total; ++i) {
     allp.push_back(std::make_unique<p>());
     allp.back()->id = i;

@@ -1,6 +1,9 @@
 // The scheduler's state: Go's P (logical processor), M (worker thread) and
 // the global scheduler (schedt), private to the runtime.
 #pragma once
+#include <pthread.h>
+#include <time.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -26,8 +29,6 @@ struct timer_heap {
 };
 
 struct m;
-
-inline constexpr int kSpareMin = 16;  // spare Ps at least (sched.cpp)
 
 struct p {
   int id = 0;
@@ -85,6 +86,11 @@ struct m {
   std::uint64_t goid_next = 0;
   std::uint64_t goid_end = 0;
   std::thread thread;
+  // The thread's CPU clock: sysmon counts a goroutine as running for 10 ms
+  // by the CPU time its thread used, not by the wall clock (a thread the OS
+  // has descheduled is not running anything). Set before the M takes a P.
+  std::atomic<bool> has_cpu_clock{false};
+  clockid_t cpu_clock{};
 };
 
 struct scheduler {
@@ -104,6 +110,8 @@ struct scheduler {
   // How many spares from allp[nprocs] on have ever been lent: the stealers
   // look at allp[0, nprocs + spare_high).
   std::atomic<int> spare_high{0};
+  // Whether every spare is back (no lent P runs anything). Under lock.
+  bool no_lent_ps() const noexcept { return spare.size() == allp.size() - static_cast<std::size_t>(nprocs); }
   std::thread sysmon;
   std::mutex sysmon_mu;  // sysmon sleeps on sysmon_cv, woken to stop
   std::condition_variable sysmon_cv;

@@ -7,9 +7,11 @@
 // among them -- never run. At GOMAXPROCS=1 that is a hang.
 //
 // What sysmon does instead, every 2 ms:
-//   * a P whose schedtick has not moved for 10 ms while an M owns it is
-//     running one goroutine without a scheduling point (execute() bumps the
-//     tick each time it starts or resumes a goroutine);
+//   * a P whose schedtick has not moved while its M's thread used 10 ms of
+//     CPU is running one goroutine without a scheduling point (execute()
+//     bumps the tick each time it starts or resumes a goroutine). CPU time,
+//     not wall time: on a loaded machine the OS deschedules threads for
+//     longer than that, and a descheduled goroutine is not a long runner;
 //   * if work waits that the stuck P would have run -- its local queue, its
 //     due timers, or the global queue -- and no M is spinning, sysmon wakes
 //     an idle P, or, when there is none, lends a spare P to a new spinning
@@ -17,7 +19,9 @@
 //     (steal_work), as for any busy P. The goroutine it finds may be a long
 //     runner too; the next poll then lends another P.
 //   * A lent P is given back (to the spares, never to the idle list) when its
-//     M finds no work; there are max(GOMAXPROCS, 16) spares.
+//     M finds no work. There are GOMAXPROCS spares, so at most 2*GOMAXPROCS
+//     goroutines run at once; checkdead and the leak check count lent Ps as
+//     running.
 //
 // Why lend a P instead of retaking the stuck one, as the exitsyscall
 // analogy suggests: the long runner is in the middle of user code, which
@@ -49,9 +53,18 @@ constexpr auto kPollPeriod = std::chrono::milliseconds(2);
 
 struct p_watch {
   std::uint32_t tick = 0;
-  std::int64_t since = 0;  // when tick was last seen to move (or the P to be free)
+  const m* owner = nullptr;
+  std::int64_t cpu_since = 0;  // the owner's CPU time when tick was last seen to move
   bool reported = false;
 };
+
+// The CPU time mp's thread has used, or -1 when it cannot be read.
+std::int64_t cpu_time(const m* mp) noexcept {
+  if (!mp->has_cpu_clock.load(std::memory_order_acquire)) return -1;
+  struct timespec ts;
+  if (clock_gettime(mp->cpu_clock, &ts) != 0) return -1;
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
 
 // Whether work waits that pp's M would run if its goroutine let it.
 bool work_waits(p* pp, std::int64_t now) noexcept {
@@ -76,11 +89,13 @@ int scan(std::vector<p_watch>& watch, std::int64_t now) noexcept {
     p* pp = sched->allp[i].get();
     p_watch& w = watch[i];
     const std::uint32_t tick = pp->schedtick.load(std::memory_order_relaxed);
-    if (!pp->owner.load(std::memory_order_acquire) || tick != w.tick) {
-      w = p_watch{tick, now, false};
+    const m* owner = pp->owner.load(std::memory_order_acquire);
+    const std::int64_t cpu = owner ? cpu_time(owner) : -1;
+    if (cpu < 0 || tick != w.tick || owner != w.owner) {
+      w = p_watch{tick, owner, cpu, false};
       continue;
     }
-    if (now - w.since < kLongRunNs) continue;
+    if (cpu - w.cpu_since < kLongRunNs) continue;
     if (gocxxdebug().longrunning && !w.reported) {
       report_long_runner(pp);
       w.reported = true;
@@ -94,7 +109,7 @@ void sysmon_loop() {
   // Registered with the collector like the Ms: it starts Ms, and a stop of
   // the world must not find it halfway through that.
   gc_register_thread();
-  std::vector<p_watch> watch(sched->allp.size(), p_watch{0, nanotime(), false});
+  std::vector<p_watch> watch(sched->allp.size());
   std::unique_lock lk(sched->sysmon_mu);
   for (;;) {
     gc_enter_blocking();

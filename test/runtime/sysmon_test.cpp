@@ -57,25 +57,30 @@ TEST(Sysmon, BusyWaitOnAFlagSetAfterASleepCompletesOnOneP) {
   EXPECT_TRUE(done) << "the sleeping goroutine's timer never fired while main spun";
 }
 
-// A chain: each goroutine busy-waits for the next one it spawns.
+// A chain: each goroutine busy-waits for the one spawned before it. It needs
+// a thread per waiter: at GOMAXPROCS=2 there are two spares to lend.
 TEST(Sysmon, ChainOfBusyWaiters) {
-  constexpr int kDepth = 4;
+  constexpr int kDepth = 3;
   std::atomic<int> finished{0};
   go::run(
       [&]() -> go::task<> {
         std::atomic<bool> flags[kDepth + 1] = {};
-        for (int i = kDepth - 1; i >= 0; --i) {
-          go::spawn([&flags, &finished, i] {
+        go::wait_group wg;
+        wg.add(kDepth);
+        for (int k = 0; k < kDepth; ++k) {
+          go::spawn([&flags, &finished, &wg, k] {
+            const int i = kDepth - 1 - k;
             spin_until(flags[i + 1], 10s);
             flags[i].store(true, std::memory_order_release);
             ++finished;
+            wg.done();
           });
         }
         flags[kDepth].store(true);
         EXPECT_TRUE(spin_until(flags[0], 10s));
-        co_return;
+        co_await wg.wait();
       },
-      go::config{.maxprocs = 1});
+      go::config{.maxprocs = 2});
   EXPECT_EQ(finished.load(), kDepth);
 }
 
