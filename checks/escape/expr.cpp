@@ -9,8 +9,6 @@
 
 #include <clang/AST/StmtCXX.h>
 
-#include "runtime_model/runtime_model.hpp"
-
 using namespace clang;
 
 namespace gocxx::escape {
@@ -24,14 +22,7 @@ bool runtime_result_copy(const CoroutineSuspendExpr* co) {
   const auto* call = dyn_cast<CallExpr>(co->getOperand()->IgnoreImplicit());
   const FunctionDecl* callee = call ? call->getDirectCallee() : nullptr;
   if (!callee || !runtime_model::in_go_namespace(callee)) return false;
-  QualType t = co->getType().getNonReferenceType().getCanonicalType();
-  if (co->getType()->isReferenceType()) return false;
-  if (t->isVoidType() || t->isArithmeticType() || t->isEnumeralType()) return true;
-  if (runtime_model::is_go_handle_type(t)) return true;
-  const CXXRecordDecl* rd = t->getAsCXXRecordDecl();
-  if (!rd || !runtime_model::in_go_namespace(rd)) return false;
-  llvm::StringRef n = runtime_model::record_or_template_name(rd);
-  return n == "error" || n == "context";
+  return co->getType()->isVoidType() || runtime_model::is_runtime_copy_type(co->getType());
 }
 
 }  // namespace

@@ -34,8 +34,9 @@ static bool directly_in_go(const Decl* d) {
 // object it is called on), a go::error or go::context (values that share
 // GC-managed or reference-counted state), or a scalar. Awaiters and
 // go::task are not: they refer to the object they were made from.
-static bool returns_copy(const CXXMethodDecl* md) {
-  QualType t = md->getReturnType();
+static bool returns_copy(const CXXMethodDecl* md) { return is_runtime_copy_type(md->getReturnType()); }
+
+bool is_runtime_copy_type(QualType t) {
   if (t->isReferenceType() || t->isPointerType() || t->isVoidType() || t->isDependentType()) return false;
   if (t->isScalarType()) return true;
   if (is_go_handle_type(t)) return true;

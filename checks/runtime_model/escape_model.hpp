@@ -50,6 +50,12 @@ bool in_go_namespace(const clang::Decl* d);
 // std::unique_ptr<T> (runtime_model.hpp: std_unique_ptr).
 escape_api classify_escape_api(const clang::FunctionDecl* fd);
 
+// A value a go:: operation hands back that holds no address of the object
+// it came from: a non-pointer scalar, a go:: handle (its target is in the GC
+// heap), a go::error or a go::context. Not void, a pointer, a reference, an
+// awaiter or a go::task (those refer to what they were made from).
+bool is_runtime_copy_type(clang::QualType t);
+
 // A member that yields the target of a go:: handle (ptr::operator->,
 // slice::operator[]...): a store through it is a store into the GC heap.
 bool derefs_gc_handle(const clang::FunctionDecl* fd);
