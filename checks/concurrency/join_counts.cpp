@@ -56,10 +56,10 @@ bool prover::is_wait(const Stmt* s, const VarDecl* join, join_kind kind, bool cl
 // Every use the spawner makes of `join` is one the proof understands: the
 // count, the waits, read-only calls, receives, and the goroutines that
 // signal it. Returns what is not, with `where`.
-std::string prover::foreign_use(const VarDecl* join, join_kind kind, SourceLocation& where) {
+std::string prover::foreign_use(const ValueDecl* join, join_kind kind, SourceLocation& where) {
   struct visitor : RecursiveASTVisitor<visitor> {
     prover* self;
-    const VarDecl* join;
+    const ValueDecl* join;
     join_kind kind;
     std::set<const DeclRefExpr*> accounted;
     std::vector<const DeclRefExpr*> refs;
@@ -88,6 +88,7 @@ std::string prover::foreign_use(const VarDecl* join, join_kind kind, SourceLocat
         case join_kind::chan:
           ok = name == "recv" || name == "recv_ok" || name == "next" || name == "len" || name == "cap";
           break;
+        case join_kind::errgroup: ok = name == "go" || name == "try_go" || name == "wait" || name == "set_limit"; break;
         case join_kind::none: break;
       }
       if (ok) accounted.insert(r);
@@ -100,8 +101,9 @@ std::string prover::foreign_use(const VarDecl* join, join_kind kind, SourceLocat
       // The goroutines that signal it; those that wait on it first (a
       // closer); and for a channel, those that may send on it but never
       // close it (its waits then are the ends of range loops: run()).
-      bool ok = info.join == join || info.waited.count(join) ||
-                (kind == join_kind::chan && info.join && !info.closed.count(join));
+      const auto* var = dyn_cast<VarDecl>(join);  // (an errgroup may be a structured binding)
+      bool ok = (var && (info.join == var || info.waited.count(var))) ||
+                (kind == join_kind::chan && info.join && !info.closed.count(var));
       if (!ok) return true;
       for (unsigned i = 1; i < spawn->getNumArgs(); ++i)
         if (const DeclRefExpr* r = as_ref(spawn->getArg(i)); r && r->getDecl() == join) accounted.insert(r);

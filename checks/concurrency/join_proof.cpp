@@ -36,30 +36,41 @@ bool within(const DeclContext* inner, const FunctionDecl* fn) {
 const CallExpr* as_spawn(const Stmt* s) {
   const auto* e = dyn_cast_or_null<Expr>(s);
   const auto* call = e ? dyn_cast<CallExpr>(e->IgnoreImplicit()) : nullptr;
-  return call && is_go_function(call->getDirectCallee(), "spawn") && call->getNumArgs() >= 1 ? call : nullptr;
+  if (!call) return nullptr;
+  const FunctionDecl* f = call->getDirectCallee();
+  if (is_go_function(f, "spawn")) return call->getNumArgs() >= 1 ? call : nullptr;
+  if (is_go_function(f, "after_func")) return call->getNumArgs() >= 2 ? call : nullptr;
+  return nullptr;
 }
 
-const CXXMemberCallExpr* as_group_go(const Stmt* s, const VarDecl** group) {
+// The callable a spawn-like call runs: after_func's second argument.
+static const Expr* spawned_callable(const CallExpr* spawn) {
+  return spawn->getArg(is_go_function(spawn->getDirectCallee(), "after_func") ? 1 : 0);
+}
+
+const CXXMemberCallExpr* as_group_go(const Stmt* s, const ValueDecl** group) {
   const auto* e = dyn_cast_or_null<Expr>(s);
   const auto* mc = e ? dyn_cast<CXXMemberCallExpr>(e->IgnoreImplicit()) : nullptr;
   const CXXMethodDecl* md = mc ? mc->getMethodDecl() : nullptr;
   if (!md || !md->getIdentifier() || (md->getName() != "go" && md->getName() != "try_go")) return nullptr;
   if (!runtime_model::in_go_namespace(md) || runtime_model::record_or_template_name(md->getParent()) != "errgroup")
     return nullptr;
-  const auto* r = dyn_cast<DeclRefExpr>(strip(mc->getImplicitObjectArgument()));
-  *group = r ? dyn_cast<VarDecl>(r->getDecl()) : nullptr;
+  const DeclRefExpr* r = as_ref(mc->getImplicitObjectArgument());
+  const ValueDecl* d = r ? r->getDecl() : nullptr;
+  *group = d && (isa<VarDecl>(d) || isa<BindingDecl>(d)) ? d : nullptr;
   return mc;
 }
 
-// errgroup's wait() returns when every goroutine the group started has.
-bool is_group_wait(const Stmt* s, const VarDecl* group) {
-  const auto* e = dyn_cast_or_null<Expr>(s);
-  const auto* mc = e ? dyn_cast<CXXMemberCallExpr>(e->IgnoreImplicit()) : nullptr;
+// errgroup's wait() returns when every goroutine the group started has --
+// once awaited: the task it returns does nothing until then.
+bool is_group_wait(const Stmt* s, const ValueDecl* group) {
+  const auto* a = dyn_cast<CoawaitExpr>(s);
+  const auto* mc = a ? dyn_cast_or_null<CXXMemberCallExpr>(strip(awaited(a))) : nullptr;
   const CXXMethodDecl* md = mc ? mc->getMethodDecl() : nullptr;
   if (!md || !md->getIdentifier() || md->getName() != "wait") return false;
   if (!runtime_model::in_go_namespace(md) || runtime_model::record_or_template_name(md->getParent()) != "errgroup")
     return false;
-  const auto* r = dyn_cast<DeclRefExpr>(strip(mc->getImplicitObjectArgument()));
+  const DeclRefExpr* r = as_ref(mc->getImplicitObjectArgument());
   return r && r->getDecl() == group;
 }
 
@@ -82,7 +93,7 @@ bool may_jump(const Stmt* s) {
 
 goroutine_fn goroutine_of(const CallExpr* spawn) {
   goroutine_fn g;
-  const Expr* callee = strip(spawn->getArg(0));
+  const Expr* callee = strip(spawned_callable(spawn));
   if ((g.lambda = dyn_cast<LambdaExpr>(callee))) {
     g.fn = g.lambda->getCallOperator();
   } else if (const auto* r = dyn_cast<DeclRefExpr>(callee)) {
@@ -145,7 +156,7 @@ join_verdict prover::run(const VarDecl* var) {
   std::optional<position> declared;
   std::vector<std::pair<position, const CallExpr*>> spawns;
   // errgroup's go calls, with the group variable (null: not a variable).
-  std::vector<std::tuple<position, const CallExpr*, const VarDecl*>> group_gos;
+  std::vector<std::tuple<position, const CallExpr*, const ValueDecl*>> group_gos;
   std::set<position> ends;
   std::map<position, const Stmt*> stmts;
   for (const CFGBlock* b : *cfg) {
@@ -160,7 +171,7 @@ join_verdict prover::run(const VarDecl* var) {
         for (const Decl* x : d->decls())
           if (x == var) declared = p;
       if (const CallExpr* s = as_spawn(cs->getStmt())) spawns.push_back({p, s});
-      const VarDecl* group = nullptr;
+      const ValueDecl* group = nullptr;
       if (const CallExpr* s = as_group_go(cs->getStmt(), &group)) group_gos.emplace_back(p, s, group);
     }
   }
@@ -237,13 +248,18 @@ join_verdict prover::run(const VarDecl* var) {
     }
     return false;
   };
+  auto in_scope = [&](position p) {
+    return isa<ParmVarDecl>(var) || (declared && reach(*declared, never, [&](position q) { return q == p; }));
+  };
   // An errgroup's goroutines are joined by the group's wait(), which waits
   // for every goroutine the group started: every path from the go call to
-  // the end of var's scope must pass it.
+  // the end of var's scope must await it, and the group must be used for
+  // nothing else (a reassignment would leave the goroutines unwaited).
   for (auto& [p, call, group] : group_gos) {
-    bool in_scope = isa<ParmVarDecl>(var) || (declared && reach(*declared, never, [&](position q) { return q == p; }));
-    if (!in_scope) continue;
+    if (!in_scope(p) || !info_of(call).may_reach) continue;
     if (!group) return fail("the errgroup the goroutine is started in is not a variable", call->getBeginLoc());
+    SourceLocation where;
+    if (std::string why = foreign_use(group, join_kind::errgroup, where); !why.empty()) return fail(why, where);
     auto waits = [&](position q) {
       auto it = stmts.find(q);
       return it != stmts.end() && is_group_wait(it->second, group);
@@ -257,8 +273,7 @@ join_verdict prover::run(const VarDecl* var) {
   std::set<const VarDecl*> scope_checked;  // counted channels whose coverage is the scope's
   for (auto& [p, spawn] : spawns) {
     goroutine_info& info = info_of(spawn);
-    bool in_scope = isa<ParmVarDecl>(var) || (declared && reach(*declared, never, [&](position q) { return q == p; }));
-    if (!in_scope || !info.may_reach) continue;
+    if (!in_scope(p) || !info.may_reach) continue;
     if (!info.why_not.empty()) return fail(info.why_not, info.where);
     // Every path from the spawn to the end of var's scope waits.
     const VarDecl* join = info.join;
@@ -338,7 +353,7 @@ std::vector<const FunctionDecl*> spawned_bodies(ASTContext& ctx, const FunctionD
       return true;
     }
     bool VisitCallExpr(CallExpr* c) {
-      const VarDecl* group = nullptr;
+      const ValueDecl* group = nullptr;
       const CallExpr* s = join_detail::as_spawn(c);
       if (!s) s = join_detail::as_group_go(c, &group);
       if (s && s->getNumArgs() >= 1)

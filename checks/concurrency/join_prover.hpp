@@ -27,20 +27,21 @@ namespace gocxx::concurrency::join_detail {
 // clang's AST throughout.)
 using namespace clang;
 
-enum class join_kind { none, wait_group, latch, chan };
+enum class join_kind { none, wait_group, latch, chan, errgroup };
 
 // Whether decl context `inner` lies within function `fn`.
 bool within(const DeclContext* inner, const FunctionDecl* fn);
 
-// s as a go::spawn(fn, args...) call, or null.
+// s as a go::spawn(fn, args...) or go::after_func(d, fn) call, or null.
+// after_func's goroutine signals nothing: no proof joins it.
 const CallExpr* as_spawn(const Stmt* s);
 
 // s as a call of go::errgroup's go or try_go, or null; *group is the
-// variable the group is named by, or null when it is not one.
-const CXXMemberCallExpr* as_group_go(const Stmt* s, const VarDecl** group);
+// variable (or structured binding) the group is named by, or null.
+const CXXMemberCallExpr* as_group_go(const Stmt* s, const ValueDecl** group);
 
-// Whether s is `group.wait()` on go::errgroup `group`.
-bool is_group_wait(const Stmt* s, const VarDecl* group);
+// Whether s is `co_await group.wait()` on go::errgroup `group`.
+bool is_group_wait(const Stmt* s, const ValueDecl* group);
 
 // Whether s may leave the statements around it: a return, break, continue,
 // goto or throw outside any lambda.
@@ -165,7 +166,7 @@ class prover {
   void add_count(count_sum& sum, const Expr* count) const;
   std::vector<const CompoundStmt*> blocks() const;
   int receives_in(const Stmt* s, const VarDecl* join) const;
-  std::string foreign_use(const VarDecl* join, join_kind kind, SourceLocation& where);
+  std::string foreign_use(const ValueDecl* join, join_kind kind, SourceLocation& where);
   // Whether s is a wait on `join`; with `closed_only`, one that returns only
   // once `join` (a channel others may send on) is closed: the next() of a
   // `while (auto v = co_await c.next())` that nothing leaves but its end.

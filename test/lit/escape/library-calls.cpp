@@ -8,9 +8,14 @@
 // RUN: cd %t && not %gocxx check --checks=-*,gocxx-escape-dangling t.cpp > %t/dangling.txt
 // RUN: FileCheck %s --check-prefix=DANGLING --input-file=%t/dangling.txt
 // RUN: grep -c '^t.cpp:[0-9:]* warning:' %t/dangling.txt | FileCheck %s --check-prefix=COUNT
-// COUNT: {{^}}1{{$}}
+// COUNT: {{^}}4{{$}}
 // RUN: cd %t && %gocxx escape -m --format=go --checks=-*,gocxx-escape-report t.cpp > %t/escape.txt
 // RUN: FileCheck %s --check-prefix=ESCAPE --input-file=%t/escape.txt
+// errors::new_ allocates nothing the analysis tracks, and awaiting g.wait()
+// does not send the group anywhere:
+// RUN: FileCheck %s --check-prefix=NOT --input-file=%t/escape.txt
+// NOT-NOT: errors::new_
+// NOT-NOT: moved to heap: g
 #include <gocxx/gocxx.hpp>
 
 #include <chrono>
@@ -42,6 +47,50 @@ go::task<go::error> early(int n) {
   });
   if (n > 3) co_return go::errors::new_("too many");
   co_return co_await g.wait();
+}
+
+// A wait that is never awaited waits for nothing.
+go::task<go::error> unawaited() {
+  go::errgroup g;
+  int total = 0;  // DANGLING: t.cpp:[[@LINE]]:7: warning: address of local variable 'total' outlives it: a spawned goroutine can reach it [gocxx-escape-dangling]
+  co_await g.go([&total]() -> go::task<go::error> {  // DANGLING: t.cpp:[[@LINE]]:12: note: no join before the scope ends: a path from the errgroup's go reaches the end of 'total''s scope without waiting on 'g'
+    ++total;
+    co_return go::error{};
+  });
+  auto never = g.wait();
+  co_return go::error{};
+}
+
+// A group replaced before its wait leaves its goroutines unwaited.
+go::task<go::error> reassigned() {
+  go::errgroup g;
+  int total = 0;  // DANGLING: t.cpp:[[@LINE]]:7: warning: address of local variable 'total' outlives it: a spawned goroutine can reach it [gocxx-escape-dangling]
+  co_await g.go([&total]() -> go::task<go::error> {
+    ++total;
+    co_return go::error{};
+  });
+  g = go::errgroup{};  // DANGLING: t.cpp:[[@LINE]]:3: note: no join before the scope ends: 'g' is used in a way the proof does not follow
+  co_return co_await g.wait();
+}
+
+// Joined: the group is a structured binding of with_context; another
+// group's goroutine reaches nothing of this frame.
+go::task<go::error> with_context(go::context parent) {
+  auto [g, ctx] = go::errgroup::with_context(parent);
+  go::errgroup other;
+  int total = 0;
+  co_await other.go([]() -> go::task<go::error> { co_return go::error{}; });
+  co_await g.go([&total]() -> go::task<go::error> {
+    ++total;
+    co_return go::error{};
+  });
+  co_return co_await g.wait();
+}
+
+// after_func's goroutine runs later and signals nothing: never joined.
+void after_by_reference(int n) {
+  int x = n;  // DANGLING: t.cpp:[[@LINE]]:7: warning: address of local variable 'x' outlives it: a spawned goroutine can reach it [gocxx-escape-dangling]
+  go::after_func(std::chrono::seconds(1), [&x] { x++; });  // DANGLING: t.cpp:[[@LINE]]:3: note: no join before the scope ends: the goroutine signals nothing its spawner waits for
 }
 
 // What a group's goroutine holds escapes, joined or not.
