@@ -104,6 +104,7 @@ TEST(MapRange, GrowthWithStringKeys) {
     ASSERT_EQ(k.substr(4), v.substr(6));
     m.set(k + "-child-a", "value-" + k.substr(4) + "-child-a");
     m.set(k + "-child-b", "value-" + k.substr(4) + "-child-b");
+    ASSERT_EQ(k.substr(4), v.substr(6)) << "the references must survive the rehash";
   }
   for (int i = 0; i < 300; ++i) EXPECT_EQ(produced["key-" + std::to_string(i)], 1) << i;
   for (auto& [k, n] : produced) EXPECT_EQ(n, 1) << k;
@@ -180,6 +181,12 @@ TEST(MapRange, TombstonesReleaseTheirValuesWhenTheRangeEnds) {
     EXPECT_EQ(tracked.use_count(), 2) << "the entry must stay while a range is in progress";
   }
   EXPECT_EQ(tracked.use_count(), 1) << "the last range ended: the tombstone must let go";
+  // With tombstones about, a deletion outside any range makes one too, and
+  // lets go of the value at once.
+  auto other = std::make_shared<int>(7);
+  m.set(100, other);
+  m.erase(100);
+  EXPECT_EQ(other.use_count(), 1) << "no range holds the entry: its value must go at once";
   // The table keeps working with tombstones, through churn and rehashes.
   for (int round = 0; round < 50; ++round) {
     for (auto [k, v] : m) {

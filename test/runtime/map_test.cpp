@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -313,6 +314,7 @@ TEST(MapIndex, AssignsAndUpdates) {
   EXPECT_EQ(counts["a"], 3);
   EXPECT_EQ(counts["b"], 1);
   EXPECT_EQ(counts.len(), 3u);
+  static_assert(std::is_void_v<decltype(counts["a"]++)>, "Go's m[k]++ is a statement");
   counts["b"] += 10;
   ++counts["c"];
   counts["d"] = 7;

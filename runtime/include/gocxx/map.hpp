@@ -24,8 +24,9 @@
 //     are copies; erasing the current entry must not change them). Once
 //     there are tombstones, every deletion makes one until the next rehash.
 //   * Free slots hold value-initialised keys and values, so a deleted entry
-//     keeps nothing alive and frees its strings at once; a tombstone's are
-//     cleared when the last range ends, or dropped by the next rehash.
+//     keeps nothing alive and frees its strings at once. A tombstone made
+//     outside a range is cleared so at once; one made during a range keeps
+//     them until the last range ends (tombs_hold says one may).
 //   * count + tombs <= 3/4 of the array: an insertion that would pass that
 //     load rehashes first, doubling when live entries fill half the array
 //     and at the same size otherwise (to drop tombstones; Go's maps never
@@ -138,6 +139,7 @@ struct hmap {
   slice<map_entry<K, V>> entries;  // len == cap == size of the table (0 until the first set)
   std::size_t count = 0;
   std::size_t tombs = 0;
+  bool tombs_hold = false;  // some tombstone still holds its key and value for a range
   std::size_t seed = map_rand();
   unsigned shift = 64;  // 64 - log2(size): home = hash >> shift
   // Ranges in progress. Atomic because ranging is reading, and Go lets
@@ -197,30 +199,50 @@ struct hmap {
     entries = fresh;
     shift = new_shift;
     tombs = 0;
+    tombs_hold = false;
   }
 
-  template <class KK, class VV>
-  void set(KK&& k, VV&& v) {
-    std::size_t h = hash_of(k);
+  // The entry holding k (hash h), or, with *fresh set, the free slot a new
+  // k goes into: a rehash comes first if it would push the load past 3/4
+  // -- into twice the room when live entries fill half the array, else at
+  // the same size, which only drops tombstones.
+  map_entry<K, V>& entry_for(const K& k, std::size_t h, bool* fresh) {
     if (entries.len() != 0) {
       map_entry<K, V>& e = entries.data()[probe(k, h)];
-      if (e.hash != 0) {
-        e.value = std::forward<VV>(v);
-        return;
-      }
+      if ((*fresh = e.hash == 0) == false) return e;
     }
-    // A new key: rehash first if it would push the load past 3/4 -- into
-    // twice the room when live entries fill half the array, else at the
-    // same size, which only drops tombstones.
     if ((count + tombs + 1) * 4 > entries.len() * 3) {
       const std::size_t size = entries.len();
       resize(size == 0 ? min_size : (count + 1) * 2 > size ? size * 2 : size);
     }
-    map_entry<K, V>& e = entries.data()[probe(k, h)];
-    e.key = std::forward<KK>(k);
+    *fresh = true;
+    return entries.data()[probe(k, h)];
+  }
+
+  template <class KK, class VV>
+  void set(KK&& k, VV&& v) {
+    const std::size_t h = hash_of(k);
+    bool fresh;
+    map_entry<K, V>& e = entry_for(k, h, &fresh);
+    if (fresh) e.key = std::forward<KK>(k);
     e.value = std::forward<VV>(v);
+    if (!fresh) return;
     e.hash = h;  // last: an exception above leaves the slot free
     ++count;
+  }
+
+  // Go's mapassign: k's value, the zero value newly stored if k is absent
+  // (free slots hold it already), for an update in place (m[k] += x).
+  V& slot(const K& k) {
+    const std::size_t h = hash_of(k);
+    bool fresh;
+    map_entry<K, V>& e = entry_for(k, h, &fresh);
+    if (fresh) {
+      e.key = k;
+      e.hash = h;
+      ++count;
+    }
+    return e.value;
   }
 
   bool erase(const K& k) {
@@ -231,8 +253,14 @@ struct hmap {
     if (e[hole].hash == 0) return false;
     --count;
     if (tombs != 0 || ranging.load(std::memory_order_relaxed) != 0) {
-      e[hole].hash = map_entry<K, V>::tomb;  // key and value stay: see the header
+      e[hole].hash = map_entry<K, V>::tomb;
       ++tombs;
+      if (ranging.load(std::memory_order_relaxed) != 0) {
+        tombs_hold = true;  // key and value stay for the range: see the header
+      } else {
+        e[hole].key = K{};
+        e[hole].value = V{};
+      }
       return true;
     }
     // Backward shift: walk the rest of the run; an entry whose home lies
@@ -256,7 +284,8 @@ struct hmap {
   // The last range has ended: tombstones need not keep their key and value
   // for it any more (they stay tombstones until the next rehash).
   void clear_tombs() {
-    if (tombs == 0) return;
+    if (!tombs_hold) return;
+    tombs_hold = false;
     for (map_entry<K, V>& e : entries) {
       if (e.hash != map_entry<K, V>::tomb) continue;
       e.key = K{};
@@ -364,9 +393,7 @@ class map {
   template <class X>                                           \
     requires requires(V v, X&& x) { v op std::forward<X>(x); } \
   const element& operator op(X && x) const {                   \
-    V v = *this;                                               \
-    v op std::forward<X>(x);                                   \
-    store(std::move(v));                                       \
+    slot() op std::forward<X>(x);                              \
     return *this;                                              \
   }
     GOCXX_MAP_ELEMENT_OP(+=)
@@ -381,32 +408,29 @@ class map {
     GOCXX_MAP_ELEMENT_OP(>>=)
 #undef GOCXX_MAP_ELEMENT_OP
 
-    // Go's m[k]++ is a statement; here ++ and -- return the element.
+    // Go's m[k]++ is a statement: the postfix forms return nothing (the old
+    // value they would return in C++ is not Go's).
     const element& operator++() const
       requires requires(V v) { ++v; }
     {
-      V v = *this;
-      ++v;
-      store(std::move(v));
+      ++slot();
       return *this;
     }
     const element& operator--() const
       requires requires(V v) { --v; }
     {
-      V v = *this;
-      --v;
-      store(std::move(v));
+      --slot();
       return *this;
     }
-    const element& operator++(int) const
+    void operator++(int) const
       requires requires(V v) { ++v; }
     {
-      return ++*this;
+      ++slot();
     }
-    const element& operator--(int) const
+    void operator--(int) const
       requires requires(V v) { --v; }
     {
-      return --*this;
+      --slot();
     }
 
     // Comparisons that a template operator of V (std::string's) would not
@@ -425,6 +449,12 @@ class map {
       if (!h_) [[unlikely]]
         detail::panic_runtime("assignment to entry in nil map");
       h_->set(k_, std::forward<VV>(v));
+    }
+    // One lookup for an update in place (Go's mapassign).
+    V& slot() const {
+      if (!h_) [[unlikely]]
+        detail::panic_runtime("assignment to entry in nil map");
+      return h_->slot(k_);
     }
 
     table* h_;  // an element lives on a stack (scanned) while a handle to the map lives
@@ -496,10 +526,13 @@ class map {
     std::size_t slot() const noexcept { return (start_ + step_) & (entries_.len() - 1); }
     // Moves to the next entry to produce, from the current step on.
     void settle() {
+      // (No user code runs here: whether the table was rehashed holds for
+      // the whole walk.)
+      const bool current = entries_.data() == h_->entries.data();
       for (; step_ < entries_.len(); ++step_) {
         entry& e = entries_.data()[slot()];
         if (!e.live()) continue;
-        if (entries_.data() == h_->entries.data()) {
+        if (current) {
           cur_ = &e;
           return;
         }
