@@ -70,21 +70,11 @@ goroutine_frame goroutine_main(F fn, Args... args) {
   }
 }
 
-// One line for each way a goroutine's function can be wrong, instead of the
-// template errors of invoking it (checked where the callable is converted,
-// so the message points at the go::spawn or go::run).
-template <class F, class... Args>
-constexpr bool goroutine_function_ok() {
-  if constexpr (std::is_invocable_v<F&, Args&&...>) {
-    return goroutine_result<std::invoke_result_t<F&, Args&&...>>;
-  } else {
-    return false;
-  }
-}
-
-// Asserts goroutine_function_ok with a message per failure; the callers
-// then instantiate nothing more for a bad fn (`if constexpr`), so the
-// message is the only error.
+// Whether fn(args...) can be a goroutine, with one line of error for each
+// way it cannot, instead of the template errors of invoking it (checked
+// where the callable is converted, so the message points at the go::spawn
+// or go::run). The callers instantiate nothing more for a bad fn (`if
+// constexpr` on the result), so the message is the only error.
 template <class F, class... Args>
 constexpr bool check_goroutine_function() {
   static_assert(std::is_invocable_v<F&, Args&&...>,
@@ -94,8 +84,10 @@ constexpr bool check_goroutine_function() {
     static_assert(goroutine_result<std::invoke_result_t<F&, Args&&...>>,
                   "go::spawn(fn, args...) / go::run(fn): fn must return go::task<> (a coroutine: "
                   "write `-> go::task<>` and co_await inside) or void (a plain function)");
+    return goroutine_result<std::invoke_result_t<F&, Args&&...>>;
+  } else {
+    return false;
   }
-  return true;
 }
 
 // Gives the frame a descriptor (stored in *gp_slot) and puts the new
@@ -143,8 +135,7 @@ class spawn_callable {
   spawn_callable(F&& fn, std::source_location site = std::source_location::current())  // NOLINT: implicit
       : site_(site) {
     using Fn = std::decay_t<F>;
-    static_assert(check_goroutine_function<Fn, Args...>());
-    if constexpr (goroutine_function_ok<Fn, Args...>()) {
+    if constexpr (check_goroutine_function<Fn, Args...>()) {
       if constexpr (sizeof(Fn) <= sizeof(inline_) && alignof(Fn) <= alignof(std::max_align_t)) {
         fn_ = new (inline_) Fn(std::forward<F>(fn));
         destroy_ = [](void* p) { static_cast<Fn*>(p)->~Fn(); };
@@ -190,8 +181,7 @@ void spawn(detail::spawn_callable<std::decay_t<Args>...> fn, Args&&... args) {
 // it finishes; goroutines still running are abandoned, as in Go.
 template <class F>
 int run(F main_fn, config cfg = {}, std::source_location site = std::source_location::current()) {
-  static_assert(detail::check_goroutine_function<F>());
-  if constexpr (detail::goroutine_function_ok<F>()) {
+  if constexpr (detail::check_goroutine_function<F>()) {
     detail::goroutine_frame fr = detail::goroutine_main<F>(std::move(main_fn));
     return detail::run_main(fr.h, &fr.h.promise().gp, cfg, site);
   } else {
