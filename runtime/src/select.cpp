@@ -32,7 +32,7 @@ void unlock_all(select_state& st) noexcept {
 
 }  // namespace
 
-int select_try(select_state& st) {
+int select_try(select_state& st, const std::source_location& where) {
   // Poll order: a uniformly random permutation of the non-nil cases
   // (inside-out Fisher-Yates). Lock order: the same cases by address.
   int n = 0;
@@ -60,7 +60,7 @@ int select_try(select_state& st) {
     if (cs.is_send) {
       if (cs.c->closed_locked()) {
         unlock_all(st);
-        panic_runtime("send on closed channel");
+        panic_runtime("send on closed channel", where);
       }
       if (!cs.c->send_ready_locked(cs.elem, &wake)) continue;
     } else {
@@ -100,7 +100,7 @@ void select_park(select_state& st, std::coroutine_handle<> h, const std::source_
   unlock_all(st);
 }
 
-int select_finish(select_state& st) {
+int select_finish(select_state& st, const std::source_location& where) {
   g* gp = current_g();
   auto* fired = static_cast<sudog*>(gp->param);
   gp->param = nullptr;
@@ -113,7 +113,7 @@ int select_finish(select_state& st) {
   st.parked = false;
   const int i = fired->case_index;
   st.recv_ok = fired->success;
-  if (st.cases[i].is_send && !fired->success) panic_runtime("send on closed channel");
+  if (st.cases[i].is_send && !fired->success) panic_runtime("send on closed channel", where);
   return i;
 }
 

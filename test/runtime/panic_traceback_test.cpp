@@ -87,6 +87,16 @@ void scenario_send_on_closed() {
   std::_Exit(rc);
 }
 
+constexpr int kSelect = __LINE__ + 5;
+void scenario_select_send_on_closed() {
+  int rc = go::run([]() -> go::task<> {
+    auto ch = go::make_chan<int>(1);
+    ch.close();
+    co_await go::select(go::on_send(ch, 1));
+  });
+  std::_Exit(rc);
+}
+
 class PanicTracebackDeathTest : public ::testing::Test {
  protected:
   void SetUp() override { GTEST_FLAG_SET(death_test_style, "threadsafe"); }
@@ -126,6 +136,15 @@ TEST_F(PanicTracebackDeathTest, ChannelOperationKnowsItsLine) {
                           "\tcreated by go::run"}}));
 }
 
+TEST_F(PanicTracebackDeathTest, SelectKnowsItsLine) {
+  EXPECT_EXIT(scenario_select_send_on_closed(), testing::ExitedWithCode(2),
+              StderrHas({{"panic: send on closed channel\n\ngoroutine 1 \\[running\\]:\n"
+                          "\tpanicked in [^\n]* at [^\n]*" +
+                          at_line(kSelect) +
+                          "[0-9]+\n"
+                          "\tcreated by go::run"}}));
+}
+
 TEST_F(PanicTracebackDeathTest, OperatorPanicNamesTheFunction) {
   EXPECT_EXIT(scenario_nil_deref(), testing::ExitedWithCode(2),
               StderrHas({{"panic: runtime error: invalid memory address or nil pointer dereference\n\n"
@@ -135,6 +154,23 @@ TEST_F(PanicTracebackDeathTest, OperatorPanicNamesTheFunction) {
                           "[0-9]+\n"
                           "\tawaited by [^\n]* at [^\n]*" +
                           at_line(kAwaitDeref) + "[0-9]+\n"}}));
+}
+
+// A select's send on a closed channel has its site (the report would show
+// the co_await's line without one, so the recovered site is what tells).
+TEST(PanicTraceback, RecoveredSelectPanicHasItsSite) {
+  go::run([]() -> go::task<> {
+    auto ch = go::make_chan<int>(1);
+    ch.close();
+    constexpr unsigned line = __LINE__ + 2;
+    try {
+      co_await go::select(go::on_send(ch, 1));
+      ADD_FAILURE() << "no panic";
+    } catch (go::panic_error& e) {
+      EXPECT_NE(e.site(), nullptr);
+      if (e.site()) EXPECT_EQ(e.site()->line(), line);
+    }
+  });
 }
 
 // Recovered: the panic_error carries the same information.

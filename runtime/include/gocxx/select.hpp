@@ -46,11 +46,11 @@ inline constexpr int select_blocks_forever = -3;
 
 // Pass 1: the chosen case, select_default, or select_must_block with every
 // channel locked, or select_blocks_forever.
-int select_try(select_state& st);
+int select_try(select_state& st, const std::source_location& where);
 // Pass 2: joins every channel's queue, then unlocks them.
 void select_park(select_state& st, std::coroutine_handle<> h, const std::source_location& where) noexcept;
 // Pass 3, after wake-up: leaves the other queues; returns the case that fired.
-int select_finish(select_state& st);
+int select_finish(select_state& st, const std::source_location& where);
 // An abandoned (destroyed) parked select leaves the queues it joined.
 void select_cancel(select_state& st) noexcept;
 
@@ -83,7 +83,7 @@ class select_awaiter {
   }
 
   bool await_ready() {
-    chosen_ = select_try(st_);
+    chosen_ = select_try(st_, where_);
     return chosen_ != select_must_block && chosen_ != select_blocks_forever;
   }
   void await_suspend(std::coroutine_handle<> h) noexcept {
@@ -97,7 +97,7 @@ class select_awaiter {
     select_park(st_, h, where_);
   }
   int await_resume() {
-    if (chosen_ == select_must_block) chosen_ = select_finish(st_);
+    if (chosen_ == select_must_block) chosen_ = select_finish(st_, where_);
     if (chosen_ >= 0 && oks_[chosen_]) *oks_[chosen_] = st_.recv_ok;
     return chosen_;
   }
