@@ -98,12 +98,12 @@ void print_goroutine_sites(const std::source_location* wait_site, const std::sou
   print_site("created by", by_run ? "go::run" : spawn_site.function_name(), spawn_site);
 }
 
+namespace {
+
 void print_goroutine_header(const g* gp) noexcept {
   print_err("\ngoroutine %llu [%s]:\n", static_cast<unsigned long long>(gp->id.load(std::memory_order_relaxed)),
             status_string(gp));
 }
-
-namespace {
 
 bool known(const std::source_location& at) noexcept { return at.line() != 0; }
 bool same_function(const std::source_location& a, const std::source_location& b) noexcept {
@@ -137,8 +137,9 @@ void print_traceback(const go::panic_error& panic) noexcept {
 }  // namespace
 
 // A blank line, then the goroutine's block (Go separates them so).
-void print_goroutine(const g* gp) noexcept {
+void print_goroutine(const g* gp, const go::panic_error* panic) noexcept {
   print_goroutine_header(gp);
+  if (panic) print_traceback(*panic);
   const std::source_location wait_site = gp->wait_site.load(std::memory_order_relaxed);
   const bool waiting = gp->status.load(std::memory_order_relaxed) == gstatus::waiting;
   print_goroutine_sites(waiting ? &wait_site : nullptr, gp->spawn_site.load(std::memory_order_relaxed),
@@ -186,11 +187,8 @@ void die_of_panic(g* gp) noexcept {
   write_err("panic: ");
   write_err(message.c_str());
   write_err("\n");
-  print_goroutine_header(gp);
-  if (panic) print_traceback(*panic);
-  print_goroutine_sites(nullptr, gp->spawn_site.load(std::memory_order_relaxed),
-                        gp->creator.load(std::memory_order_relaxed));
-  ::_exit(2);
+  print_goroutine(gp, panic);
+  end_fatal(nullptr);
 }
 
 // Go's checkdead: a fatal error found by an M, on no goroutine, so it lists

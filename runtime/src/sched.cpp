@@ -57,13 +57,25 @@ p* pidleget_locked() noexcept {
   return pp;
 }
 
+// spare_high from the spares: kept in descending order of id, the highest
+// lent one is the first gap from the top.
+void set_spare_high_locked() noexcept {
+  int top = static_cast<int>(sched->allp.size()) - 1;
+  for (const p* s : sched->spare) {
+    if (s->id != top) break;
+    --top;
+  }
+  sched->spare_high.store(top + 1 - sched->nprocs, std::memory_order_relaxed);
+}
+
 void pidleput_locked(p* pp) noexcept {
   pp->owner = nullptr;
   if (pp->borrowed) {  // a lent P goes back to the spares, never to the idle list
-    // Kept in descending order of id, so the lowest is lent first and the
+    // In descending order of id, so the lowest is lent first and the
     // stealers' range (nprocs + spare_high) stays short.
     auto& v = sched->spare;
     v.insert(std::upper_bound(v.begin(), v.end(), pp, [](const p* a, const p* b) { return a->id > b->id; }), pp);
+    set_spare_high_locked();
     return;
   }
   sched->pidle.push_back(pp);
@@ -328,7 +340,7 @@ g* find_runnable(m* mp) noexcept {
 void execute(m* mp, g* gp) noexcept {
   p* pp = mp->pp;
   pp->schedtick.store(pp->schedtick.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  pp->curg.store(gp, std::memory_order_relaxed);
+  mp->curg.store(gp, std::memory_order_relaxed);
   tl_g = gp;
   casgstatus(gp, gstatus::runnable, gstatus::running, "execute: bad g status", std::memory_order_seq_cst);
   // The collector may be scanning this goroutine's frames right now (it
@@ -340,7 +352,7 @@ void execute(m* mp, g* gp) noexcept {
   // must not touch gp afterwards, since it may already run elsewhere.
   gp->resume.resume();
   tl_g = nullptr;
-  if (mp->pp) mp->pp->curg.store(nullptr, std::memory_order_relaxed);
+  mp->curg.store(nullptr, std::memory_order_relaxed);
 }
 
 void mstart(m* mp) {
@@ -509,9 +521,7 @@ bool lend_spare_p() noexcept {
     if (sched->spare.empty() || sched->stopping.load()) return false;
     pp = sched->spare.back();
     sched->spare.pop_back();
-    const int high = pp->id - sched->nprocs + 1;
-    if (high > sched->spare_high.load(std::memory_order_relaxed))
-      sched->spare_high.store(high, std::memory_order_relaxed);
+    set_spare_high_locked();
   }
   sched->nmspinning.fetch_add(1);  // startm's contract for a spinning M
   startm(pp, true);

@@ -17,6 +17,10 @@
 #include "gocxx/detail/timer.hpp"
 #include "runq.hpp"
 
+namespace go {
+class panic_error;
+}
+
 namespace go::detail {
 
 // A P's timers: a 4-ary min-heap on when, guarded by its own lock so that
@@ -38,7 +42,6 @@ struct p {
   // goroutine running without a scheduling point.
   std::atomic<std::uint32_t> schedtick{0};
   std::atomic<m*> owner{nullptr};  // the M running on this P, if any
-  std::atomic<g*> curg{nullptr};   // the goroutine it runs, for sysmon's report
   // A P lent by sysmon while another P's goroutine runs without a scheduling
   // point (see sysmon.cpp): never on the idle list, and given back to the
   // spare list when its M runs out of work.
@@ -91,6 +94,10 @@ struct m {
   // has descheduled is not running anything). Set before the M takes a P.
   std::atomic<bool> has_cpu_clock{false};
   clockid_t cpu_clock{};
+  // The goroutine it runs, for sysmon's report. In the M, not the P: every
+  // spinning thief reads the P's line, which execute() would otherwise
+  // write twice per goroutine run.
+  std::atomic<g*> curg{nullptr};
 };
 
 struct scheduler {
@@ -106,16 +113,6 @@ struct scheduler {
   std::atomic<std::int32_t> runq_size{0};
   std::vector<p*> pidle;
   std::atomic<std::int32_t> npidle{0};
-  std::vector<p*> spare;  // Ps sysmon may lend (allp[nprocs..]), not lent now
-  // How many spares from allp[nprocs] on have ever been lent: the stealers
-  // look at allp[0, nprocs + spare_high).
-  std::atomic<int> spare_high{0};
-  // Whether every spare is back (no lent P runs anything). Under lock.
-  bool no_lent_ps() const noexcept { return spare.size() == allp.size() - static_cast<std::size_t>(nprocs); }
-  std::thread sysmon;
-  std::mutex sysmon_mu;  // sysmon sleeps on sysmon_cv, woken to stop
-  std::condition_variable sysmon_cv;
-  bool sysmon_quit = false;  // under sysmon_mu
   std::vector<m*> midle;
   std::vector<std::unique_ptr<m>> allm;
   std::int32_t nsyscall = 0;  // goroutines inside go::blocking
@@ -149,6 +146,19 @@ struct scheduler {
   std::mutex main_mu;
   std::condition_variable main_cv;
   bool main_done = false;
+
+  // sysmon's (sysmon.cpp), last: away from the fields the scheduling loop
+  // writes on every hand-off.
+  std::vector<p*> spare;  // Ps sysmon may lend (allp[nprocs..]), not lent now; under lock
+  // allp[nprocs + spare_high - 1] is the highest lent spare (0: none is
+  // lent): the stealers look at allp[0, nprocs + spare_high).
+  std::atomic<int> spare_high{0};
+  // Whether every spare is back (no lent P runs anything). Under lock.
+  bool no_lent_ps() const noexcept { return spare.size() == allp.size() - static_cast<std::size_t>(nprocs); }
+  std::thread sysmon;
+  std::mutex sysmon_mu;  // sysmon sleeps on sysmon_cv, woken to stop
+  std::condition_variable sysmon_cv;
+  bool sysmon_quit = false;  // under sysmon_mu
 };
 
 extern scheduler* sched;
@@ -200,10 +210,9 @@ void report_leaks_and_exit_if_any() noexcept;
 const char* gstatus_string(gstatus s) noexcept;
 // A blank line and gp's block of the reports: "goroutine N [status]:", where
 // it is blocked, where it was created. Takes no lock (see throw.hpp).
-void print_goroutine(const g* gp) noexcept;
-// Pieces of print_goroutine: the "goroutine N [status]:" line (after a blank
-// line), and a panic's traceback (report.cpp).
-void print_goroutine_header(const g* gp) noexcept;
+// With a panic (that gp is dying of), its traceback between the goroutine's
+// line and where it was created.
+void print_goroutine(const g* gp, const go::panic_error* panic = nullptr) noexcept;
 // The lines after the heading of such a block: "\tblocked at F at FILE:L:C"
 // (when wait_site is given) and "\tcreated by F at FILE:L:C".
 void print_goroutine_sites(const std::source_location* wait_site, const std::source_location& spawn_site,

@@ -73,7 +73,8 @@ bool work_waits(p* pp, std::int64_t now) noexcept {
 }
 
 void report_long_runner(const p* pp) noexcept {
-  const g* gp = pp->curg.load(std::memory_order_relaxed);
+  const m* mp = pp->owner.load(std::memory_order_acquire);
+  const g* gp = mp ? mp->curg.load(std::memory_order_relaxed) : nullptr;
   if (!gp) return;
   print_err("gocxx: goroutine %llu has run for %lldms without a scheduling point\n",
             static_cast<unsigned long long>(gp->id.load(std::memory_order_relaxed)),
@@ -82,9 +83,9 @@ void report_long_runner(const p* pp) noexcept {
                         gp->creator.load(std::memory_order_relaxed));
 }
 
-// One look at every P; returns how many are stuck with work waiting.
-int scan(std::vector<p_watch>& watch, std::int64_t now) noexcept {
-  int stuck = 0;
+// One look at every P; whether one is stuck with work waiting.
+bool scan(std::vector<p_watch>& watch, std::int64_t now) noexcept {
+  bool stuck = false;
   for (std::size_t i = 0; i < sched->allp.size(); ++i) {
     p* pp = sched->allp[i].get();
     p_watch& w = watch[i];
@@ -100,7 +101,7 @@ int scan(std::vector<p_watch>& watch, std::int64_t now) noexcept {
       report_long_runner(pp);
       w.reported = true;
     }
-    if (work_waits(pp, now)) ++stuck;
+    stuck = stuck || work_waits(pp, now);
   }
   return stuck;
 }
@@ -121,7 +122,7 @@ void sysmon_loop() {
     // P whose M found a goroutine may be stuck behind a long runner too):
     // one more M goes looking, on an idle P or a lent one. One per poll, so
     // Ps are lent only as fast as they turn out to be needed.
-    if (scan(watch, nanotime()) > 0 && sched->nmspinning.load() == 0) {
+    if (scan(watch, nanotime()) && sched->nmspinning.load() == 0) {
       if (sched->npidle.load() > 0) {
         wakep();
       } else {

@@ -142,7 +142,9 @@ void run_timers(p* pp, std::int64_t now) noexcept {
 
 std::int64_t earliest_timer() noexcept {
   std::int64_t best = INT64_MAX;
-  for (auto& pp : sched->allp) best = std::min(best, pp->timers.next_when.load(std::memory_order_seq_cst));
+  // Spares hold no timers (current_heap): the parking path reads nprocs Ps.
+  for (int i = 0; i < sched->nprocs; ++i)
+    best = std::min(best, sched->allp[static_cast<std::size_t>(i)]->timers.next_when.load(std::memory_order_seq_cst));
   return best;
 }
 

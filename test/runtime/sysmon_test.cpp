@@ -106,6 +106,74 @@ TEST(Sysmon, WorkRunsWhileEveryPIsBusy) {
   EXPECT_EQ(ran.load(), 10);
 }
 
+// Lending is bounded: at most 2 x GOMAXPROCS goroutines run at once, however
+// many compute without a scheduling point.
+TEST(Sysmon, AtMostTwiceMaxprocsRunAtOnce) {
+  std::atomic<int> running{0}, peak{0};
+  go::run(
+      [&]() -> go::task<> {
+        go::wait_group wg;
+        wg.add(4);
+        for (int i = 0; i < 4; ++i)
+          go::spawn([&running, &peak, &wg] {
+            const int now = running.fetch_add(1) + 1;
+            for (int p = peak.load(); now > p && !peak.compare_exchange_weak(p, now);) {
+            }
+            const auto until = std::chrono::steady_clock::now() + 60ms;
+            while (std::chrono::steady_clock::now() < until) {
+            }
+            running.fetch_sub(1);
+            wg.done();
+          });
+        co_await wg.wait();
+      },
+      go::config{.maxprocs = 1});
+  EXPECT_GE(peak.load(), 1);
+  EXPECT_LE(peak.load(), 2);
+}
+
+// A goroutine whose thread the OS does not run (here: it sleeps in the
+// kernel without a co_await) uses no CPU: it is not a long runner, and no P
+// is lent meanwhile.
+TEST(Sysmon, ACallThatSleepsIsNotALongRunner) {
+  std::atomic<bool> ran{false};
+  bool ran_during_sleep = true;
+  go::run(
+      [&]() -> go::task<> {
+        go::wait_group wg;
+        wg.add(1);
+        go::spawn([&ran, &wg] {
+          ran.store(true);
+          wg.done();
+        });
+        std::this_thread::sleep_for(100ms);
+        ran_during_sleep = ran.load();
+        co_await wg.wait();
+      },
+      go::config{.maxprocs = 1});
+  EXPECT_FALSE(ran_during_sleep) << "a P was lent for a goroutine that was only asleep";
+  EXPECT_TRUE(ran.load());
+}
+
+// Every real P idle while a lent one runs a goroutine is no deadlock.
+TEST(Sysmon, ALentPRunningIsNoDeadlock) {
+  std::atomic<bool> started{false};
+  go::run(
+      [&]() -> go::task<> {
+        auto done = go::make_chan<go::unit>();
+        go::spawn([&started, done] {
+          started.store(true);
+          const auto until = std::chrono::steady_clock::now() + 50ms;
+          while (std::chrono::steady_clock::now() < until) {
+          }
+          done.close();
+        });
+        EXPECT_TRUE(spin_until(started, 5s));  // the spawned one runs on a lent P
+        co_await done.recv();                  // the only real P goes idle
+      },
+      go::config{.maxprocs = 1});
+}
+
 void scenario_report_long_runner() {
   setenv("GOCXXDEBUG", "longrunning=1", 1);
   std::atomic<bool> flag{false};
