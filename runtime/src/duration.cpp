@@ -236,20 +236,20 @@ std::pair<duration, error> parse_duration(std::string_view s) {
   return {duration(static_cast<std::int64_t>(d)), error{}};
 }
 
-double seconds(duration d) noexcept {
-  const std::int64_t ns = d.count(), unit = static_cast<std::int64_t>(kSecond);
-  return static_cast<double>(ns / unit) + static_cast<double>(ns % unit) / 1e9;
+namespace {
+
+// Go's Seconds/Minutes/Hours: whole units, then the rest as a fraction (the
+// units are exact doubles, so this is bit for bit what Go computes).
+double in_units(duration d, std::int64_t unit) noexcept {
+  const std::int64_t ns = d.count();
+  return static_cast<double>(ns / unit) + static_cast<double>(ns % unit) / static_cast<double>(unit);
 }
 
-double minutes(duration d) noexcept {
-  const std::int64_t ns = d.count(), unit = static_cast<std::int64_t>(kMinute);
-  return static_cast<double>(ns / unit) + static_cast<double>(ns % unit) / (60 * 1e9);
-}
+}  // namespace
 
-double hours(duration d) noexcept {
-  const std::int64_t ns = d.count(), unit = static_cast<std::int64_t>(kHour);
-  return static_cast<double>(ns / unit) + static_cast<double>(ns % unit) / (60 * 60 * 1e9);
-}
+double seconds(duration d) noexcept { return in_units(d, static_cast<std::int64_t>(kSecond)); }
+double minutes(duration d) noexcept { return in_units(d, static_cast<std::int64_t>(kMinute)); }
+double hours(duration d) noexcept { return in_units(d, static_cast<std::int64_t>(kHour)); }
 
 duration truncate(duration d, duration m) noexcept {
   if (m.count() <= 0) return d;

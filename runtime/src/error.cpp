@@ -41,44 +41,45 @@ class join_error final : public error_node {
   const std::vector<error> errs_;  // non-empty, no nil
 };
 
-// Go's is(), after errors.Is has handled nil. Every go::error is comparable
-// (identity at worst), so Go's isComparable test is always true here.
-bool is_in(error err, const error& target) {
-  for (;;) {
-    if (err == target) return true;
-    const error_node* n = error_access::node(err);
-    if (n->is(target)) return true;
-    if (error next = n->unwrap()) {
-      err = std::move(next);
-      continue;
-    }
-    // A node with a single Unwrap that returned nil has an empty list.
-    for (const error& e : n->unwrap_all())
-      if (e && is_in(e, target)) return true;
-    return false;
-  }
-}
-
-}  // namespace
-
-// Go's as(): the same walk as is_in, looking for a value of the tagged type.
-const void* find_value(const error& err, const void* tag, error* holder) {
-  error e = err;
-  while (e) {
+// The walk of Go's errors.Is and errors.As: err, then its Unwrap chain,
+// depth-first into Unwrap() []error lists; whether found(e, node) holds for
+// one of them.
+template <class Found>
+bool walk(const error& err, Found& found) {
+  for (error e = err; e;) {
     const error_node* n = error_access::node(e);
-    if (const void* v = n->value_of(tag)) {
-      *holder = std::move(e);
-      return v;
-    }
+    if (found(e, n)) return true;
     if (error next = n->unwrap()) {
       e = std::move(next);
       continue;
     }
+    // A node with a single Unwrap that returned nil has an empty list.
     for (const error& x : n->unwrap_all())
-      if (const void* v = find_value(x, tag, holder)) return v;
-    return nullptr;
+      if (walk(x, found)) return true;
+    return false;
   }
-  return nullptr;
+  return false;
+}
+
+// Go's is(), after errors.Is has handled nil. Every go::error is comparable
+// (identity at worst), so Go's isComparable test is always true here.
+bool is_in(const error& err, const error& target) {
+  auto found = [&](const error& e, const error_node* n) { return e == target || n->is(target); };
+  return walk(err, found);
+}
+
+}  // namespace
+
+// Go's as(): the first value of the tagged type, with the error holding it.
+const void* find_value(const error& err, const void* tag, error* holder) {
+  const void* v = nullptr;
+  auto found = [&](const error& e, const error_node* n) {
+    if (!(v = n->value_of(tag))) return false;
+    *holder = e;
+    return true;
+  };
+  walk(err, found);
+  return v;
 }
 
 }  // namespace detail

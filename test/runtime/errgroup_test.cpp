@@ -318,6 +318,31 @@ TEST(Errgroup, SetLimitWhileGoroutinesAreActivePanics) {
   EXPECT_EQ(msg, "errgroup: modify limit while 1 goroutines in the group are still active");
 }
 
+// A member started without a limit holds no slot of a limit set later, and
+// gives none back when it ends: the slot the later member holds stays held.
+TEST(Errgroup, AMemberGivesBackOnlyTheSlotItTook) {
+  bool second_fits = true, after_first_ends = true;
+  go::run([&]() -> go::task<> {
+    go::errgroup g;
+    std::atomic<int> running{0}, peak{0};
+    auto first = go::make_chan<go::unit>();
+    auto second = go::make_chan<go::unit>();
+    co_await g.go(hold, go::recv_chan<go::unit>(first), &running, &peak);  // no limit yet
+    g.set_limit(1);
+    co_await g.go(hold, go::recv_chan<go::unit>(second), &running, &peak);  // takes the one slot
+    second_fits = g.try_go(ok_task);
+    first.close();
+    // The first member ends; it held no slot, so the limit is still full.
+    while (running.load() != 1) co_await go::yield();
+    for (int i = 0; i < 100; ++i) co_await go::yield();  // and let it finish
+    after_first_ends = g.try_go(ok_task);
+    second.close();
+    EXPECT_FALSE(co_await g.wait());
+  });
+  EXPECT_FALSE(second_fits);
+  EXPECT_FALSE(after_first_ends) << "the member started without a limit freed a slot of the new one";
+}
+
 TEST(Errgroup, SetLimitWithoutAPreviousLimitDoesNotPanic) {
   // As in Go: only goroutines holding slots of a limit count.
   bool ok = false;

@@ -412,6 +412,20 @@ TEST(Tick, KeepsTickingWithoutAHandle) {
   EXPECT_EQ(got, 3);
 }
 
+TEST(Tick, DropsTheTicksASlowReaderMisses) {
+  // Six periods pass unread; one value waits (Go's channel of capacity 1),
+  // the rest were dropped, so right after it there is nothing to receive.
+  int after_kept = -2;
+  go::run([&]() -> go::task<> {
+    auto c = go::tick(50ms);
+    co_await go::sleep(300ms);
+    co_await c.recv();  // the one kept
+    go::time_point tp;
+    after_kept = co_await go::select(go::on_recv(c, &tp), go::on_default());
+  });
+  EXPECT_EQ(after_kept, go::select_default);
+}
+
 TEST(Tick, NonPositiveIsANilChannel) {
   int zero = -2, negative = -2, blocked = -2;
   bool nil_zero = false, nil_negative = false;

@@ -169,19 +169,8 @@ class sync_map {
 
   // CompareAndSwap: stores new_v if k's value equals old_v.
   bool compare_and_swap(const K& k, const V& old_v, V new_v) {
-    std::shared_ptr<const read_only> r = read_.load();
-    if (auto it = r->m->find(k); it != r->m->end()) return it->second->try_compare_and_swap(old_v, std::move(new_v));
-    if (!r->amended) return false;  // no such key
-    std::lock_guard lk(mu_);
-    r = read_.load();
-    if (auto it = r->m->find(k); it != r->m->end()) return it->second->try_compare_and_swap(old_v, std::move(new_v));
-    if (!dirty_) return false;
-    auto it = dirty_->find(k);
-    if (it == dirty_->end()) return false;
-    // The entry stays valid after miss_locked: e holds it.
-    std::shared_ptr<entry> e = it->second;
-    miss_locked();
-    return e->try_compare_and_swap(old_v, std::move(new_v));
+    std::shared_ptr<entry> e = find(k, miss_action::count);
+    return e && e->try_compare_and_swap(old_v, std::move(new_v));
   }
 
   // CompareAndDelete: deletes k if its value equals old_v.

@@ -165,16 +165,8 @@ func_timer after_func_at(duration d, F&& fn, const std::source_location& where) 
   auto* t = detail::shared_timer::make([shared_fn = std::move(shared_fn), where] {
     // Runs on a worker holding a P, like any timer callback: go::spawn may be
     // called there. It reports the goroutine as created at after_func.
-    go::spawn(detail::spawn_callable<>(
-        [f = shared_fn]() -> task<> {
-          if constexpr (std::is_void_v<std::invoke_result_t<Fn&>>) {
-            (*f)();
-            co_return;
-          } else {
-            co_await (*f)();
-          }
-        },
-        where));
+    // spawn takes fn's void or task<> as it is.
+    go::spawn(detail::spawn_callable<>([f = shared_fn] { return (*f)(); }, where));
   });
   t->reset(detail::when_after(d), 0);
   return func_timer(t);  // the creator's reference passes to the handle
