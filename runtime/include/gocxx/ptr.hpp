@@ -12,6 +12,7 @@
 #include <cstring>
 #include <functional>
 #include <new>
+#include <source_location>
 #include <type_traits>
 #include <utility>
 
