@@ -8,7 +8,8 @@ namespace gocxx {
 // Warnings never fail the analysis (-Werror in the build's flags), errors
 // come without carets (they are reported in one line), and flags that make
 // clang write to stderr itself (-v, -H, -###, -ftime-report; alone or after
-// -Xclang) are dropped.
+// -Xclang) are dropped. Precompiled headers are not read: the headers they
+// were made from are (-include-pch goes, -include stays).
 clang::tooling::ArgumentsAdjuster analysis_arguments_adjuster();
 
 }  // namespace gocxx
