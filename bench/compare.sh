@@ -15,6 +15,10 @@
 #   GC_NODES=1500000  64-byte nodes in the GC pause figure's live graph (1.5M = 96 MB)
 #   GC_FORCE_MS=500   period of the forced collections in the GC pause figure (0: none)
 #
+# The whole-program figures (binary-trees, pub/sub) time each process from
+# outside and read its peak RSS (bench/whole_process.py): REPS runs per side,
+# gocxx and Go alternating, the median reported.
+#
 # The C++ tree is configured when <build-dir> has no CMakeCache.txt, with
 #   cmake -G Ninja -S <repo> -B <build-dir> -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_BUILD_TYPE=Release
 # Every gocxx program runs with go::config{.maxprocs = 2}; every Go program with
@@ -38,12 +42,12 @@ gobin="$build/bench/go-bin"
 # C++ programs: one per *_bench.cpp / *_probe.cpp (see bench/CMakeLists.txt).
 cxx_benches=(ping_pong_bench buffered_chan_bench spawn_join_bench select_bench mutex_bench
              gc_alloc_bench)
-cxx_probes=(parked_memory_probe gc_pause_probe)
+cxx_probes=(parked_memory_probe gc_pause_probe binary_trees_probe pubsub_probe)
 
 say() { printf '== %s\n' "$*" >&2; }
 
 mkdir -p "$results"
-rm -f "$results"/*.json "$results"/*.txt "$results"/*.err
+rm -f "$results"/*.json "$results"/*.txt "$results"/*.err "$results"/*.out "$results"/*.diff
 
 # ---------------------------------------------------------------- C++ build
 cxx_ok=1
@@ -89,7 +93,7 @@ else
     export GOCACHE="$build/bench/go-cache"
   fi
   if ! (cd "$repo/bench/go" && GOPROXY=off GOFLAGS='' CGO_ENABLED=0 GO111MODULE=on \
-        "$go_tool" build -o "$gobin/" ./gobench ./parked ./gcalloc ./gcpause) >"$results/go-build.log" 2>&1; then
+        "$go_tool" build -o "$gobin/" ./gobench ./parked ./gcalloc ./gcpause ./binarytrees ./pubsub) >"$results/go-build.log" 2>&1; then
     say "Go build failed (see $results/go-build.log): showing gocxx figures only"
     cat "$results/go-build.log" >&2
     go_ok=0
@@ -194,6 +198,26 @@ if [ "$go_ok" = 1 ]; then
     { say "go: gcpause failed (exit status $?)"; cat "$results/go_gcpause.err" >&2; }
 fi
 
+# Whole programs: wall time and peak RSS of the process, measured from outside
+# the same way on both sides by bench/whole_process.py, which alternates the
+# gocxx and the Go program run by run, gives the Go program GOMAXPROCS=2 and
+# checks that both print the same output. A side that fails or is missing is
+# left out of the results (the table says n/a).
+run_whole() {   # name gocxx-program go-program [args for both...]
+  local name="$1" cxx="$2" gop="$3" rc=0
+  shift 3
+  local sides=()
+  [ "$cxx_ok" = 1 ] && sides+=(--gocxx "$build/bench/$cxx")
+  [ "$go_ok" = 1 ] && sides+=(--go "$gobin/$gop")
+  [ "${#sides[@]}" = 0 ] && return
+  say "whole program: $name $* ($reps runs per side, alternating)"
+  python3 "$repo/bench/whole_process.py" --name "$name" --out "$results" --reps "$reps" \
+    --timeout "$cxx_timeout" "${sides[@]}" -- "$@" || rc=$?
+  [ "$rc" = 0 ] || say "whole program: $name: not every side measured, or outputs differ (see above)"
+}
+run_whole binarytrees binary_trees_probe binarytrees -depth 16
+run_whole pubsub pubsub_probe pubsub -messages 200000 -subscribers 8 -cap 64
+
 # ---------------------------------------------------------------- table
 cpu_after="$(cpu_snapshot)"
 status=0
@@ -294,6 +318,23 @@ if (num(cr, "heap_alloc_after_gc") or 0) == 0:
     cr = {}
 PAUSE_ABS_MAX_US = 500.0
 
+# Whole programs (bench/whole_process.py). When both sides ran but printed
+# different output, the gocxx program did not do Go's work: its figures are
+# withheld (n/a) and a note says so.
+notes = []
+whole = {}
+for name, title in (("binarytrees", "binary-trees"), ("pubsub", "pub/sub")):
+    c, g = kv(f"gocxx_{name}.txt", "whole_run"), kv(f"go_{name}.txt", "whole_run")
+    for side, d in (("gocxx", c), ("Go", g)):
+        if "failed" in d:
+            notes.append(f"{title}: the {side} program failed: {d['failed'].strip(chr(34))}")
+    if c.get("same_output") == "0":
+        notes.append(f"{title}: the gocxx program's output differs from Go's "
+                     f"(see {name}.diff in the results); gocxx figures withheld")
+        c = {}
+    whole[name] = (c, g)
+(cbt, gbt), (cps, gps) = whole["binarytrees"], whole["pubsub"]
+
 rows = [
     # figure, unit, gocxx, Go, target ratio
     ("unbuffered ping-pong", "ns/round trip",
@@ -318,6 +359,14 @@ rows = [
      num(cp, "cycle_p99_us"), num(gp, "cycle_p99_us"), None),
     ("peak RSS / live heap, 100 MB live", "ratio",
      num(cr, "rss_per_live"), num(gr, "rss_per_live"), 1.0),
+    ("binary-trees depth 16, wall time", "s",
+     num(cbt, "wall_s"), num(gbt, "wall_s"), 0.7),
+    ("binary-trees depth 16, peak RSS", "MiB",
+     num(cbt, "peak_rss_kb", 1 / 1024), num(gbt, "peak_rss_kb", 1 / 1024), 1.0),
+    ("pub/sub 200k messages, wall time", "s",
+     num(cps, "wall_s"), num(gps, "wall_s"), 0.7),
+    ("pub/sub 200k messages, peak RSS", "MiB",
+     num(cps, "peak_rss_kb", 1 / 1024), num(gps, "peak_rss_kb", 1 / 1024), 1.0),
 ]
 extra = gb("spawn_join_bench", "BM_SpawnJoinLambda", 1e6)
 
@@ -373,6 +422,8 @@ for r in table:
     print(line(r))
 if extra is not None:
     print(f"\n(spawn+join with a lambda coroutine instead of a function: {fmt(extra)} ns/goroutine)")
+for n in notes:
+    print(f"NOTE: {n}")
 
 # GC details: that collections really ran, and what the per-cycle figures hide.
 def f(v, spec=".1f"):
@@ -403,6 +454,28 @@ print(f"  peak RSS {f(num(cr, 'peak_rss_kb', 1 / 1024))} | {f(num(gr, 'peak_rss_
       f"{f(num(gr, 'heap_objects_after_gc'), '.0f')}; peak RSS / nominal live data "
       f"({f(num(gr, 'nominal_live_bytes', 2**-20))} MiB) {f(num(cr, 'rss_per_nominal'), '.2f')} | "
       f"{f(num(gr, 'rss_per_nominal'), '.2f')}")
+
+# Whole programs: what the medians hide.
+def gc_cycles(fname):
+    try:
+        with open(os.path.join(results, fname)) as fh:
+            m = re.search(r"gc_cycles=(\d+)", fh.read())
+        return float(m.group(1)) if m else None
+    except OSError:
+        return None
+print()
+print("Whole programs (gocxx | Go; medians of the runs, each process measured from outside):")
+for name, title in (("binarytrees", "binary-trees depth 16"), ("pubsub", "pub/sub 200k messages")):
+    c, g = (kv(f"{side}_{name}.txt", "whole_run") for side in ("gocxx", "go"))
+    line_ = (f"  {title}: runs {f(num(c, 'runs'), '.0f')} | {f(num(g, 'runs'), '.0f')}, "
+             f"CPU time (user+sys) {f(num(c, 'cpu_s'), '.2f')} | {f(num(g, 'cpu_s'), '.2f')} s, "
+             f"wall times {c.get('wall_s_all', 'n/a')} | {g.get('wall_s_all', 'n/a')} s")
+    if name == "binarytrees":
+        line_ += (f", GC cycles (last run) {f(gc_cycles('gocxx_binarytrees.err'), '.0f')} | "
+                  f"{f(gc_cycles('go_binarytrees.err'), '.0f')}")
+    same = c.get("same_output", g.get("same_output"))
+    line_ += {"1": ", same output", "0": ", OUTPUT DIFFERS"}.get(same, "")
+    print(line_)
 sys.exit(1 if missing else 0)
 PY
 exit $status
