@@ -26,6 +26,15 @@ struct node {
 };
 static_assert(sizeof(node) == 64, "node must be 64 bytes, as Go's");
 
+}  // namespace
+
+// A node's destructor only drops a handle: the collector frees it without
+// one, in a 64-byte slot as Go's (no finalizer header; docs/runtime.md).
+template <>
+struct go::trivially_collectable<node> : std::true_type {};
+
+namespace {
+
 constexpr std::size_t kRing = 4096;  // a power of two
 using ring_t = std::array<go::ptr<node>, kRing>;
 

@@ -17,13 +17,16 @@
 
 #include "gc_test_support.hpp"
 
+#include <algorithm>
 #include <array>
 #include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -424,6 +427,131 @@ TEST(GcDestructors, ConstructorThatThrowsLeavesNoDestructorAndNoLeak) {
   EXPECT_EQ(caught, 10);
   EXPECT_EQ(dtors.load(), 0) << "an object whose constructor threw is not destroyed";
   EXPECT_EQ(after, 0) << "its memory is reclaimed";
+}
+
+// A type whose constructor throws and that has no finalizer (trivially
+// destructible): go::new_ has no header to disarm. It once cleared the word
+// 16 bytes before the object -- the start of the object allocated just
+// before it in the same span.
+struct Pattern16 {
+  std::uint64_t a, b;
+};
+struct ThrowsTrivially16 {
+  std::uint64_t a = 0, b = 0;
+  ThrowsTrivially16() { throw std::runtime_error("constructor failed"); }
+};
+static_assert(std::is_trivially_destructible_v<ThrowsTrivially16>);
+
+TEST(GcDestructors, ConstructorThatThrowsLeavesTheObjectBeforeItAlone) {
+  constexpr int n = 1000;
+  int intact = 0, caught = 0;
+  run_plain([&] {
+    std::vector<go::ptr<Pattern16>> kept;
+    for (int i = 0; i < n; ++i) {
+      kept.push_back(go::new_<Pattern16>(~std::uint64_t(0), ~std::uint64_t(0)));
+      try {
+        go::new_<ThrowsTrivially16>();
+      } catch (const std::runtime_error&) {
+        ++caught;
+      }
+    }
+    for (const auto& p : kept) intact += p->a == ~std::uint64_t(0) && p->b == ~std::uint64_t(0);
+  });
+  EXPECT_EQ(caught, n);
+  EXPECT_EQ(intact, n);
+}
+
+// go::trivially_collectable: a type the collector frees without running its
+// destructor takes no finalizer header (Go's 16 bytes for a node of two
+// pointers, not 32) and still has its handles scanned.
+struct CollectableNode {
+  go::ptr<CollectableNode> left, right;
+  std::uint64_t canary = kMagic;
+};
+struct FinalizedNode {
+  go::ptr<FinalizedNode> left, right;
+  std::uint64_t canary = kMagic;
+};
+struct TwoPtrs {
+  go::ptr<TwoPtrs> left, right;
+};
+}  // namespace
+
+template <>
+struct go::trivially_collectable<CollectableNode> : std::true_type {};
+template <>
+struct go::trivially_collectable<TwoPtrs> : std::true_type {};
+
+namespace {
+static_assert(!go::trivially_collectable_v<FinalizedNode>);
+static_assert(go::trivially_collectable_v<go::ptr<int>> && go::trivially_collectable_v<go::slice<std::string>> &&
+              go::trivially_collectable_v<go::map<int, std::string>>);
+static_assert(go::trivially_collectable_v<std::pair<go::ptr<int>, int>> &&
+              go::trivially_collectable_v<std::array<go::ptr<int>, 4>> &&
+              go::trivially_collectable_v<std::tuple<go::ptr<int>, go::slice<int>>>);
+static_assert(!go::trivially_collectable_v<std::pair<go::ptr<int>, std::string>> &&
+              !go::trivially_collectable_v<go::chan<int>>);
+
+// The smallest distance between the addresses of n objects allocated one
+// after another: their slot size, as consecutive allocations fill a span.
+template <class T>
+std::uintptr_t slot_size_of() {
+  std::vector<go::ptr<T>> objs;
+  for (int i = 0; i < 64; ++i) objs.push_back(go::new_<T>());
+  std::vector<std::uintptr_t> at;
+  for (const auto& p : objs) at.push_back(reinterpret_cast<std::uintptr_t>(p.get()));
+  std::sort(at.begin(), at.end());
+  std::uintptr_t best = ~std::uintptr_t(0);
+  for (std::size_t i = 1; i < at.size(); ++i) best = std::min(best, at[i] - at[i - 1]);
+  return best;
+}
+
+TEST(GcTriviallyCollectable, NoFinalizerHeader) {
+  std::uintptr_t two_ptrs = 0, collectable = 0, finalized = 0;
+  run_plain([&] {
+    two_ptrs = slot_size_of<TwoPtrs>();
+    collectable = slot_size_of<CollectableNode>();
+    finalized = slot_size_of<FinalizedNode>();
+  });
+  EXPECT_EQ(two_ptrs, 16u) << "Go's size for struct{ left, right *Node }";
+  EXPECT_EQ(collectable, 24u);
+  EXPECT_EQ(finalized, 48u) << "24 bytes and the 16-byte header";
+}
+
+GOTEST_NOINLINE go::ptr<CollectableNode> collectable_tree(int depth) {
+  auto n = go::new_<CollectableNode>();
+  if (depth > 0) {
+    n->left = collectable_tree(depth - 1);
+    n->right = collectable_tree(depth - 1);
+  }
+  return n;
+}
+
+GOTEST_NOINLINE int count_intact(const go::ptr<CollectableNode>& n) {
+  if (!n || n->canary != kMagic) return 0;
+  return 1 + count_intact(n->left) + count_intact(n->right);
+}
+
+TEST(GcTriviallyCollectable, HandlesAreScannedAndGarbageFreed) {
+  pacer_off off;
+  int intact = 0;
+  std::int64_t base = 0, garbage_left = -1;
+  run_plain([&] {
+    collect();
+    base = live_objects();
+    auto kept = std::make_unique<go::ptr<CollectableNode>>();
+    call_noinline([&] { *kept = collectable_tree(10); });
+    call_noinline([&] {
+      for (int i = 0; i < 20; ++i) collectable_tree(8);
+    });
+    collect();
+    collect();
+    intact = call_noinline([&] { return count_intact(*kept); });
+    garbage_left = live_objects() - base - ((1 << 11) - 1);
+    call_noinline([&] { *kept = nullptr; });
+  });
+  EXPECT_EQ(intact, (1 << 11) - 1) << "the kept tree, reached only through handles inside collectable objects";
+  EXPECT_EQ(garbage_left, 0) << "the dropped trees are freed";
 }
 
 // ---------------------------------------------------------------------------

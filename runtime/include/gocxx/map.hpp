@@ -96,15 +96,13 @@ struct pointer_free<detail::map_entry<K, V>> : std::bool_constant<pointer_free_v
 template <class K, class V>
 class map;
 
-namespace detail {
 // An entry array needs a finalizer only for keys or values that own
 // something (std::string); map[int]*T's arrays have none. See slice.hpp.
 template <class K, class V>
-struct heap_destructor_needed<map_entry<K, V>>
-    : std::bool_constant<heap_destructor_needed<K>::value || heap_destructor_needed<V>::value> {};
+struct trivially_collectable<detail::map_entry<K, V>>
+    : std::bool_constant<trivially_collectable_v<K> && trivially_collectable_v<V>> {};
 template <class K, class V>
-struct heap_destructor_needed<map<K, V>> : std::false_type {};
-}  // namespace detail
+struct trivially_collectable<map<K, V>> : std::true_type {};
 
 namespace detail {
 
@@ -296,12 +294,12 @@ struct hmap {
 
 // The header holds no resource of its own: its one member with a destructor
 // is the entries slice, a handle whose destructor is moot in the heap (see
-// heap_destructor_needed) and whose array has its own finalizer if needed.
+// trivially_collectable) and whose array has its own finalizer if needed.
 // So headers are allocated without a finalizer, like Go's hmap, and their
 // destructor is never run.
 template <class K, class V>
 hmap<K, V>* new_hmap(std::size_t hint) {
-  static_assert(!heap_destructor_needed<slice<map_entry<K, V>>>::value);
+  static_assert(!heap_destructor_needed<slice<map_entry<K, V>>>);
   void* mem = gc_alloc(sizeof(hmap<K, V>), alloc_kind::scan);
   auto* h = ::new (mem) hmap<K, V>();
   // Go ignores a hint it could never allocate; so do we.

@@ -7,12 +7,14 @@
 // there. Every store runs the write barrier. Moving a ptr copies it, as
 // assigning a Go pointer does.
 #pragma once
+#include <array>
 #include <compare>
 #include <cstddef>
 #include <cstring>
 #include <functional>
 #include <new>
 #include <source_location>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -32,6 +34,36 @@ struct pointer_free<T[N]> : pointer_free<T> {};
 template <class T>
 inline constexpr bool pointer_free_v = pointer_free<std::remove_cv_t<T>>::value;
 
+// Types the collector may free without running their destructor. Their
+// objects get no finalizer: no 16-byte header before each object (a node of
+// two go::ptr takes Go's 16 bytes, not 32) and nothing for the sweep to call,
+// so it never touches a dead object's memory, as Go's never does.
+//
+// True for trivially destructible types, for the GC handles go::ptr,
+// go::slice and go::map (a handle inside the heap is never a registered
+// root, and the shade in its destructor is a deletion barrier, moot for an
+// object nobody can reach), and for arrays, std::array, std::pair and
+// std::tuple of such types. Specialise it for a type of your own whose
+// destructor is implicit (or does nothing) and whose members are all such
+// types: `struct node { go::ptr<node> left, right; };` is the example. Do not
+// for a type whose destructor has effects (closing a file, counting): they
+// would not happen. Specialise it before the first go::new_ of the type.
+// go::chan is not on the list: its handle holds a reference
+// count that its destructor releases.
+template <class T>
+struct trivially_collectable : std::bool_constant<std::is_trivially_destructible_v<T>> {};
+template <class T>
+inline constexpr bool trivially_collectable_v = trivially_collectable<std::remove_cv_t<T>>::value;
+template <class T, std::size_t N>
+struct trivially_collectable<T[N]> : std::bool_constant<trivially_collectable_v<T>> {};
+template <class T, std::size_t N>
+struct trivially_collectable<std::array<T, N>> : std::bool_constant<trivially_collectable_v<T>> {};
+template <class A, class B>
+struct trivially_collectable<std::pair<A, B>>
+    : std::bool_constant<trivially_collectable_v<A> && trivially_collectable_v<B>> {};
+template <class... Ts>
+struct trivially_collectable<std::tuple<Ts...>> : std::bool_constant<(trivially_collectable_v<Ts> && ...)> {};
+
 namespace detail {
 
 [[noreturn]] void panic_runtime(const char* msg);
@@ -45,7 +77,7 @@ void destroy_object(void* object, std::size_t) noexcept {
 
 template <class T>
 constexpr finalizer finalizer_for() noexcept {
-  if constexpr (std::is_trivially_destructible_v<T>) {
+  if constexpr (trivially_collectable_v<T>) {
     return nullptr;
   } else {
     return &destroy_object<T>;
@@ -113,7 +145,8 @@ class ptr {
 };
 
 // new(T) / &T{args...}: a zeroed, constructed T on the GC heap. Its
-// destructor, if not trivial, runs when the collector frees it.
+// destructor runs when the collector frees it, unless T is
+// trivially_collectable.
 template <class T, class... Args>
 ptr<T> new_(Args&&... args) {
   static_assert(!std::is_array_v<T>, "use go::make_slice for arrays");
@@ -127,7 +160,9 @@ ptr<T> new_(Args&&... args) {
       obj = ::new (mem) T{std::forward<Args>(args)...};
     }
   } catch (...) {
-    detail::gc_cancel_finalizer(mem);
+    // Only an object with a finalizer has a header to disarm; for any other
+    // the word before it belongs to the object before it.
+    if constexpr (detail::finalizer_for<T>() != nullptr) detail::gc_cancel_finalizer(mem);
     throw;
   }
   return ptr<T>(detail::adopt, obj);
@@ -167,6 +202,9 @@ class local {
     T obj_;
   };
 };
+
+template <class U>
+struct trivially_collectable<ptr<U>> : std::true_type {};
 
 }  // namespace go
 

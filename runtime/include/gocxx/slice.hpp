@@ -80,25 +80,20 @@ void destroy_array(void* object, std::size_t bytes) noexcept {
 
 template <class T>
 class slice;
+template <class T>
+struct trivially_collectable<slice<T>> : std::true_type {};
 
 namespace detail {
 
-// Whether the collector must run T's destructor when it frees an array of T.
-// Trivially destructible types need nothing, and neither do the GC handles
-// themselves: a handle inside the heap is never a registered root, and the
-// shade in its destructor is a deletion barrier, moot for an object nobody
-// can reach. So []*T and [][]T carry no finalizer, as in Go. (map.hpp adds
-// go::map; go::chan's handle holds a reference count and is not on the list.)
+// Whether the collector must run T's destructor when it frees an array of T:
+// unless T is trivially_collectable (ptr.hpp), so []*T and [][]T carry no
+// finalizer, as in Go.
 template <class T>
-struct heap_destructor_needed : std::bool_constant<!std::is_trivially_destructible_v<T>> {};
-template <class U>
-struct heap_destructor_needed<ptr<U>> : std::false_type {};
-template <class U>
-struct heap_destructor_needed<slice<U>> : std::false_type {};
+inline constexpr bool heap_destructor_needed = !trivially_collectable_v<T>;
 
 template <class T>
 constexpr finalizer finalizer_for_array() noexcept {
-  if constexpr (!heap_destructor_needed<T>::value) {
+  if constexpr (!heap_destructor_needed<T>) {
     return nullptr;
   } else {
     return &destroy_array<T>;
@@ -171,7 +166,7 @@ T* new_array(std::size_t cap, const T* src = nullptr, std::size_t ncopy = 0, Ext
     if constexpr (!std::is_trivially_destructible_v<T>) {
       while (built > 0) a[--built].~T();
     }
-    if constexpr (heap_destructor_needed<T>::value) gc_cancel_finalizer(mem);
+    if constexpr (heap_destructor_needed<T>) gc_cancel_finalizer(mem);
     throw;
   }
   return a;
