@@ -12,6 +12,10 @@ void register_layout_checks(check_registry& registry) {
   registry.add("gocxx-layout-empty-member",
                "an empty class member that costs bytes where [[no_unique_address]] would not",
                &layout::make_empty_member_check);
+  registry.add("gocxx-layout-finalizer-header",
+               "a record allocated with go::new_ that carries a finalizer header its destructor does not need "
+               "(fix-it declares it go::trivially_collectable)",
+               &layout::make_finalizer_header_check);
   registry.add("gocxx-layout-false-sharing",
                "two synchronising fields of a record shared between goroutines in one cache line",
                &layout::make_false_sharing_check);
