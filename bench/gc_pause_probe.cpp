@@ -72,6 +72,19 @@ static_assert(sizeof(big) == 1024, "big must be 1 KiB, as Go's");
 struct roots {
   go::ptr<node> heads[kLists];
 };
+}  // namespace
+
+// Their destructors only release GC handles: the collector frees them without
+// one, in Go's sizes (no finalizer header; gocxx-layout-finalizer-header).
+template <>
+struct go::trivially_collectable<node> : std::true_type {};
+template <>
+struct go::trivially_collectable<big> : std::true_type {};
+template <>
+struct go::trivially_collectable<roots> : std::true_type {};
+
+namespace {
+
 using node_ring = std::array<go::ptr<node>, kNodeRing>;
 
 // The graph's root with -root global (the default, as Go's program holds it
