@@ -53,6 +53,7 @@
 
 #include "gc_critical.hpp"
 #include "gocxx/detail/cpu_relax.hpp"
+#include "gocxx/detail/heap.hpp"
 #include "throw.hpp"
 
 #include <linux/futex.h>
@@ -95,6 +96,8 @@
 #define GOCXX_NO_SANITIZE __attribute__((no_sanitize("address", "thread", "undefined")))
 
 namespace go::detail {
+
+thread_local constinit registered_stack gc_registered_stack;
 
 namespace {
 
@@ -474,6 +477,7 @@ void install_stop_handler_locked() noexcept {
   reg_head = rec;
   reg_count.fetch_add(1, std::memory_order_relaxed);
   tl_record = rec;
+  gc_registered_stack = registered_stack{tl_stack_bounds.lo, tl_stack_bounds.hi};
   reg_lock.unlock();
 }
 
@@ -488,6 +492,7 @@ void unregister_current_thread() noexcept {
   if (rec->next) rec->next->prev = rec->prev;
   reg_count.fetch_sub(1, std::memory_order_relaxed);
   tl_record = nullptr;
+  gc_registered_stack = registered_stack{};
   reg_lock.unlock();
   delete rec;
 }

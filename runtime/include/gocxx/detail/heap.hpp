@@ -76,11 +76,25 @@ inline bool in_gc_heap(const void* p) noexcept {
   return reinterpret_cast<std::uintptr_t>(p) - gc_heap_range.lo < gc_heap_range.hi - gc_heap_range.lo;
 }
 
+// The calling thread's stack once the thread is registered with the
+// collector (whose stack scan finds the handles on it); {0, 0} before and
+// after. Constant-initialised: reading it is a TLS offset, with no
+// init-on-first-use wrapper.
+struct registered_stack {
+  std::uintptr_t lo = 0, hi = 0;
+};
+extern thread_local constinit registered_stack gc_registered_stack;
+
 bool handle_slot_is_root_off_heap(const void* slot) noexcept;
 inline bool handle_slot_is_root(const void* slot) noexcept {
   // Handles inside GC objects and frames -- the common case in data
-  // structures and coroutines -- decide with two compares.
-  return !in_gc_heap(slot) && handle_slot_is_root_off_heap(slot);
+  // structures and coroutines -- decide with two compares; so do handles on
+  // a registered thread's stack (temporaries, locals of plain functions: a
+  // tree built by recursion makes two per node), which the out-of-line path
+  // would answer the same way after three calls.
+  const auto a = reinterpret_cast<std::uintptr_t>(slot);
+  if (in_gc_heap(slot) || a - gc_registered_stack.lo < gc_registered_stack.hi - gc_registered_stack.lo) return false;
+  return handle_slot_is_root_off_heap(slot);
 }
 void register_root(const void* slot) noexcept;
 void unregister_root(const void* slot) noexcept;
