@@ -282,13 +282,17 @@ def gofig(key, field="ns_per_op"):
     v = go.get(key)
     return v.get(field) if isinstance(v, dict) else None
 
-def parked(fname):
+def figure_in(fname, key):
+    """The number after `key=` in results file `fname`, or None."""
     try:
         with open(os.path.join(results, fname)) as f:
-            m = re.search(r"bytes_per_goroutine=([0-9.eE+-]+)", f.read())
+            m = re.search(key + r"=([0-9.eE+-]+)", f.read())
         return float(m.group(1)) if m else None
     except OSError:
         return None
+
+def parked(fname):
+    return figure_in(fname, "bytes_per_goroutine")
 
 def kv(fname, prefix):
     """The key=value pairs of the line of `fname` that starts with `prefix`."""
@@ -458,12 +462,7 @@ print(f"  peak RSS {f(num(cr, 'peak_rss_kb', 1 / 1024))} | {f(num(gr, 'peak_rss_
 
 # Whole programs: what the medians hide.
 def gc_cycles(fname):
-    try:
-        with open(os.path.join(results, fname)) as fh:
-            m = re.search(r"gc_cycles=(\d+)", fh.read())
-        return float(m.group(1)) if m else None
-    except OSError:
-        return None
+    return figure_in(fname, "gc_cycles")
 print()
 print("Whole programs (gocxx | Go; medians of the runs, each process measured from outside):")
 for name, title in (("binarytrees", "binary-trees depth 16"), ("pubsub", "pub/sub 200k messages")):
