@@ -52,6 +52,16 @@ std::string absolute_source(const std::string& file) {
   return std::string(path);
 }
 
+// The command_hash of each command the database has for `source` now;
+// nullopt when it has none.
+std::optional<std::set<std::string>> database_commands(const compilation_database& cdb, const std::string& source) {
+  std::vector<clang::tooling::CompileCommand> commands = cdb.db->getCompileCommands(source);
+  if (commands.empty()) return std::nullopt;
+  std::set<std::string> hashes;
+  for (const clang::tooling::CompileCommand& c : commands) hashes.insert(command_hash(c.Directory, c.CommandLine));
+  return hashes;
+}
+
 }  // namespace
 
 run_result run_cross_unit(std::shared_ptr<const compilation_database> cdb, const std::vector<std::string>& units,
@@ -73,7 +83,10 @@ run_result run_cross_unit(std::shared_ptr<const compilation_database> cdb, const
   std::map<std::string, unit_summaries> records;
   std::vector<std::string> problems;
   if (cross.dir) {
-    std::vector<unit_summaries> valid = read_valid_units(*cross.dir, problems, stats.dropped);
+    // A unit whose compile command changed since DIR was written (a -D, an
+    // -I) is out of date as one whose files changed is.
+    std::vector<unit_summaries> valid = read_valid_units(
+        *cross.dir, problems, stats.dropped, [&](const std::string& unit) { return database_commands(*cdb, unit); });
     stats.seeded = valid.size();
     for (unit_summaries& u : valid) {
       if (analysed_sources.count(u.unit)) {
@@ -106,6 +119,7 @@ run_result run_cross_unit(std::shared_ptr<const compilation_database> cdb, const
     for (auto& [unit, o] : pass.by_unit) outcomes[unit] = std::move(o);
     for (auto& [unit, u] : pass.summaries) {
       record_of[unit] = u.unit;
+      u.commands = database_commands(*cdb, unit).value_or(std::set<std::string>{});
       records[u.unit] = std::move(u);
     }
     merged = merged_now();

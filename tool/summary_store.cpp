@@ -15,7 +15,7 @@ namespace gocxx {
 
 namespace {
 
-constexpr llvm::StringLiteral header = "gocxx-escape-summaries 1";
+constexpr llvm::StringLiteral header = "gocxx-escape-summaries 2";
 constexpr llvm::StringLiteral extension = ".gocxx-summaries";
 
 std::string hex(uint64_t v) { return llvm::utohexstr(v, /*LowerCase=*/true, 16); }
@@ -38,6 +38,7 @@ unit_summaries collect_unit_summaries(const clang::SourceManager& sm, const esca
 }
 
 void merge_unit_summaries(unit_summaries& into, unit_summaries&& other) {
+  into.commands.insert(other.commands.begin(), other.commands.end());
   for (auto& [file, hash] : other.inputs) into.inputs.emplace(file, hash);
   for (auto& [id, d] : other.defs) {
     auto [it, fresh] = into.defs.try_emplace(id, d);
@@ -59,6 +60,7 @@ std::string serialize(const unit_summaries& u) {
   llvm::raw_string_ostream os(out);
   os << header << "\n";
   os << "unit " << u.unit << "\n";
+  for (const std::string& c : u.commands) os << "command " << c << "\n";
   for (const auto& [file, hash] : u.inputs) os << "input " << hex(hash) << " " << file << "\n";
   for (const auto& [id, d] : u.defs)
     os << "def " << id << " " << escape::encode_summary(d.summary) << " " << d.where << "\n";
@@ -83,6 +85,10 @@ bool parse(llvm::StringRef text, unit_summaries& out, std::string& error) {
     if (kind == "unit") {
       if (rest.empty()) return bad("a unit without a file");
       out.unit = rest.str();
+    } else if (kind == "command") {
+      uint64_t h = 0;
+      if (rest.size() != 16 || rest.getAsInteger(16, h)) return bad("a command is '<hex hash>'");
+      out.commands.insert(rest.str());
     } else if (kind == "input") {
       auto [hash, file] = rest.split(' ');
       uint64_t h = 0;
@@ -113,6 +119,30 @@ bool parse(llvm::StringRef text, unit_summaries& out, std::string& error) {
     return false;
   }
   return true;
+}
+
+std::string command_hash(const std::string& directory, const std::vector<std::string>& arguments) {
+  // Flags whose argument (joined or next) names an output, not an input.
+  auto output_flag = [](llvm::StringRef a) {
+    if (a == "-o") return 2;
+    if (a.starts_with("-o") && !a.starts_with("-ob")) return 1;  // -ofile, not -objcmt-*
+    for (llvm::StringRef f : {"-MF", "-MT", "-MQ"})
+      if (a.starts_with(f)) return a.size() == f.size() ? 2 : 1;
+    return 0;
+  };
+  std::string text = directory;
+  text.push_back('\0');
+  for (size_t i = 0; i < arguments.size(); ++i) {
+    llvm::StringRef a = arguments[i];
+    if (a == "-MD" || a == "-MMD") continue;
+    if (int n = output_flag(a)) {
+      i += n - 1;
+      continue;
+    }
+    text += arguments[i];
+    text.push_back('\0');
+  }
+  return hex(llvm::xxh3_64bits(text));
 }
 
 std::string summary_file_path(const std::string& dir, const std::string& unit) {
@@ -246,6 +276,17 @@ bool inputs_unchanged(unit_summaries& u, input_hashes& disk, std::vector<std::st
   return true;
 }
 
+// Whether u was analysed with the commands its unit has now (when both are
+// known); else why not, in `dropped`. A unit the plugin summarised records
+// none: the build recompiles, and so rewrites, a unit whose flags change.
+bool command_unchanged(const unit_summaries& u, const current_commands& current, std::vector<std::string>& dropped) {
+  if (u.commands.empty() || !current) return true;
+  std::optional<std::set<std::string>> now = current(u.unit);
+  if (!now || *now == u.commands) return true;
+  dropped.push_back(u.unit + ": its compile command changed since its summaries were written");
+  return false;
+}
+
 // Drops, again and again, the units that relied on a summary the others no
 // longer back.
 std::vector<unit_summaries> consistent_units(std::vector<unit_summaries> kept, std::vector<std::string>& dropped);
@@ -253,11 +294,11 @@ std::vector<unit_summaries> consistent_units(std::vector<unit_summaries> kept, s
 }  // namespace
 
 std::vector<unit_summaries> read_valid_units(const std::string& dir, std::vector<std::string>& problems,
-                                             std::vector<std::string>& dropped) {
+                                             std::vector<std::string>& dropped, const current_commands& current) {
   input_hashes disk;
   std::vector<unit_summaries> kept;
   each_summary_file(dir, problems, [&](unit_summaries&& u) {
-    if (inputs_unchanged(u, disk, dropped)) kept.push_back(std::move(u));
+    if (inputs_unchanged(u, disk, dropped) && command_unchanged(u, current, dropped)) kept.push_back(std::move(u));
   });
   return consistent_units(std::move(kept), dropped);
 }

@@ -8,14 +8,15 @@
 // sorted, with nothing that depends on time or order of analysis, so equal
 // analyses write equal bytes (a build cache hits):
 //
-//   gocxx-escape-summaries 1
+//   gocxx-escape-summaries 2
 //   unit /abs/src/a.cpp
+//   command <xxh3-64 hex>                        each compile command it was analysed with
 //   input <xxh3-64 hex> /abs/src/a.cpp          every non-system file it read
 //   def <identity> <summary> /abs/src/a.cpp:3:6  its functions (unit_summaries.hpp)
 //   use <identity> <summary, or ->               other units' summaries it relied on
 //
 // Reading keeps only what is still true (read_valid_units): a unit whose inputs
-// changed since its file was written is dropped, and so is one that relied
+// or compile command changed since its file was written is dropped, and so is one that relied
 // on a summary that now says a function keeps more than it did -- over and
 // over, since dropping a unit drops its summaries. What remains is sound to
 // use: each summary was computed from the files as they are, from summaries
@@ -24,6 +25,7 @@
 #include <clang/Basic/SourceManager.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -36,6 +38,7 @@ namespace gocxx {
 
 struct unit_summaries {
   std::string unit;                        // the source file, absolute
+  std::set<std::string> commands;          // command_hash of each command it was analysed with; none: not known
   std::map<std::string, uint64_t> inputs;  // file -> xxh3-64 of its contents
   std::map<std::string, escape::summary_exchange::definition> defs;
   std::map<std::string, std::optional<escape::function_summary>> uses;
@@ -52,6 +55,12 @@ void merge_unit_summaries(unit_summaries& into, unit_summaries&& other);
 std::string serialize(const unit_summaries& u);
 // False with a message naming the line on malformed text.
 bool parse(llvm::StringRef text, unit_summaries& out, std::string& error);
+
+// A compile command as the summaries record it: a hash of its directory and
+// arguments, without the output file and the dependency-file flags (which
+// name where results go, not what the unit means). A -D, -I or -std that
+// changes changes it.
+std::string command_hash(const std::string& directory, const std::vector<std::string>& arguments);
 
 // The file in `dir` that holds `unit`'s summaries.
 std::string summary_file_path(const std::string& dir, const std::string& unit);
@@ -95,8 +104,14 @@ class summary_merger {
 // An unreadable or malformed file is skipped with a message in `problems`;
 // `dropped` says which units were left out and why. A missing directory
 // holds nothing.
+//
+// `current`, when given, says with which commands the unit would be
+// compiled now (command_hash of each; nullopt: the unit is not in the
+// database): a unit whose file records other commands is dropped too.
+using current_commands = std::function<std::optional<std::set<std::string>>(const std::string& unit)>;
 std::vector<unit_summaries> read_valid_units(const std::string& dir, std::vector<std::string>& problems,
-                                             std::vector<std::string>& dropped);
+                                             std::vector<std::string>& dropped,
+                                             const current_commands& current = nullptr);
 
 // Whether `u` relied on a summary that `index` no longer backs: its
 // analysis must run again.
