@@ -54,7 +54,9 @@ class hchan final : public hchan_base {
  public:
   static hchan* make(std::size_t cap) {
     if (cap > (std::size_t(1) << 40) / (sizeof(T) ? sizeof(T) : 1)) panic_runtime("makechan: size out of range");
-    constexpr finalizer fin = std::is_trivially_destructible_v<T> ? &destroy_header_only : &destroy;
+    // Buffered elements the collector may free without their destructor
+    // (trivially_collectable: scalars, go::ptr) are not destroyed one by one.
+    constexpr finalizer fin = trivially_collectable_v<T> ? &destroy_header_only : &destroy;
     unsigned char* mem = static_cast<unsigned char*>(gc_alloc(bytes(cap), alloc_kind::scan, fin));
     T* buf = reinterpret_cast<T*>(mem + header);
     std::size_t built = 0;

@@ -299,7 +299,7 @@ struct hmap {
 // destructor is never run.
 template <class K, class V>
 hmap<K, V>* new_hmap(std::size_t hint) {
-  static_assert(!heap_destructor_needed<slice<map_entry<K, V>>>);
+  static_assert(trivially_collectable_v<slice<map_entry<K, V>>>);
   void* mem = gc_alloc(sizeof(hmap<K, V>), alloc_kind::scan);
   auto* h = ::new (mem) hmap<K, V>();
   // Go ignores a hint it could never allocate; so do we.

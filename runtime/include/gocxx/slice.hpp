@@ -85,15 +85,12 @@ struct trivially_collectable<slice<T>> : std::true_type {};
 
 namespace detail {
 
-// Whether the collector must run T's destructor when it frees an array of T:
-// unless T is trivially_collectable (ptr.hpp), so []*T and [][]T carry no
-// finalizer, as in Go.
-template <class T>
-inline constexpr bool heap_destructor_needed = !trivially_collectable_v<T>;
-
+// The collector runs T's destructors when it frees an array of T unless T
+// is trivially_collectable (ptr.hpp): []*T and [][]T carry no finalizer, as
+// in Go.
 template <class T>
 constexpr finalizer finalizer_for_array() noexcept {
-  if constexpr (!heap_destructor_needed<T>) {
+  if constexpr (trivially_collectable_v<T>) {
     return nullptr;
   } else {
     return &destroy_array<T>;
@@ -133,7 +130,7 @@ void move_elements(T* dst, const T* src, std::size_t n) {
 }
 
 // A new backing array of `cap` elements: ONE gc_alloc, with a finalizer when
-// T's destructor matters (heap_destructor_needed). The first `ncopy` elements
+// T's destructor matters (finalizer_for_array). The first `ncopy` elements
 // are copy-constructed from `src`, the next `nextra` from `extra` (an
 // iterator over values T is constructible from), the rest value-initialised. If a constructor throws, the elements built
 // so far are destroyed and the finalizer disarmed, so the collector reclaims
@@ -166,7 +163,7 @@ T* new_array(std::size_t cap, const T* src = nullptr, std::size_t ncopy = 0, Ext
     if constexpr (!std::is_trivially_destructible_v<T>) {
       while (built > 0) a[--built].~T();
     }
-    if constexpr (heap_destructor_needed<T>) gc_cancel_finalizer(mem);
+    if constexpr (finalizer_for_array<T>() != nullptr) gc_cancel_finalizer(mem);
     throw;
   }
   return a;
