@@ -113,12 +113,13 @@ class finalizer_header_check : public check {
   }
 
  private:
-  // go::trivially_collectable, found next to the go::new_ that was called.
+  // go::trivially_collectable, looked up in the namespace of the go::new_
+  // that was called (all of its redeclarations).
   static const ClassTemplateDecl* trivially_collectable_template(const FunctionDecl* new_fn) {
     const DeclContext* go_ns = new_fn->getDeclContext()->getRedeclContext();
-    for (const Decl* d : go_ns->decls())
-      if (const auto* ctd = dyn_cast<ClassTemplateDecl>(d); ctd && ctd->getName() == "trivially_collectable")
-        return ctd->getCanonicalDecl();
+    IdentifierInfo& name = new_fn->getASTContext().Idents.get("trivially_collectable");
+    for (const NamedDecl* d : go_ns->lookup(&name))
+      if (const auto* ctd = dyn_cast<ClassTemplateDecl>(d)) return ctd->getCanonicalDecl();
     return nullptr;
   }
 
